@@ -1,0 +1,107 @@
+// One long-running child process of the stack: started with its output in a log file, ready when
+// an HTTP health URL answers 2xx, stopped with SIGTERM (SIGKILL only if it will not exit).
+import { readFileSync } from 'node:fs';
+import { execa } from 'execa';
+import pWaitFor, { TimeoutError } from 'p-wait-for';
+
+const DEFAULT_READY_TIMEOUT_MS = 60_000;
+const DEFAULT_STOP_GRACE_MS = 20_000;
+const HEALTH_POLL_INTERVAL_MS = 150;
+
+export interface ProcessSpec {
+  /** Short name for messages, e.g. "ingest". */
+  name: string;
+  file: string;
+  args: string[];
+  /** Added to the parent's environment. */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Where stdout and stderr go (appended, so a restarted process keeps one log). */
+  logFile: string;
+  /** Polled until it answers 2xx. */
+  healthUrl: string;
+  readyTimeoutMs?: number;
+  /** How long SIGTERM may take (a flush on exit) before SIGKILL. */
+  stopGraceMs?: number;
+}
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly logFile: string;
+  /** True once the process has exited. */
+  readonly exited: boolean;
+  /** SIGTERM, then wait for the exit; resolves with the exit code (or the signal's name). */
+  stop(): Promise<number | string>;
+  /** SIGKILL at once: a crash, for tests of what survives one. */
+  kill(): Promise<number | string>;
+}
+
+function logTail(logFile: string, lines = 30): string {
+  try {
+    return readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
+  const log = { file: spec.logFile, append: true } as const;
+  const child = execa(spec.file, spec.args, {
+    cwd: spec.cwd,
+    env: spec.env,
+    stdin: 'ignore',
+    stdout: log,
+    stderr: log,
+    reject: false,
+    // If this Node process dies, take the child with it: no orphans.
+    cleanup: true,
+    forceKillAfterDelay: spec.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
+  });
+  let exited = false;
+  const exit = child.then((result) => {
+    exited = true;
+    return result.signal ?? result.exitCode ?? -1;
+  });
+
+  const stopWith = async (signal: NodeJS.Signals) => {
+    if (!exited) child.kill(signal);
+    return exit;
+  };
+  const managed: ManagedProcess = {
+    name: spec.name,
+    pid: child.pid ?? -1,
+    logFile: spec.logFile,
+    get exited() {
+      return exited;
+    },
+    stop: () => stopWith('SIGTERM'),
+    kill: () => stopWith('SIGKILL'),
+  };
+
+  const readyTimeoutMs = spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  try {
+    await pWaitFor(
+      async () => {
+        if (exited) throw new Error(`${spec.name} exited before it was ready (code ${await exit})`);
+        return answers(spec.healthUrl);
+      },
+      { interval: HEALTH_POLL_INTERVAL_MS, timeout: readyTimeoutMs },
+    );
+  } catch (error) {
+    await managed.stop();
+    const why = error instanceof TimeoutError ? `not healthy at ${spec.healthUrl} after ${readyTimeoutMs} ms` : String(error);
+    throw new Error(`${spec.name}: ${why}; last lines of ${spec.logFile}:\n${logTail(spec.logFile)}`);
+  }
+  return managed;
+}
