@@ -1,0 +1,57 @@
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { loadCatalog } from './catalog/catalog.js';
+import type { Config } from './config.js';
+import clickhousePlugin from './plugins/clickhouse.js';
+import metricsPlugin from './plugins/metrics.js';
+import pipelinePlugin from './plugins/pipeline.js';
+import trackingPlugin from './plugins/tracking.js';
+import apiRoutes from './routes/api/index.js';
+import beaconRoutes from './routes/beacon/index.js';
+import healthRoutes from './routes/health.js';
+import metricsRoute from './routes/metrics.js';
+import otlpRoutes from './routes/otlp/index.js';
+
+const CLOSE_TIMEOUT_MS = 10_000;
+const STREAM_INTERVAL_MS = 5000;
+
+/** Builds the ingest service; it does not listen (server.ts does). */
+export async function buildApp(config: Config): Promise<FastifyInstance> {
+  const catalog = loadCatalog(config.catalogFile);
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    // Bodies are bounded per route; this is the ceiling for routes that set nothing.
+    bodyLimit: 64 * 1024,
+  });
+
+  await app.register(metricsPlugin);
+  await app.register(clickhousePlugin, { url: config.clickhouseUrl, dataDir: config.dataDir });
+  await app.register(pipelinePlugin, {
+    dataDir: config.dataDir,
+    batchSize: config.batchSize,
+    batchIntervalMs: config.batchIntervalMs,
+    spoolMaxBytes: config.spoolMaxBytes,
+    walFsyncMs: config.walFsyncMs,
+    dedupCapacity: config.dedupCapacity,
+    closeTimeoutMs: CLOSE_TIMEOUT_MS,
+  });
+  await app.register(trackingPlugin, { catalog, privacySignalMode: config.privacySignalMode });
+
+  // Browsers of the catalog's sites only; server-to-server senders (the Collector) send no Origin.
+  await app.register(cors, {
+    origin: (origin, callback) => callback(null, origin === undefined || catalog.origins.has(origin)),
+    methods: ['POST', 'GET'],
+    maxAge: 86_400,
+  });
+  await app.register(rateLimit, { global: false });
+
+  const ingestOptions = { rateLimitPerMinute: config.rateLimitPerMinute };
+  await app.register(beaconRoutes, ingestOptions);
+  await app.register(otlpRoutes, ingestOptions);
+  await app.register(healthRoutes);
+  await app.register(metricsRoute);
+  await app.register(apiRoutes, { statsToken: config.statsToken, streamIntervalMs: STREAM_INTERVAL_MS });
+  return app;
+}

@@ -1,0 +1,20 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+
+/**
+ * One client, two engines: a ClickHouse server over HTTP when `url` is given, otherwise the
+ * embedded engine (chdb) storing its data under `dataDir`. Everything above uses the same API.
+ */
+export function createClickHouse(options: { url: string | undefined; dataDir: string }): ClickHouseClient {
+  if (options.url) {
+    return createClient({ url: options.url, request_timeout: 30_000 });
+  }
+  const path = join(options.dataDir, 'clickhouse');
+  mkdirSync(path, { recursive: true });
+  // chdb implements the client's Connection interface against its own copy of the client's
+  // types, which TypeScript sees as different declarations of the same shapes.
+  const connection = createChdbConnection({ path }) as unknown as NonNullable<ClickHouseClientConfigOptions['connection']>;
+  return createClient({ connection });
+}

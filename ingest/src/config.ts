@@ -1,0 +1,107 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import envSchema from 'env-schema';
+
+const DEFAULT_CATALOG_FILE = fileURLToPath(new URL('../catalog.json', import.meta.url));
+
+/** The service's whole configuration, read once at start-up. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** A ClickHouse server; undefined means the embedded engine in `dataDir`. */
+  clickhouseUrl: string | undefined;
+  catalogFile: string;
+  /** Requests per client IP and minute; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  batchSize: number;
+  batchIntervalMs: number;
+  spoolMaxBytes: number;
+  privacySignalMode: 'anonymise' | 'drop';
+  statsToken: string | undefined;
+  trustProxy: boolean;
+  logLevel: string;
+  /** Flush the write-ahead log to disk (fsync) at this interval; 0 fsyncs never (a crash of the process still loses nothing). */
+  walFsyncMs: number;
+  /** How many recent event, span and data-point ids are remembered to recognise a re-send. */
+  dedupCapacity: number;
+}
+
+// The names are the environment variables documented in the README; env-schema validates and
+// coerces them and names the bad variable in its error.
+const schema = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+    HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    DATA_DIR: { type: 'string', minLength: 1, default: '.data' },
+    CLICKHOUSE_URL: { type: 'string', pattern: '^https?://' },
+    CATALOG_FILE: { type: 'string', minLength: 1, default: DEFAULT_CATALOG_FILE },
+    RATE_LIMIT_PER_MINUTE: { type: 'integer', minimum: 0, default: 1200 },
+    BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 5000 },
+    BATCH_INTERVAL_MS: { type: 'integer', minimum: 10, maximum: 600_000, default: 1000 },
+    SPOOL_MAX_BYTES: { type: 'integer', minimum: 1024, default: 512 * 1024 * 1024 },
+    PRIVACY_SIGNAL_MODE: { type: 'string', enum: ['anonymise', 'drop'], default: 'anonymise' },
+    STATS_TOKEN: { type: 'string', minLength: 8 },
+    TRUST_PROXY: { type: 'boolean', default: false },
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+    },
+    WAL_FSYNC_MS: { type: 'integer', minimum: 0, default: 1000 },
+    DEDUP_CAPACITY: { type: 'integer', minimum: 1000, default: 500_000 },
+  },
+} as const;
+
+interface RawEnv {
+  PORT: number;
+  HOST: string;
+  DATA_DIR: string;
+  CLICKHOUSE_URL?: string;
+  CATALOG_FILE: string;
+  RATE_LIMIT_PER_MINUTE: number;
+  BATCH_SIZE: number;
+  BATCH_INTERVAL_MS: number;
+  SPOOL_MAX_BYTES: number;
+  PRIVACY_SIGNAL_MODE: 'anonymise' | 'drop';
+  STATS_TOKEN?: string;
+  TRUST_PROXY: boolean;
+  LOG_LEVEL: string;
+  WAL_FSYNC_MS: number;
+  DEDUP_CAPACITY: number;
+}
+
+/** Reads the configuration from environment variables; throws naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset", as in most shells' `VAR= cmd`.
+  const data = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  let raw: RawEnv;
+  try {
+    raw = envSchema<RawEnv>({ schema, data, dotenv: false });
+  } catch (error) {
+    throw new Error(`invalid configuration: ${(error as Error).message}`);
+  }
+  return {
+    port: raw.PORT,
+    host: raw.HOST,
+    dataDir: resolve(raw.DATA_DIR),
+    clickhouseUrl: raw.CLICKHOUSE_URL,
+    catalogFile: resolve(raw.CATALOG_FILE),
+    rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
+    batchSize: raw.BATCH_SIZE,
+    batchIntervalMs: raw.BATCH_INTERVAL_MS,
+    spoolMaxBytes: raw.SPOOL_MAX_BYTES,
+    privacySignalMode: raw.PRIVACY_SIGNAL_MODE,
+    statsToken: raw.STATS_TOKEN,
+    trustProxy: raw.TRUST_PROXY,
+    logLevel: raw.LOG_LEVEL,
+    walFsyncMs: raw.WAL_FSYNC_MS,
+    dedupCapacity: raw.DEDUP_CAPACITY,
+  };
+}
+
+/** A configuration for tests and tools: the defaults, then `overrides`. */
+export function configWith(overrides: Partial<Config>): Config {
+  return { ...loadConfig({}), ...overrides };
+}

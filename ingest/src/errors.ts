@@ -1,0 +1,18 @@
+import createError from '@fastify/error';
+
+/**
+ * The service's own errors, each with a stable code a user can search for. Fastify's errors
+ * (FST_ERR_CTP_BODY_TOO_LARGE 413, FST_ERR_CTP_INVALID_MEDIA_TYPE 415, FST_ERR_VALIDATION 400, ...)
+ * keep their codes.
+ */
+export const NothingUsableError = createError('FOOTFALL_NOTHING_USABLE', 'no event in the body could be used: %s', 400);
+export const BadOtlpError = createError('FOOTFALL_BAD_OTLP', 'the OTLP body cannot be decoded: %s', 400);
+export const BadBeaconError = createError('FOOTFALL_BAD_BEACON', 'the beacon body is not usable: %s', 400);
+export const SpoolFullError = createError(
+  'FOOTFALL_SPOOL_FULL',
+  'ClickHouse is behind and the spool is full; retry later',
+  503,
+);
+export const BodyTooLargeError = createError('FOOTFALL_BODY_TOO_LARGE', 'the body is larger than %s bytes once decompressed', 413);
+export const UnauthorizedError = createError('FOOTFALL_UNAUTHORIZED', 'a valid bearer token is required', 401);
+export const UnknownSiteError = createError('FOOTFALL_UNKNOWN_SITE', 'the catalog has no site %s', 404);

@@ -1,0 +1,48 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import type { EventInput, RefusalReason } from './event-row.js';
+
+export const MAX_PROPS = 10;
+const TEXT = { type: 'string', maxLength: 512 };
+
+/** The shape of one event: the bounds every source (beacon or span) must respect. */
+export const eventSchema = {
+  type: 'object',
+  required: ['id', 'type', 'ts'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' },
+    type: { type: 'string', maxLength: 64 },
+    ts: { type: 'number' },
+    site: { type: 'string', maxLength: 64 },
+    session: { type: 'string', maxLength: 64 },
+    path: TEXT,
+    referrer: TEXT,
+    object: { type: 'string', maxLength: 64 },
+    room: { type: 'string', maxLength: 64 },
+    from: TEXT,
+    to: TEXT,
+    duration_ms: { type: 'integer', minimum: 0, maximum: 86_400_000 },
+    props: {
+      type: 'object',
+      maxProperties: MAX_PROPS,
+      propertyNames: { maxLength: 32 },
+      additionalProperties: {
+        anyOf: [{ type: 'string', maxLength: 256 }, { type: 'number' }, { type: 'boolean' }],
+      },
+    },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: false }).compile<EventInput>(eventSchema);
+
+/** Checks an event's shape; answers the refusal reason, or undefined when it fits. */
+export function shapeProblem(event: unknown): RefusalReason | undefined {
+  if (validate(event)) return undefined;
+  return reasonOf(validate.errors?.[0]);
+}
+
+function reasonOf(error: ErrorObject | undefined): RefusalReason {
+  if (error?.keyword === 'required') return 'missing_field';
+  if (error?.keyword === 'maxProperties' && error.instancePath === '/props') return 'too_many_props';
+  return 'invalid_field';
+}

@@ -1,0 +1,54 @@
+import type { FastifyRequest } from 'fastify';
+import type { Metrics } from '../metrics/registry.js';
+import type { Sender } from './to-event-row.js';
+import type { UserAgents } from './user-agent.js';
+import type { VisitorIds } from './visitor-id.js';
+
+export interface SenderDeps {
+  userAgents: UserAgents;
+  visitorIds: VisitorIds;
+  privacySignalMode: 'anonymise' | 'drop';
+  metrics: Metrics;
+}
+
+/**
+ * Works out who sent a request, once for all its events: its device, its visitor id, and whether
+ * its events are refused outright (a bot, or a privacy signal in `drop` mode).
+ */
+export function senderOf(
+  request: FastifyRequest,
+  source: Sender['source'],
+  site: string | undefined,
+  deps: SenderDeps,
+  userAgent = request.headers['user-agent'] ?? '',
+): { sender: Sender; refusal?: undefined } | { refusal: 'bot' | 'privacy_signal'; sender?: undefined } {
+  const described = deps.userAgents.describe(userAgent);
+  if (described.bot) return { refusal: 'bot' };
+
+  const signal = request.headers['sec-gpc'] === '1' ? 'gpc' : request.headers.dnt === '1' ? 'dnt' : undefined;
+  if (signal) {
+    const action = deps.privacySignalMode === 'drop' ? 'dropped' : 'anonymised';
+    deps.metrics.privacySignals.inc({ signal, action });
+    if (deps.privacySignalMode === 'drop') return { refusal: 'privacy_signal' };
+  }
+
+  // Beacons come straight from the visitor's browser; OTLP arrives through the Collector, whose
+  // address says nothing about the visitor, so the session stands in for the IP there.
+  const ip = request.ip;
+  const visitorId =
+    source === 'beacon'
+      ? (siteId: string) => deps.visitorIds.idOf(siteId, ip, userAgent)
+      : (siteId: string, session: string) => deps.visitorIds.idOf(siteId, session, userAgent);
+  return {
+    sender: {
+      source,
+      site,
+      visitorId,
+      anonymise: signal !== undefined,
+      device: described.device,
+      browser: described.browser,
+      os: described.os,
+      now: Date.now(),
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import type { Catalog } from '../catalog/catalog.js';
+import type { EventInput, EventRow, RefusalReason } from './event-row.js';
+import { shapeProblem } from './event-shape.js';
+
+export const MAX_AGE_MS = 24 * 60 * 60 * 1000;
+export const MAX_AHEAD_MS = 5 * 60 * 1000;
+
+/** What the request tells about its sender, worked out once per request. */
+export interface Sender {
+  source: 'beacon' | 'otlp';
+  /** The site of the request's envelope, for events that name none. */
+  site: string | undefined;
+  /** Makes the visitor id of an event (it differs by source and privacy signals). */
+  visitorId: (site: string, session: string) => string;
+  anonymise: boolean;
+  device: string;
+  browser: string;
+  os: string;
+  now: number;
+}
+
+/** Checks one event against its shape and the catalog and makes its row, or says why not. */
+export function toEventRow(
+  input: unknown,
+  catalog: Catalog,
+  sender: Sender,
+): { row: EventRow; reason?: undefined } | { reason: RefusalReason; row?: undefined } {
+  const shape = shapeProblem(input);
+  if (shape) return { reason: shape };
+  const event = input as EventInput;
+
+  const siteId = event.site ?? sender.site ?? catalog.defaultSite;
+  const site = catalog.sites.get(siteId);
+  if (!site) return { reason: 'unknown_site' };
+  if (!catalog.eventTypes.has(event.type)) return { reason: 'unknown_type' };
+  if (event.ts < sender.now - MAX_AGE_MS) return { reason: 'too_old' };
+  if (event.ts > sender.now + MAX_AHEAD_MS) return { reason: 'in_future' };
+
+  let room = event.room ?? '';
+  const object = event.object ?? '';
+  if (object) {
+    const objectRoom = site.objectRooms.get(object);
+    if (!objectRoom) return { reason: 'unknown_object' };
+    room ||= objectRoom;
+  }
+  if (room && !site.rooms.has(room)) return { reason: 'unknown_room' };
+  const missing =
+    ((event.type === 'object_click' || event.type === 'object_view') && !object) ||
+    ((event.type === 'room_enter' || event.type === 'room_exit') && !room) ||
+    (event.type === 'navigation' && !event.to) ||
+    (event.type === 'time_spent' && event.duration_ms === undefined);
+  if (missing) return { reason: 'missing_field' };
+
+  const session = sender.anonymise ? '' : (event.session ?? '');
+  return {
+    row: {
+      site: siteId,
+      type: event.type,
+      ts: Math.round(event.ts),
+      event_id: event.id,
+      session_id: session,
+      visitor_id: sender.anonymise ? '' : sender.visitorId(siteId, event.session ?? ''),
+      source: sender.source,
+      path: pathOnly(event.path ?? ''),
+      referrer_host: hostOf(event.referrer),
+      object_id: object,
+      room_id: room,
+      nav_from: pathOnly(event.from ?? ''),
+      nav_to: pathOnly(event.to ?? ''),
+      duration_ms: event.duration_ms ?? 0,
+      props: stringProps(event.props),
+      device: sender.device,
+      browser: sender.browser,
+      os: sender.os,
+      received_at: sender.now,
+    },
+  };
+}
+
+/** Query strings and fragments can carry personal data (emails, tokens): never stored. */
+function pathOnly(path: string): string {
+  const end = path.search(/[?#]/);
+  return end === -1 ? path : path.slice(0, end);
+}
+
+function hostOf(referrer: string | undefined): string {
+  if (!referrer) return '';
+  try {
+    return new URL(referrer).host;
+  } catch {
+    return '';
+  }
+}
+
+function stringProps(props: EventInput['props']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (props) for (const [key, value] of Object.entries(props)) out[key] = String(value);
+  return out;
+}

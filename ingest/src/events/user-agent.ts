@@ -1,0 +1,34 @@
+import Bowser from 'bowser';
+import { isbot } from 'isbot';
+
+export interface Device {
+  device: string;
+  browser: string;
+  os: string;
+  bot: boolean;
+}
+
+const CACHE_SIZE = 2000;
+
+/**
+ * Device, browser, OS and bot flag from a user agent. Parsing costs tens of microseconds and a
+ * site sees few distinct agents, so the answers are cached (bounded; cleared when full).
+ */
+export class UserAgents {
+  private readonly cache = new Map<string, Device>();
+
+  describe(userAgent: string): Device {
+    let device = this.cache.get(userAgent);
+    if (device) return device;
+    const parsed = Bowser.parse(userAgent);
+    device = {
+      device: parsed.platform.type ?? 'unknown',
+      browser: parsed.browser.name ?? 'unknown',
+      os: parsed.os.name ?? 'unknown',
+      bot: isbot(userAgent),
+    };
+    if (this.cache.size >= CACHE_SIZE) this.cache.clear();
+    this.cache.set(userAgent, device);
+    return device;
+  }
+}

@@ -1,0 +1,245 @@
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+
+/** An attribute value as OTLP carries it, flattened to plain JavaScript. */
+export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
+export type Attributes = Record<string, AttributeValue>;
+
+export interface SpanData {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  traceState: string;
+  name: string;
+  kind: number;
+  startNs: bigint;
+  endNs: bigint;
+  attributes: Attributes;
+  events: Array<{ timeNs: bigint; name: string; attributes: Attributes }>;
+  links: Array<{ traceId: string; spanId: string; traceState: string; attributes: Attributes }>;
+  statusCode: number;
+  statusMessage: string;
+}
+
+export interface Scope {
+  name: string;
+  version: string;
+}
+
+export interface ResourceSpansData {
+  resource: Attributes;
+  scopes: Array<{ scope: Scope; spans: SpanData[] }>;
+}
+
+export interface DataPoint {
+  attributes: Attributes;
+  startNs: bigint;
+  timeNs: bigint;
+  value: number;
+  count: number;
+  sum: number;
+  bucketCounts: number[];
+  explicitBounds: number[];
+}
+
+export interface MetricData {
+  name: string;
+  kind: 'sum' | 'gauge' | 'histogram';
+  /** 1 delta, 2 cumulative, 0 unspecified (gauges) */
+  temporality: number;
+  points: DataPoint[];
+}
+
+export interface ResourceMetricsData {
+  resource: Attributes;
+  scopes: Array<{ scope: Scope; metrics: MetricData[] }>;
+}
+
+/** Raised for a body that does not follow the protocol; the route answers 400 (never retried). */
+export class OtlpDecodeError extends Error {}
+
+const root = protobuf.loadSync(fileURLToPath(new URL('./otlp.proto', import.meta.url)));
+const TraceRequest = root.lookupType('otlp.ExportTraceServiceRequest');
+const MetricsRequest = root.lookupType('otlp.ExportMetricsServiceRequest');
+export const TraceResponse = root.lookupType('otlp.ExportTraceServiceResponse');
+export const MetricsResponse = root.lookupType('otlp.ExportMetricsServiceResponse');
+
+// protobufjs gives the same camelCase object shape as OTLP/JSON, except that ids are base64
+// where JSON has hex, so both encodings share one reader below.
+const TO_OBJECT = { longs: String, enums: Number, bytes: String, defaults: false, oneofs: false } as const;
+
+type IdEncoding = 'hex' | 'base64';
+
+export function decodeTraces(body: Buffer | unknown, encoding: 'protobuf' | 'json'): ResourceSpansData[] {
+  const object = encoding === 'protobuf' ? protobufToObject(TraceRequest, body as Buffer) : body;
+  const ids: IdEncoding = encoding === 'protobuf' ? 'base64' : 'hex';
+  return list(field(object, 'resourceSpans')).map((resourceSpans) => ({
+    resource: attributes(field(field(resourceSpans, 'resource'), 'attributes')),
+    scopes: list(field(resourceSpans, 'scopeSpans')).map((scopeSpans) => ({
+      scope: scopeOf(field(scopeSpans, 'scope')),
+      spans: list(field(scopeSpans, 'spans')).map((span) => spanOf(span, ids)),
+    })),
+  }));
+}
+
+export function decodeMetrics(body: Buffer | unknown, encoding: 'protobuf' | 'json'): ResourceMetricsData[] {
+  const object = encoding === 'protobuf' ? protobufToObject(MetricsRequest, body as Buffer) : body;
+  return list(field(object, 'resourceMetrics')).map((resourceMetrics) => ({
+    resource: attributes(field(field(resourceMetrics, 'resource'), 'attributes')),
+    scopes: list(field(resourceMetrics, 'scopeMetrics')).map((scopeMetrics) => ({
+      scope: scopeOf(field(scopeMetrics, 'scope')),
+      metrics: list(field(scopeMetrics, 'metrics')).flatMap(metricOf),
+    })),
+  }));
+}
+
+function protobufToObject(type: protobuf.Type, body: Buffer): unknown {
+  try {
+    return type.toObject(type.decode(body), TO_OBJECT);
+  } catch (error) {
+    throw new OtlpDecodeError(`invalid protobuf: ${(error as Error).message}`);
+  }
+}
+
+function spanOf(span: unknown, ids: IdEncoding): SpanData {
+  const status = field(span, 'status');
+  const traceId = id(field(span, 'traceId'), ids, 16);
+  const spanId = id(field(span, 'spanId'), ids, 8);
+  if (!traceId || !spanId) throw new OtlpDecodeError('a span has no trace id or span id');
+  return {
+    traceId,
+    spanId,
+    parentSpanId: id(field(span, 'parentSpanId'), ids, 8),
+    traceState: text(field(span, 'traceState')),
+    name: text(field(span, 'name')),
+    kind: integer(field(span, 'kind')),
+    startNs: nanos(field(span, 'startTimeUnixNano')),
+    endNs: nanos(field(span, 'endTimeUnixNano')),
+    attributes: attributes(field(span, 'attributes')),
+    events: list(field(span, 'events')).map((event) => ({
+      timeNs: nanos(field(event, 'timeUnixNano')),
+      name: text(field(event, 'name')),
+      attributes: attributes(field(event, 'attributes')),
+    })),
+    links: list(field(span, 'links')).map((link) => ({
+      traceId: id(field(link, 'traceId'), ids, 16),
+      spanId: id(field(link, 'spanId'), ids, 8),
+      traceState: text(field(link, 'traceState')),
+      attributes: attributes(field(link, 'attributes')),
+    })),
+    statusCode: integer(field(status, 'code')),
+    statusMessage: text(field(status, 'message')),
+  };
+}
+
+function metricOf(metric: unknown): MetricData[] {
+  const name = text(field(metric, 'name'));
+  const sum = field(metric, 'sum');
+  const gauge = field(metric, 'gauge');
+  const histogram = field(metric, 'histogram') ?? field(metric, 'exponentialHistogram');
+  if (sum !== undefined) return [{ name, kind: 'sum', temporality: integer(field(sum, 'aggregationTemporality')), points: list(field(sum, 'dataPoints')).map(numberPoint) }];
+  if (gauge !== undefined) return [{ name, kind: 'gauge', temporality: 0, points: list(field(gauge, 'dataPoints')).map(numberPoint) }];
+  if (histogram !== undefined) {
+    return [{ name, kind: 'histogram', temporality: integer(field(histogram, 'aggregationTemporality')), points: list(field(histogram, 'dataPoints')).map(histogramPoint) }];
+  }
+  return []; // summaries and unknown kinds: nothing a browser sends
+}
+
+function numberPoint(point: unknown): DataPoint {
+  const asDouble = field(point, 'asDouble');
+  const value = asDouble !== undefined ? number(asDouble) : number(field(point, 'asInt') ?? 0);
+  return { ...pointTimes(point), value, count: 0, sum: 0, bucketCounts: [], explicitBounds: [] };
+}
+
+function histogramPoint(point: unknown): DataPoint {
+  return {
+    ...pointTimes(point),
+    value: 0,
+    count: number(field(point, 'count') ?? 0),
+    sum: number(field(point, 'sum') ?? 0),
+    bucketCounts: list(field(point, 'bucketCounts')).map(number),
+    explicitBounds: list(field(point, 'explicitBounds')).map(number),
+  };
+}
+
+function pointTimes(point: unknown) {
+  return {
+    attributes: attributes(field(point, 'attributes')),
+    startNs: nanos(field(point, 'startTimeUnixNano')),
+    timeNs: nanos(field(point, 'timeUnixNano')),
+  };
+}
+
+function scopeOf(scope: unknown): Scope {
+  return { name: text(field(scope, 'name')), version: text(field(scope, 'version')) };
+}
+
+export function attributes(value: unknown): Attributes {
+  const out: Attributes = {};
+  for (const keyValue of list(value)) out[text(field(keyValue, 'key'))] = anyValue(field(keyValue, 'value'));
+  return out;
+}
+
+function anyValue(value: unknown): AttributeValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object') throw new OtlpDecodeError('an attribute value is not an AnyValue object');
+  const any = value as Record<string, unknown>;
+  if (any.stringValue !== undefined) return text(any.stringValue);
+  if (any.boolValue !== undefined) return any.boolValue === true;
+  if (any.intValue !== undefined) return number(any.intValue);
+  if (any.doubleValue !== undefined) return number(any.doubleValue);
+  if (any.arrayValue !== undefined) return list(field(any.arrayValue, 'values')).map(anyValue);
+  if (any.kvlistValue !== undefined) return attributes(field(any.kvlistValue, 'values'));
+  if (any.bytesValue !== undefined) return text(any.bytesValue);
+  return null;
+}
+
+// Readers that accept exactly what the protocol allows and say what is wrong otherwise.
+
+function field(object: unknown, name: string): unknown {
+  if (object === undefined || object === null) return undefined;
+  if (typeof object !== 'object' || Array.isArray(object)) throw new OtlpDecodeError(`expected an object around "${name}"`);
+  return (object as Record<string, unknown>)[name];
+}
+
+function list(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new OtlpDecodeError('expected an array');
+  return value;
+}
+
+function text(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw new OtlpDecodeError('expected a string');
+  return value;
+}
+
+function integer(value: unknown): number {
+  const result = number(value ?? 0);
+  if (!Number.isInteger(result)) throw new OtlpDecodeError('expected an integer');
+  return result;
+}
+
+/** int64 and double fields: JSON may carry them as numbers or decimal strings. */
+function number(value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  throw new OtlpDecodeError('expected a number');
+}
+
+function nanos(value: unknown): bigint {
+  if (value === undefined || value === null) return 0n;
+  if ((typeof value === 'string' && /^\d{1,20}$/.test(value)) || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
+    return BigInt(value);
+  }
+  throw new OtlpDecodeError('expected a time in unix nanoseconds');
+}
+
+/** Trace and span ids as lowercase hex; empty when absent. */
+function id(value: unknown, encoding: IdEncoding, bytes: number): string {
+  const raw = text(value);
+  if (raw === '') return '';
+  const hex = encoding === 'hex' ? raw.toLowerCase() : Buffer.from(raw, 'base64').toString('hex');
+  if (hex.length !== bytes * 2 || !/^[0-9a-f]+$/.test(hex)) throw new OtlpDecodeError(`an id is not ${bytes} bytes`);
+  return hex;
+}

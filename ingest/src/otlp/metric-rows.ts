@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { Catalog } from '../catalog/catalog.js';
+import type { Attributes, ResourceMetricsData } from './decode.js';
+import { ATTR, toStringMap } from './span-rows.js';
+
+/** The browser's counter of analytics events; its delta sums feed footfall_browser_events_total. */
+export const BROWSER_EVENTS_METRIC = 'portfolio.events';
+const DELTA = 1;
+
+/** One row of `metric_points` (ingest/migrations/0005_create_metric_points.sql). */
+export interface MetricPointRow {
+  point_id: string;
+  site: string;
+  service_name: string;
+  name: string;
+  kind: string;
+  ts: number;
+  attributes: Record<string, string>;
+  path: string;
+  value: number;
+  count: number;
+  sum: number;
+  bucket_counts: number[];
+  explicit_bounds: number[];
+}
+
+export interface BrowserCount {
+  site: string;
+  type: string;
+  object: string;
+  value: number;
+}
+
+export interface MappedPoint {
+  row: MetricPointRow;
+  /** For delta points of `portfolio.events`: what to add to the Prometheus counter. */
+  browserCount: BrowserCount | undefined;
+}
+
+/** Maps data points to rows; points of a site the catalog lacks are returned as refused. */
+export function mapMetricPoints(request: ResourceMetricsData[], catalog: Catalog): { points: MappedPoint[]; refused: number } {
+  const points: MappedPoint[] = [];
+  let refused = 0;
+  for (const { resource, scopes } of request) {
+    const serviceName = String(resource[ATTR.serviceName] ?? '');
+    for (const { metrics } of scopes) {
+      for (const metric of metrics) {
+        for (const point of metric.points) {
+          const site = String(point.attributes[ATTR.site] ?? resource[ATTR.site] ?? catalog.defaultSite);
+          const siteEntry = catalog.sites.get(site);
+          if (!siteEntry) {
+            refused += 1;
+            continue;
+          }
+          const attributes = toStringMap(point.attributes);
+          const row: MetricPointRow = {
+            point_id: pointId(site, serviceName, metric.name, attributes, point.startNs, point.timeNs),
+            site,
+            service_name: serviceName,
+            name: metric.name,
+            kind: metric.kind,
+            ts: Number(point.timeNs / 1_000_000n),
+            attributes,
+            path: attributes[ATTR.path] ?? '',
+            value: point.value,
+            count: point.count,
+            sum: point.sum,
+            bucket_counts: point.bucketCounts,
+            explicit_bounds: point.explicitBounds,
+          };
+          const counts = metric.name === BROWSER_EVENTS_METRIC && metric.kind === 'sum' && metric.temporality === DELTA;
+          points.push({ row, browserCount: counts ? browserCount(site, point.attributes, point.value, catalog) : undefined });
+        }
+      }
+    }
+  }
+  return { points, refused };
+}
+
+/** Labels only from the catalog, so any number of browsers make one bounded set of series. */
+function browserCount(site: string, attributes: Attributes, value: number, catalog: Catalog): BrowserCount {
+  const type = String(attributes[ATTR.eventType] ?? '');
+  const object = String(attributes[ATTR.object] ?? '');
+  const siteEntry = catalog.sites.get(site)!;
+  return {
+    site,
+    type: catalog.eventTypes.has(type) ? type : 'other',
+    object: object === '' ? '' : siteEntry.objectRooms.has(object) ? object : 'other',
+    value,
+  };
+}
+
+/** What identifies a data point: its stream (site, service, metric, attributes) and its time window. */
+function pointId(site: string, service: string, name: string, attributes: Record<string, string>, startNs: bigint, timeNs: bigint): string {
+  const sorted = Object.keys(attributes).sort().map((key) => [key, attributes[key]]);
+  return createHash('sha256')
+    .update(JSON.stringify([site, service, name, sorted, startNs.toString(), timeNs.toString()]))
+    .digest('base64url')
+    .slice(0, 22);
+}

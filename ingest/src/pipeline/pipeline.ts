@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Metrics } from '../metrics/registry.js';
+import { RecentIds } from './recent-ids.js';
+import { TableWriter } from './table-writer.js';
+
+export const TABLES = ['events', 'otel_traces', 'metric_points'] as const;
+export type Table = (typeof TABLES)[number];
+
+/** A row to store, with the key that recognises it when it is sent again. */
+export interface KeyedRow<Row extends object = object> {
+  key: string;
+  row: Row;
+}
+
+export interface PipelineOptions {
+  dataDir: string;
+  batchSize: number;
+  batchIntervalMs: number;
+  spoolMaxBytes: number;
+  walFsyncMs: number;
+  dedupCapacity: number;
+  client: ClickHouseClient;
+  metrics: Metrics;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * Where accepted rows go: each new row (by key) is logged ahead and batched to its table; a row
+ * seen lately is skipped. `accept` returns only once the rows are durable.
+ */
+export class Pipeline {
+  private readonly writers: Record<Table, TableWriter>;
+  private readonly recent: RecentIds;
+  private readonly fsyncTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: PipelineOptions) {
+    const walDir = join(options.dataDir, 'wal');
+    const instanceId = readOrCreateInstanceId(walDir);
+    this.recent = new RecentIds(options.dedupCapacity);
+    const writers = {} as Record<Table, TableWriter>;
+    for (const table of TABLES) {
+      writers[table] = new TableWriter({
+        table,
+        dir: join(walDir, table),
+        instanceId,
+        batchSize: options.batchSize,
+        batchIntervalMs: options.batchIntervalMs,
+        client: options.client,
+        metrics: options.metrics,
+        log: options.log,
+      });
+      writers[table].forEachPendingRow((row) => this.recent.add(keyOfStoredRow(table, row)));
+    }
+    this.writers = writers;
+    if (options.walFsyncMs > 0) {
+      this.fsyncTimer = setInterval(() => this.syncAll(), options.walFsyncMs);
+      this.fsyncTimer.unref();
+    }
+    this.updateSpoolGauges();
+  }
+
+  /** Remembers the ids ClickHouse already holds from the last 25 hours (events older than 24 h are refused anyway). */
+  async loadRecentIds(): Promise<number> {
+    const limit = Math.floor(this.options.dedupCapacity / 2);
+    const result = await this.options.client.query({
+      query: `
+        SELECT key FROM (
+          SELECT concat('e|', site, '|', event_id) AS key, received_at AS at FROM events
+          WHERE received_at > now() - INTERVAL 25 HOUR
+          UNION ALL
+          SELECT concat('s|', TraceId, SpanId), toDateTime64(Timestamp, 3) FROM otel_traces
+          WHERE Timestamp > now() - INTERVAL 25 HOUR
+          UNION ALL
+          SELECT concat('m|', point_id), ts FROM metric_points
+          WHERE ts > now() - INTERVAL 25 HOUR
+        ) ORDER BY at LIMIT {limit:UInt32}`,
+      query_params: { limit },
+      format: 'JSONCompactEachRow',
+    });
+    const rows = await result.json<[string]>();
+    for (const [key] of rows) this.recent.add(key);
+    return rows.length;
+  }
+
+  /** True while the spool is over its limit: new requests must be refused (503), nothing stored is dropped. */
+  get full(): boolean {
+    return this.pendingBytes > this.options.spoolMaxBytes;
+  }
+
+  get pendingBytes(): number {
+    let bytes = 0;
+    for (const table of TABLES) bytes += this.writers[table].pendingBytes;
+    return bytes;
+  }
+
+  /**
+   * Stores the rows not seen before and returns them. Keys are remembered only once the
+   * write-ahead log holds the rows; when it throws (disk full), nothing is remembered.
+   */
+  accept<Row extends object>(table: Table, rows: readonly KeyedRow<Row>[]): Row[] {
+    let lines = '';
+    const stored: Row[] = [];
+    const keys: string[] = [];
+    const inThisRequest = new Set<string>();
+    for (const { key, row } of rows) {
+      if (this.recent.has(key) || inThisRequest.has(key)) continue;
+      inThisRequest.add(key);
+      keys.push(key);
+      lines += `${JSON.stringify(row)}\n`;
+      stored.push(row);
+    }
+    if (stored.length > 0) {
+      this.writers[table].write(lines, stored.length);
+      for (const key of keys) this.recent.add(key);
+      this.updateSpoolGauges();
+    }
+    return stored;
+  }
+
+  /** Writes everything accepted so far; false when `timeoutMs` passed first (the rest stays spooled). */
+  async flush(timeoutMs: number): Promise<boolean> {
+    const results = await Promise.all(TABLES.map((table) => this.writers[table].flush(timeoutMs)));
+    this.updateSpoolGauges();
+    return results.every(Boolean);
+  }
+
+  async close(timeoutMs: number): Promise<boolean> {
+    clearInterval(this.fsyncTimer);
+    const results = await Promise.all(TABLES.map((table) => this.writers[table].close(timeoutMs)));
+    this.updateSpoolGauges();
+    return results.every(Boolean);
+  }
+
+  updateSpoolGauges(): void {
+    this.options.metrics.spoolBytes.set(this.pendingBytes);
+    let segments = 0;
+    for (const table of TABLES) segments += this.writers[table].pendingBatches;
+    this.options.metrics.spoolSegments.set(segments);
+  }
+
+  private syncAll(): void {
+    try {
+      for (const table of TABLES) this.writers[table].sync();
+    } catch (error) {
+      this.options.log.error({ err: error }, 'fsync of the write-ahead log failed');
+    }
+  }
+}
+
+/** The deduplication key of a row as stored, matching the keys the routes make. */
+export function keyOfStoredRow(table: Table, row: Record<string, unknown>): string {
+  if (table === 'events') return `e|${String(row.site)}|${String(row.event_id)}`;
+  if (table === 'otel_traces') return `s|${String(row.TraceId)}${String(row.SpanId)}`;
+  return `m|${String(row.point_id)}`;
+}
+
+/** A random id for this data directory: deduplication tokens must not repeat across directories. */
+function readOrCreateInstanceId(walDir: string): string {
+  mkdirSync(walDir, { recursive: true });
+  const file = join(walDir, 'instance-id');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const id = randomBytes(8).toString('hex');
+  writeFileSync(file, `${id}\n`);
+  return id;
+}

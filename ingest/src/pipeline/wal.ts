@@ -1,0 +1,119 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A closed segment: exactly one ClickHouse batch, written once and deleted after. */
+export interface Segment {
+  seq: number;
+  path: string;
+  bytes: number;
+}
+
+const SEGMENT_NAME = /^(\d{12})\.ndjson$/;
+
+/**
+ * The write-ahead log of one table, also its spool. Accepted rows are appended (one JSON line
+ * each) to the open segment before the request is answered, so a crash of the process loses
+ * nothing the OS has taken. A segment is sealed when it becomes a batch; its sequence number
+ * makes the batch's deduplication token, so replaying it after a crash cannot store it twice.
+ *
+ * Written by hand: the disk buffers of Vector and the Collector are not libraries for Node, and
+ * the segment-per-batch layout is what makes replay idempotent.
+ */
+export class WriteAheadLog {
+  private fd: number | undefined;
+  private openSeq: number;
+  private openBytes = 0;
+  private dirty = false;
+
+  private constructor(
+    private readonly dir: string,
+    nextSeq: number,
+  ) {
+    this.openSeq = nextSeq;
+  }
+
+  /**
+   * Opens the log in `dir` and returns the segments a previous process left behind (all of
+   * them sealed now, in order), which must be written before anything newer.
+   */
+  static open(dir: string): { wal: WriteAheadLog; leftover: Segment[] } {
+    mkdirSync(dir, { recursive: true });
+    const leftover: Segment[] = [];
+    for (const name of readdirSync(dir).sort()) {
+      const match = SEGMENT_NAME.exec(name);
+      if (!match) continue;
+      const path = join(dir, name);
+      const bytes = dropTornTail(path);
+      if (bytes === 0) unlinkSync(path);
+      else leftover.push({ seq: Number(match[1]), path, bytes });
+    }
+    const nextSeq = (leftover.at(-1)?.seq ?? 0) + 1;
+    return { wal: new WriteAheadLog(dir, nextSeq), leftover };
+  }
+
+  /** Appends complete lines; returns once the OS holds them, with the bytes written. */
+  append(lines: string): Buffer {
+    if (this.fd === undefined) this.fd = openSync(this.pathOf(this.openSeq), 'a');
+    const buffer = Buffer.from(lines);
+    let written = 0;
+    while (written < buffer.length) written += writeSync(this.fd, buffer, written);
+    this.openBytes += buffer.length;
+    this.dirty = true;
+    return buffer;
+  }
+
+  get openSegmentBytes(): number {
+    return this.openBytes;
+  }
+
+  /** Closes the open segment and returns it; undefined when it holds nothing. */
+  seal(): Segment | undefined {
+    if (this.fd === undefined) return undefined;
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    const segment = { seq: this.openSeq, path: this.pathOf(this.openSeq), bytes: this.openBytes };
+    this.fd = undefined;
+    this.openSeq += 1;
+    this.openBytes = 0;
+    this.dirty = false;
+    return segment;
+  }
+
+  /** Pushes appended lines to the disk itself, against a power cut. */
+  sync(): void {
+    if (this.fd !== undefined && this.dirty) {
+      fsyncSync(this.fd);
+      this.dirty = false;
+    }
+  }
+
+  read(segment: Segment): Buffer {
+    return readFileSync(segment.path);
+  }
+
+  remove(segment: Segment): void {
+    unlinkSync(segment.path);
+  }
+
+  close(): Segment | undefined {
+    return this.seal();
+  }
+
+  private pathOf(seq: number): string {
+    return join(this.dir, `${String(seq).padStart(12, '0')}.ndjson`);
+  }
+}
+
+/**
+ * A process killed in the middle of a write can leave half a line at the end; that request was
+ * never answered, so the half line is dropped. Returns the segment's size afterwards.
+ */
+function dropTornTail(path: string): number {
+  const size = statSync(path).size;
+  if (size === 0) return 0;
+  const content = readFileSync(path);
+  if (content[content.length - 1] === 0x0a) return size;
+  const keep = content.lastIndexOf(0x0a) + 1;
+  truncateSync(path, keep);
+  return keep;
+}

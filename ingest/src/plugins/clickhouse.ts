@@ -1,0 +1,54 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import fp from 'fastify-plugin';
+import { createClickHouse } from '../clickhouse/client.js';
+import { migrate } from '../clickhouse/migrate.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    clickhouse: ClickHouseClient;
+  }
+}
+
+export interface ClickHousePluginOptions {
+  url: string | undefined;
+  dataDir: string;
+}
+
+/**
+ * The ClickHouse client (embedded or served) with the schema migrated. When the server is
+ * unreachable at start-up the service still starts: it accepts into the spool and migrates once
+ * ClickHouse answers (the writer's retries wait for it).
+ */
+export default fp<ClickHousePluginOptions>(
+  async (app, options) => {
+    const client = createClickHouse(options);
+    app.decorate('clickhouse', client);
+    let migrated: Promise<void> | undefined;
+    const migrateOnce = async () => {
+      migrated ??= migrate(client).then(
+        (applied) => {
+          if (applied.length > 0) app.log.info({ applied }, 'migrations applied');
+        },
+        (error: unknown) => {
+          migrated = undefined;
+          throw error;
+        },
+      );
+      return migrated;
+    };
+    try {
+      await migrateOnce();
+    } catch (error) {
+      app.log.error({ err: error }, 'ClickHouse is not reachable at start-up; accepting into the spool meanwhile');
+      const retry = setInterval(() => {
+        migrateOnce().then(() => clearInterval(retry), () => undefined);
+      }, 2000);
+      retry.unref();
+      app.addHook('onClose', async () => clearInterval(retry));
+    }
+    app.addHook('onClose', async () => {
+      await client.close();
+    });
+  },
+  { name: 'footfall-clickhouse' },
+);

@@ -1,0 +1,39 @@
+import fp from 'fastify-plugin';
+import { Pipeline } from '../pipeline/pipeline.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    pipeline: Pipeline;
+  }
+}
+
+export interface PipelinePluginOptions {
+  dataDir: string;
+  batchSize: number;
+  batchIntervalMs: number;
+  spoolMaxBytes: number;
+  walFsyncMs: number;
+  dedupCapacity: number;
+  /** How long closing waits for ClickHouse to take what is buffered; the rest is replayed at the next start. */
+  closeTimeoutMs: number;
+}
+
+/** The write path shared by every route: write-ahead log, batches, deduplication. */
+export default fp<PipelinePluginOptions>(
+  async (app, options) => {
+    const pipeline = new Pipeline({ ...options, client: app.clickhouse, metrics: app.metrics, log: app.log });
+    app.decorate('pipeline', pipeline);
+    try {
+      const remembered = await pipeline.loadRecentIds();
+      app.log.info({ remembered }, 'recent ids loaded for deduplication');
+    } catch (error) {
+      app.log.warn({ err: error }, 'could not read recent ids from ClickHouse; only ids seen from now on are deduplicated');
+    }
+    // Registered after the ClickHouse plugin, so this runs before the client closes.
+    app.addHook('onClose', async () => {
+      const flushed = await pipeline.close(options.closeTimeoutMs);
+      if (!flushed) app.log.warn('ClickHouse did not take everything before closing; the rest stays in the spool');
+    });
+  },
+  { name: 'footfall-pipeline', dependencies: ['footfall-clickhouse', 'footfall-metrics'] },
+);
