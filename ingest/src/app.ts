@@ -1,3 +1,4 @@
+import type { ClickHouseClient } from '@clickhouse/client';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -16,8 +17,14 @@ import otlpRoutes from './routes/otlp/index.js';
 const CLOSE_TIMEOUT_MS = 10_000;
 const STREAM_INTERVAL_MS = 5000;
 
+/** Parts a test may bring instead of the ones the configuration names. */
+export interface AppOverrides {
+  /** A ClickHouse client to use instead of the one `CLICKHOUSE_URL`/`DATA_DIR` name (tests use it to simulate an outage). */
+  clickhouse?: ClickHouseClient;
+}
+
 /** Builds the ingest service; it does not listen (server.ts does). */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const catalog = loadCatalog(config.catalogFile);
   const app = Fastify({
     logger: { level: config.logLevel },
@@ -27,7 +34,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   });
 
   await app.register(metricsPlugin);
-  await app.register(clickhousePlugin, { url: config.clickhouseUrl, dataDir: config.dataDir });
+  await app.register(clickhousePlugin, { url: config.clickhouseUrl, dataDir: config.dataDir, client: overrides.clickhouse });
   await app.register(pipelinePlugin, {
     dataDir: config.dataDir,
     batchSize: config.batchSize,

@@ -12,6 +12,8 @@ declare module 'fastify' {
 export interface ClickHousePluginOptions {
   url: string | undefined;
   dataDir: string;
+  /** Used instead of a new client when given. */
+  client?: ClickHouseClient;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface ClickHousePluginOptions {
  */
 export default fp<ClickHousePluginOptions>(
   async (app, options) => {
-    const client = createClickHouse(options);
+    const client = options.client ?? createClickHouse(options);
     app.decorate('clickhouse', client);
     let migrated: Promise<void> | undefined;
     const migrateOnce = async () => {
