@@ -1,0 +1,169 @@
+// The pipeline without Docker: ingest service (embedded ClickHouse), Collector and Prometheus as
+// child processes on loopback, each with its data and log under one folder. Used by
+// `npm run stack` with the default ports and by the tests with free ones.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import getPort from 'get-port';
+import { startCollector } from './collector-process.js';
+import { ingestUrl, startIngest } from './ingest-process.js';
+import type { ManagedProcess } from './managed-process.js';
+import { prometheusUrl, startPrometheus } from './prometheus-process.js';
+
+export interface StackPorts {
+  ingest: number;
+  otlpHttp: number;
+  otlpGrpc: number;
+  collectorHealth: number;
+  collectorMetrics: number;
+  prometheus: number;
+}
+
+/** The project's default ports, the same as in docker-compose. */
+export const DEFAULT_PORTS: StackPorts = {
+  ingest: 8080,
+  otlpHttp: 4318,
+  otlpGrpc: 4317,
+  collectorHealth: 13133,
+  collectorMetrics: 8888,
+  prometheus: 9090,
+};
+
+/** A free loopback port for each service, for tests that run beside anything else. */
+export async function freePorts(): Promise<StackPorts> {
+  const taken = new Set<number>();
+  const next = async () => {
+    const port = await getPort({ host: '127.0.0.1', exclude: taken });
+    taken.add(port);
+    return port;
+  };
+  return {
+    ingest: await next(),
+    otlpHttp: await next(),
+    otlpGrpc: await next(),
+    collectorHealth: await next(),
+    collectorMetrics: await next(),
+    prometheus: await next(),
+  };
+}
+
+export type ServiceName = 'ingest' | 'collector' | 'prometheus';
+
+export interface NativeStackOptions {
+  /** Data and logs of every service go under it; reusing it keeps the data. */
+  baseDir: string;
+  ports: StackPorts;
+  /** Origins allowed to send OTLP to the Collector from a browser. */
+  corsOrigins: string[];
+  /** More variables for the ingest service (RATE_LIMIT_PER_MINUTE, BATCH_INTERVAL_MS, ...). */
+  ingestEnv?: Record<string, string>;
+  /** More variables for collector/config.yaml (COLLECTOR_BATCH_TIMEOUT, ...). */
+  collectorEnv?: Record<string, string>;
+}
+
+export interface StackUrls {
+  ingest: string;
+  collectorOtlpHttp: string;
+  collectorHealth: string;
+  collectorMetrics: string;
+  prometheus: string;
+}
+
+export function stackUrls(ports: StackPorts): StackUrls {
+  return {
+    ingest: ingestUrl(ports.ingest),
+    collectorOtlpHttp: `http://127.0.0.1:${ports.otlpHttp}`,
+    collectorHealth: `http://127.0.0.1:${ports.collectorHealth}/`,
+    collectorMetrics: `http://127.0.0.1:${ports.collectorMetrics}/metrics`,
+    prometheus: prometheusUrl(ports.prometheus),
+  };
+}
+
+/** Stop order: the Collector first (it flushes into the ingest service), then the ingest service
+ * (it flushes into ClickHouse), Prometheus last. */
+const STOP_ORDER: ServiceName[] = ['collector', 'ingest', 'prometheus'];
+
+export class NativeStack {
+  readonly urls: StackUrls;
+  readonly logDir: string;
+  private readonly running = new Map<ServiceName, ManagedProcess>();
+
+  constructor(private readonly options: NativeStackOptions) {
+    this.urls = stackUrls(options.ports);
+    this.logDir = join(options.baseDir, 'logs');
+    for (const dir of ['logs', 'ingest', 'collector-queue', 'prometheus']) {
+      mkdirSync(join(options.baseDir, dir), { recursive: true });
+    }
+  }
+
+  /** Starts every service that is not running, in dependency order, each waited on until healthy. */
+  async startAll(): Promise<void> {
+    try {
+      await this.start('ingest');
+      await this.start('collector');
+      await this.start('prometheus');
+    } catch (error) {
+      await this.stopAll();
+      throw error;
+    }
+  }
+
+  async start(name: ServiceName): Promise<ManagedProcess> {
+    const current = this.running.get(name);
+    if (current && !current.exited) return current;
+    const started = await this.launch(name);
+    this.running.set(name, started);
+    return started;
+  }
+
+  /** Graceful stop (SIGTERM, the service flushes). */
+  async stop(name: ServiceName): Promise<void> {
+    const current = this.running.get(name);
+    this.running.delete(name);
+    if (current) await current.stop();
+  }
+
+  async stopAll(): Promise<void> {
+    for (const name of STOP_ORDER) await this.stop(name);
+  }
+
+  logFile(name: ServiceName): string {
+    return join(this.logDir, `${name}.log`);
+  }
+
+  private launch(name: ServiceName): Promise<ManagedProcess> {
+    const { baseDir, ports } = this.options;
+    switch (name) {
+      case 'ingest':
+        return startIngest({
+          port: ports.ingest,
+          dataDir: join(baseDir, 'ingest'),
+          logFile: this.logFile(name),
+          env: this.options.ingestEnv,
+        });
+      case 'collector':
+        return startCollector({
+          ports: {
+            otlpHttp: ports.otlpHttp,
+            otlpGrpc: ports.otlpGrpc,
+            health: ports.collectorHealth,
+            metrics: ports.collectorMetrics,
+          },
+          ingestEndpoint: this.urls.ingest,
+          storageDir: join(baseDir, 'collector-queue'),
+          corsOrigins: this.options.corsOrigins,
+          logFile: this.logFile(name),
+          env: this.options.collectorEnv,
+        });
+      case 'prometheus':
+        return startPrometheus({
+          port: ports.prometheus,
+          dataDir: join(baseDir, 'prometheus'),
+          logFile: this.logFile(name),
+          targets: {
+            ingest: `127.0.0.1:${ports.ingest}`,
+            collector: `127.0.0.1:${ports.collectorMetrics}`,
+          },
+        });
+    }
+  }
+}

@@ -1,0 +1,121 @@
+// The Collector configuration validated by our built Collector, the builder manifest checked
+// against what the configuration uses, and both Prometheus configurations checked by promtool.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { collectorConfigFile, collectorEnv } from '../src/stack/collector-process.js';
+import { renderPrometheusConfig } from '../src/stack/prometheus-config.js';
+import { repoRoot } from '../src/stack/repo-root.js';
+import { toolPath } from './support/tools.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'footfall-config-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** The environment without any variable the Collector config reads, so its defaults apply. */
+function envWithoutCollectorVars(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !/^(COLLECTOR_|INGEST_ENDPOINT)/.test(entry[0]),
+    ),
+  );
+}
+
+function validate(env: Record<string, string>) {
+  return execa(toolPath('otelcol'), ['validate', `--config=${collectorConfigFile}`], {
+    env: { ...envWithoutCollectorVars(), ...env },
+    extendEnv: false,
+    reject: false,
+    cwd: scratch,
+  });
+}
+
+const nativeEnv = collectorEnv({
+  ports: { otlpHttp: 14318, otlpGrpc: 14317, health: 14133, metrics: 14888 },
+  ingestEndpoint: 'http://127.0.0.1:18080',
+  storageDir: join(scratch, 'queue'),
+  corsOrigins: ['http://127.0.0.1:5173', 'https://example.com'],
+});
+
+describe('collector/config.yaml', () => {
+  it('is valid with every default', async () => {
+    const result = await validate({});
+    expect(result.stderr + result.stdout).not.toMatch(/error/i);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('is valid with the variables the native stack sets', async () => {
+    const result = await validate(nativeEnv);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('is refused by the Collector when a variable holds nonsense', async () => {
+    const result = await validate({ ...nativeEnv, COLLECTOR_MEMORY_LIMIT_MIB: 'lots' });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(/limit_mib/);
+  });
+
+  it('uses exactly the components the builder manifest builds, and the binary has exactly those', async () => {
+    const kind = (id: string) => id.split('/')[0];
+    const config = parse(readFileSync(collectorConfigFile, 'utf8')) as Record<string, Record<string, unknown>>;
+    const used = (section: string) => [...new Set(Object.keys(config[section] ?? {}).map(kind))].sort();
+
+    const built = await execa(toolPath('otelcol'), ['components'], { reject: false });
+    expect(built.exitCode).toBe(0);
+    const components = parse(built.stdout) as Record<string, { name: string }[] | undefined>;
+    const inBinary = (section: string) => (components[section] ?? []).map((c) => c.name).sort();
+
+    const manifest = parse(readFileSync(join(repoRoot, 'collector/builder-config.yaml'), 'utf8')) as Record<
+      string,
+      { gomod: string }[] | undefined
+    >;
+    for (const section of ['receivers', 'processors', 'exporters', 'extensions']) {
+      expect(inBinary(section), section).toEqual(used(section));
+      expect(manifest[section]?.length, section).toBe(used(section).length);
+    }
+    // One release for every component: the builder's pin.
+    const versions = new Set(
+      ['receivers', 'processors', 'exporters', 'extensions'].flatMap((s) => (manifest[s] ?? []).map((m) => m.gomod.split(' ')[1])),
+    );
+    expect([...versions]).toEqual(['v0.159.0']);
+  });
+});
+
+describe('Prometheus configuration', () => {
+  const checkConfig = (file: string) => execa(toolPath('promtool'), ['check', 'config', file], { reject: false });
+  const committedFile = join(repoRoot, 'provisioning/prometheus/prometheus.yml');
+
+  it('provisioning/prometheus/prometheus.yml passes promtool check config', async () => {
+    const result = await checkConfig(committedFile);
+    expect(result.stdout + result.stderr).toMatch(/SUCCESS/);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('the generated native configuration passes promtool and has the committed jobs and intervals', async () => {
+    const rendered = renderPrometheusConfig({
+      ingest: '127.0.0.1:18080',
+      collector: '127.0.0.1:18888',
+      prometheus: '127.0.0.1:19090',
+    });
+    const file = join(scratch, 'prometheus.yml');
+    writeFileSync(file, rendered);
+    const result = await checkConfig(file);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+
+    type PromConfig = { global: Record<string, string>; scrape_configs: { job_name: string }[] };
+    const generated = parse(rendered) as PromConfig;
+    const committed = parse(readFileSync(committedFile, 'utf8')) as PromConfig;
+    expect(generated.global).toEqual(committed.global);
+    expect(generated.scrape_configs.map((j) => j.job_name)).toEqual(committed.scrape_configs.map((j) => j.job_name));
+  });
+
+  it('promtool refuses a broken configuration', async () => {
+    const file = join(scratch, 'broken.yml');
+    writeFileSync(file, 'scrape_configs:\n  - job_name: x\n    scrape_interval: soon\n');
+    const result = await checkConfig(file);
+    expect(result.exitCode).not.toBe(0);
+  });
+});
