@@ -1,0 +1,338 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  JsonMetricsSerializer,
+  JsonTraceSerializer,
+  ProtobufMetricsSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
+import fc from 'fast-check';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { configWith } from '../src/config.js';
+
+// Throws random and mutated bodies at every endpoint that takes input: whatever arrives, the
+// answer is a 2xx or a 4xx with a message (never a 5xx, a crash or a hang), and the service
+// still takes and stores valid data afterwards.
+
+const RUNS = 200;
+/** A hang is a failure: fast-check reports the request that did not answer in time. */
+const RUN_TIMEOUT_MS = 5000;
+const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+const OTLP_TYPES = ['application/json', 'application/x-protobuf'] as const;
+
+// ---- valid bodies, made fresh for each run (the service de-duplicates by id) ----
+
+function beaconEvent(session: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id: randomUUID(), type: 'page_view', ts: Date.now(), session, path: '/about', ...extra };
+}
+
+function beaconBatch(session = randomUUID()) {
+  return {
+    site: 'portfolio',
+    events: [
+      beaconEvent(session, { referrer: 'https://example.org/post' }),
+      beaconEvent(session, { type: 'object_click', object: 'guitar', props: { color: 'red', n: 2, hit: true } }),
+      beaconEvent(session, { type: 'navigation', from: '/room', to: '/projects' }),
+      beaconEvent(session, { type: 'time_spent', duration_ms: 4200 }),
+    ],
+  };
+}
+
+const resource = resourceFromAttributes({ 'service.name': 'portfolio-web', 'portfolio.site': 'portfolio' });
+
+/** Spans recorded by the real SDK: two analytics events and one plain span. */
+function recordSpans(session = randomUUID()): ReadableSpan[] {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracer = provider.getTracer('fuzz');
+  const common = { 'session.id': session, 'url.path': '/room', 'user_agent.original': BROWSER_UA };
+  tracer.startSpan('page_view', { attributes: { ...common, 'portfolio.event.type': 'page_view' } }).end();
+  tracer
+    .startSpan('object_click', { attributes: { ...common, 'portfolio.event.type': 'object_click', 'portfolio.object.id': 'laptop' } })
+    .end();
+  tracer.startSpan('GET /api/projects', { attributes: { 'http.request.method': 'GET' } }).end();
+  return exporter.getFinishedSpans();
+}
+
+/** A MetricReader that only hands over what it collects, so the test can serialise it. */
+class CollectingReader extends MetricReader {
+  protected override async onForceFlush(): Promise<void> {}
+  protected override async onShutdown(): Promise<void> {}
+}
+
+async function recordMetrics() {
+  const reader = new CollectingReader({ aggregationTemporalitySelector: () => AggregationTemporality.DELTA });
+  const meter = new MeterProvider({ resource, readers: [reader] }).getMeter('fuzz');
+  meter.createCounter('portfolio.events').add(3, { 'portfolio.event.type': 'object_click', 'portfolio.object.id': 'guitar' });
+  meter.createHistogram('portfolio.web_vital.lcp').record(1234, { 'url.path': '/' });
+  const { resourceMetrics } = await reader.collect();
+  return resourceMetrics;
+}
+
+function otlpTraces(type: (typeof OTLP_TYPES)[number], session?: string): Buffer {
+  const serializer = type === 'application/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
+  return Buffer.from(serializer.serializeRequest(recordSpans(session))!);
+}
+
+async function otlpMetrics(type: (typeof OTLP_TYPES)[number]): Promise<Buffer> {
+  const serializer = type === 'application/json' ? JsonMetricsSerializer : ProtobufMetricsSerializer;
+  return Buffer.from(serializer.serializeRequest(await recordMetrics())!);
+}
+
+// ---- mutations ----
+
+/** Byte-level damage, for any encoding: each op picks its place as a fraction of the length. */
+const byteOp = fc.oneof(
+  fc.record({ op: fc.constant('flip' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), mask: fc.integer({ min: 1, max: 255 }) }),
+  fc.record({ op: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
+  fc.record({ op: fc.constant('duplicate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), length: fc.nat(64) }),
+  fc.record({ op: fc.constant('insert' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), bytes: fc.uint8Array({ maxLength: 16 }) }),
+  fc.record({ op: fc.constant('delete' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), length: fc.nat(16) }),
+);
+type ByteOp = typeof byteOp extends fc.Arbitrary<infer T> ? T : never;
+
+function applyByteOps(body: Buffer, ops: readonly ByteOp[]): Buffer {
+  let out = Buffer.from(body);
+  for (const op of ops) {
+    const at = Math.floor(op.at * out.length);
+    if (op.op === 'flip' && out.length > 0) out[Math.min(at, out.length - 1)]! ^= op.mask;
+    if (op.op === 'truncate') out = out.subarray(0, at);
+    if (op.op === 'duplicate') out = Buffer.concat([out.subarray(0, at + op.length), out.subarray(at)]);
+    if (op.op === 'insert') out = Buffer.concat([out.subarray(0, at), op.bytes, out.subarray(at)]);
+    if (op.op === 'delete') out = Buffer.concat([out.subarray(0, at), out.subarray(at + op.length)]);
+  }
+  return out;
+}
+
+/** Values of the wrong type or size, to put where a valid body has something else. */
+const oddValue = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.constantFrom(null, true, -1, 0, 1e308, -1e-308, '', [], {}, '__proto__', 'constructor', '9'.repeat(40)),
+  fc.integer({ min: 1, max: 200_000 }).map((length) => 'x'.repeat(length)),
+  fc.array(fc.constant({ id: 'abcdefgh', type: 'page_view', ts: 0 }), { minLength: 90, maxLength: 300 }),
+);
+
+/** Structural damage to a JSON body: replace, delete or duplicate what sits at some path. */
+const jsonOp = fc.record({
+  pick: fc.nat(),
+  op: fc.constantFrom('replace', 'delete', 'duplicate'),
+  value: oddValue,
+});
+type JsonOp = typeof jsonOp extends fc.Arbitrary<infer T> ? T : never;
+
+function pathsOf(value: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
+  const here = [path];
+  if (Array.isArray(value)) return here.concat(...value.map((item, index) => pathsOf(item, [...path, index])));
+  if (value && typeof value === 'object') {
+    return here.concat(...Object.entries(value).map(([key, item]) => pathsOf(item, [...path, key])));
+  }
+  return here;
+}
+
+function applyJsonOps(root: unknown, ops: readonly JsonOp[]): unknown {
+  let body = structuredClone(root);
+  for (const { pick, op, value } of ops) {
+    const paths = pathsOf(body);
+    const path = paths[pick % paths.length]!;
+    if (path.length === 0) {
+      body = op === 'duplicate' ? [body, body] : value;
+      continue;
+    }
+    const parent = path.slice(0, -1).reduce<any>((node, key) => node[key], body);
+    const key = path.at(-1)!;
+    if (op === 'replace') parent[key] = value;
+    else if (op === 'delete' && Array.isArray(parent)) parent.splice(Number(key), 1);
+    else if (op === 'delete') delete parent[key];
+    else if (Array.isArray(parent)) parent.push(...Array.from({ length: 120 }, () => parent[key]));
+    else parent[key] = [parent[key], parent[key]];
+  }
+  return body;
+}
+
+// ---- how a body is sent ----
+
+const contentType = fc.oneof(
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'text/plain;charset=UTF-8',
+    'application/x-protobuf',
+    'application/octet-stream',
+    'multipart/form-data; boundary=x',
+    'application/x-www-form-urlencoded',
+  ),
+  fc.stringMatching(/^[a-z]{1,12}\/[a-z0-9.+-]{1,20}(; ?[a-z]{1,8}=[A-Za-z0-9-]{0,10})?$/),
+);
+
+const contentEncoding = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(undefined) },
+  { weight: 3, arbitrary: fc.constant('gzip') },
+  { weight: 1, arbitrary: fc.constantFrom('identity', 'deflate', 'br', 'gzip, gzip', 'x-unknown') },
+);
+
+interface Sent {
+  url: string;
+  contentType: string;
+  encoding: string | undefined;
+  body: Buffer;
+}
+
+/** Gzip only when the header says so, and then sometimes damage the compressed bytes too. */
+function send(app: FastifyInstance, sent: Sent): Promise<LightMyRequestResponse> {
+  const payload = sent.encoding === 'gzip' ? gzipSync(sent.body) : sent.body;
+  const headers: Record<string, string> = { 'content-type': sent.contentType, 'user-agent': BROWSER_UA };
+  if (sent.encoding) headers['content-encoding'] = sent.encoding;
+  return app.inject({ method: 'POST', url: sent.url, headers, payload });
+}
+
+/** The property every answer must hold. */
+function expectClientOrSuccess(response: LightMyRequestResponse, what: unknown): void {
+  const context = `${response.statusCode} ${response.body.slice(0, 300)} for ${JSON.stringify(what).slice(0, 500)}`;
+  expect(response.statusCode, context).toBeGreaterThanOrEqual(200);
+  expect(response.statusCode, context).toBeLessThan(500);
+  if (response.statusCode >= 400) {
+    const message: unknown = response.json().message;
+    expect(typeof message === 'string' && message.length > 0, context).toBe(true);
+  }
+}
+
+const assertOptions = { numRuns: RUNS, timeout: RUN_TIMEOUT_MS } as const;
+
+describe('random and mutated input', () => {
+  let app: FastifyInstance;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'footfall-'));
+    app = await buildApp(configWith({ dataDir, rateLimitPerMinute: 0, batchIntervalMs: 50, logLevel: 'silent' }));
+    await app.ready();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const beaconUrl = fc.constantFrom('/v1/beacon', '/track');
+
+  it('beacons: valid batches damaged in their structure', async () => {
+    await fc.assert(
+      fc.asyncProperty(beaconUrl, fc.constantFrom('text/plain', 'application/json'), fc.array(jsonOp, { minLength: 1, maxLength: 4 }), async (url, type, ops) => {
+        const body = Buffer.from(JSON.stringify(applyJsonOps(beaconBatch(), ops)) ?? '');
+        expectClientOrSuccess(await send(app, { url, contentType: type, encoding: undefined, body }), { url, ops });
+      }),
+      assertOptions,
+    );
+  });
+
+  it('beacons: valid batches damaged byte by byte, random bytes and random content types', async () => {
+    const body = fc.oneof(
+      fc.array(byteOp, { minLength: 1, maxLength: 4 }).map((ops) => applyByteOps(Buffer.from(JSON.stringify(beaconBatch())), ops)),
+      fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
+      fc.jsonValue({ maxDepth: 4 }).map((value) => Buffer.from(JSON.stringify(value) ?? '')),
+    );
+    await fc.assert(
+      fc.asyncProperty(beaconUrl, contentType, contentEncoding, body, async (url, type, encoding, bytes) => {
+        expectClientOrSuccess(await send(app, { url, contentType: type, encoding, body: bytes }), { url, type, encoding, body: bytes.toString('base64') });
+      }),
+      assertOptions,
+    );
+  });
+
+  for (const type of OTLP_TYPES) {
+    for (const url of ['/v1/traces', '/v1/metrics']) {
+      it(`${url} ${type}: valid requests from the OpenTelemetry serializers, damaged`, async () => {
+        const valid = () => (url === '/v1/traces' ? Promise.resolve(otlpTraces(type)) : otlpMetrics(type));
+        const structural =
+          type === 'application/json'
+            ? [fc.array(jsonOp, { minLength: 1, maxLength: 4 }).map((ops) => ({ json: ops }))]
+            : [];
+        const mutation = fc.oneof(fc.array(byteOp, { minLength: 1, maxLength: 4 }).map((ops) => ({ bytes: ops })), ...structural);
+        await fc.assert(
+          fc.asyncProperty(mutation, contentEncoding, async (damage, encoding) => {
+            const original = await valid();
+            const body =
+              'json' in damage
+                ? Buffer.from(JSON.stringify(applyJsonOps(JSON.parse(original.toString()), damage.json)) ?? '')
+                : applyByteOps(original, damage.bytes);
+            const what = { url, type, encoding, body: body.toString('base64') };
+            expectClientOrSuccess(await send(app, { url, contentType: type, encoding, body }), what);
+          }),
+          assertOptions,
+        );
+      });
+    }
+  }
+
+  it('OTLP endpoints: random bytes under any content type and encoding', async () => {
+    const otlpUrl = fc.constantFrom('/v1/traces', '/v1/metrics');
+    const otlpType = fc.oneof(fc.constantFrom(...OTLP_TYPES), contentType);
+    const body = fc.oneof(
+      fc.uint8Array({ maxLength: 4096 }).map((bytes) => Buffer.from(bytes)),
+      fc.jsonValue({ maxDepth: 5 }).map((value) => Buffer.from(JSON.stringify(value) ?? '')),
+    );
+    await fc.assert(
+      fc.asyncProperty(otlpUrl, otlpType, contentEncoding, body, async (url, type, encoding, bytes) => {
+        expectClientOrSuccess(await send(app, { url, contentType: type, encoding, body: bytes }), { url, type, encoding, body: bytes.toString('base64') });
+      }),
+      assertOptions,
+    );
+  });
+
+  it('read API: random query strings', async () => {
+    const key = fc.oneof(fc.constantFrom('range', 'site', 'session', 'type', 'limit'), fc.string({ maxLength: 8 }));
+    const value = fc.oneof(
+      fc.constantFrom('5m', '1h', '24h', '7d', '30d', 'portfolio', '0', '-1', '1000', '1001', '1e3', ''),
+      fc.string({ maxLength: 80 }),
+      fc.integer({ min: 1, max: 300 }).map((length) => 'é'.repeat(length)),
+    );
+    const query = fc.array(fc.tuple(key, value), { maxLength: 5 }).map((pairs) => new URLSearchParams(pairs).toString());
+    const raw = fc.stringMatching(/^[A-Za-z0-9=&%+._~\-[\]]{0,60}$/);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('/api/stats', '/api/events'), fc.oneof(query, raw), async (path, search) => {
+        const url = `${path}?${search}`;
+        const response = await app.inject({ method: 'GET', url });
+        expectClientOrSuccess(response, url);
+      }),
+      { ...assertOptions, numRuns: RUNS / 2 },
+    );
+  });
+
+  it('stays ready and still stores valid data afterwards', async () => {
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode, ready.body).toBe(200);
+
+    const session = `after-fuzz-${randomBytes(4).toString('hex')}`;
+    const batch = beaconBatch(session);
+    const beacon = await send(app, { url: '/v1/beacon', contentType: 'text/plain', encoding: undefined, body: Buffer.from(JSON.stringify(batch)) });
+    expect(beacon.statusCode, beacon.body).toBe(202);
+    expect(beacon.json()).toEqual({ accepted: batch.events.length, duplicates: 0, refused: [] });
+
+    const spanIds: string[] = [];
+    for (const type of OTLP_TYPES) {
+      const spans = recordSpans(session);
+      spanIds.push(...spans.filter((span) => span.attributes['portfolio.event.type']).map((span) => span.spanContext().spanId));
+      const serializer = type === 'application/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
+      const body = Buffer.from(serializer.serializeRequest(spans)!);
+      const response = await send(app, { url: '/v1/traces', contentType: type, encoding: 'gzip', body });
+      expect(response.statusCode, response.body).toBe(200);
+    }
+    const metrics = await send(app, { url: '/v1/metrics', contentType: 'application/x-protobuf', encoding: undefined, body: await otlpMetrics('application/x-protobuf') });
+    expect(metrics.statusCode).toBe(200);
+
+    expect(await app.pipeline.flush(5000)).toBe(true);
+    const stored = await app.inject({ method: 'GET', url: `/api/events?session=${session}&limit=1000` });
+    expect(stored.statusCode, stored.body).toBe(200);
+    const ids = (stored.json().events as Array<{ event_id: string }>).map((event) => event.event_id).sort();
+    expect(ids).toEqual([...batch.events.map((event) => event.id as string), ...spanIds].sort());
+  });
+});
