@@ -1,0 +1,50 @@
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+
+/** The browser workspace's folder, whatever the current directory. */
+export const browserRoot = fileURLToPath(new URL('..', import.meta.url));
+export const distDir = `${browserRoot}dist`;
+
+const common: BuildOptions = {
+  bundle: true,
+  minify: true,
+  target: 'es2020',
+  platform: 'browser',
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+/**
+ * The script-tag tracker: one IIFE file, `window.footfall`, held to the size budget. Three
+ * settings buy the bytes: ES2022 syntax as written (no lowering of `??=`), internal property
+ * names mangled (only names that never cross the bundle's edge), and no "use strict" prologue,
+ * which nothing in the tracker relies on.
+ */
+export const scriptTagBundle: BuildOptions = {
+  ...common,
+  target: 'es2022',
+  mangleProps: /^(route|visibility|objectClick|elapsed|update|clear|record)$/,
+  tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
+  entryPoints: [`${browserRoot}src/tracker/script-tag.ts`],
+  format: 'iife',
+  outfile: `${distDir}/footfall.js`,
+};
+
+/**
+ * The ESM entry points for bundlers: the tracker (with the OpenTelemetry tier as a lazily
+ * imported chunk), the OpenTelemetry tier alone, and the three.js adapter (three.js stays a
+ * peer dependency).
+ */
+export const esmBundles: BuildOptions = {
+  ...common,
+  entryPoints: {
+    index: `${browserRoot}src/index.ts`,
+    otel: `${browserRoot}src/otel/index.ts`,
+    three: `${browserRoot}src/three/index.ts`,
+  },
+  format: 'esm',
+  splitting: true,
+  external: ['three'],
+  outdir: `${distDir}/esm`,
+  chunkNames: 'chunks/[name]-[hash]',
+};

@@ -1,0 +1,71 @@
+/**
+ * The ESM entry point: the tracker, with the OpenTelemetry tier split into its own chunk that is
+ * imported only when `mode` is `otel` or `both`, once the page is idle. Every function is safe to
+ * call at any time: before `init` it does nothing, and it never throws.
+ */
+import { createLazySink } from './tracker/lazy-sink.js';
+import { createIgnored } from './tracker/log.js';
+import { privacySignal } from './tracker/privacy.js';
+import { createTracker, type Tracker } from './tracker/tracker.js';
+import type { TrackerOptions } from './tracker/types.js';
+
+export type { Tracker } from './tracker/tracker.js';
+export type { EventFields, EventProps, EventType, FootfallEvent, TrackerMode, TrackerOptions } from './tracker/types.js';
+
+let tracker: Tracker | undefined;
+
+/** Starts tracking. Only the first call counts: the page's listeners are installed once. */
+export function init(options: TrackerOptions): void {
+  const ignored = createIgnored(options?.debug);
+  if (tracker) return ignored('already_initialised');
+  try {
+    const { mode = 'beacon', endpoint, collectorUrl } = options;
+    const otel =
+      mode != 'beacon' && collectorUrl && !privacySignal()
+        ? createLazySink(
+            () => import('./otel/index.js'),
+            {
+              collectorUrl,
+              site: options.site,
+              serviceName: options.serviceName,
+              serviceVersion: options.serviceVersion,
+              ignoreUrls: endpoint ? [collectorUrl, endpoint] : [collectorUrl],
+              debug: options.debug,
+            },
+            ignored,
+          )
+        : undefined;
+    tracker = createTracker({ ...options, endpoint: mode == 'otel' ? undefined : endpoint }, otel);
+  } catch (error) {
+    ignored('init_failed', error);
+  }
+}
+
+const forward =
+  <K extends keyof Tracker>(method: K) =>
+  (...args: Parameters<Tracker[K]>): void =>
+    (tracker?.[method] as ((...a: Parameters<Tracker[K]>) => void) | undefined)?.(...args);
+
+export const track = forward('track');
+export const trackPageView = forward('trackPageView');
+export const trackRoomEnter = forward('trackRoomEnter');
+export const trackRoomExit = forward('trackRoomExit');
+export const trackObjectClick = forward('trackObjectClick');
+export const trackObjectView = forward('trackObjectView');
+export const trackNavigation = forward('trackNavigation');
+export const setConsent = forward('setConsent');
+export const flush = forward('flush');
+
+/** All of the above as one object, the same shape as the script tag's `window.footfall`. */
+export const footfall = {
+  init,
+  track,
+  trackPageView,
+  trackRoomEnter,
+  trackRoomExit,
+  trackObjectClick,
+  trackObjectView,
+  trackNavigation,
+  setConsent,
+  flush,
+};

@@ -1,0 +1,24 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { FootfallEvent } from '../tracker/types.js';
+import { ATTR } from './attributes.js';
+
+/** The span attributes the ingest service turns back into exactly this event. */
+export function eventAttributes(event: FootfallEvent): Attributes {
+  const attributes: Attributes = {
+    [ATTR.eventId]: event.id,
+    [ATTR.eventType]: event.type,
+    [ATTR.sessionId]: event.session,
+    [ATTR.urlPath]: event.path,
+  };
+  const optional: [string, string | number | undefined][] = [
+    [ATTR.referrer, event.referrer],
+    [ATTR.objectId, event.object],
+    [ATTR.roomId, event.room],
+    [ATTR.navigationFrom, event.from],
+    [ATTR.navigationTo, event.to],
+    [ATTR.durationMs, event.duration_ms],
+  ];
+  for (const [name, value] of optional) if (value !== undefined) attributes[name] = value;
+  for (const [key, value] of Object.entries(event.props ?? {})) attributes[ATTR.propsPrefix + key] = value;
+  return attributes;
+}

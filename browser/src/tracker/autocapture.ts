@@ -1,0 +1,31 @@
+/** What the tracker does when the page changes under it. */
+export interface PageHooks {
+  /** The path may have changed (History API or the back button). */
+  route(): void;
+  /** `[data-footfall-object]` was clicked. */
+  objectClick(object: string, room?: string): void;
+  /** `visibilitychange` or `pagehide`. */
+  visibility(event: Event): void;
+}
+
+/**
+ * Listens for single-page-app route changes, declarative object clicks and the page being hidden
+ * or left. `history.pushState` has no event of its own, so it is wrapped. Every listener sits on
+ * the window in the capture phase: document events (click, visibilitychange) pass there first,
+ * before any page handler can stop them.
+ */
+export function listen(hooks: PageHooks): void {
+  const pushState = history.pushState;
+  history.pushState = function (this: History, ...args: Parameters<History['pushState']>) {
+    pushState.apply(this, args);
+    hooks.route();
+  };
+  const on = (type: string, listener: (event: Event) => void) => addEventListener(type, listener, true);
+  on('popstate', hooks.route);
+  on('pagehide', hooks.visibility);
+  on('visibilitychange', hooks.visibility);
+  on('click', (event) => {
+    const target = (event.target as Element).closest?.('[data-footfall-object]') as HTMLElement | null;
+    if (target) hooks.objectClick(target.dataset.footfallObject!, target.dataset.footfallRoom);
+  });
+}

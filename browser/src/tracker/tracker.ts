@@ -1,0 +1,131 @@
+import { listen } from './autocapture.js';
+import { createBatcher } from './batcher.js';
+import { toBodies } from './bodies.js';
+import { randomId } from './ids.js';
+import { createIgnored } from './log.js';
+import { privacySignal } from './privacy.js';
+import { createSession } from './session.js';
+import { createTransport } from './transport.js';
+import type { EventFields, EventProps, EventSink, EventType, FootfallEvent, TrackerOptions } from './types.js';
+import { createVisibleClock } from './visible-clock.js';
+
+/** The public API, the same for beacons, OpenTelemetry or both. No method ever throws. */
+export interface Tracker {
+  track(type: EventType, fields?: EventFields): void;
+  trackPageView(path?: string): void;
+  trackRoomEnter(room: string): void;
+  /** Sends `room_exit` with the visible time since `trackRoomEnter(room)` as `duration_ms`. */
+  trackRoomExit(room: string): void;
+  trackObjectClick(object: string, room?: string, props?: EventProps): void;
+  trackObjectView(object: string, room?: string): void;
+  trackNavigation(to: string, from?: string): void;
+  /** Grants or withdraws consent; withdrawing drops whatever is still queued. */
+  setConsent(granted: boolean): void;
+  /** Sends queued events now. */
+  flush(): void;
+}
+
+const DEFAULT_MAX_BATCH = 20;
+/** Longest wait before a partial batch is sent. */
+const FLUSH_INTERVAL_MS = 5000;
+/** The contract's session: 30 minutes without an event ends it. */
+const SESSION_IDLE_MS = 30 * 60 * 1000;
+
+/**
+ * Starts tracking with `options`; the result is the public API. Beacons go to `endpoint` when it
+ * is set; `sink` receives every event too (the ESM entry point passes the OpenTelemetry tier
+ * there and resolves `mode`, so the script tag stays small).
+ */
+export function createTracker(options: TrackerOptions, sink?: EventSink): Tracker {
+  const { endpoint, site } = options;
+  const ignored = createIgnored(options.debug);
+  const signal = privacySignal();
+  let consent = !options.requireConsent;
+  const session = createSession(SESSION_IDLE_MS);
+  const clock = createVisibleClock();
+  const roomsEnteredAt: Record<string, number> = {};
+  let path = location.pathname;
+  let pageStartedAt = 0;
+  const batcher =
+    endpoint
+      ? createBatcher(
+          (events: FootfallEvent[]) => toBodies(site, events, ignored).map(createTransport(endpoint, ignored)),
+          Math.min(options.maxBatch || DEFAULT_MAX_BATCH, 100),
+          FLUSH_INTERVAL_MS,
+        )
+      : undefined;
+
+  const emit = (type: EventType, fields?: EventFields) => {
+    if (signal || !consent) return ignored(signal || 'consent');
+    const event: FootfallEvent = { id: randomId(), type, ts: Date.now(), session: session(), path, ...fields };
+    batcher?.push(event);
+    sink?.record(event);
+  };
+  const endPage = () => {
+    // `| 0`: whole milliseconds, as the contract wants, in fewer bytes than Math.round.
+    const spent = (clock.elapsed() - pageStartedAt) | 0;
+    pageStartedAt += spent;
+    if (spent > 0) emit('time_spent', { duration_ms: spent });
+  };
+  const api: Tracker = {
+    track: emit,
+    trackPageView(to = location.pathname) {
+      path = to;
+      emit('page_view', { referrer: document.referrer || undefined });
+    },
+    trackRoomEnter(room) {
+      roomsEnteredAt[room] = clock.elapsed();
+      emit('room_enter', { room });
+    },
+    trackRoomExit(room) {
+      // Never entered: 0 ms.
+      emit('room_exit', { room, duration_ms: (clock.elapsed() - (roomsEnteredAt[room] ?? clock.elapsed())) | 0 });
+      delete roomsEnteredAt[room];
+    },
+    trackObjectClick: (object, room, props) => emit('object_click', { object, room, props }),
+    trackObjectView: (object, room) => emit('object_view', { object, room }),
+    trackNavigation: (to, from = path) => emit('navigation', { from, to }),
+    setConsent(granted) {
+      consent = granted;
+      if (!granted) batcher?.clear();
+    },
+    flush() {
+      batcher?.flush();
+      sink?.flush();
+    },
+  };
+  // Nothing may reach the host page, whatever happens inside: failures go to `ignored`.
+  const guard =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A) => {
+      try {
+        fn(...args);
+      } catch (error) {
+        ignored('error', error);
+      }
+    };
+  for (const key in api) api[key as keyof Tracker] = guard(api[key as keyof Tracker] as (...args: unknown[]) => void);
+
+  if (options.autoTrack != false) {
+    listen({
+      route: guard(() => {
+        const to = location.pathname;
+        if (to == path) return;
+        endPage();
+        api.trackNavigation(to);
+        api.trackPageView(to);
+      }),
+      objectClick: api.trackObjectClick,
+      visibility: guard((event) => {
+        clock.update();
+        // Some browsers fire `pagehide` while the page still counts as visible.
+        if (document.hidden || event.type == 'pagehide') {
+          endPage();
+          api.flush();
+        }
+      }),
+    });
+    api.trackPageView();
+  }
+  return api;
+}

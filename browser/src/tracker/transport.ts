@@ -1,0 +1,11 @@
+/**
+ * Sends one beacon body without ever blocking the page. `sendBeacon` with a string goes out as
+ * `text/plain`, which needs no CORS preflight and survives the page being closed. When the browser
+ * refuses it (quota used up, or no sendBeacon), `fetch` with `keepalive` is the fallback; its
+ * failure is only reported, the page never sees it.
+ */
+export function createTransport(endpoint: string, ignored: (reason: string, detail?: unknown) => void) {
+  return (body: string): unknown =>
+    navigator.sendBeacon?.(endpoint, body) ||
+    fetch(endpoint, { method: 'POST', body, keepalive: true }).catch(ignored.bind(0, 'send'));
+}
