@@ -1,0 +1,142 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { describe, expect, it } from 'vitest';
+import { createClickHouse } from '../src/clickhouse/client.js';
+import { BROWSER_UA, beaconEvent, countOf, freshDataDir, postBeacon, testApp } from './support/test-app.js';
+import { startService } from './support/service-process.js';
+
+/**
+ * A test double for an outage, which is outside our control: the real embedded ClickHouse
+ * behind a switch that makes every call fail as a refused connection would.
+ */
+function switchableClickHouse(dataDir: string): { client: ClickHouseClient; outage: { down: boolean } } {
+  const real = createClickHouse({ url: undefined, dataDir });
+  const outage = { down: false };
+  const client = new Proxy(real, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || property === 'close') return value;
+      return (...args: unknown[]) => {
+        if (outage.down) return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' }));
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { client, outage };
+}
+
+const waitFor = async (check: () => Promise<boolean>, timeoutMs = 20_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+describe('while ClickHouse is down', () => {
+  it('accepts into the spool, says it is not ready, and writes everything exactly once when ClickHouse is back', async () => {
+    const dataDir = freshDataDir();
+    const { client, outage } = switchableClickHouse(dataDir);
+    const app = await testApp({ dataDir, batchSize: 25 }, { clickhouse: client });
+    try {
+      outage.down = true;
+      for (let request = 0; request < 20; request++) {
+        const events = Array.from({ length: 10 }, () => beaconEvent({ session: 'outage' }));
+        expect((await postBeacon(app, { events })).statusCode).toBe(202);
+      }
+      const ready = await app.inject('/readyz');
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({ clickhouse: 'unreachable' });
+      await waitFor(async () => /footfall_write_failures_total\{table="events"\} [1-9]/.test((await app.inject('/metrics')).body));
+      expect(app.pipeline.pendingBytes).toBeGreaterThan(0);
+
+      outage.down = false;
+      expect(await app.pipeline.flush(30_000)).toBe(true);
+      expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id = 'outage'")).toBe(200);
+      expect(await countOf(app, "SELECT sum(events) AS n FROM events_per_minute WHERE type = 'page_view'")).toBe(200);
+      expect((await app.inject('/readyz')).statusCode).toBe(200);
+      expect(readdirSync(join(dataDir, 'wal', 'events'))).toEqual([]);
+    } finally {
+      outage.down = false;
+      await app.close();
+    }
+  });
+
+  it('answers 503 with Retry-After once the spool is full, and drops nothing it accepted', async () => {
+    const dataDir = freshDataDir();
+    const { client, outage } = switchableClickHouse(dataDir);
+    const app = await testApp({ dataDir, batchSize: 10, spoolMaxBytes: 8 * 1024 }, { clickhouse: client });
+    try {
+      outage.down = true;
+      let accepted = 0;
+      let refusedWith: { statusCode: number; headers: Record<string, unknown> } | undefined;
+      for (let request = 0; request < 200 && !refusedWith; request++) {
+        const response = await postBeacon(app, { events: Array.from({ length: 5 }, () => beaconEvent({ session: 'full' })) });
+        if (response.statusCode === 202) accepted += response.json().accepted;
+        else refusedWith = response;
+      }
+      expect(refusedWith?.statusCode).toBe(503);
+      expect(Number(refusedWith?.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await app.inject('/readyz')).json()).toMatchObject({ spool: 'full' });
+      expect(accepted).toBeGreaterThan(0);
+
+      outage.down = false;
+      expect(await app.pipeline.flush(30_000)).toBe(true);
+      expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id = 'full'")).toBe(accepted);
+      expect((await postBeacon(app, { events: [beaconEvent()] })).statusCode).toBe(202);
+    } finally {
+      outage.down = false;
+      await app.close();
+    }
+  });
+});
+
+describe('the service process', () => {
+  const send = async (url: string, session: string, count: number) => {
+    const bodies: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const body = JSON.stringify({ site: 'portfolio', events: [beaconEvent({ session }), beaconEvent({ session, type: 'object_click', object: 'guitar' })] });
+      const response = await fetch(`${url}/v1/beacon`, { method: 'POST', body, headers: { 'content-type': 'text/plain', 'user-agent': BROWSER_UA } });
+      expect(response.status).toBe(202);
+      bodies.push(body);
+    }
+    return bodies;
+  };
+
+  it('loses nothing it answered when killed with SIGKILL, and stores a retry once', async () => {
+    const dataDir = freshDataDir();
+    // Batches are written only after a minute, so every answered event is still only in the log.
+    const service = await startService({ DATA_DIR: dataDir, BATCH_INTERVAL_MS: '60000', BATCH_SIZE: '100000' });
+    const bodies = await send(service.url, 'killed', 25);
+    service.child.kill('SIGKILL');
+    expect(await service.exited).toBe('SIGKILL');
+
+    const app = await testApp({ dataDir });
+    try {
+      // The client never saw its answers arrive (say): it sends everything again.
+      for (const body of bodies) expect((await postBeacon(app, body)).statusCode).toBe(202);
+      expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id = 'killed'")).toBe(50);
+      expect(await countOf(app, "SELECT sum(events) AS n FROM events_per_minute WHERE type = 'object_click'")).toBe(25);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('writes what it buffered to ClickHouse on SIGTERM before exiting', async () => {
+    const dataDir = freshDataDir();
+    const service = await startService({ DATA_DIR: dataDir, BATCH_INTERVAL_MS: '60000', BATCH_SIZE: '100000' });
+    await send(service.url, 'terminated', 10);
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+    expect(readdirSync(join(dataDir, 'wal', 'events'))).toEqual([]);
+
+    const client = createClickHouse({ url: undefined, dataDir });
+    try {
+      const result = await client.query({ query: "SELECT count() AS n FROM events WHERE session_id = 'terminated'", format: 'JSONEachRow' });
+      expect(Number((await result.json<{ n: string }>())[0]!.n)).toBe(20);
+    } finally {
+      await client.close();
+    }
+  });
+});
