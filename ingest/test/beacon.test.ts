@@ -121,7 +121,7 @@ describe('POST /v1/beacon', () => {
   });
 
   it('stores a Do Not Track or Global Privacy Control event without visitor or session id', async () => {
-    for (const header of [{ dnt: '1' }, { 'sec-gpc': '1' }]) {
+    for (const header of [{ dnt: '1' }, { 'sec-gpc': '1' }] as Array<Record<string, string>>) {
       const response = await postBeacon(app, { events: [beaconEvent({ session: 'private', path: '/private' })] }, header);
       expect(response.statusCode).toBe(202);
     }
