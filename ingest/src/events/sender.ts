@@ -35,9 +35,15 @@ export function senderOf(
   // Beacons come straight from the visitor's browser; OTLP arrives through the Collector, whose
   // address says nothing about the visitor, so the session stands in for the IP there.
   const ip = request.ip;
+  const perSite = new Map<string, string>();
   const visitorId =
     source === 'beacon'
-      ? (siteId: string) => deps.visitorIds.idOf(siteId, ip, userAgent)
+      ? (siteId: string) => {
+          // One hash per request and site, however many events the beacon carries.
+          let id = perSite.get(siteId);
+          if (id === undefined) perSite.set(siteId, (id = deps.visitorIds.idOf(siteId, ip, userAgent)));
+          return id;
+        }
       : (siteId: string, session: string) => deps.visitorIds.idOf(siteId, session, userAgent);
   return {
     sender: {
