@@ -12,15 +12,15 @@ export interface PageHooks {
  * Listens for single-page-app route changes, declarative object clicks and the page being hidden
  * or left. `history.pushState` has no event of its own, so it is wrapped. Every listener sits on
  * the window in the capture phase: document events (click, visibilitychange) pass there first,
- * before any page handler can stop them.
+ * before any page handler can stop them. `guard` keeps every failure away from the page.
  */
-export function listen(hooks: PageHooks): void {
+export function listen(hooks: PageHooks, guard: <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => void): void {
   const pushState = history.pushState;
   history.pushState = function (this: History, ...args: Parameters<History['pushState']>) {
     pushState.apply(this, args);
-    hooks.route();
+    guard(hooks.route)();
   };
-  const on = (type: string, listener: (event: Event) => void) => addEventListener(type, listener, true);
+  const on = (type: string, listener: (event: Event) => void) => addEventListener(type, guard(listener), true);
   on('popstate', hooks.route);
   on('pagehide', hooks.visibility);
   on('visibilitychange', hooks.visibility);

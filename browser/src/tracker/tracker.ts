@@ -39,6 +39,16 @@ const SESSION_IDLE_MS = 30 * 60 * 1000;
 export function createTracker(options: TrackerOptions, sink?: EventSink): Tracker {
   const { endpoint, site } = options;
   const ignored = createIgnored(options.debug);
+  // Nothing may reach the host page, whatever happens inside: failures go to `ignored`.
+  const guard =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A) => {
+      try {
+        fn(...args);
+      } catch (error) {
+        ignored('error', error);
+      }
+    };
   const signal = privacySignal();
   let consent = !options.requireConsent;
   const session = createSession(SESSION_IDLE_MS);
@@ -49,7 +59,7 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
   const batcher =
     endpoint
       ? createBatcher(
-          (events: FootfallEvent[]) => toBodies(site, events, ignored).map(createTransport(endpoint, ignored)),
+          guard((events: FootfallEvent[]) => toBodies(site, events, ignored).map(createTransport(endpoint, ignored))),
           Math.min(options.maxBatch || DEFAULT_MAX_BATCH, 100),
           FLUSH_INTERVAL_MS,
         )
@@ -71,7 +81,7 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
     track: emit,
     trackPageView(to = location.pathname) {
       path = to;
-      emit('page_view', { referrer: document.referrer || undefined });
+      emit('page_view', { referrer: document.referrer });
     },
     trackRoomEnter(room) {
       roomsEnteredAt[room] = clock.elapsed();
@@ -94,37 +104,27 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
       sink?.flush();
     },
   };
-  // Nothing may reach the host page, whatever happens inside: failures go to `ignored`.
-  const guard =
-    <A extends unknown[]>(fn: (...args: A) => void) =>
-    (...args: A) => {
-      try {
-        fn(...args);
-      } catch (error) {
-        ignored('error', error);
-      }
-    };
   for (const key in api) api[key as keyof Tracker] = guard(api[key as keyof Tracker] as (...args: unknown[]) => void);
 
   if (options.autoTrack != false) {
     listen({
-      route: guard(() => {
+      route: () => {
         const to = location.pathname;
         if (to == path) return;
         endPage();
         api.trackNavigation(to);
         api.trackPageView(to);
-      }),
+      },
       objectClick: api.trackObjectClick,
-      visibility: guard((event) => {
+      visibility: (event) => {
         clock.update();
         // Some browsers fire `pagehide` while the page still counts as visible.
         if (document.hidden || event.type == 'pagehide') {
           endPage();
           api.flush();
         }
-      }),
-    });
+      },
+    }, guard);
     api.trackPageView();
   }
   return api;

@@ -1,0 +1,141 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createBatcher } from '../src/tracker/batcher.js';
+import { MAX_BODY_BYTES, toBodies } from '../src/tracker/bodies.js';
+import { createSession } from '../src/tracker/session.js';
+import type { FootfallEvent } from '../src/tracker/types.js';
+import { createVisibleClock } from '../src/tracker/visible-clock.js';
+
+// Time is outside our control here: these tests drive it with vitest's fake timers (setTimeout
+// and Date). Two browser states no DOM test can produce otherwise are forced the same way: the
+// tab being hidden, and storage blocked by the visitor's settings.
+afterEach(() => {
+  vi.useRealTimers();
+  sessionStorage.clear();
+});
+
+const event = (index: number, props?: FootfallEvent['props']): FootfallEvent => ({
+  id: `event_${String(index).padStart(4, '0')}`,
+  type: 'object_click',
+  ts: 1_700_000_000_000 + index,
+  session: 'session_1',
+  path: '/room',
+  object: 'guitar',
+  props,
+});
+
+describe('batcher', () => {
+  it('sends a batch as soon as it is full', () => {
+    vi.useFakeTimers();
+    const sent: number[][] = [];
+    const batcher = createBatcher<number>((items) => sent.push(items), 3, 5000);
+    [1, 2, 3, 4].forEach(batcher.push);
+    expect(sent).toEqual([[1, 2, 3]]);
+  });
+
+  it('sends a partial batch when the interval has passed since its first item', () => {
+    vi.useFakeTimers();
+    const sent: number[][] = [];
+    const batcher = createBatcher<number>((items) => sent.push(items), 20, 5000);
+    batcher.push(1);
+    vi.advanceTimersByTime(3000);
+    batcher.push(2);
+    vi.advanceTimersByTime(1999);
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(sent).toEqual([[1, 2]]);
+    vi.advanceTimersByTime(60_000);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('flushes on demand, sends nothing when empty, and clear drops what waits', () => {
+    vi.useFakeTimers();
+    const sent: number[][] = [];
+    const batcher = createBatcher<number>((items) => sent.push(items), 20, 5000);
+    batcher.flush();
+    batcher.push(1);
+    batcher.flush();
+    batcher.push(2);
+    batcher.clear();
+    vi.advanceTimersByTime(10_000);
+    batcher.flush();
+    expect(sent).toEqual([[1]]);
+  });
+});
+
+describe('beacon bodies', () => {
+  it('keeps a small batch in one body of the contract shape', () => {
+    const bodies = toBodies('portfolio', [event(1), event(2)], () => {});
+    expect(bodies).toHaveLength(1);
+    expect(JSON.parse(bodies[0]!)).toEqual({ site: 'portfolio', events: [event(1), event(2)] });
+  });
+
+  it('splits a batch so every body fits the keepalive quota, counting UTF-8 bytes', () => {
+    // 10 props of 256 two-byte characters: about 5 KiB of UTF-8 per event, 2.6 KiB of UTF-16.
+    const heavy = Object.fromEntries(Array.from({ length: 10 }, (_, key) => [`k${key}`, 'é'.repeat(256)]));
+    const events = Array.from({ length: 100 }, (_, index) => event(index, heavy));
+    const bodies = toBodies('portfolio', events, () => {});
+    expect(bodies.length).toBeGreaterThan(8);
+    for (const body of bodies) expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    const delivered = bodies.flatMap((body) => (JSON.parse(body) as { events: FootfallEvent[] }).events);
+    expect(delivered).toEqual(events);
+  });
+
+  it('drops and reports an event too large for any body', () => {
+    const reasons: string[] = [];
+    const bodies = toBodies('portfolio', [event(1), event(2, { big: 'x'.repeat(900) }), event(3)], (reason) => reasons.push(reason), 600);
+    const delivered = bodies.flatMap((body) => (JSON.parse(body) as { events: FootfallEvent[] }).events.map((e) => e.id));
+    expect(delivered).toEqual([event(1).id, event(3).id]);
+    expect(reasons).toEqual(['too_large']);
+  });
+});
+
+describe('session', () => {
+  it('keeps one id while events come within 30 minutes, and starts a new one after', () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-01-01T10:00:00Z'));
+    const session = createSession(30 * 60_000);
+    const first = session();
+    expect(first).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    vi.advanceTimersByTime(29 * 60_000);
+    expect(session()).toBe(first);
+    vi.advanceTimersByTime(29 * 60_000);
+    expect(session()).toBe(first);
+    vi.advanceTimersByTime(30 * 60_000 + 1);
+    const second = session();
+    expect(second).not.toBe(first);
+    expect(sessionStorage.getItem('footfall')).toMatch(new RegExp(`^${second}\\.\\d+$`));
+  });
+
+  it('is shared through sessionStorage by every tracker of the tab', () => {
+    expect(createSession(60_000)()).toBe(createSession(60_000)());
+  });
+
+  it('lives in memory when storage throws (blocked by the browser)', () => {
+    const blocked = vi.spyOn(Storage.prototype, 'getItem').mockImplementation(() => {
+      throw new DOMException('blocked', 'SecurityError');
+    });
+    const session = createSession(60_000);
+    const id = session();
+    expect(session()).toBe(id);
+    blocked.mockRestore();
+  });
+});
+
+describe('visible clock', () => {
+  it('stands still while the page is hidden', () => {
+    vi.useFakeTimers();
+    const hidden = vi.spyOn(document, 'hidden', 'get').mockReturnValue(false);
+    const clock = createVisibleClock();
+    vi.advanceTimersByTime(1000);
+    hidden.mockReturnValue(true);
+    clock.update();
+    vi.advanceTimersByTime(60_000);
+    expect(clock.elapsed()).toBe(1000);
+    hidden.mockReturnValue(false);
+    clock.update();
+    vi.advanceTimersByTime(500);
+    expect(clock.elapsed()).toBe(1500);
+    hidden.mockRestore();
+  });
+});
