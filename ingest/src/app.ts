@@ -1,7 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { RETRY_AFTER_SECONDS, RETRY_LATER_CODES } from './errors.js';
 import { loadCatalog } from './catalog/catalog.js';
 import type { Config } from './config.js';
 import clickhousePlugin from './plugins/clickhouse.js';
@@ -31,6 +32,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     trustProxy: config.trustProxy,
     // Bodies are bounded per route; this is the ceiling for routes that set nothing.
     bodyLimit: 64 * 1024,
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (RETRY_LATER_CODES.has(error.code)) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    if ((error.statusCode ?? 500) >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.send(error);
   });
 
   await app.register(metricsPlugin);

@@ -13,6 +13,15 @@ export const SpoolFullError = createError(
   'ClickHouse is behind and the spool is full; retry later',
   503,
 );
+export const LogUnwritableError = createError(
+  'FOOTFALL_LOG_UNWRITABLE',
+  'the write-ahead log cannot be written (%s); nothing of this request was accepted, retry later',
+  503,
+);
 export const BodyTooLargeError = createError('FOOTFALL_BODY_TOO_LARGE', 'the body is larger than %s bytes once decompressed', 413);
 export const UnauthorizedError = createError('FOOTFALL_UNAUTHORIZED', 'a valid bearer token is required', 401);
 export const UnknownSiteError = createError('FOOTFALL_UNKNOWN_SITE', 'the catalog has no site %s', 404);
+
+/** Refusals that say "not now": the answer tells the client when to come back. */
+export const RETRY_LATER_CODES = new Set(['FOOTFALL_SPOOL_FULL', 'FOOTFALL_LOG_UNWRITABLE']);
+export const RETRY_AFTER_SECONDS = 30;

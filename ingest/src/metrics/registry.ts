@@ -76,6 +76,12 @@ export function createMetrics() {
       labelNames: ['table'] as const,
       registers,
     }),
+    batchesQuarantined: new Counter({
+      name: 'footfall_batches_quarantined_total',
+      help: 'Batches ClickHouse refused for their content, moved aside under DATA_DIR/wal/<table>/rejected',
+      labelNames: ['table'] as const,
+      registers,
+    }),
     bufferRows: new Gauge({
       name: 'footfall_buffer_rows',
       help: 'Rows accepted and not yet written to ClickHouse',

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyBaseLogger } from 'fastify';
+import { LogUnwritableError } from '../errors.js';
 import type { Metrics } from '../metrics/registry.js';
 import { RecentIds } from './recent-ids.js';
 import { TableWriter } from './table-writer.js';
@@ -114,7 +115,12 @@ export class Pipeline {
       stored.push(row);
     }
     if (stored.length > 0) {
-      this.writers[table].write(lines, stored.length);
+      try {
+        this.writers[table].write(lines, stored.length);
+      } catch (error) {
+        this.options.log.error({ err: error, table }, 'appending to the write-ahead log failed');
+        throw new LogUnwritableError((error as NodeJS.ErrnoException).code ?? 'unknown error');
+      }
       for (const key of keys) this.recent.add(key);
       this.updateSpoolGauges();
     }

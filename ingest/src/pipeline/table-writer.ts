@@ -8,6 +8,7 @@ const FIRST_RETRY_MS = 200;
 const LONGEST_RETRY_MS = 30_000;
 /** Sealed batches kept in memory as well as on disk, so a healthy pipeline never reads back. */
 const MAX_BATCH_BYTES_IN_MEMORY = 64 * 1024 * 1024;
+const ATTEMPTS_BEFORE_QUARANTINE = 3;
 
 export interface TableWriterOptions {
   table: string;
@@ -140,14 +141,19 @@ export class TableWriter {
   }
 
   private async sendAll(): Promise<void> {
+    let dataErrors = 0;
     while (this.queue.length > 0 && !this.closed) {
       const batch = this.queue[0]!;
-      if (await this.send(batch)) {
+      const outcome = await this.send(batch);
+      if (outcome === 'data error') dataErrors += 1;
+      if (outcome === 'written' || dataErrors >= ATTEMPTS_BEFORE_QUARANTINE) {
         this.queue.shift();
         this.queuedBytes -= batch.bytes;
         if (batch.body) this.bytesInMemory -= batch.body.length;
-        this.wal.remove(batch);
+        if (outcome === 'written') this.wal.remove(batch);
+        else this.quarantine(batch);
         this.retryDelayMs = 0;
+        dataErrors = 0;
       } else {
         this.retryDelayMs = Math.min(LONGEST_RETRY_MS, Math.max(FIRST_RETRY_MS, this.retryDelayMs * 2));
         await this.sleep(this.retryDelayMs * (0.5 + Math.random() / 2));
@@ -155,7 +161,19 @@ export class TableWriter {
     }
   }
 
-  private async send(batch: QueuedBatch): Promise<boolean> {
+  /**
+   * A batch ClickHouse refuses for its content (not for being away) would block every batch
+   * behind it forever: after a few tries it is moved aside, kept on disk and reported.
+   */
+  private quarantine(batch: QueuedBatch): void {
+    const { table, metrics, log } = this.options;
+    const path = this.wal.quarantine(batch);
+    metrics.bufferRows.dec({ table }, batch.rows);
+    metrics.batchesQuarantined.inc({ table });
+    log.error({ table, seq: batch.seq, rows: batch.rows, path }, 'ClickHouse keeps refusing this batch; it was moved aside');
+  }
+
+  private async send(batch: QueuedBatch): Promise<'written' | 'data error' | 'unavailable'> {
     const { table, client, metrics, log, instanceId } = this.options;
     const body = batch.body ?? this.wal.read(batch);
     const rows = batch.rows;
@@ -176,11 +194,11 @@ export class TableWriter {
       metrics.batchesWritten.inc({ table });
       metrics.rowsWritten.inc({ table }, rows);
       metrics.bufferRows.dec({ table }, rows);
-      return true;
+      return 'written';
     } catch (error) {
       metrics.writeFailures.inc({ table });
       log.warn({ err: error, table, seq: batch.seq, rows }, 'writing a batch to ClickHouse failed; it stays in the spool');
-      return false;
+      return isDataError(error) ? 'data error' : 'unavailable';
     }
   }
 
@@ -199,4 +217,10 @@ function countLines(body: Buffer): number {
   let lines = 0;
   for (let index = body.indexOf(0x0a); index !== -1; index = body.indexOf(0x0a, index + 1)) lines += 1;
   return lines;
+}
+
+/** ClickHouse's answer that the rows themselves are wrong (as opposed to it being away or busy). */
+function isDataError(error: unknown): boolean {
+  const type = (error as { type?: unknown }).type;
+  return typeof type === 'string' && /PARSE|INCORRECT_DATA|TYPE_MISMATCH|OUT_OF_RANGE|ILLEGAL_|TOO_LARGE/.test(type);
 }

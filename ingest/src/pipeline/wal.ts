@@ -1,4 +1,4 @@
-import { close, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import { close, fsync, fsyncSync, ftruncateSync, mkdirSync, renameSync, openSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A closed segment: exactly one ClickHouse batch, written once and deleted after. */
@@ -56,7 +56,13 @@ export class WriteAheadLog {
     if (this.fd === undefined) this.fd = openSync(this.pathOf(this.openSeq), 'a');
     const buffer = Buffer.from(lines);
     let written = 0;
-    while (written < buffer.length) written += writeSync(this.fd, buffer, written);
+    try {
+      while (written < buffer.length) written += writeSync(this.fd, buffer, written);
+    } catch (error) {
+      // Take back a partial append, so the segment holds whole lines of answered requests only.
+      if (written > 0) ftruncateSync(this.fd, this.openBytes);
+      throw error;
+    }
     this.openBytes += buffer.length;
     this.dirty = true;
     return buffer;
@@ -94,6 +100,15 @@ export class WriteAheadLog {
 
   remove(segment: Segment): void {
     unlinkSync(segment.path);
+  }
+
+  /** Moves a segment ClickHouse keeps refusing aside, where it stays for a person to look at. */
+  quarantine(segment: Segment): string {
+    const dir = join(this.dir, 'rejected');
+    mkdirSync(dir, { recursive: true });
+    const target = join(dir, `${String(segment.seq).padStart(12, '0')}.ndjson`);
+    renameSync(segment.path, target);
+    return target;
   }
 
   close(): Segment | undefined {

@@ -60,10 +60,7 @@ const beaconRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options
       schema: { body: bodySchema, response: responseSchema },
       config: { rateLimit: rateLimitConfig(options) },
       handler: async (request, reply) => {
-        if (app.pipeline.full) {
-          reply.header('retry-after', '30');
-          throw new SpoolFullError();
-        }
+        if (app.pipeline.full) throw new SpoolFullError();
         const body = request.body;
         const events = body.events ?? [body];
         const envelopeSite = body.events ? body.site : undefined;

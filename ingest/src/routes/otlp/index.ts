@@ -34,7 +34,7 @@ const otlpRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
   const routeOptions = { bodyLimit: MAX_OTLP_BYTES, config: { rateLimit: rateLimitConfig(options) } };
 
   app.post('/v1/traces', routeOptions, async (request, reply) => {
-    refuseWhenFull(reply);
+    refuseWhenFull();
     const encoding = encodingOf(request);
     const spans = mapSpans(decodeOr400(() => decodeTraces(request.body, encoding)));
     app.metrics.spansReceived.inc(spans.length);
@@ -65,7 +65,7 @@ const otlpRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
   });
 
   app.post('/v1/metrics', routeOptions, async (request, reply) => {
-    refuseWhenFull(reply);
+    refuseWhenFull();
     const encoding = encodingOf(request);
     const { points, refused } = mapMetricPoints(decodeOr400(() => decodeMetrics(request.body, encoding)), app.catalog);
     const stored = new Set(app.pipeline.accept('metric_points', points.map(({ row }) => ({ key: `m|${row.point_id}`, row }))));
@@ -83,12 +83,9 @@ const otlpRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
     });
   });
 
-  function refuseWhenFull(reply: FastifyReply): void {
-    if (app.pipeline.full) {
-      // The Collector retries 503 after Retry-After, keeping the data in its own queue meanwhile.
-      reply.header('retry-after', '30');
-      throw new SpoolFullError();
-    }
+  // The Collector retries a 503 after its Retry-After, keeping the data in its own queue meanwhile.
+  function refuseWhenFull(): void {
+    if (app.pipeline.full) throw new SpoolFullError();
   }
 };
 
