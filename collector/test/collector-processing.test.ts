@@ -9,7 +9,7 @@ import { startCollector } from '../src/stack/collector-process.js';
 import type { ManagedProcess } from '../src/stack/managed-process.js';
 import { freePorts } from '../src/stack/native-stack.js';
 import { postTraces, tracesRequest } from './support/otlp-json.js';
-import { startRecordingServer, type RecordingServer } from './support/recording-otlp-server.js';
+import { recordedSpans, startRecordingServer, type RecordingServer } from './support/recording-otlp-server.js';
 
 const SITE_ORIGIN = 'http://127.0.0.1:5173';
 const scratch = mkdtempSync(join(tmpdir(), 'footfall-collector-'));
@@ -37,14 +37,7 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-type Attribute = { key: string; value: { stringValue?: string } };
-type TracesBody = { resourceSpans: { scopeSpans: { spans: { spanId: string; attributes: Attribute[] }[] }[] }[] };
-
-function forwardedSpans() {
-  return recorder.requests
-    .filter((r) => r.path === '/v1/traces')
-    .flatMap((r) => (r.body as TracesBody).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
-}
+const forwardedSpans = () => recordedSpans(recorder.requests);
 
 describe('the Collector between browser and ingest service', () => {
   it('forwards analytics spans without client addresses, headers or query strings', async () => {

@@ -12,12 +12,14 @@ export interface RecordedRequest {
 
 export interface RecordingServer {
   url: string;
+  port: number;
   requests: RecordedRequest[];
   close(): Promise<void>;
 }
 
-export async function startRecordingServer(): Promise<RecordingServer> {
-  const requests: RecordedRequest[] = [];
+/** Listens on `port` (0: any free one), appending to `requests` (pass the same array to a
+ * restarted server to keep one record). */
+export async function startRecordingServer(port = 0, requests: RecordedRequest[] = []): Promise<RecordingServer> {
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -28,11 +30,31 @@ export async function startRecordingServer(): Promise<RecordingServer> {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Drop kept-alive connections too, so the Collector sees the server gone at once.
+        server.closeAllConnections();
+      }),
   };
+}
+
+type Attribute = { key: string; value: { stringValue?: string } };
+export interface RecordedSpan {
+  spanId: string;
+  attributes: Attribute[];
+}
+type TracesBody = { resourceSpans: { scopeSpans: { spans: RecordedSpan[] }[] }[] };
+
+/** Every span of every recorded /v1/traces request, in arrival order (repeats included). */
+export function recordedSpans(requests: RecordedRequest[]): RecordedSpan[] {
+  return requests
+    .filter((r) => r.path === '/v1/traces')
+    .flatMap((r) => (r.body as TracesBody).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
 }

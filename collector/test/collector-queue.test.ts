@@ -1,0 +1,61 @@
+// The Collector's own promise, apart from the ingest service: what it accepted while its
+// destination was down is forwarded once the destination is back, even when the Collector was
+// restarted meanwhile (the sending queue is on disk). The destination here is a recording server,
+// so the test sees every request the Collector makes, repeats included.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pWaitFor from 'p-wait-for';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCollector, type CollectorOptions } from '../src/stack/collector-process.js';
+import type { ManagedProcess } from '../src/stack/managed-process.js';
+import { freePorts } from '../src/stack/native-stack.js';
+import { startSpanFlow } from './support/span-flow.js';
+import { recordedSpans, startRecordingServer, type RecordedRequest } from './support/recording-otlp-server.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'footfall-queue-'));
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  if (!process.env.FOOTFALL_KEEP_TEST_DATA) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the persistent sending queue', () => {
+  it('forwards every accepted span after a destination outage spanning a Collector restart', { timeout: 120_000 }, async () => {
+    const requests: RecordedRequest[] = [];
+    let destination = await startRecordingServer(0, requests);
+    cleanups.push(() => destination.close());
+    const ports = await freePorts();
+    const options: CollectorOptions = {
+      ports: { otlpHttp: ports.otlpHttp, otlpGrpc: ports.otlpGrpc, health: ports.collectorHealth, metrics: ports.collectorMetrics },
+      ingestEndpoint: destination.url,
+      storageDir: join(scratch, 'queue'),
+      corsOrigins: ['http://127.0.0.1:5173'],
+      logFile: join(scratch, 'collector.log'),
+      env: { COLLECTOR_EXPORT_ENCODING: 'json', COLLECTOR_BATCH_TIMEOUT: '200ms' },
+    };
+    let collector: ManagedProcess = await startCollector(options);
+    cleanups.push(() => collector.stop());
+
+    const flow = startSpanFlow(() => `http://127.0.0.1:${ports.otlpHttp}`, 'queue-session');
+    await sleep(1_000);
+    await destination.close(); // the destination goes away while spans flow
+    await sleep(2_000);
+    await collector.stop(); // SIGTERM with data waiting in the queue
+    collector = await startCollector(options);
+    await sleep(1_000);
+    destination = await startRecordingServer(destination.port, requests);
+    await sleep(1_000);
+    const { acceptedSpanIds } = await flow.stop();
+    expect(acceptedSpanIds.length).toBeGreaterThan(100);
+
+    const forwarded = () => new Set(recordedSpans(requests).map((s) => s.spanId));
+    await pWaitFor(() => acceptedSpanIds.every((id) => forwarded().has(id)), {
+      interval: 250,
+      timeout: { milliseconds: 60_000, fallback: () => false },
+    });
+    const missing = acceptedSpanIds.filter((id) => !forwarded().has(id));
+    expect(missing, `${missing.length} of ${acceptedSpanIds.length} accepted spans never forwarded; log ${options.logFile}`).toEqual([]);
+  });
+});
