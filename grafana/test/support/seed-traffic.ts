@@ -1,0 +1,187 @@
+// A realistic day of portfolio traffic, sent through the ingest service's own API: beacon
+// sessions (pages, the room, object views and clicks, navigation, time spent) from a few hundred
+// visitors on several devices, page-load traces, and web-vital histograms.
+import { context, trace } from '@opentelemetry/api';
+import { JsonMetricsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import mt19937 from '@stdlib/random-base-mt19937';
+import type { FastifyInstance } from 'fastify';
+import { dailyRhythm, DAY, HOUR, MINUTE } from './traffic-scenarios.js';
+
+const SITE = 'portfolio';
+const ROOM = 'studio';
+const USER_AGENTS = [
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+];
+const REFERRERS = ['https://www.google.com/', 'https://github.com/someone', 'https://news.ycombinator.com/', '', ''];
+// Click weights: the plant is looked at and never clicked; the desk lamp is never even seen.
+const CLICK_WEIGHT: Record<string, number> = { guitar: 5, laptop: 4, bookshelf: 3, 'record-player': 2, camera: 1, poster: 1, plant: 0 };
+const VISIBLE_OBJECTS = Object.keys(CLICK_WEIGHT);
+
+/** What the seed sent, for the tests to compare with. */
+export interface SeedSummary {
+  sessions: number;
+  events: number;
+  traces: number;
+  slowTraceIds: string[];
+  pages: string[];
+}
+
+// Seeded, so a failing run can be repeated with the same data.
+function random(seed: number): () => number {
+  const generator = mt19937.factory({ seed });
+  return () => generator() / (generator.MAX + 1);
+}
+
+interface BeaconEvent {
+  id: string;
+  type: string;
+  ts: number;
+  session: string;
+  path: string;
+  [field: string]: unknown;
+}
+
+export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessions = 240): Promise<SeedSummary> {
+  const next = random(20261123);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const summary: SeedSummary = { sessions: 0, events: 0, traces: 0, slowTraceIds: [], pages: [] };
+  const pages = new Set<string>();
+
+  // Session starts follow the daily rhythm over the last 23 hours; the last few are live.
+  const starts: number[] = [];
+  while (starts.length < sessions - 5) {
+    const at = now - 23 * HOUR + next() * (23 * HOUR - 10 * MINUTE);
+    if (next() < dailyRhythm(at % DAY)) starts.push(at);
+  }
+  for (let live = 0; live < 5; live++) starts.push(now - 4 * MINUTE + live * 20_000);
+
+  for (const [index, start] of starts.entries()) {
+    const session = `s-${index}-${Math.floor(next() * 1e9)}`;
+    const visitor = Math.floor(next() * sessions * 0.75);
+    const userAgent = USER_AGENTS[visitor % USER_AGENTS.length]!;
+    let ts = start;
+    let eventNumber = 0;
+    const events: BeaconEvent[] = [];
+    const add = (type: string, path: string, fields: Record<string, unknown> = {}): void => {
+      events.push({ id: `${session}-${eventNumber++}`, type, ts, session, path, ...fields });
+      pages.add(path);
+      ts += 2000 + Math.floor(next() * 8000);
+    };
+    add('page_view', '/', { referrer: pick(REFERRERS) });
+    add('time_spent', '/', { duration_ms: 3000 + Math.floor(next() * 20_000) });
+    if (next() < 0.7) {
+      add('navigation', '/', { from: '/', to: '/room' });
+      add('page_view', '/room');
+      add('room_enter', '/room', { room: ROOM });
+      const seen = VISIBLE_OBJECTS.filter(() => next() < 0.6);
+      for (const object of seen) add('object_view', '/room', { object });
+      for (const object of seen) if (next() < CLICK_WEIGHT[object]! / 6) add('object_click', '/room', { object });
+      add('time_spent', '/room', { room: ROOM, duration_ms: 20_000 + Math.floor(next() * 160_000) });
+      add('room_exit', '/room', { room: ROOM });
+      if (next() < 0.6) {
+        const target = pick(['/projects', '/about', '/contact']);
+        add('navigation', '/room', { from: '/room', to: target });
+        add('page_view', target);
+        add('time_spent', target, { duration_ms: 5000 + Math.floor(next() * 60_000) });
+      }
+    } else {
+      add('navigation', '/', { from: '/', to: '/about' });
+      add('page_view', '/about');
+      add('time_spent', '/about', { duration_ms: 4000 + Math.floor(next() * 30_000) });
+    }
+    const live = events.map((event) => ({ ...event, ts: Math.min(event.ts, now - 1000) }));
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/beacon',
+      headers: { 'content-type': 'text/plain', 'user-agent': userAgent, 'x-forwarded-for': `198.51.100.${visitor % 250}` },
+      payload: JSON.stringify({ site: SITE, events: live }),
+    });
+    if (response.statusCode !== 202) throw new Error(`seed beacon answered ${response.statusCode}: ${response.body}`);
+    const answer = response.json<{ accepted: number }>();
+    if (answer.accepted !== live.length) throw new Error(`seed beacon accepted ${answer.accepted} of ${live.length}: ${response.body}`);
+    summary.sessions += 1;
+    summary.events += live.length;
+  }
+
+  await sendPageLoadTraces(app, starts, next, summary);
+  await sendWebVitals(app, next);
+  summary.pages = [...pages].sort();
+  return summary;
+}
+
+/** documentLoad spans with resourceFetch children, a few of them slower than 3 s. */
+async function sendPageLoadTraces(app: FastifyInstance, starts: number[], next: () => number, summary: SeedSummary): Promise<void> {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'portfolio-web', 'portfolio.site': SITE }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('@opentelemetry/instrumentation-document-load');
+  for (const start of starts.filter((_, index) => index % 3 === 0)) {
+    const slow = next() < 0.15;
+    const duration = slow ? 3200 + next() * 3000 : 300 + next() * 1500;
+    const path = next() < 0.6 ? '/room' : '/';
+    const load = tracer.startSpan('documentLoad', { startTime: start, attributes: { 'url.path': path } });
+    const parent = trace.setSpan(context.active(), load);
+    for (const asset of ['/assets/room.glb', '/assets/app.js', '/api/projects.json']) {
+      const fetchStart = start + next() * duration * 0.3;
+      tracer
+        .startSpan('resourceFetch', { startTime: fetchStart, attributes: { 'http.url': `http://localhost:5173${asset}` } }, parent)
+        .end(fetchStart + next() * duration * 0.6);
+    }
+    load.end(start + duration);
+    if (slow) summary.slowTraceIds.push(load.spanContext().traceId);
+    summary.traces += 1;
+  }
+  const body = JsonTraceSerializer.serializeRequest(exporter.getFinishedSpans());
+  await postOtlp(app, '/v1/traces', body);
+  await provider.shutdown();
+}
+
+/** A reader collected by hand, with the delta temporality browsers use. */
+class CollectOnDemand extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.DELTA });
+  }
+  protected override async onForceFlush(): Promise<void> {}
+  protected override async onShutdown(): Promise<void> {}
+}
+
+async function sendWebVitals(app: FastifyInstance, next: () => number): Promise<void> {
+  const reader = new CollectOnDemand();
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes({ 'service.name': 'portfolio-web', 'portfolio.site': SITE }),
+    readers: [reader],
+  });
+  const meter = provider.getMeter('footfall-web-vitals');
+  const vitals: Array<[string, string, () => number]> = [
+    ['lcp', 'ms', () => 900 + next() * 3000],
+    ['inp', 'ms', () => 40 + next() * 300],
+    ['cls', '1', () => next() * 0.3],
+    ['fcp', 'ms', () => 400 + next() * 1800],
+    ['ttfb', 'ms', () => 50 + next() * 600],
+  ];
+  for (const [name, unit, sample] of vitals) {
+    const histogram = meter.createHistogram(`portfolio.web_vital.${name}`, { unit });
+    for (const path of ['/', '/room', '/projects']) for (let i = 0; i < 40; i++) histogram.record(sample(), { 'url.path': path });
+  }
+  const { resourceMetrics } = await reader.collect();
+  await postOtlp(app, '/v1/metrics', JsonMetricsSerializer.serializeRequest(resourceMetrics));
+  await provider.shutdown();
+}
+
+async function postOtlp(app: FastifyInstance, url: string, body: Uint8Array | undefined): Promise<void> {
+  if (!body) throw new Error(`nothing serialized for ${url}`);
+  // A browser's user agent, or the service refuses the request as a bot.
+  const headers = { 'content-type': 'application/json', 'user-agent': USER_AGENTS[0]! };
+  const response = await app.inject({ method: 'POST', url, headers, payload: Buffer.from(body) });
+  if (response.statusCode >= 300) throw new Error(`${url} answered ${response.statusCode}: ${response.body}`);
+}
