@@ -129,11 +129,11 @@ describe('visible clock', () => {
     const clock = createVisibleClock();
     vi.advanceTimersByTime(1000);
     hidden.mockReturnValue(true);
-    clock.update();
+    clock.update(true);
     vi.advanceTimersByTime(60_000);
     expect(clock.elapsed()).toBe(1000);
     hidden.mockReturnValue(false);
-    clock.update();
+    clock.update(false);
     vi.advanceTimersByTime(500);
     expect(clock.elapsed()).toBe(1500);
     hidden.mockRestore();

@@ -117,9 +117,11 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
       },
       objectClick: api.trackObjectClick,
       visibility: (event) => {
-        clock.update();
-        // Some browsers fire `pagehide` while the page still counts as visible.
-        if (document.hidden || event.type == 'pagehide') {
+        // `pagehide` comes before the last `visibilitychange`, while the page still counts as
+        // visible: the page is gone all the same, so the clock stops there.
+        const hidden = document.hidden || event.type == 'pagehide';
+        clock.update(hidden);
+        if (hidden) {
           endPage();
           api.flush();
         }

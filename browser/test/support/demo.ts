@@ -15,13 +15,14 @@
  * OTLP to `collectorUrl` (mode `otel`, `/v1/traces` and `/v1/metrics` are appended) or both.
  * The ingest service or Collector must allow the demo's origin (`url`) for CORS.
  * `launchChromium` resolves to a playwright-core Browser running Debian's chromium with the
- * flags for headless software WebGL.
+ * flags for headless software WebGL and an ordinary desktop user agent (the ingest service
+ * refuses `HeadlessChrome` as a bot).
  */
 import { existsSync } from 'node:fs';
 import { buildAll } from '../../scripts/build.js';
 import { demoDir, serveDemo } from '../../scripts/demo-server.js';
 
-export { chromiumArgs, chromiumPath, launchChromium } from './chromium.js';
+export { chromiumArgs, chromiumPath, launchChromium, visitorUserAgent } from './chromium.js';
 
 export interface StartDemoOptions {
   /** The ingest service's beacon URL, e.g. `http://127.0.0.1:8080/v1/beacon`. */
