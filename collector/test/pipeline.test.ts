@@ -1,79 +1,97 @@
-// End to end on real parts: the OpenTelemetry SDK exports spans and the `portfolio.events`
-// counter to our built Collector, which forwards them to the ingest service (embedded
-// ClickHouse); Prometheus scrapes the ingest service, the Collector and itself.
+// End to end on real parts: a visitor in Chromium on the demo portfolio, whose OpenTelemetry tier
+// exports spans and the `portfolio.events` counter to our built Collector, which forwards them to
+// the ingest service (embedded ClickHouse); Prometheus scrapes the ingest service, the Collector
+// and itself.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pWaitFor from 'p-wait-for';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, startDemo, type Demo } from '../../browser/test/support/demo.js';
+import { eventLine } from '../../browser/test/support/event-lines.js';
+import { CLICKED, expectedEventLines, visitDemo, type Visit } from '../../browser/test/support/visit.js';
 import { freePorts, NativeStack } from '../src/stack/native-stack.js';
 import { activeTargets, instantQuery } from '../src/stack/prometheus-api.js';
 import { ingestMetric, storedEvents } from './support/ingest-api.js';
-import { startNodeTelemetry } from './support/node-sdk-telemetry.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'footfall-pipeline-'));
-const session = `pipeline-${randomUUID()}`;
-const CLICKS = 5;
-let stack: NativeStack;
-const sentSpanIds: string[] = [];
+let stack: NativeStack | undefined;
+let demo: Demo | undefined;
+let browser: Browser | undefined;
+let visit: Visit;
 
 beforeAll(async () => {
+  const ports = await freePorts();
+  // The demo needs the Collector's URL, and the Collector the demo's origin for CORS.
+  demo = await startDemo({ mode: 'otel', collectorUrl: `http://127.0.0.1:${ports.otlpHttp}` });
   stack = new NativeStack({
     baseDir: scratch,
-    ports: await freePorts(),
-    corsOrigins: ['http://127.0.0.1:5173'],
+    ports,
+    corsOrigins: [demo.url],
     ingestEnv: { RATE_LIMIT_PER_MINUTE: '0', BATCH_INTERVAL_MS: '200' },
     collectorEnv: { COLLECTOR_BATCH_TIMEOUT: '200ms' },
   });
   await stack.startAll();
-
-  const telemetry = startNodeTelemetry(stack.urls.collectorOtlpHttp);
-  sentSpanIds.push(telemetry.event('page_view', { session, path: '/' }));
-  for (let i = 0; i < CLICKS; i++) sentSpanIds.push(telemetry.event('object_click', { session, object: 'guitar' }));
-  await telemetry.flush();
-  await telemetry.shutdown();
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
   await stack?.stopAll();
-  rmSync(scratch, { recursive: true, force: true });
+  if (!process.env.FOOTFALL_KEEP_TEST_DATA) rmSync(scratch, { recursive: true, force: true });
 });
 
-describe('SDK -> Collector -> ingest service -> ClickHouse, scraped by Prometheus', () => {
-  it('stores every span as an analytics event, once, with its span id as event id', async () => {
-    await pWaitFor(async () => (await storedEvents(stack.urls.ingest, session)).length >= sentSpanIds.length, {
+describe('Chromium -> Collector -> ingest service -> ClickHouse, scraped by Prometheus', () => {
+  // The visit runs as a test of its own (its steps assert the demo works); the tests after it
+  // follow its events down the pipeline.
+  it('a visitor goes through the demo, with no error in the page', async () => {
+    visit = await visitDemo(browser!, demo!.url);
+    expect(visit.session).not.toBe('');
+    expect(visit.pageErrors).toEqual([]);
+  });
+
+  it('stores every event of the visit once, all through OTLP', async () => {
+    const urls = stack!.urls;
+    const expected = expectedEventLines();
+    await pWaitFor(async () => (await storedEvents(urls.ingest, visit.session)).length >= expected.length, {
       interval: 250,
-      timeout: 30_000,
+      timeout: { milliseconds: 30_000, fallback: () => false },
     });
-    const events = await storedEvents(stack.urls.ingest, session);
-    expect(events.map((e) => e.event_id).sort()).toEqual([...sentSpanIds].sort());
-    expect(events.filter((e) => e.type === 'object_click' && e.object_id === 'guitar')).toHaveLength(CLICKS);
+    const events = await storedEvents(urls.ingest, visit.session);
+    expect(events.map((e) => eventLine(e as Parameters<typeof eventLine>[0])).sort()).toEqual(expected);
     expect(new Set(events.map((e) => e.source))).toEqual(new Set(['otlp']));
+    expect(new Set(events.map((e) => e.event_id)).size).toBe(events.length);
   });
 
   it('counts the events and the browser counter on the ingest service /metrics', async () => {
-    expect(
-      await ingestMetric(stack.urls.ingest, 'footfall_events_accepted_total', { type: 'object_click', source: 'otlp' }),
-    ).toBeGreaterThanOrEqual(CLICKS);
+    const urls = stack!.urls;
+    expect(await ingestMetric(urls.ingest, 'footfall_events_accepted_total', { type: 'object_click', source: 'otlp' })).toBe(
+      CLICKED.length,
+    );
     await pWaitFor(
-      async () =>
-        (await ingestMetric(stack.urls.ingest, 'footfall_browser_events_total', { type: 'object_click', object: 'guitar' })) >= CLICKS,
+      async () => (await ingestMetric(urls.ingest, 'footfall_browser_events_total', { type: 'object_click', object: 'guitar' })) >= 1,
       { interval: 250, timeout: 30_000 },
     );
   });
 
   it('shows the same counters in Prometheus, and every target up', async () => {
-    const prometheus = stack.urls.prometheus;
+    const prometheus = stack!.urls.prometheus;
     const value = async (expr: string) => (await instantQuery(prometheus, expr)).reduce((sum, s) => sum + s.value, 0);
     // Scrapes run every 5 s; wait for one after the data arrived.
-    await pWaitFor(async () => (await value('sum(footfall_browser_events_total{type="object_click",object="guitar"})')) >= CLICKS, {
+    await pWaitFor(async () => (await value('sum(footfall_browser_events_total{type="object_click",object="guitar"})')) >= 1, {
       interval: 500,
       timeout: 40_000,
     });
-    expect(await value('sum(footfall_events_accepted_total{type="object_click",source="otlp"})')).toBeGreaterThanOrEqual(CLICKS);
-    // The Collector's own metrics: spans it received and sent on.
-    expect(await value('sum({__name__=~"otelcol_exporter_sent_spans.*"})')).toBeGreaterThanOrEqual(sentSpanIds.length);
+    expect(await value('sum(footfall_events_accepted_total{type="object_click",source="otlp"})')).toBe(CLICKED.length);
+    // The Collector's own metrics: the spans it sent on (its target is scraped on its own beat).
+    const sentSpans = 'sum({__name__=~"otelcol_exporter_sent_spans.*"})';
+    await pWaitFor(async () => (await value(sentSpans)) >= expectedEventLines().length, {
+      interval: 500,
+      timeout: { milliseconds: 30_000, fallback: () => false },
+    });
+    expect(await value(sentSpans)).toBeGreaterThanOrEqual(expectedEventLines().length);
 
     await pWaitFor(async () => (await activeTargets(prometheus)).every((t) => t.health === 'up'), { interval: 500, timeout: 30_000 });
     const targets = await activeTargets(prometheus);
