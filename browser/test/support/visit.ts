@@ -12,6 +12,8 @@ export interface Visit {
   elapsedMs: number;
   pageErrors: Error[];
   consoleErrors: string[];
+  /** URLs of requests that failed (connection refused and the like). */
+  failedRequests: string[];
 }
 
 type DemoWindow = Window & { footfallDemo: { roomReady: boolean; objectScreenPosition(id: string): { x: number; y: number } | undefined } };
@@ -26,7 +28,9 @@ export async function visitDemo(browser: Browser, demoUrl: string): Promise<Visi
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   const pageErrors: Error[] = [];
   const consoleErrors: string[] = [];
+  const failedRequests: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error));
+  page.on('requestfailed', (request) => failedRequests.push(request.url()));
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
@@ -49,7 +53,7 @@ export async function visitDemo(browser: Browser, demoUrl: string): Promise<Visi
   const session = await page.evaluate(() => sessionStorage.getItem('footfall')?.split('.')[0] ?? '');
   await page.goto('about:blank');
   await page.close();
-  return { session, elapsedMs: Date.now() - started, pageErrors, consoleErrors };
+  return { session, elapsedMs: Date.now() - started, pageErrors, consoleErrors, failedRequests };
 }
 
 async function clickObject(page: Page, id: string): Promise<void> {

@@ -1,0 +1,49 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, startDemo, type Demo } from './support/demo.js';
+import { eventLine } from './support/event-lines.js';
+import { freePort, startIngest, waitForStoredEvents, type RunningIngest } from './support/ingest.js';
+import { CLICKED, expectedEventLines, visitDemo } from './support/visit.js';
+
+// Real Chromium on the built demo with the OpenTelemetry tier only, exporting OTLP/HTTP straight
+// to the real ingest service's /v1/traces and /v1/metrics.
+describe('demo portfolio -> OpenTelemetry -> ingest service', () => {
+  let ingest: RunningIngest;
+  let demo: Demo;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    demo = await startDemo({ mode: 'otel', collectorUrl: `http://127.0.0.1:${port}` });
+    [ingest, browser] = await Promise.all([startIngest({ port, origins: [demo.url] }), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+    await ingest?.stop();
+  });
+
+  it('stores the same visit from spans, and counts clicks in the browser events counter', async () => {
+    const visit = await visitDemo(browser, demo.url);
+    expect(visit.pageErrors).toEqual([]);
+
+    const expected = expectedEventLines();
+    const events = await waitForStoredEvents(ingest.url, visit.session, expected.length);
+    expect(events.map(eventLine).sort()).toEqual(expected);
+    expect(new Set(events.map((event) => event.source))).toEqual(new Set(['otlp']));
+    expect(new Set(events.map((event) => event.session_id))).toEqual(new Set([visit.session]));
+    const roomTime = Number(events.find((event) => event.type === 'room_exit')!.duration_ms);
+    expect(roomTime).toBeGreaterThanOrEqual(2500);
+    expect(roomTime).toBeLessThanOrEqual(visit.elapsedMs);
+
+    // The delta counter `portfolio.events`, summed by the ingest service into Prometheus.
+    const clicksOf = async (object: string) => {
+      const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
+      const line = metrics
+        .split('\n')
+        .find((candidate) => candidate.startsWith('footfall_browser_events_total{') && candidate.includes('type="object_click"') && candidate.includes(`object="${object}"`));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    for (const object of CLICKED) await expect.poll(() => clicksOf(object), { timeout: 15_000 }).toBe(1);
+  });
+});
