@@ -1,0 +1,93 @@
+/**
+ * `npm start`: the ingest service on embedded ClickHouse, and the demo portfolio beside it,
+ * sending it beacons, so a newcomer can click around and watch the events arrive.
+ *
+ *   PORT                 ingest service port (default 8080); every ingest variable passes through
+ *   DEMO_PORT            demo portfolio port (default 5173; the default catalog allows its origin)
+ *   DEMO_TRACKER_MODE    beacon (default), otel or both
+ *   COLLECTOR_URL        where the demo sends OTLP in modes otel and both (default: the ingest
+ *                        service itself; a Collector is http://127.0.0.1:4318)
+ *
+ * Ctrl-C (or SIGTERM) stops both; the ingest service first writes what it has buffered.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildAll } from '../browser/scripts/build.js';
+import { demoDir, serveDemo, type RunningDemo } from '../browser/scripts/demo-server.js';
+import type { TrackerMode } from '../browser/src/tracker/types.js';
+
+const HOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 120_000;
+const modes: TrackerMode[] = ['beacon', 'otel', 'both'];
+
+const ingestPort = Number(process.env.PORT ?? 8080);
+const demoPort = Number(process.env.DEMO_PORT ?? 5173);
+const mode = (process.env.DEMO_TRACKER_MODE ?? 'beacon') as TrackerMode;
+if (!modes.includes(mode)) {
+  console.error(`DEMO_TRACKER_MODE must be one of ${modes.join(', ')}, not "${mode}"`);
+  process.exit(1);
+}
+const ingestUrl = `http://${HOST}:${ingestPort}`;
+const collectorUrl = process.env.COLLECTOR_URL ?? ingestUrl;
+
+if (!existsSync(`${demoDir}/index.html`)) {
+  console.log('building the demo portfolio...');
+  await buildAll();
+}
+
+// tsx as a loader of a plain node process, so a signal reaches the service itself.
+const server = fileURLToPath(new URL('../ingest/src/server.ts', import.meta.url));
+const ingest = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), server], {
+  env: { HOST, ...process.env, PORT: String(ingestPort) },
+  stdio: 'inherit',
+});
+
+let demo: RunningDemo | undefined;
+let stopping = false;
+const stop = async (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  await demo?.close();
+  if (ingest.exitCode === null) ingest.kill(signal);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+ingest.on('exit', async (code, signal) => {
+  await demo?.close();
+  if (!stopping) console.error(`the ingest service stopped (${signal ?? `exit code ${code}`})`);
+  process.exit(stopping ? 0 : (code ?? 1));
+});
+
+const deadline = Date.now() + READY_TIMEOUT_MS;
+for (;;) {
+  try {
+    if ((await fetch(`${ingestUrl}/readyz`)).ok) break;
+  } catch {
+    // Not listening yet.
+  }
+  if (stopping) process.exit(0);
+  if (Date.now() > deadline) {
+    console.error(`the ingest service did not become ready at ${ingestUrl} within ${READY_TIMEOUT_MS / 1000} s`);
+    await stop('SIGTERM');
+    process.exit(1);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}
+
+demo = await serveDemo({
+  port: demoPort,
+  host: HOST,
+  tracker: {
+    site: 'portfolio',
+    mode,
+    endpoint: `${ingestUrl}/v1/beacon`,
+    collectorUrl,
+  },
+});
+console.log(`
+  ingest service   ${ingestUrl}   (stats: ${ingestUrl}/api/stats?range=5m, live: ${ingestUrl}/api/stream)
+  demo portfolio   ${demo.url}   (tracker mode: ${mode})
+
+  Click around the demo, then look at the stats. Ctrl-C stops both.
+`);
