@@ -25,6 +25,8 @@ export interface CollectorOptions {
   logFile: string;
   /** Any other variable of collector/config.yaml (COLLECTOR_BATCH_TIMEOUT, ...). */
   env?: Record<string, string>;
+  /** See ProcessSpec.ownProcessGroup. */
+  ownProcessGroup?: boolean;
 }
 
 /** The environment collector/config.yaml reads, from typed options. */
@@ -51,6 +53,7 @@ export function startCollector(options: CollectorOptions): Promise<ManagedProces
     cwd: repoRoot,
     env: collectorEnv(options),
     logFile: options.logFile,
+    ownProcessGroup: options.ownProcessGroup,
     healthUrl: `http://127.0.0.1:${options.ports.health}/`,
   });
 }

@@ -13,6 +13,8 @@ export interface IngestOptions {
   catalogFile?: string;
   /** Any other of the service's variables (RATE_LIMIT_PER_MINUTE, BATCH_INTERVAL_MS, ...). */
   env?: Record<string, string>;
+  /** See ProcessSpec.ownProcessGroup. */
+  ownProcessGroup?: boolean;
 }
 
 export function ingestUrl(port: number): string {
@@ -34,6 +36,7 @@ export function startIngest(options: IngestOptions): Promise<ManagedProcess> {
       ...options.env,
     },
     logFile: options.logFile,
+    ownProcessGroup: options.ownProcessGroup,
     healthUrl: `${ingestUrl(options.port)}/readyz`,
     // chdb loads and migrations run at start-up.
     readyTimeoutMs: 90_000,

@@ -23,6 +23,11 @@ export interface ProcessSpec {
   readyTimeoutMs?: number;
   /** How long SIGTERM may take (a flush on exit) before SIGKILL. */
   stopGraceMs?: number;
+  /**
+   * Run in a process group of its own, so a Ctrl-C in the terminal reaches only the parent, which
+   * then stops its children in order. The parent must then stop them itself, even on a crash.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface ManagedProcess {
@@ -31,6 +36,8 @@ export interface ManagedProcess {
   readonly logFile: string;
   /** True once the process has exited. */
   readonly exited: boolean;
+  /** Settles when the process exits, with its exit code (or the signal's name). */
+  readonly exit: Promise<number | string>;
   /** SIGTERM, then wait for the exit; resolves with the exit code (or the signal's name). */
   stop(): Promise<number | string>;
   /** SIGKILL at once: a crash, for tests of what survives one. */
@@ -64,7 +71,8 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
     stdout: log,
     stderr: log,
     reject: false,
-    // If this Node process dies, take the child with it: no orphans.
+    detached: spec.ownProcessGroup ?? false,
+    // If this Node process dies, take the child with it: no orphans (a detached child excepted).
     cleanup: true,
     forceKillAfterDelay: spec.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
   });
@@ -85,6 +93,7 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
     get exited() {
       return exited;
     },
+    exit,
     stop: () => stopWith('SIGTERM'),
     kill: () => stopWith('SIGKILL'),
   };

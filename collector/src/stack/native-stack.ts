@@ -28,6 +28,32 @@ export const DEFAULT_PORTS: StackPorts = {
   prometheus: 9090,
 };
 
+/** The variable that moves each port, as documented in collector/README.md. */
+export const PORT_VARIABLES: Record<keyof StackPorts, string> = {
+  ingest: 'INGEST_PORT',
+  otlpHttp: 'COLLECTOR_OTLP_HTTP_PORT',
+  otlpGrpc: 'COLLECTOR_OTLP_GRPC_PORT',
+  collectorHealth: 'COLLECTOR_HEALTH_PORT',
+  collectorMetrics: 'COLLECTOR_METRICS_PORT',
+  prometheus: 'PROMETHEUS_PORT',
+};
+
+/** The default ports, each replaced by its variable when set; a bad value names the variable. */
+export function portsFromEnv(env: NodeJS.ProcessEnv): StackPorts {
+  const ports = { ...DEFAULT_PORTS };
+  for (const key of Object.keys(PORT_VARIABLES) as (keyof StackPorts)[]) {
+    const name = PORT_VARIABLES[key];
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const port = Number(raw);
+    if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+      throw new Error(`${name} must be a port number from 1 to 65535, not "${raw}"`);
+    }
+    ports[key] = port;
+  }
+  return ports;
+}
+
 /** A free loopback port for each service, for tests that run beside anything else. */
 export async function freePorts(): Promise<StackPorts> {
   const taken = new Set<number>();
@@ -58,6 +84,8 @@ export interface NativeStackOptions {
   ingestEnv?: Record<string, string>;
   /** More variables for collector/config.yaml (COLLECTOR_BATCH_TIMEOUT, ...). */
   collectorEnv?: Record<string, string>;
+  /** Each service in a process group of its own (see ProcessSpec.ownProcessGroup). */
+  ownProcessGroups?: boolean;
 }
 
 export interface StackUrls {
@@ -126,6 +154,23 @@ export class NativeStack {
     for (const name of STOP_ORDER) await this.stop(name);
   }
 
+  /** The running services, for watching their exits. */
+  services(): ManagedProcess[] {
+    return [...this.running.values()];
+  }
+
+  /** SIGKILL to every service at once, synchronously: the last resort of a parent that is exiting. */
+  killAllNow(): void {
+    for (const service of this.running.values()) {
+      if (service.exited) continue;
+      try {
+        process.kill(service.pid, 'SIGKILL');
+      } catch {
+        // Already gone between the check and the kill: nothing left to stop.
+      }
+    }
+  }
+
   logFile(name: ServiceName): string {
     return join(this.logDir, `${name}.log`);
   }
@@ -138,6 +183,7 @@ export class NativeStack {
           port: ports.ingest,
           dataDir: join(baseDir, 'ingest'),
           logFile: this.logFile(name),
+          ownProcessGroup: this.options.ownProcessGroups,
           env: this.options.ingestEnv,
         });
       case 'collector':
@@ -152,6 +198,7 @@ export class NativeStack {
           storageDir: join(baseDir, 'collector-queue'),
           corsOrigins: this.options.corsOrigins,
           logFile: this.logFile(name),
+          ownProcessGroup: this.options.ownProcessGroups,
           env: this.options.collectorEnv,
         });
       case 'prometheus':
@@ -159,6 +206,7 @@ export class NativeStack {
           port: ports.prometheus,
           dataDir: join(baseDir, 'prometheus'),
           logFile: this.logFile(name),
+          ownProcessGroup: this.options.ownProcessGroups,
           targets: {
             ingest: `127.0.0.1:${ports.ingest}`,
             collector: `127.0.0.1:${ports.collectorMetrics}`,

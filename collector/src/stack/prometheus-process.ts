@@ -11,6 +11,8 @@ export interface PrometheusOptions {
   dataDir: string;
   logFile: string;
   targets: Omit<ScrapeTargets, 'prometheus'>;
+  /** See ProcessSpec.ownProcessGroup. */
+  ownProcessGroup?: boolean;
 }
 
 export function prometheusUrl(port: number): string {
@@ -31,6 +33,7 @@ export function startPrometheus(options: PrometheusOptions): Promise<ManagedProc
       '--storage.tsdb.retention.time=15d',
     ],
     logFile: options.logFile,
+    ownProcessGroup: options.ownProcessGroup,
     healthUrl: `${prometheusUrl(options.port)}/-/ready`,
   });
 }

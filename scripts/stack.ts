@@ -1,0 +1,87 @@
+// `npm run stack`: the whole pipeline on loopback without Docker. The ingest service (embedded
+// ClickHouse), the Collector, Prometheus and the demo portfolio, each waited on until healthy;
+// Ctrl-C or SIGTERM stops them in order (Collector, ingest service, Prometheus), each flushing
+// what it holds. Grafana is not part of it: docker-compose runs it (collector/README.md).
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import closeWithGrace from 'close-with-grace';
+import { buildAll } from '../browser/scripts/build.js';
+import { demoDir, serveDemo, type RunningDemo } from '../browser/scripts/demo-server.js';
+import { NativeStack, portsFromEnv } from '../collector/src/stack/native-stack.js';
+
+// Ingest, Collector and Prometheus flush on SIGTERM; past this, give up and kill them.
+const STOP_TIMEOUT_MS = 60_000;
+const DEFAULT_DEMO_PORT = 5173;
+
+function demoPortFromEnv(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_DEMO_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`DEMO_PORT must be a port number, not "${raw}"`);
+  return port;
+}
+
+const say = (message: string) => console.log(`stack: ${message}`);
+
+const ports = portsFromEnv(process.env);
+const demoPort = demoPortFromEnv(process.env.DEMO_PORT);
+const baseDir = resolve(process.env.STACK_DIR ?? '.data/stack');
+const stack = new NativeStack({
+  baseDir,
+  ports,
+  corsOrigins: [`http://127.0.0.1:${demoPort}`, `http://localhost:${demoPort}`],
+  // Ctrl-C reaches only this process, which stops the services in order.
+  ownProcessGroups: true,
+});
+let demo: RunningDemo | undefined;
+let stopping = false;
+
+closeWithGrace({ delay: STOP_TIMEOUT_MS, logger: console }, async ({ signal, err }) => {
+  stopping = true;
+  if (err) console.error(`stack: ${err instanceof Error ? err.message : String(err)}`);
+  say(`stopping${signal ? ` (${signal})` : ''}: Collector, ingest service, Prometheus, demo`);
+  await demo?.close();
+  await stack.stopAll();
+  say('stopped');
+});
+// Whatever path the exit takes (a stop that timed out included), no service outlives us.
+process.on('exit', () => stack.killAllNow());
+
+say(`data and logs in ${baseDir}`);
+say('starting the ingest service (embedded ClickHouse), the Collector and Prometheus...');
+await stack.startAll();
+
+if (!existsSync(`${demoDir}/index.html`)) {
+  say('building the demo portfolio...');
+  await buildAll();
+}
+demo = await serveDemo({
+  port: demoPort,
+  host: '127.0.0.1',
+  tracker: {
+    site: 'portfolio',
+    mode: 'both',
+    endpoint: `${stack.urls.ingest}/v1/beacon`,
+    collectorUrl: stack.urls.collectorOtlpHttp,
+  },
+});
+
+for (const service of stack.services()) {
+  void service.exit.then((code) => {
+    if (stopping) return;
+    console.error(`stack: ${service.name} exited unexpectedly (${code}); its log: ${service.logFile}`);
+    process.kill(process.pid, 'SIGTERM');
+  });
+}
+
+const rows: [string, string][] = [
+  ['demo portfolio', `${demo.url}/`],
+  ['ingest service', `${stack.urls.ingest}  (stats: ${stack.urls.ingest}/api/stats, metrics: /metrics)`],
+  ['Collector OTLP/HTTP', stack.urls.collectorOtlpHttp],
+  ['Collector health', stack.urls.collectorHealth],
+  ['Collector metrics', stack.urls.collectorMetrics],
+  ['Prometheus', `${stack.urls.prometheus}  (targets: ${stack.urls.prometheus}/targets)`],
+  ['logs', stack.logDir],
+];
+say('ready');
+for (const [name, url] of rows) console.log(`  ${name.padEnd(20)} ${url}`);
+say('Grafana is not part of the native stack: `docker compose up` runs it. Ctrl-C stops everything.');
