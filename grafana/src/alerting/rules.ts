@@ -5,6 +5,8 @@
 // are positive (the rate, the share, the missing count), so every rule ends with the same
 // Grafana threshold "A > 0" and "no data" means "all is well".
 
+import { otelcolCounter } from '../collector-metrics.js';
+
 export type Severity = 'page' | 'ticket';
 
 export interface AlertRuleSpec {
@@ -34,8 +36,18 @@ const rateBaseline = `sum by (site) (rate(${accepted}[1h] offset 5m))`;
 // Spans per second through each Collector exporter. Spans stand for every signal: traces and
 // metrics share the exporter to the ingest service, and a regex over several metric names would
 // hit "same labelset" errors in Prometheus 2 once rate() drops the names.
-const spansFailed = 'sum by (exporter) (rate(otelcol_exporter_send_failed_spans_total[5m]))';
-const spansSent = 'sum by (exporter) (rate(otelcol_exporter_sent_spans_total[5m]))';
+const spansFailed = `sum by (exporter) (rate(${otelcolCounter('exporter_send_failed_spans')}[5m]))`;
+const spansSent = `sum by (exporter) (rate(${otelcolCounter('exporter_sent_spans')}[5m]))`;
+
+const browserCounted = 'sum by (site) (increase(footfall_browser_events_total[10m]))';
+
+/**
+ * Share of the events browsers counted over 10 minutes that the ingest service did not accept
+ * (negative when more arrived than browsers counted, e.g. from visitors without the OpenTelemetry
+ * tier). The pipeline dashboard plots it; the divergence rule alerts on it.
+ */
+export const BROWSER_EVENTS_MISSING_SHARE =
+  `(${browserCounted} - sum by (site) (increase(${accepted}[10m])))\n/ ${browserCounted}`;
 
 export const ALERT_RULES: AlertRuleSpec[] = [
   {
@@ -122,10 +134,7 @@ export const ALERT_RULES: AlertRuleSpec[] = [
     title: 'Browser and ingest disagree',
     // Browsers count the events they track; more than 20 % of them missing from the accepted
     // events over 10 minutes (with at least 50 counted) is data lost on the way.
-    expr:
-      `(sum by (site) (increase(footfall_browser_events_total[10m])) - sum by (site) (increase(${accepted}[10m])))\n` +
-      '/ sum by (site) (increase(footfall_browser_events_total[10m])) > 0.2\n' +
-      'and\nsum by (site) (increase(footfall_browser_events_total[10m])) > 50',
+    expr: `${BROWSER_EVENTS_MISSING_SHARE} > 0.2\nand\n${browserCounted} > 50`,
     for: '3m',
     severity: 'ticket',
     component: 'ingest',

@@ -1,7 +1,8 @@
 // Pipeline health: is every event getting from the browser to ClickHouse?
 import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { alertRule } from '../alerting/rules.js';
+import { BROWSER_EVENTS_MISSING_SHARE } from '../alerting/rules.js';
 import type { Catalog } from '../catalog.js';
+import { otelcolCounter } from '../collector-metrics.js';
 import { promQuery } from '../prometheus-query.js';
 import { finishDashboard, newDashboard, siteVariable } from './common.js';
 import { stat, timeSeries } from './panels.js';
@@ -67,19 +68,19 @@ export function pipelineDashboard(catalog: Catalog) {
     .withPanel(
       timeSeries(
         { title: 'Collector spans', description: 'Spans the Collector accepted, refused, exported and failed to export, per second.', unit: 'cps', width: 12 },
-        promQuery(`sum(rate(otelcol_receiver_accepted_spans_total[${RATE}]))`, 'accepted', 'A'),
-        promQuery(`sum(rate(otelcol_receiver_refused_spans_total[${RATE}]))`, 'refused', 'B'),
-        promQuery(`sum(rate(otelcol_exporter_sent_spans_total[${RATE}]))`, 'exported', 'C'),
-        promQuery(`sum(rate(otelcol_exporter_send_failed_spans_total[${RATE}]))`, 'failed to export', 'D'),
+        promQuery(`sum(rate(${otelcolCounter('receiver_accepted_spans')}[${RATE}]))`, 'accepted', 'A'),
+        promQuery(`sum(rate(${otelcolCounter('receiver_refused_spans')}[${RATE}]))`, 'refused', 'B'),
+        promQuery(`sum(rate(${otelcolCounter('exporter_sent_spans')}[${RATE}]))`, 'exported', 'C'),
+        promQuery(`sum(rate(${otelcolCounter('exporter_send_failed_spans')}[${RATE}]))`, 'failed to export', 'D'),
       ),
     )
     .withPanel(
       timeSeries(
         { title: 'Collector metric points', description: 'Metric points the Collector accepted, refused, exported and failed to export, per second.', unit: 'cps', width: 12 },
-        promQuery(`sum(rate(otelcol_receiver_accepted_metric_points_total[${RATE}]))`, 'accepted', 'A'),
-        promQuery(`sum(rate(otelcol_receiver_refused_metric_points_total[${RATE}]))`, 'refused', 'B'),
-        promQuery(`sum(rate(otelcol_exporter_sent_metric_points_total[${RATE}]))`, 'exported', 'C'),
-        promQuery(`sum(rate(otelcol_exporter_send_failed_metric_points_total[${RATE}]))`, 'failed to export', 'D'),
+        promQuery(`sum(rate(${otelcolCounter('receiver_accepted_metric_points')}[${RATE}]))`, 'accepted', 'A'),
+        promQuery(`sum(rate(${otelcolCounter('receiver_refused_metric_points')}[${RATE}]))`, 'refused', 'B'),
+        promQuery(`sum(rate(${otelcolCounter('exporter_sent_metric_points')}[${RATE}]))`, 'exported', 'C'),
+        promQuery(`sum(rate(${otelcolCounter('exporter_send_failed_metric_points')}[${RATE}]))`, 'failed to export', 'D'),
       ),
     )
     .withRow(new RowBuilder('End to end'))
@@ -106,12 +107,12 @@ export function pipelineDashboard(catalog: Catalog) {
       timeSeries(
         {
           title: 'Share of browser events missing',
-          description: 'The expression of the "Browser and ingest disagree" alert: the share of browser-counted events not accepted over 10 minutes, shown while it is over 20 %.',
+          description: 'Share of the events browsers counted over 10 minutes that the ingest service did not accept; the "Browser and ingest disagree" alert fires above 20 %.',
           unit: 'percentunit',
           width: 8,
           height: 8,
         },
-        promQuery(alertRule('footfall-browser-ingest-divergence').expr, '{{site}}'),
+        promQuery(BROWSER_EVENTS_MISSING_SHARE, '{{site}}'),
       ),
     );
   return finishDashboard(builder);

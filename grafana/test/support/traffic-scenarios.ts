@@ -205,8 +205,8 @@ export function generateSeries(scenario: Scenario, seed: number): Series[] {
 
     const spans = otlpNow * SPANS_PER_OTLP_EVENT;
     add(get('otelcol_receiver_accepted_spans', 'counter', { ...collector, receiver: 'otlp', transport: 'http' }), spans);
-    add(get('otelcol_exporter_sent_spans', 'counter', { ...collector, exporter: 'otlphttp/ingest' }), collectorFailing ? 0 : spans);
-    add(get('otelcol_exporter_send_failed_spans', 'counter', { ...collector, exporter: 'otlphttp/ingest' }), collectorFailing ? spans : 0);
+    add(get('otelcol_exporter_sent_spans', 'counter', { ...collector, exporter: 'otlp_http/ingest' }), collectorFailing ? 0 : spans);
+    add(get('otelcol_exporter_send_failed_spans', 'counter', { ...collector, exporter: 'otlp_http/ingest' }), collectorFailing ? spans : 0);
   }
   return [...series.values()];
 }
