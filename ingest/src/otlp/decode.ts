@@ -155,9 +155,9 @@ function histogramPoint(point: unknown): DataPoint {
   return {
     ...pointTimes(point),
     value: 0,
-    count: number(field(point, 'count') ?? 0),
+    count: count(field(point, 'count')),
     sum: number(field(point, 'sum') ?? 0),
-    bucketCounts: list(field(point, 'bucketCounts')).map(number),
+    bucketCounts: list(field(point, 'bucketCounts')).map(count),
     explicitBounds: list(field(point, 'explicitBounds')).map(number),
   };
 }
@@ -227,12 +227,24 @@ function number(value: unknown): number {
   throw new OtlpDecodeError('expected a number');
 }
 
+/** 2200-01-01: past it, a time cannot be a real one, and ClickHouse's DateTime64(9) ends in 2262. */
+const LATEST_NANOS = 7_258_118_400_000_000_000n;
+
 function nanos(value: unknown): bigint {
   if (value === undefined || value === null) return 0n;
   if ((typeof value === 'string' && /^\d{1,20}$/.test(value)) || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
-    return BigInt(value);
+    const result = BigInt(value);
+    if (result >= LATEST_NANOS) throw new OtlpDecodeError(`a time (${value} ns) lies after the year 2200`);
+    return result;
   }
   throw new OtlpDecodeError('expected a time in unix nanoseconds');
+}
+
+/** Counts (fixed64/uint64 fields): whole and not negative. */
+function count(value: unknown): number {
+  const result = number(value ?? 0);
+  if (!Number.isInteger(result) || result < 0) throw new OtlpDecodeError('expected a count (a whole number, not negative)');
+  return result;
 }
 
 /** Trace and span ids as lowercase hex; empty when absent. */

@@ -71,7 +71,7 @@ export function mapSpans(request: ResourceSpansData[]): MappedSpan[] {
 function mapSpan(span: SpanData, scope: Scope, resource: Attributes, resourceMap: Record<string, string>): MappedSpan {
   const lookup = (name: string): AttributeValue | undefined => span.attributes[name] ?? resource[name] ?? undefined;
   const row: TraceRow = {
-    Timestamp: span.startNs.toString(),
+    Timestamp: dateTime64(span.startNs),
     TraceId: span.traceId,
     SpanId: span.spanId,
     ParentSpanId: span.parentSpanId,
@@ -86,7 +86,7 @@ function mapSpan(span: SpanData, scope: Scope, resource: Attributes, resourceMap
     Duration: (span.endNs > span.startNs ? span.endNs - span.startNs : 0n).toString(),
     StatusCode: STATUS_CODES[span.statusCode] ?? 'Unset',
     StatusMessage: span.statusMessage.slice(0, MAX_ATTRIBUTE_CHARS),
-    'Events.Timestamp': span.events.map((event) => event.timeNs.toString()),
+    'Events.Timestamp': span.events.map((event) => dateTime64(event.timeNs)),
     'Events.Name': span.events.map((event) => event.name),
     'Events.Attributes': span.events.map((event) => toStringMap(event.attributes)),
     'Links.TraceId': span.links.map((link) => link.traceId),
@@ -144,4 +144,15 @@ export function toStringMap(attributes: Attributes): Record<string, string> {
     out[key.slice(0, 256)] = text.slice(0, MAX_ATTRIBUTE_CHARS);
   }
   return out;
+}
+
+/**
+ * Nanoseconds as ClickHouse's unambiguous DateTime64(9) text. A JSON number would lose the last
+ * digits (past 2^53), and ClickHouse reads a string of digits by guessing at its layout.
+ */
+export function dateTime64(nanos: bigint): string {
+  const millis = nanos / 1_000_000n;
+  const seconds = new Date(Number(millis)).toISOString().slice(0, 19).replace('T', ' ');
+  const fraction = (nanos % 1_000_000_000n).toString().padStart(9, '0');
+  return `${seconds}.${fraction}`;
 }
