@@ -107,6 +107,18 @@ describe('session', () => {
     expect(sessionStorage.getItem('footfall')).toMatch(new RegExp(`^${second}\\.\\d+$`));
   });
 
+  it('writes storage at most once a second, however many events', () => {
+    vi.useFakeTimers();
+    const writes = vi.spyOn(Storage.prototype, 'setItem');
+    const session = createSession(30 * 60_000);
+    for (let index = 0; index < 100; index++) session();
+    expect(writes).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(1000);
+    session();
+    expect(writes).toHaveBeenCalledTimes(2);
+    writes.mockRestore();
+  });
+
   it('is shared through sessionStorage by every tracker of the tab', () => {
     expect(createSession(60_000)()).toBe(createSession(60_000)());
   });

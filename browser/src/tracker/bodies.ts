@@ -12,8 +12,9 @@ export const MAX_BODY_BYTES = 60 * 1024;
 export function toBodies(site: string, events: FootfallEvent[], ignored: (reason: string) => void, maxBytes = MAX_BODY_BYTES): string[] {
   // An array in a string joins its items with commas: exactly a JSON array's body.
   const body = `{"site":${JSON.stringify(site)},"events":[${events.map((event) => JSON.stringify(event))}]}`;
-  // UTF-8 length, what the quota counts, not the string's length in UTF-16 units.
-  if (new Blob([body]).size <= maxBytes) return [body];
+  // The quota counts UTF-8 bytes. A UTF-16 unit is at most 3 of them, which settles the usual
+  // small batch at once; measuring (Blob) costs about 25 microseconds per KiB in Chromium.
+  if (body.length * 3 <= maxBytes || new Blob([body]).size <= maxBytes) return [body];
   if (!events[1]) {
     ignored('too_large');
     return [];

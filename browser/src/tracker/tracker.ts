@@ -14,7 +14,7 @@ export interface Tracker {
   track(type: EventType, fields?: EventFields): void;
   trackPageView(path?: string): void;
   trackRoomEnter(room: string): void;
-  /** Sends `room_exit` with the visible time since `trackRoomEnter(room)` as `duration_ms`. */
+  /** Sends `room_exit` with the visible time since the last `trackRoomEnter(room)` as `duration_ms`. */
   trackRoomExit(room: string): void;
   trackObjectClick(object: string, room?: string, props?: EventProps): void;
   trackObjectView(object: string, room?: string): void;
@@ -90,7 +90,6 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
     trackRoomExit(room) {
       // Never entered: 0 ms.
       emit('room_exit', { room, duration_ms: (clock.elapsed() - (roomsEnteredAt[room] ?? clock.elapsed())) | 0 });
-      delete roomsEnteredAt[room];
     },
     trackObjectClick: (object, room, props) => emit('object_click', { object, room, props }),
     trackObjectView: (object, room) => emit('object_view', { object, room }),
