@@ -10,7 +10,7 @@ import {
   type Dashboard,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Catalog } from '../catalog.js';
-import { clickhouse, FOLDER_UID } from '../datasources.js';
+import { clickhouse } from '../datasources.js';
 
 // `:sqlstring` makes Grafana quote and escape the value, so a page path can never break the SQL.
 export const SITE_SQL = '${site:sqlstring}';
@@ -79,12 +79,12 @@ export function newDashboard(options: DashboardOptions): DashboardBuilder {
  * Panel ids are assigned here, in layout order, because the SDK leaves them unset and Grafana
  * needs them unique within a dashboard for links and "view panel".
  */
-export function finishDashboard(builder: DashboardBuilder): Dashboard & { folderUid: string } {
+export function finishDashboard(builder: DashboardBuilder): Dashboard {
   const dashboard = builder.build();
   let id = 1;
   for (const panel of dashboard.panels ?? []) {
     panel.id = id++;
     for (const nested of 'panels' in panel && Array.isArray(panel.panels) ? panel.panels : []) nested.id = id++;
   }
-  return { ...dashboard, folderUid: FOLDER_UID };
+  return dashboard;
 }
