@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pWaitFor from 'p-wait-for';
+import { waitUntil } from '../src/wait-for.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/stack/collector-process.js';
 import type { ManagedProcess } from '../src/stack/managed-process.js';
@@ -59,7 +59,10 @@ describe('the Collector between browser and ingest service', () => {
     const response = await postTraces(otlpUrl, body);
     expect(response.status).toBe(200);
 
-    await pWaitFor(() => forwardedSpans().some((s) => s.spanId === spanIds[0]), { interval: 100, timeout: 20_000 });
+    await waitUntil('the span to be forwarded', () => forwardedSpans().some((s) => s.spanId === spanIds[0]), {
+      intervalMs: 100,
+      timeoutMs: 20_000,
+    });
     const span = forwardedSpans().find((s) => s.spanId === spanIds[0]);
     const attributes = Object.fromEntries((span?.attributes ?? []).map((a) => [a.key, a.value.stringValue]));
     expect(attributes).toMatchObject({

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pWaitFor from 'p-wait-for';
+import { waitFor } from '../src/wait-for.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCollector, type CollectorOptions } from '../src/stack/collector-process.js';
 import type { ManagedProcess } from '../src/stack/managed-process.js';
@@ -51,10 +51,7 @@ describe('the persistent sending queue', () => {
     expect(acceptedSpanIds.length).toBeGreaterThan(100);
 
     const forwarded = () => new Set(recordedSpans(requests).map((s) => s.spanId));
-    await pWaitFor(() => acceptedSpanIds.every((id) => forwarded().has(id)), {
-      interval: 250,
-      timeout: { milliseconds: 60_000, fallback: () => false },
-    });
+    await waitFor(() => acceptedSpanIds.every((id) => forwarded().has(id)), { intervalMs: 250, timeoutMs: 60_000 });
     const missing = acceptedSpanIds.filter((id) => !forwarded().has(id));
     expect(missing, `${missing.length} of ${acceptedSpanIds.length} accepted spans never forwarded; log ${options.logFile}`).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pWaitFor from 'p-wait-for';
+import { waitFor } from '../src/wait-for.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts, NativeStack } from '../src/stack/native-stack.js';
 import { ingestMetric, storedEvents } from './support/ingest-api.js';
@@ -55,9 +55,9 @@ describe('durability through the Collector', () => {
     expect(failedRequests).toBeLessThan(acceptedSpanIds.length);
 
     // Wait for the queue to drain; on a time-out the assertions below say what is missing.
-    await pWaitFor(async () => (await storedEvents(stack.urls.ingest, session)).length >= acceptedSpanIds.length, {
-      interval: 500,
-      timeout: { milliseconds: 60_000, fallback: () => false },
+    await waitFor(async () => (await storedEvents(stack.urls.ingest, session)).length >= acceptedSpanIds.length, {
+      intervalMs: 500,
+      timeoutMs: 60_000,
     });
     // A little longer: a late retry must not add a second copy.
     await sleep(2_000);

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pWaitFor from 'p-wait-for';
+import { waitFor, waitUntil } from '../src/wait-for.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, startDemo, type Demo } from '../../browser/test/support/demo.js';
@@ -55,9 +55,9 @@ describe('Chromium -> Collector -> ingest service -> ClickHouse, scraped by Prom
   it('stores every event of the visit once, all through OTLP', async () => {
     const urls = stack!.urls;
     const expected = expectedEventLines();
-    await pWaitFor(async () => (await storedEvents(urls.ingest, visit.session)).length >= expected.length, {
-      interval: 250,
-      timeout: { milliseconds: 30_000, fallback: () => false },
+    await waitFor(async () => (await storedEvents(urls.ingest, visit.session)).length >= expected.length, {
+      intervalMs: 250,
+      timeoutMs: 30_000,
     });
     const events = await storedEvents(urls.ingest, visit.session);
     expect(events.map((e) => eventLine(e as Parameters<typeof eventLine>[0])).sort()).toEqual(expected);
@@ -70,9 +70,10 @@ describe('Chromium -> Collector -> ingest service -> ClickHouse, scraped by Prom
     expect(await ingestMetric(urls.ingest, 'footfall_events_accepted_total', { type: 'object_click', source: 'otlp' })).toBe(
       CLICKED.length,
     );
-    await pWaitFor(
+    await waitUntil(
+      'the browser counter on /metrics',
       async () => (await ingestMetric(urls.ingest, 'footfall_browser_events_total', { type: 'object_click', object: 'guitar' })) >= 1,
-      { interval: 250, timeout: 30_000 },
+      { intervalMs: 250, timeoutMs: 30_000 },
     );
   });
 
@@ -80,20 +81,18 @@ describe('Chromium -> Collector -> ingest service -> ClickHouse, scraped by Prom
     const prometheus = stack!.urls.prometheus;
     const value = async (expr: string) => (await instantQuery(prometheus, expr)).reduce((sum, s) => sum + s.value, 0);
     // Scrapes run every 5 s; wait for one after the data arrived.
-    await pWaitFor(async () => (await value('sum(footfall_browser_events_total{type="object_click",object="guitar"})')) >= 1, {
-      interval: 500,
-      timeout: 40_000,
-    });
+    await waitUntil(
+      'the browser counter in Prometheus',
+      async () => (await value('sum(footfall_browser_events_total{type="object_click",object="guitar"})')) >= 1,
+      { intervalMs: 500, timeoutMs: 40_000 },
+    );
     expect(await value('sum(footfall_events_accepted_total{type="object_click",source="otlp"})')).toBe(CLICKED.length);
     // The Collector's own metrics: the spans it sent on (its target is scraped on its own beat).
     const sentSpans = 'sum({__name__=~"otelcol_exporter_sent_spans.*"})';
-    await pWaitFor(async () => (await value(sentSpans)) >= expectedEventLines().length, {
-      interval: 500,
-      timeout: { milliseconds: 30_000, fallback: () => false },
-    });
+    await waitFor(async () => (await value(sentSpans)) >= expectedEventLines().length, { intervalMs: 500, timeoutMs: 30_000 });
     expect(await value(sentSpans)).toBeGreaterThanOrEqual(expectedEventLines().length);
 
-    await pWaitFor(async () => (await activeTargets(prometheus)).every((t) => t.health === 'up'), { interval: 500, timeout: 30_000 });
+    await waitFor(async () => (await activeTargets(prometheus)).every((t) => t.health === 'up'), { intervalMs: 500, timeoutMs: 30_000 });
     const targets = await activeTargets(prometheus);
     expect(targets.map((t) => t.job).sort()).toEqual(['ingest', 'otelcol', 'prometheus']);
     expect(await value('sum(up)')).toBe(3);

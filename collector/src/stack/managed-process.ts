@@ -2,7 +2,7 @@
 // an HTTP health URL answers 2xx, stopped with SIGTERM (SIGKILL only if it will not exit).
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
-import pWaitFor, { TimeoutError } from 'p-wait-for';
+import { waitUntil } from '../wait-for.js';
 
 const DEFAULT_READY_TIMEOUT_MS = 60_000;
 const DEFAULT_STOP_GRACE_MS = 20_000;
@@ -100,17 +100,17 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
 
   const readyTimeoutMs = spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   try {
-    await pWaitFor(
+    await waitUntil(
+      `${spec.name} to answer ${spec.healthUrl}`,
       async () => {
         if (exited) throw new Error(`${spec.name} exited before it was ready (code ${await exit})`);
         return answers(spec.healthUrl);
       },
-      { interval: HEALTH_POLL_INTERVAL_MS, timeout: readyTimeoutMs },
+      { intervalMs: HEALTH_POLL_INTERVAL_MS, timeoutMs: readyTimeoutMs },
     );
   } catch (error) {
     await managed.stop();
-    const why = error instanceof TimeoutError ? `not healthy at ${spec.healthUrl} after ${readyTimeoutMs} ms` : String(error);
-    throw new Error(`${spec.name}: ${why}; last lines of ${spec.logFile}:\n${logTail(spec.logFile)}`);
+    throw new Error(`${spec.name}: ${(error as Error).message}; last lines of ${spec.logFile}:\n${logTail(spec.logFile)}`);
   }
   return managed;
 }
