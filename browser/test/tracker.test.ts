@@ -164,10 +164,14 @@ describe('never throws into the page', () => {
     const onError = (event: ErrorEvent) => errors.push(event.error);
     window.addEventListener('error', onError);
     restore.push(() => window.removeEventListener('error', onError));
-    const getItem = vi.spyOn(Storage.prototype, 'getItem').mockImplementation(() => {
-      throw new DOMException('blocked', 'SecurityError');
+    const storage = Object.getOwnPropertyDescriptor(window, 'sessionStorage')!;
+    Object.defineProperty(window, 'sessionStorage', {
+      configurable: true,
+      get() {
+        throw new DOMException('The operation is insecure.', 'SecurityError');
+      },
     });
-    restore.push(() => getItem.mockRestore());
+    restore.push(() => Object.defineProperty(window, 'sessionStorage', storage));
     setNavigator('sendBeacon', () => {
       throw new TypeError('beacon refused');
     });
