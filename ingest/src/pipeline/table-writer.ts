@@ -7,7 +7,7 @@ import { WriteAheadLog, type Segment } from './wal.js';
 const FIRST_RETRY_MS = 200;
 const LONGEST_RETRY_MS = 30_000;
 /** Sealed batches kept in memory as well as on disk, so a healthy pipeline never reads back. */
-const MAX_BATCH_BYTES_IN_MEMORY = 64 * 1024 * 1024;
+const MAX_BATCH_BYTES_IN_MEMORY = 16 * 1024 * 1024;
 const ATTEMPTS_BEFORE_QUARANTINE = 3;
 
 export interface TableWriterOptions {

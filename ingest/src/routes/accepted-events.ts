@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventRow, RefusalReason } from '../events/event-row.js';
+import { serializeEventRow } from '../events/serialize-event-row.js';
 
 export interface Refusal {
   index: number;
@@ -16,14 +17,31 @@ export function storeEvents(
   const stored = app.pipeline.accept(
     'events',
     rows.map((row) => ({ key: `e|${row.site}|${row.event_id}`, row })),
+    serializeEventRow,
   );
   const { metrics } = app;
-  for (const row of stored) {
-    metrics.eventsAccepted.inc({ site: row.site, type: row.type, source });
-    if (row.type === 'object_click') metrics.objectClicks.inc({ site: row.site, object: row.object_id });
+  // One counter update per label set, not per event: a beacon carries up to 100 events.
+  for (const { row, count } of countBy(stored, (row) => `${row.site}|${row.type}`)) {
+    metrics.eventsAccepted.inc({ site: row.site, type: row.type, source }, count);
+  }
+  const clicks = stored.filter((row) => row.type === 'object_click');
+  for (const { row, count } of countBy(clicks, (row) => `${row.site}|${row.object_id}`)) {
+    metrics.objectClicks.inc({ site: row.site, object: row.object_id }, count);
   }
   const duplicates = rows.length - stored.length;
   if (duplicates > 0) metrics.eventsDuplicate.inc({ source }, duplicates);
   for (const { reason } of refused) metrics.eventsRefused.inc({ reason, source });
   return { accepted: stored.length, duplicates };
+}
+
+/** The rows grouped by `keyOf`: one row of each group and how many the group holds. */
+function countBy(rows: readonly EventRow[], keyOf: (row: EventRow) => string): Iterable<{ row: EventRow; count: number }> {
+  const groups = new Map<string, { row: EventRow; count: number }>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.count += 1;
+    else groups.set(key, { row, count: 1 });
+  }
+  return groups.values();
 }
