@@ -7,7 +7,7 @@ import { createLazySink } from './tracker/lazy-sink.js';
 import { createIgnored } from './tracker/log.js';
 import { privacySignal } from './tracker/privacy.js';
 import { createTracker, type Tracker } from './tracker/tracker.js';
-import type { TrackerOptions } from './tracker/types.js';
+import type { EventSink, TrackerOptions } from './tracker/types.js';
 
 export type { Tracker } from './tracker/tracker.js';
 export type { EventFields, EventProps, EventType, FootfallEvent, TrackerMode, TrackerOptions } from './tracker/types.js';
@@ -20,22 +20,28 @@ export function init(options: TrackerOptions): void {
   if (tracker) return ignored('already_initialised');
   try {
     const { mode = 'beacon', endpoint, collectorUrl } = options;
-    const otel =
-      mode != 'beacon' && collectorUrl && !privacySignal()
-        ? createLazySink(
-            () => import('./otel/index.js'),
-            {
-              collectorUrl,
-              site: options.site,
-              serviceName: options.serviceName,
-              serviceVersion: options.serviceVersion,
-              ignoreUrls: endpoint ? [collectorUrl, endpoint] : [collectorUrl],
-              debug: options.debug,
-            },
-            ignored,
-          )
-        : undefined;
-    tracker = createTracker({ ...options, endpoint: mode == 'otel' ? undefined : endpoint }, otel);
+    let otel: EventSink | undefined;
+    const startOpenTelemetry = (url: string) =>
+      (otel ??= createLazySink(
+        () => import('./otel/index.js'),
+        {
+          collectorUrl: url,
+          site: options.site,
+          serviceName: options.serviceName,
+          serviceVersion: options.serviceVersion,
+          ignoreUrls: endpoint ? [url, endpoint] : [url],
+          debug: options.debug,
+        },
+        ignored,
+      ));
+    const wanted = mode != 'beacon' && collectorUrl && !privacySignal();
+    // The OpenTelemetry instrumentations send spans of their own (document load, fetches,
+    // clicks), so with `requireConsent` they are loaded only with the first consented event.
+    if (wanted && !options.requireConsent) startOpenTelemetry(collectorUrl);
+    const gate: EventSink | undefined = wanted
+      ? { record: (event) => startOpenTelemetry(collectorUrl).record(event), flush: () => otel?.flush() }
+      : undefined;
+    tracker = createTracker({ ...options, endpoint: mode == 'otel' ? undefined : endpoint }, gate);
   } catch (error) {
     ignored('init_failed', error);
   }
