@@ -11,10 +11,9 @@
  * Ctrl-C (or SIGTERM) stops both; the ingest service first writes what it has buffered.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildAll } from '../browser/scripts/build.js';
-import { demoDir, serveDemo, type RunningDemo } from '../browser/scripts/demo-server.js';
+import { buildDemo } from '../browser/scripts/build.js';
+import { serveDemo, type RunningDemo } from '../browser/scripts/demo-server.js';
 import type { TrackerMode } from '../browser/src/tracker/types.js';
 
 const HOST = '127.0.0.1';
@@ -31,10 +30,9 @@ if (!modes.includes(mode)) {
 const ingestUrl = `http://${HOST}:${ingestPort}`;
 const collectorUrl = process.env.COLLECTOR_URL ?? ingestUrl;
 
-if (!existsSync(`${demoDir}/index.html`)) {
-  console.log('building the demo portfolio...');
-  await buildAll();
-}
+// Built afresh every time (a few seconds), so the demo always runs the current tracker.
+console.log('building the demo portfolio...');
+await buildDemo();
 
 // tsx as a loader of a plain node process, so a signal reaches the service itself.
 const server = fileURLToPath(new URL('../ingest/src/server.ts', import.meta.url));

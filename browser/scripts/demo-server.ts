@@ -15,6 +15,8 @@ export const demoDir = `${distDir}/demo`;
 export interface DemoServerOptions {
   /** Tracker options for the page (site, mode, endpoint, collectorUrl, debug). */
   tracker: TrackerOptions;
+  /** The built demo (default `dist/demo`). */
+  dir?: string;
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
@@ -32,15 +34,16 @@ const configScript = (options: TrackerOptions) =>
   `<script id="footfall-config" type="application/json">${JSON.stringify(options).replace(/</g, '\\u003c')}</script>`;
 
 export async function serveDemo(options: DemoServerOptions): Promise<RunningDemo> {
+  const dir = options.dir ?? demoDir;
   let template: string;
   try {
-    template = await readFile(`${demoDir}/index.html`, 'utf8');
+    template = await readFile(`${dir}/index.html`, 'utf8');
   } catch {
     throw new Error('The demo is not built: run `npm run build` first.');
   }
-  if (!template.includes(CONFIG_PLACEHOLDER)) throw new Error('dist/demo/index.html has no tracker config placeholder');
+  if (!template.includes(CONFIG_PLACEHOLDER)) throw new Error(`${dir}/index.html has no tracker config placeholder`);
   const page = template.replace(CONFIG_PLACEHOLDER, configScript(options.tracker));
-  const files = sirv(demoDir, { dev: false, etag: true });
+  const files = sirv(dir, { dev: false, etag: true });
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (!path.includes('.')) {

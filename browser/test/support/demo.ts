@@ -10,7 +10,8 @@
  *   await browser.close();
  *   await demo.close();
  *
- * `startDemo` serves the built demo portfolio (it builds it first when `browser/dist` is missing)
+ * `startDemo` builds the demo portfolio from the current sources (once per test process, into a
+ * temporary directory, so parallel test files never share a half-written build) and serves it
  * on a free 127.0.0.1 port, with the tracker sending beacons to `beaconUrl` (mode `beacon`),
  * OTLP to `collectorUrl` (mode `otel`, `/v1/traces` and `/v1/metrics` are appended) or both.
  * The ingest service or Collector must allow the demo's origin (`url`) for CORS.
@@ -18,9 +19,12 @@
  * flags for headless software WebGL and an ordinary desktop user agent (the ingest service
  * refuses `HeadlessChrome` as a bot).
  */
-import { existsSync } from 'node:fs';
-import { buildAll } from '../../scripts/build.js';
-import { demoDir, serveDemo } from '../../scripts/demo-server.js';
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildDemo } from '../../scripts/build.js';
+import { serveDemo } from '../../scripts/demo-server.js';
 
 export { chromiumArgs, chromiumPath, launchChromium, visitorUserAgent } from './chromium.js';
 
@@ -40,17 +44,45 @@ export interface Demo {
   close(): Promise<void>;
 }
 
-let building: Promise<void> | undefined;
+let built: Promise<string> | undefined;
+let running = 0;
+
+async function buildDemoOnce(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'footfall-demo-'));
+  await buildDemo(dir);
+  return dir;
+}
 
 export async function startDemo(options: StartDemoOptions): Promise<Demo> {
-  if (!existsSync(`${demoDir}/index.html`)) await (building ??= buildAll());
-  return serveDemo({
-    tracker: {
-      site: options.site ?? 'portfolio',
-      mode: options.mode,
-      endpoint: options.beaconUrl,
-      collectorUrl: options.collectorUrl,
-      debug: true,
-    },
-  });
+  running++;
+  try {
+    const dir = await (built ??= buildDemoOnce());
+    const server = await serveDemo({
+      dir,
+      tracker: {
+        site: options.site ?? 'portfolio',
+        mode: options.mode,
+        endpoint: options.beaconUrl,
+        collectorUrl: options.collectorUrl,
+        debug: true,
+      },
+    });
+    return {
+      url: server.url,
+      async close() {
+        await server.close();
+        release(dir);
+      },
+    };
+  } catch (error) {
+    release(undefined);
+    throw error;
+  }
+}
+
+/** The last demo of the process closed: its build goes too. */
+function release(dir: string | undefined): void {
+  if (--running > 0) return;
+  built = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }
