@@ -3,7 +3,8 @@
  * sending it beacons, so a newcomer can click around and watch the events arrive.
  *
  *   PORT                 ingest service port (default 8080); every ingest variable passes through
- *   DEMO_PORT            demo portfolio port (default 5173; the default catalog allows its origin)
+ *   DEMO_PORT            demo portfolio port (default 5173: the default catalog allows that origin;
+ *                        another port needs its origin added to the catalog)
  *   DEMO_TRACKER_MODE    beacon (default), otel or both
  *   COLLECTOR_URL        where the demo sends OTLP in modes otel and both (default: the ingest
  *                        service itself; a Collector is http://127.0.0.1:4318)
