@@ -3,19 +3,18 @@
 // file, evaluated every minute over day 2 of each scenario, and run through Grafana's
 // Pending -> Firing logic with the rule's own `for`.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { toolPath } from '../../collector/test/support/tools.js';
-import { durationMs, firingStarts } from './support/alert-evaluation.js';
+import { firingStarts } from './support/alert-evaluation.js';
 import { queryRange, startPrometheus, type PrometheusServer } from './support/prometheus-server.js';
+import { provisionedRules, type ProvisionedRule } from './support/provisioned-rules.js';
 import { DAY, generateSeries, MINUTE, SCENARIOS, toOpenMetrics, type Scenario } from './support/traffic-scenarios.js';
 
 const run = promisify(execFile);
-const RULES_FILE = new URL('../../provisioning/alerting/rules.yaml', import.meta.url);
 const FIRST_SCENARIO_START = Date.UTC(2026, 0, 5);
 // Three days per scenario: two of data, one empty, so no rule looking back a day ever sees
 // the previous scenario.
@@ -23,27 +22,6 @@ const SCENARIO_SPACING = 3 * DAY;
 const MAX_DELAY = 10 * MINUTE;
 // An expected alert that fires this long after its anomaly ended counts as a false alarm.
 const GRACE_AFTER_ANOMALY = 15 * MINUTE;
-
-interface ProvisionedRule {
-  uid: string;
-  forMs: number;
-  expr: string;
-}
-
-interface RuleFile {
-  groups: Array<{ interval: string; rules: Array<{ uid: string; for: string; data: Array<{ refId: string; model: { expr?: string } }> }> }>;
-}
-
-function provisionedRules(): { rules: ProvisionedRule[]; stepMs: number } {
-  const file = parse(readFileSync(RULES_FILE, 'utf8')) as RuleFile;
-  const group = file.groups[0]!;
-  const rules = group.rules.map((rule) => {
-    const expr = rule.data.find((query) => query.refId === 'A')?.model.expr;
-    if (!expr) throw new Error(`rule ${rule.uid} has no PromQL query A`);
-    return { uid: rule.uid, forMs: durationMs(rule.for), expr };
-  });
-  return { rules, stepMs: durationMs(group.interval) };
-}
 
 interface Outcome {
   scenario: Scenario;
@@ -84,7 +62,7 @@ describe('alert rules on traffic scenarios', () => {
           const anomaly = scenario.anomaly;
           const inWindow = expected && anomaly && start >= anomaly.start && start <= anomaly.end + GRACE_AFTER_ANOMALY;
           if (inWindow) outcome.detectedAfterMs ??= start - anomaly.start;
-          else if (!scenario.tolerated?.includes(rule.uid)) outcome.falseAlarms.push(start);
+          else outcome.falseAlarms.push(start);
         }
         outcomes.push(outcome);
       }

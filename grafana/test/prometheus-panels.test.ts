@@ -12,6 +12,7 @@ import { PROMETHEUS_UID } from '../src/datasources.js';
 import { allDashboards } from '../src/dashboards/index.js';
 import { sendLiveLoad } from './support/live-load.js';
 import { queryInstant, queryRange } from './support/prometheus-server.js';
+import { provisionedRules } from './support/provisioned-rules.js';
 
 interface PromTarget {
   expr: string;
@@ -88,4 +89,17 @@ describe('PromQL panels on a live stack', () => {
       else expect(Array.isArray(result)).toBe(true);
     });
   }
+
+  // Browsers counted exactly what was sent, refusals stay a small share: no rule may fire. The
+  // rules that compare with the past (an hour, a day) have no history here and stay empty too.
+  it('runs every provisioned alert expression on the live stack without an alert', async () => {
+    const { rules } = provisionedRules();
+    const firing: string[] = [];
+    for (const rule of rules) {
+      const result = await queryInstant(stack.urls.prometheus, rule.expr);
+      if (result.length > 0) firing.push(`${rule.uid}: ${JSON.stringify(result)}`);
+    }
+    expect(rules.length).toBeGreaterThanOrEqual(7);
+    expect(firing).toEqual([]);
+  });
 });

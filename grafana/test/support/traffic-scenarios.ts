@@ -40,8 +40,6 @@ export interface Scenario {
   description: string;
   /** Rules that must fire, within 10 minutes of the anomaly's start. */
   expected: string[];
-  /** Rules allowed to fire as a side effect (not counted as false alarms). */
-  tolerated?: string[];
   anomaly?: Anomaly;
   /** Multiplies the daily rhythm; `t` is the time since the scenario's start. */
   humans?: (t: number) => number;
@@ -114,7 +112,6 @@ export const SCENARIOS: Scenario[] = [
     name: 'Collector export failing',
     description: 'the Collector cannot reach the ingest service from 10:00 for 20 minutes',
     expected: ['footfall-collector-export-failing'],
-    tolerated: ['footfall-browser-ingest-divergence'],
     anomaly: { start: 10 * HOUR, end: 10 * HOUR + 20 * MINUTE },
     collectorFailing: (t) => inDay2(t, 10 * HOUR, 10 * HOUR + 20 * MINUTE),
   },
