@@ -1,4 +1,4 @@
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION, ATTR_URL_PATH, ATTR_USER_AGENT_ORIGINAL } from '@opentelemetry/semantic-conventions';
 
 /**
  * Attribute names the ingest service maps to analytics events (see its README). Standard names
@@ -9,6 +9,7 @@ export const ATTR = {
   serviceName: ATTR_SERVICE_NAME,
   serviceVersion: ATTR_SERVICE_VERSION,
   urlPath: ATTR_URL_PATH,
+  userAgent: ATTR_USER_AGENT_ORIGINAL,
   sessionId: 'session.id',
   site: 'portfolio.site',
   eventId: 'portfolio.event.id',

@@ -2,13 +2,19 @@ import type { Attributes } from '@opentelemetry/api';
 import type { FootfallEvent } from '../tracker/types.js';
 import { ATTR } from './attributes.js';
 
-/** The span attributes the ingest service turns back into exactly this event. */
+/**
+ * The span attributes the ingest service turns back into exactly this event. The user agent
+ * rides on each span (never on the resource) because through a Collector the ingest service
+ * sees the Collector's user agent, not the browser's, and it needs the browser's for the bot
+ * flag and the device.
+ */
 export function eventAttributes(event: FootfallEvent): Attributes {
   const attributes: Attributes = {
     [ATTR.eventId]: event.id,
     [ATTR.eventType]: event.type,
     [ATTR.sessionId]: event.session,
     [ATTR.urlPath]: event.path,
+    [ATTR.userAgent]: navigator.userAgent,
   };
   const optional: [string, string | number | undefined][] = [
     [ATTR.referrer, event.referrer],
