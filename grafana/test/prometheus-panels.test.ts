@@ -61,7 +61,7 @@ describe('PromQL panels on a live stack', () => {
       'sum(rate(footfall_browser_events_total[1m])) > 0',
       'sum(rate(footfall_events_accepted_total{source="otlp"}[1m])) > 0',
     ];
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 90_000;
     for (const query of ready) {
       while ((await queryInstant(stack.urls.prometheus, query)).length === 0) {
         if (Date.now() > deadline) throw new Error(`Prometheus never saw ${query}; logs in ${stack.logDir}`);
@@ -94,6 +94,14 @@ describe('PromQL panels on a live stack', () => {
   // rules that compare with the past (an hour, a day) have no history here and stay empty too.
   it('runs every provisioned alert expression on the live stack without an alert', async () => {
     const { rules } = provisionedRules();
+    // The browser counts and the spans travel through the Collector in separate batches: wait
+    // until Prometheus has scraped everything accepted, or a half-arrived load looks like loss.
+    const caughtUp = 'sum(footfall_events_accepted_total) >= sum(footfall_browser_events_total)';
+    const deadline = Date.now() + 60_000;
+    while ((await queryInstant(stack.urls.prometheus, caughtUp)).length === 0) {
+      if (Date.now() > deadline) throw new Error(`accepted events never caught up with browser counts; logs in ${stack.logDir}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
     const firing: string[] = [];
     for (const rule of rules) {
       const result = await queryInstant(stack.urls.prometheus, rule.expr);
