@@ -18,6 +18,9 @@ TOOLS_DIR="${FOOTFALL_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/footfall/tools}
 BIN_DIR="$TOOLS_DIR/bin"
 STAMP_DIR="$TOOLS_DIR/stamps"
 mkdir -p "$BIN_DIR" "$STAMP_DIR"
+# One run at a time per tools folder: two builds into one place would overwrite each other.
+exec 9>"$TOOLS_DIR/.lock"
+flock 9
 
 say() { echo "tools: $*"; }
 fail() { echo "tools: $*" >&2; exit 1; }

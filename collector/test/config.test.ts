@@ -82,6 +82,16 @@ describe('collector/config.yaml', () => {
     );
     expect([...versions]).toEqual(['v0.159.0']);
   });
+
+  it('is built from the same release natively and in docker-compose', () => {
+    const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
+    const pins = [
+      /^OCB_VERSION=(\S+)/m.exec(read('scripts/tools.sh'))?.[1],
+      /^ARG OCB_VERSION=(\S+)/m.exec(read('collector/Dockerfile'))?.[1],
+      /OCB_VERSION: (\S+)/.exec(read('docker-compose.yml'))?.[1],
+    ];
+    expect(pins).toEqual(['v0.159.0', 'v0.159.0', 'v0.159.0']);
+  });
 });
 
 describe('Prometheus configuration', () => {
