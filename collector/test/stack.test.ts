@@ -1,0 +1,88 @@
+// `npm run stack` as a user runs it: every service healthy, then SIGTERM stops them all, with no
+// process left behind and what the ingest service had accepted written to ClickHouse.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import getPort from 'get-port';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startIngest } from '../src/stack/ingest-process.js';
+import { freePorts, PORT_VARIABLES, stackUrls, type StackPorts } from '../src/stack/native-stack.js';
+import { repoRoot } from '../src/stack/repo-root.js';
+import { waitUntil } from '../src/wait-for.js';
+import { storedEvents } from './support/ingest-api.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'footfall-stack-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function childPids(pid: number): Promise<number[]> {
+  const { stdout } = await execa('ps', ['-o', 'pid=', '--ppid', String(pid)], { reject: false });
+  return stdout.split('\n').map(Number).filter((n) => n > 0);
+}
+
+describe('npm run stack', () => {
+  it('starts every service healthy, and SIGTERM stops them all with the data written', { timeout: 180_000 }, async () => {
+    const ports = await freePorts();
+    const demoPort = await getPort({ host: '127.0.0.1', exclude: Object.values(ports) });
+    const portEnv = Object.fromEntries(
+      (Object.keys(PORT_VARIABLES) as (keyof StackPorts)[]).map((key) => [PORT_VARIABLES[key], String(ports[key])]),
+    );
+    const stackDir = join(scratch, 'stack');
+    const stack = execa(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/stack.ts')], {
+      cwd: repoRoot,
+      env: { ...portEnv, DEMO_PORT: String(demoPort), STACK_DIR: stackDir },
+      reject: false,
+      all: true,
+    });
+    let output = '';
+    stack.all.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitUntil('the stack to say it is ready', () => output.includes('stack: ready') || stack.exitCode !== null, {
+      intervalMs: 200,
+      timeoutMs: 150_000,
+    });
+    expect(output).toContain('stack: ready');
+
+    const urls = stackUrls(ports);
+    for (const url of [`${urls.ingest}/readyz`, urls.collectorHealth, `${urls.prometheus}/-/ready`, `http://127.0.0.1:${demoPort}/`]) {
+      expect((await fetch(url)).status, url).toBe(200);
+    }
+    expect(output).toContain(`http://127.0.0.1:${demoPort}/`);
+
+    // One event accepted just before the stop: it must be in ClickHouse afterwards.
+    const session = 'stack-test-session';
+    const beacon = await fetch(`${urls.ingest}/v1/beacon`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'text/plain',
+        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36',
+      },
+      body: JSON.stringify({ site: 'portfolio', id: 'stack-test-event-1', type: 'page_view', ts: Date.now(), session, path: '/' }),
+    });
+    expect(beacon.status).toBe(202);
+
+    const services = await childPids(stack.pid!);
+    expect(services.length).toBeGreaterThanOrEqual(3);
+    stack.kill('SIGTERM');
+    const result = await stack;
+    expect(result.exitCode, output).toBe(0);
+    expect(output).toContain('stack: stopped');
+    expect(services.filter(isAlive)).toEqual([]);
+
+    // The ingest service alone on the stack's data: the event is there.
+    const ingest = await startIngest({ port: ports.ingest, dataDir: join(stackDir, 'ingest'), logFile: join(scratch, 'ingest.log') });
+    try {
+      expect((await storedEvents(urls.ingest, session)).map((e) => e.event_id)).toEqual(['stack-test-event-1']);
+    } finally {
+      await ingest.stop();
+    }
+  });
+});
