@@ -68,7 +68,7 @@ describe('durability through the Collector', () => {
         async (name) => `${name} ${await ingestMetric(stack.urls.ingest, name, {})}`,
       ),
     );
-    const context = `stored ${storedIds.length} of ${acceptedSpanIds.length} accepted; ${missing.length} missing; ingest since its restart: ${counters.join(', ')}; logs in ${stack.logDir}`;
+    const context = `stored ${storedIds.length} of ${acceptedSpanIds.length} accepted; ${missing.length} missing; ingest since its restart: ${counters.join(', ')}; logs in ${stack.logDir} (kept with FOOTFALL_KEEP_TEST_DATA=1)`;
     expect(missing, context).toEqual([]);
     expect(storedIds, context).toHaveLength(acceptedSpanIds.length);
     expect(new Set(storedIds)).toEqual(new Set(acceptedSpanIds));
