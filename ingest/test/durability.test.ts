@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { describe, expect, it } from 'vitest';
@@ -96,16 +96,18 @@ describe('when the disk refuses the write-ahead log', () => {
   it('answers 503 with Retry-After, accepts nothing of the request, and recovers', async () => {
     const app = await testApp();
     try {
-      // A test double for a failing disk: a directory where the next log segment file must go.
-      const blocker = join(app.dataDir, 'wal', 'events', '000000000001.ndjson');
-      mkdirSync(blocker);
+      // A test double for a failing disk: a file where the log's directory must be.
+      const walDir = join(app.dataDir, 'wal', 'events');
+      rmSync(walDir, { recursive: true });
+      writeFileSync(walDir, '');
       const body = { events: [beaconEvent({ session: 'disk' })] };
       const refused = await postBeacon(app, body);
       expect(refused.statusCode).toBe(503);
       expect(refused.json().code).toBe('FOOTFALL_LOG_UNWRITABLE');
       expect(refused.headers['retry-after']).toBe('30');
 
-      rmdirSync(blocker);
+      rmSync(walDir);
+      mkdirSync(walDir);
       const retried = await postBeacon(app, body);
       expect(retried.statusCode).toBe(202);
       expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id = 'disk'")).toBe(1);
@@ -121,13 +123,13 @@ describe('a batch ClickHouse refuses for its content', () => {
     const walDir = join(dataDir, 'wal', 'events');
     mkdirSync(walDir, { recursive: true });
     const row = (id: string, ts: unknown) => JSON.stringify({ site: 'portfolio', type: 'page_view', ts, event_id: id, received_at: Date.now() });
-    writeFileSync(join(walDir, '000000000001.ndjson'), `${row('poison-1', 'not a time at all')}\n`);
-    writeFileSync(join(walDir, '000000000002.ndjson'), `${row('healthy-1', Date.now())}\n`);
+    writeFileSync(join(walDir, '00000000000000000001.ndjson'), `${row('poison-1', 'not a time at all')}\n`);
+    writeFileSync(join(walDir, '00000000000000000002.ndjson'), `${row('healthy-1', Date.now())}\n`);
 
     const app = await testApp({ dataDir });
     try {
       await waitFor(async () => (await countOf(app, "SELECT count() AS n FROM events WHERE event_id = 'healthy-1'")) === 1);
-      expect(existsSync(join(walDir, 'rejected', '000000000001.ndjson'))).toBe(true);
+      expect(existsSync(join(walDir, 'rejected', '00000000000000000001.ndjson'))).toBe(true);
       expect((await app.inject('/metrics')).body).toContain('footfall_batches_quarantined_total{table="events"} 1');
       expect(await countOf(app, "SELECT count() AS n FROM events WHERE event_id = 'poison-1'")).toBe(0);
     } finally {

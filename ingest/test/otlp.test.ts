@@ -180,6 +180,12 @@ describe('exactly once across a restart', () => {
       expect(await countOf(second, "SELECT count() AS n FROM events WHERE session_id = 'restart'")).toBe(1);
       expect(await countOf(second, 'SELECT count() AS n FROM otel_traces')).toBe(1);
       expect(await countOf(second, "SELECT sum(events) AS n FROM events_per_minute WHERE object_id = 'poster'")).toBe(1);
+
+      // New data after the restart is stored too (its batches must not look like old ones).
+      const fresh = makeSpans([{ name: 'click', attributes: { 'portfolio.event.type': 'object_click', 'portfolio.object.id': 'poster', 'session.id': 'restart' } }]);
+      expect((await post(second, '/v1/traces', tracesBody(fresh, 'protobuf'), PROTOBUF)).statusCode).toBe(200);
+      expect(await countOf(second, "SELECT count() AS n FROM events WHERE session_id = 'restart'")).toBe(2);
+      expect(await countOf(second, 'SELECT count() AS n FROM otel_traces')).toBe(2);
     } finally {
       await second.close();
     }

@@ -8,7 +8,10 @@ export interface Segment {
   bytes: number;
 }
 
-const SEGMENT_NAME = /^(\d{12})\.ndjson$/;
+const SEGMENT_NAME = /^(\d{20})\.ndjson$/;
+const SEQ_DIGITS = 20;
+/** Sequence numbers per millisecond of the clock: far more segments than can be sealed in one. */
+const SEQ_PER_MS = 1000;
 
 /**
  * The write-ahead log of one table, also its spool. Accepted rows are appended (one JSON line
@@ -47,7 +50,9 @@ export class WriteAheadLog {
       if (bytes === 0) unlinkSync(path);
       else leftover.push({ seq: Number(match[1]), path, bytes });
     }
-    const nextSeq = (leftover.at(-1)?.seq ?? 0) + 1;
+    // A sequence number names a batch in its deduplication token, so it must never come back for
+    // this directory, not even after a clean stop emptied the log: numbering starts from the clock.
+    const nextSeq = Math.max((leftover.at(-1)?.seq ?? 0) + 1, Date.now() * SEQ_PER_MS);
     return { wal: new WriteAheadLog(dir, nextSeq), leftover };
   }
 
@@ -106,7 +111,7 @@ export class WriteAheadLog {
   quarantine(segment: Segment): string {
     const dir = join(this.dir, 'rejected');
     mkdirSync(dir, { recursive: true });
-    const target = join(dir, `${String(segment.seq).padStart(12, '0')}.ndjson`);
+    const target = join(dir, `${String(segment.seq).padStart(SEQ_DIGITS, '0')}.ndjson`);
     renameSync(segment.path, target);
     return target;
   }
@@ -116,7 +121,7 @@ export class WriteAheadLog {
   }
 
   private pathOf(seq: number): string {
-    return join(this.dir, `${String(seq).padStart(12, '0')}.ndjson`);
+    return join(this.dir, `${String(seq).padStart(SEQ_DIGITS, '0')}.ndjson`);
   }
 }
 
