@@ -11,7 +11,7 @@ export interface StoredCounts {
  * (its SIGTERM flush done), so this reads what survived the process, not what it still buffers.
  */
 export async function storedCounts(dataDir: string): Promise<StoredCounts> {
-  const client = createClickHouse({ url: undefined, dataDir });
+  const client = await createClickHouse({ url: undefined, dataDir });
   try {
     const result = await client.query({
       query: `SELECT

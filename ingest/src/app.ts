@@ -61,9 +61,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   await app.register(rateLimit, { global: false });
 
-  const ingestOptions = { rateLimitPerMinute: config.rateLimitPerMinute };
-  await app.register(beaconRoutes, ingestOptions);
-  await app.register(otlpRoutes, ingestOptions);
+  await app.register(beaconRoutes, { rateLimitPerMinute: config.rateLimitPerMinute });
+  await app.register(otlpRoutes, { rateLimitPerMinute: config.rateLimitOtlpPerMinute });
   await app.register(healthRoutes);
   await app.register(metricsRoute);
   await app.register(apiRoutes, { statsToken: config.statsToken, streamIntervalMs: STREAM_INTERVAL_MS });

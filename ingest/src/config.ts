@@ -12,8 +12,10 @@ export interface Config {
   /** A ClickHouse server; undefined means the embedded engine in `dataDir`. */
   clickhouseUrl: string | undefined;
   catalogFile: string;
-  /** Requests per client IP and minute; 0 turns the limit off. */
+  /** Beacon requests per client IP and minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** OTLP requests per client IP and minute: a Collector sends every visitor's data from one address. */
+  rateLimitOtlpPerMinute: number;
   batchSize: number;
   batchIntervalMs: number;
   spoolMaxBytes: number;
@@ -38,6 +40,7 @@ const schema = {
     CLICKHOUSE_URL: { type: 'string', pattern: '^https?://' },
     CATALOG_FILE: { type: 'string', minLength: 1, default: DEFAULT_CATALOG_FILE },
     RATE_LIMIT_PER_MINUTE: { type: 'integer', minimum: 0, default: 1200 },
+    RATE_LIMIT_OTLP_PER_MINUTE: { type: 'integer', minimum: 0, default: 12_000 },
     BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 5000 },
     BATCH_INTERVAL_MS: { type: 'integer', minimum: 10, maximum: 600_000, default: 1000 },
     SPOOL_MAX_BYTES: { type: 'integer', minimum: 1024, default: 512 * 1024 * 1024 },
@@ -61,6 +64,7 @@ interface RawEnv {
   CLICKHOUSE_URL?: string;
   CATALOG_FILE: string;
   RATE_LIMIT_PER_MINUTE: number;
+  RATE_LIMIT_OTLP_PER_MINUTE: number;
   BATCH_SIZE: number;
   BATCH_INTERVAL_MS: number;
   SPOOL_MAX_BYTES: number;
@@ -89,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clickhouseUrl: raw.CLICKHOUSE_URL,
     catalogFile: resolve(raw.CATALOG_FILE),
     rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
+    rateLimitOtlpPerMinute: raw.RATE_LIMIT_OTLP_PER_MINUTE,
     batchSize: raw.BATCH_SIZE,
     batchIntervalMs: raw.BATCH_INTERVAL_MS,
     spoolMaxBytes: raw.SPOOL_MAX_BYTES,

@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config.js';
 describe('loadConfig', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', clickhouseUrl: undefined, rateLimitPerMinute: 1200, privacySignalMode: 'anonymise' });
+    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', clickhouseUrl: undefined, rateLimitPerMinute: 1200, rateLimitOtlpPerMinute: 12_000, privacySignalMode: 'anonymise' });
     expect(config.catalogFile).toMatch(/catalog\.json$/);
   });
 

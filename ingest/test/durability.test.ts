@@ -10,8 +10,8 @@ import { startService } from './support/service-process.js';
  * A test double for an outage, which is outside our control: the real embedded ClickHouse
  * behind a switch that makes every call fail as a refused connection would.
  */
-function switchableClickHouse(dataDir: string): { client: ClickHouseClient; outage: { down: boolean } } {
-  const real = createClickHouse({ url: undefined, dataDir });
+async function switchableClickHouse(dataDir: string): Promise<{ client: ClickHouseClient; outage: { down: boolean } }> {
+  const real = await createClickHouse({ url: undefined, dataDir });
   const outage = { down: false };
   const client = new Proxy(real, {
     get(target, property, receiver) {
@@ -37,7 +37,7 @@ const waitFor = async (check: () => Promise<boolean>, timeoutMs = 20_000) => {
 describe('while ClickHouse is down', () => {
   it('accepts into the spool, says it is not ready, and writes everything exactly once when ClickHouse is back', async () => {
     const dataDir = freshDataDir();
-    const { client, outage } = switchableClickHouse(dataDir);
+    const { client, outage } = await switchableClickHouse(dataDir);
     const app = await testApp({ dataDir, batchSize: 25 }, { clickhouse: client });
     try {
       outage.down = true;
@@ -65,7 +65,7 @@ describe('while ClickHouse is down', () => {
 
   it('answers 503 with Retry-After once the spool is full, and drops nothing it accepted', async () => {
     const dataDir = freshDataDir();
-    const { client, outage } = switchableClickHouse(dataDir);
+    const { client, outage } = await switchableClickHouse(dataDir);
     const app = await testApp({ dataDir, batchSize: 10, spoolMaxBytes: 8 * 1024 }, { clickhouse: client });
     try {
       outage.down = true;
@@ -177,7 +177,7 @@ describe('the service process', () => {
     expect(await service.exited).toBe(0);
     expect(readdirSync(join(dataDir, 'wal', 'events'))).toEqual([]);
 
-    const client = createClickHouse({ url: undefined, dataDir });
+    const client = await createClickHouse({ url: undefined, dataDir });
     try {
       const result = await client.query({ query: "SELECT count() AS n FROM events WHERE session_id = 'terminated'", format: 'JSONEachRow' });
       expect(Number((await result.json<{ n: string }>())[0]!.n)).toBe(20);

@@ -8,7 +8,7 @@ import { freshDataDir } from './support/test-app.js';
 
 describe('migrations', () => {
   it('apply once, are recorded, and refuse a file edited after it ran', async () => {
-    const client = createClickHouse({ url: undefined, dataDir: freshDataDir() });
+    const client = await createClickHouse({ url: undefined, dataDir: freshDataDir() });
     const dir = mkdtempSync(join(tmpdir(), 'footfall-migrations-'));
     cpSync(MIGRATIONS_DIR, dir, { recursive: true });
     try {
@@ -25,7 +25,7 @@ describe('migrations', () => {
   });
 
   it('make tables shaped for the dashboards: monthly partitions, sort keys by site, retention', async () => {
-    const client = createClickHouse({ url: undefined, dataDir: freshDataDir() });
+    const client = await createClickHouse({ url: undefined, dataDir: freshDataDir() });
     try {
       await migrate(client);
       const result = await client.query({

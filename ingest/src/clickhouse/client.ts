@@ -1,18 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
 
 /**
  * One client, two engines: a ClickHouse server over HTTP when `url` is given, otherwise the
  * embedded engine (chdb) storing its data under `dataDir`. Everything above uses the same API.
  */
-export function createClickHouse(options: { url: string | undefined; dataDir: string }): ClickHouseClient {
+export async function createClickHouse(options: { url: string | undefined; dataDir: string }): Promise<ClickHouseClient> {
   if (options.url) {
     return createClient({ url: options.url, request_timeout: 30_000 });
   }
   const path = join(options.dataDir, 'clickhouse');
   mkdirSync(path, { recursive: true });
+  // Loaded only here: the engine is a large library that a service using a server never needs.
+  const { createChdbConnection } = await import('chdb/connection');
   // chdb implements the client's Connection interface against its own copy of the client's
   // types, which TypeScript sees as different declarations of the same shapes.
   const connection = createChdbConnection({ path }) as unknown as NonNullable<ClickHouseClientConfigOptions['connection']>;

@@ -23,7 +23,7 @@ export interface ClickHousePluginOptions {
  */
 export default fp<ClickHousePluginOptions>(
   async (app, options) => {
-    const client = options.client ?? createClickHouse(options);
+    const client = options.client ?? (await createClickHouse(options));
     app.decorate('clickhouse', client);
     let migrated: Promise<void> | undefined;
     const migrateOnce = async () => {

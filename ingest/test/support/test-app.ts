@@ -21,7 +21,7 @@ export async function testApp(
 ): Promise<FastifyInstance & { dataDir: string }> {
   const dataDir = config.dataDir ?? freshDataDir();
   const app = await buildApp(
-    configWith({ dataDir, rateLimitPerMinute: 0, batchIntervalMs: 50, logLevel: 'silent', ...config }),
+    configWith({ dataDir, rateLimitPerMinute: 0, rateLimitOtlpPerMinute: 0, batchIntervalMs: 50, logLevel: 'silent', ...config }),
     overrides,
   );
   await app.ready();
