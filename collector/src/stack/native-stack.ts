@@ -28,7 +28,7 @@ export const DEFAULT_PORTS: StackPorts = {
   prometheus: 9090,
 };
 
-/** The variable that moves each port, as documented in collector/README.md. */
+/** The variable that moves each port, as documented in the README. */
 export const PORT_VARIABLES: Record<keyof StackPorts, string> = {
   ingest: 'INGEST_PORT',
   otlpHttp: 'COLLECTOR_OTLP_HTTP_PORT',
