@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { Pipeline } from '../pipeline/pipeline.js';
+import { Pipeline, type PipelineOptions } from '../pipeline/pipeline.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -7,13 +7,7 @@ declare module 'fastify' {
   }
 }
 
-export interface PipelinePluginOptions {
-  dataDir: string;
-  batchSize: number;
-  batchIntervalMs: number;
-  spoolMaxBytes: number;
-  walFsyncMs: number;
-  dedupCapacity: number;
+export interface PipelinePluginOptions extends Omit<PipelineOptions, 'client' | 'metrics' | 'log'> {
   /** How long closing waits for ClickHouse to take what is buffered; the rest is replayed at the next start. */
   closeTimeoutMs: number;
 }
