@@ -1,6 +1,6 @@
 // `npm run stack` as a user runs it: every service healthy, then SIGTERM stops them all, with no
 // process left behind and what the ingest service had accepted written to ClickHouse.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -9,16 +9,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startIngest } from '../src/stack/ingest-process.js';
 import { freePorts, PORT_VARIABLES, stackUrls, type StackPorts } from '../src/stack/native-stack.js';
 import { repoRoot } from '../src/stack/repo-root.js';
-import { waitUntil } from '../src/wait-for.js';
+import { waitFor, waitUntil } from '../src/wait-for.js';
 import { storedEvents } from './support/ingest-api.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'footfall-stack-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** Running, not merely a zombie waiting for whoever inherited it to reap it. */
 const isAlive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
   } catch {
     return false;
   }
@@ -75,6 +75,8 @@ describe('npm run stack', () => {
     const result = await stack;
     expect(result.exitCode, output).toBe(0);
     expect(output).toContain('stack: stopped');
+    // Helpers such as tsx's esbuild service end when their parent's pipe closes, a moment later.
+    await waitFor(() => services.filter(isAlive).length === 0, { intervalMs: 100, timeoutMs: 5_000 });
     expect(services.filter(isAlive)).toEqual([]);
 
     // The ingest service alone on the stack's data: the event is there.
