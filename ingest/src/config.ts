@@ -41,7 +41,7 @@ const schema = {
     CATALOG_FILE: { type: 'string', minLength: 1, default: DEFAULT_CATALOG_FILE },
     RATE_LIMIT_PER_MINUTE: { type: 'integer', minimum: 0, default: 1200 },
     RATE_LIMIT_OTLP_PER_MINUTE: { type: 'integer', minimum: 0, default: 12_000 },
-    BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 5000 },
+    BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 20_000 },
     BATCH_INTERVAL_MS: { type: 'integer', minimum: 10, maximum: 600_000, default: 1000 },
     SPOOL_MAX_BYTES: { type: 'integer', minimum: 1024, default: 512 * 1024 * 1024 },
     PRIVACY_SIGNAL_MODE: { type: 'string', enum: ['anonymise', 'drop'], default: 'anonymise' },
