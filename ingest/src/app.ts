@@ -30,13 +30,18 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const app = Fastify({
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,
+    // Two log lines per beacon would cost more than storing it; refusals and errors are logged
+    // where they happen, and /metrics counts every request.
+    disableRequestLogging: true,
     // Bodies are bounded per route; this is the ceiling for routes that set nothing.
     bodyLimit: 64 * 1024,
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (RETRY_LATER_CODES.has(error.code)) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    if ((error.statusCode ?? 500) >= 500) request.log.error({ err: error }, 'request failed');
+    const status = error.statusCode ?? 500;
+    if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
+    else request.log.info({ code: error.code, status, url: request.url, message: error.message }, 'request refused');
     return reply.send(error);
   });
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EventRow, RefusalReason } from '../events/event-row.js';
 import { serializeEventRow } from '../events/serialize-event-row.js';
 
@@ -10,6 +10,7 @@ export interface Refusal {
 /** Stores checked event rows (each id once) and counts what happened to every event of the request. */
 export function storeEvents(
   app: FastifyInstance,
+  request: FastifyRequest,
   source: 'beacon' | 'otlp',
   rows: readonly EventRow[],
   refused: readonly Refusal[],
@@ -31,6 +32,7 @@ export function storeEvents(
   const duplicates = rows.length - stored.length;
   if (duplicates > 0) metrics.eventsDuplicate.inc({ source }, duplicates);
   for (const { reason } of refused) metrics.eventsRefused.inc({ reason, source });
+  if (refused.length > 0) request.log.info({ source, refused: refused.slice(0, 10), refusedCount: refused.length }, 'events refused');
   return { accepted: stored.length, duplicates };
 }
 

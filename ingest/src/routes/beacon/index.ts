@@ -73,7 +73,7 @@ const beaconRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options
           if (checked.row) rows.push(checked.row);
           else refused.push({ index, reason: checked.reason });
         });
-        const { accepted, duplicates } = storeEvents(app, 'beacon', rows, refused);
+        const { accepted, duplicates } = storeEvents(app, request, 'beacon', rows, refused);
         if (rows.length === 0) throw new NothingUsableError(describe(refused));
         return reply.code(202).send({ accepted, duplicates, refused });
       },

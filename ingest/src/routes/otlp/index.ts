@@ -57,7 +57,7 @@ const otlpRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
       'otel_traces',
       traceRows.map((row) => ({ key: `s|${row.TraceId}${row.SpanId}`, row })),
     );
-    storeEvents(app, 'otlp', eventRows, refused);
+    storeEvents(app, request, 'otlp', eventRows, refused);
     return answer(reply, encoding, TraceResponse, refused.length === 0 ? undefined : {
       rejectedSpans: refused.length,
       errorMessage: summarise(refused),
