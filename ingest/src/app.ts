@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import { RETRY_AFTER_SECONDS, RETRY_LATER_CODES } from './errors.js';
 import { loadCatalog } from './catalog/catalog.js';
 import type { Config } from './config.js';
@@ -32,7 +32,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     trustProxy: config.trustProxy,
     // Two log lines per beacon would cost more than storing it; refusals and errors are logged
     // where they happen, and /metrics counts every request.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Bodies are bounded per route; this is the ceiling for routes that set nothing.
     bodyLimit: 64 * 1024,
   });
