@@ -81,12 +81,13 @@ export class Pipeline {
           UNION ALL
           SELECT concat('m|', point_id), ts FROM metric_points
           WHERE ts > now() - INTERVAL 25 HOUR
-        ) ORDER BY at LIMIT {limit:UInt32}`,
+        ) ORDER BY at DESC LIMIT {limit:UInt32}`,
       query_params: { limit },
       format: 'JSONCompactEachRow',
     });
     const rows = await result.json<[string]>();
-    for (const [key] of rows) this.recent.add(key);
+    // The newest ids, remembered oldest first so the newest are the last to be forgotten.
+    for (const [key] of rows.reverse()) this.recent.add(key);
     return rows.length;
   }
 
