@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 describe('the persistent sending queue', () => {
-  it('forwards every accepted span after a destination outage spanning a Collector restart', { timeout: 120_000 }, async () => {
+  it.each(['SIGTERM', 'SIGKILL'] as const)('forwards every accepted span after a destination outage spanning a Collector restart (%s)', { timeout: 120_000 }, async (signal) => {
     const requests: RecordedRequest[] = [];
     let destination = await startRecordingServer(0, requests);
     cleanups.push(() => destination.close());
@@ -30,19 +30,21 @@ describe('the persistent sending queue', () => {
     const options: CollectorOptions = {
       ports: { otlpHttp: ports.otlpHttp, otlpGrpc: ports.otlpGrpc, health: ports.collectorHealth, metrics: ports.collectorMetrics },
       ingestEndpoint: destination.url,
-      storageDir: join(scratch, 'queue'),
+      storageDir: join(scratch, `queue-${signal}`),
       corsOrigins: ['http://127.0.0.1:5173'],
-      logFile: join(scratch, 'collector.log'),
+      logFile: join(scratch, `collector-${signal}.log`),
       env: { COLLECTOR_EXPORT_ENCODING: 'json', COLLECTOR_BATCH_TIMEOUT: '200ms' },
     };
     let collector: ManagedProcess = await startCollector(options);
     cleanups.push(() => collector.stop());
 
-    const flow = startSpanFlow(() => `http://127.0.0.1:${ports.otlpHttp}`, 'queue-session');
+    const flow = startSpanFlow(() => `http://127.0.0.1:${ports.otlpHttp}`, `queue-session-${signal}`);
     await sleep(1_000);
     await destination.close(); // the destination goes away while spans flow
     await sleep(2_000);
-    await collector.stop(); // SIGTERM with data waiting in the queue
+    // With data waiting in the queue: SIGTERM lets it close; SIGKILL proves that what it answered
+    // 200 for was already on disk, not in a batch in memory.
+    await (signal === 'SIGTERM' ? collector.stop() : collector.kill());
     collector = await startCollector(options);
     await sleep(1_000);
     destination = await startRecordingServer(destination.port, requests);
