@@ -11,12 +11,6 @@ import { TableWriter } from './table-writer.js';
 export const TABLES = ['events', 'otel_traces', 'metric_points'] as const;
 export type Table = (typeof TABLES)[number];
 
-/** A row to store, with the key that recognises it when it is sent again. */
-export interface KeyedRow<Row extends object = object> {
-  key: string;
-  row: Row;
-}
-
 /** Turns a row into its JSON text; tables with a hot path bring a compiled one. */
 export type RowSerializer<Row> = (row: Row) => string;
 
@@ -106,12 +100,13 @@ export class Pipeline {
    * Stores the rows not seen before and returns them. Keys are remembered only once the
    * write-ahead log holds the rows; when it throws (disk full), nothing is remembered.
    */
-  accept<Row extends object>(table: Table, rows: readonly KeyedRow<Row>[], serialize: RowSerializer<Row> = JSON.stringify): Row[] {
+  accept<Row extends object>(table: Table, rows: readonly Row[], serialize: RowSerializer<Row> = JSON.stringify): Row[] {
     const lines: string[] = [];
     const stored: Row[] = [];
     const keys: string[] = [];
     const inThisRequest = new Set<string>();
-    for (const { key, row } of rows) {
+    for (const row of rows) {
+      const key = keyOfStoredRow(table, row as Record<string, unknown>);
       if (this.recent.has(key) || inThisRequest.has(key)) continue;
       inThisRequest.add(key);
       keys.push(key);
@@ -161,7 +156,7 @@ export class Pipeline {
   }
 }
 
-/** The deduplication key of a row as stored, matching the keys the routes make. */
+/** What recognises a row when it is sent again: the event id in its site, the span id, the data point's hash. */
 export function keyOfStoredRow(table: Table, row: Record<string, unknown>): string {
   if (table === 'events') return `e|${String(row.site)}|${String(row.event_id)}`;
   if (table === 'otel_traces') return `s|${String(row.TraceId)}${String(row.SpanId)}`;

@@ -15,35 +15,33 @@ export function storeEvents(
   rows: readonly EventRow[],
   refused: readonly Refusal[],
 ): { accepted: number; duplicates: number } {
-  const stored = app.pipeline.accept(
-    'events',
-    rows.map((row) => ({ key: `e|${row.site}|${row.event_id}`, row })),
-    serializeEventRow,
-  );
+  const stored = app.pipeline.accept('events', rows, serializeEventRow);
   const { metrics } = app;
   // One counter update per label set, not per event: a beacon carries up to 100 events.
-  for (const { row, count } of countBy(stored, (row) => `${row.site}|${row.type}`)) {
-    metrics.eventsAccepted.inc({ site: row.site, type: row.type, source }, count);
+  for (const { item, count } of countBy(stored, (row) => `${row.site}|${row.type}`)) {
+    metrics.eventsAccepted.inc({ site: item.site, type: item.type, source }, count);
   }
   const clicks = stored.filter((row) => row.type === 'object_click');
-  for (const { row, count } of countBy(clicks, (row) => `${row.site}|${row.object_id}`)) {
-    metrics.objectClicks.inc({ site: row.site, object: row.object_id }, count);
+  for (const { item, count } of countBy(clicks, (row) => `${row.site}|${row.object_id}`)) {
+    metrics.objectClicks.inc({ site: item.site, object: item.object_id }, count);
   }
   const duplicates = rows.length - stored.length;
   if (duplicates > 0) metrics.eventsDuplicate.inc({ source }, duplicates);
-  for (const { reason } of refused) metrics.eventsRefused.inc({ reason, source });
+  for (const { item, count } of countBy(refused, (refusal) => refusal.reason)) {
+    metrics.eventsRefused.inc({ reason: item.reason, source }, count);
+  }
   if (refused.length > 0) request.log.info({ source, refused: refused.slice(0, 10), refusedCount: refused.length }, 'events refused');
   return { accepted: stored.length, duplicates };
 }
 
-/** The rows grouped by `keyOf`: one row of each group and how many the group holds. */
-function countBy(rows: readonly EventRow[], keyOf: (row: EventRow) => string): Iterable<{ row: EventRow; count: number }> {
-  const groups = new Map<string, { row: EventRow; count: number }>();
-  for (const row of rows) {
-    const key = keyOf(row);
+/** The items grouped by `keyOf`: one item of each group and how many the group holds. */
+function countBy<Item>(items: readonly Item[], keyOf: (item: Item) => string): Iterable<{ item: Item; count: number }> {
+  const groups = new Map<string, { item: Item; count: number }>();
+  for (const item of items) {
+    const key = keyOf(item);
     const group = groups.get(key);
     if (group) group.count += 1;
-    else groups.set(key, { row, count: 1 });
+    else groups.set(key, { item, count: 1 });
   }
   return groups.values();
 }

@@ -53,10 +53,7 @@ const otlpRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
       traceRows.push(span.row);
     });
 
-    app.pipeline.accept(
-      'otel_traces',
-      traceRows.map((row) => ({ key: `s|${row.TraceId}${row.SpanId}`, row })),
-    );
+    app.pipeline.accept('otel_traces', traceRows);
     storeEvents(app, request, 'otlp', eventRows, refused);
     return answer(reply, encoding, TraceResponse, refused.length === 0 ? undefined : {
       rejectedSpans: refused.length,
@@ -68,7 +65,7 @@ const otlpRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
     refuseWhenFull();
     const encoding = encodingOf(request);
     const { points, refused } = mapMetricPoints(decodeOr400(() => decodeMetrics(request.body, encoding)), app.catalog);
-    const stored = new Set(app.pipeline.accept('metric_points', points.map(({ row }) => ({ key: `m|${row.point_id}`, row }))));
+    const stored = new Set(app.pipeline.accept('metric_points', points.map(({ row }) => row)));
     for (const { row, browserCount } of points) {
       if (browserCount && stored.has(row)) {
         app.metrics.browserEvents.inc({ site: browserCount.site, type: browserCount.type, object: browserCount.object }, browserCount.value);
