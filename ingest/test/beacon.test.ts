@@ -135,6 +135,19 @@ describe('POST /v1/beacon', () => {
     expect(metrics).toContain('footfall_privacy_signals_total{signal="gpc",action="anonymised"} 1');
   });
 
+  it('takes a request without a User-Agent, with an unknown device', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/beacon',
+      // inject would send its own agent (which reads as a bot): an empty one stands for none.
+      headers: { 'content-type': 'text/plain', 'user-agent': '' },
+      payload: JSON.stringify({ events: [beaconEvent({ session: 'no-agent' })] }),
+    });
+    expect(response.statusCode).toBe(202);
+    const rows = await queryRows(app, "SELECT device, browser FROM events WHERE session_id = 'no-agent'");
+    expect(rows).toEqual([{ device: 'unknown', browser: 'unknown' }]);
+  });
+
   it('never stores the client IP', async () => {
     await postBeacon(app, { events: [beaconEvent({ session: 'ip-check' })] }, { 'x-forwarded-for': '203.0.113.77' });
     const rows = await queryRows(app, "SELECT * FROM events WHERE session_id = 'ip-check'");

@@ -20,15 +20,22 @@ export class UserAgents {
   describe(userAgent: string): Device {
     let device = this.cache.get(userAgent);
     if (device) return device;
-    const parsed = Bowser.parse(userAgent);
-    device = {
-      device: parsed.platform.type ?? 'unknown',
-      browser: parsed.browser.name ?? 'unknown',
-      os: parsed.os.name ?? 'unknown',
-      bot: isbot(userAgent),
-    };
+    device = { ...describeParsed(userAgent), bot: isbot(userAgent) };
     if (this.cache.size >= CACHE_SIZE) this.cache.clear();
     this.cache.set(userAgent, device);
     return device;
   }
+}
+
+const UNKNOWN = { device: 'unknown', browser: 'unknown', os: 'unknown' };
+
+/** Bowser throws on an empty agent (a request without the header is not worth a 500). */
+function describeParsed(userAgent: string): Omit<Device, 'bot'> {
+  if (userAgent.trim() === '') return UNKNOWN;
+  const parsed = Bowser.parse(userAgent);
+  return {
+    device: parsed.platform.type ?? UNKNOWN.device,
+    browser: parsed.browser.name ?? UNKNOWN.browser,
+    os: parsed.os.name ?? UNKNOWN.os,
+  };
 }

@@ -240,10 +240,13 @@ function nanos(value: unknown): bigint {
   throw new OtlpDecodeError('expected a time in unix nanoseconds');
 }
 
-/** Counts (fixed64/uint64 fields): whole and not negative. */
+/**
+ * Counts (fixed64/uint64 fields): whole, not negative, and exact in a JavaScript number (past
+ * 2^53 JSON would write it with an exponent, which ClickHouse's UInt64 does not read).
+ */
 function count(value: unknown): number {
   const result = number(value ?? 0);
-  if (!Number.isInteger(result) || result < 0) throw new OtlpDecodeError('expected a count (a whole number, not negative)');
+  if (!Number.isSafeInteger(result) || result < 0) throw new OtlpDecodeError('expected a count (a whole number from 0 to 2^53)');
   return result;
 }
 
