@@ -28,40 +28,8 @@ export function navigationDashboard(catalog: Catalog) {
         `),
       ),
     )
-    .withPanel(
-      ranking(
-        { title: 'Entry pages', description: 'The first page of each session.', unit: 'short', width: 6, height: 10 },
-        clickhouseSql(`
-          SELECT entry_page, count() AS sessions
-          FROM (
-            SELECT argMin(path, ts) AS entry_page
-            FROM events
-            WHERE ${siteIs()} AND type = 'page_view' AND session_id != '' AND $__timeFilter(ts)
-            GROUP BY session_id
-          )
-          GROUP BY entry_page
-          ORDER BY sessions DESC
-          LIMIT 20
-        `),
-      ),
-    )
-    .withPanel(
-      ranking(
-        { title: 'Exit pages', description: 'The last page of each session.', unit: 'short', width: 6, height: 10 },
-        clickhouseSql(`
-          SELECT exit_page, count() AS sessions
-          FROM (
-            SELECT argMax(path, ts) AS exit_page
-            FROM events
-            WHERE ${siteIs()} AND type = 'page_view' AND session_id != '' AND $__timeFilter(ts)
-            GROUP BY session_id
-          )
-          GROUP BY exit_page
-          ORDER BY sessions DESC
-          LIMIT 20
-        `),
-      ),
-    )
+    .withPanel(sessionEdgePages('entry'))
+    .withPanel(sessionEdgePages('exit'))
     .withPanel(
       table(
         { title: 'Time on page', description: 'Visible time per page view (time_spent events), median and 90th percentile.', unit: 'ms' },
@@ -88,4 +56,30 @@ export function navigationDashboard(catalog: Catalog) {
       ),
     );
   return finishDashboard(builder);
+}
+
+/** The first (entry) or last (exit) page of each session, counted. */
+function sessionEdgePages(edge: 'entry' | 'exit') {
+  const pick = edge === 'entry' ? 'argMin' : 'argMax';
+  return ranking(
+    {
+      title: edge === 'entry' ? 'Entry pages' : 'Exit pages',
+      description: `The ${edge === 'entry' ? 'first' : 'last'} page of each session.`,
+      unit: 'short',
+      width: 6,
+      height: 10,
+    },
+    clickhouseSql(`
+          SELECT ${edge}_page, count() AS sessions
+          FROM (
+            SELECT ${pick}(path, ts) AS ${edge}_page
+            FROM events
+            WHERE ${siteIs()} AND type = 'page_view' AND session_id != '' AND $__timeFilter(ts)
+            GROUP BY session_id
+          )
+          GROUP BY ${edge}_page
+          ORDER BY sessions DESC
+          LIMIT 20
+        `),
+  );
 }
