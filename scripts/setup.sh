@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything the tests need on a fresh machine: npm packages, then the upstream tools
-# (Debian's Chromium and Prometheus, the Collector and k6 built from their Go modules).
+# (Debian's Chromium and Prometheus, the Collector built from its Go modules).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Upstream tools for the stack and its tests, installed by the project itself:
 #   - Debian's chromium and prometheus packages (prometheus, promtool in /usr/bin);
-#   - the OpenTelemetry Collector, built with the Collector Builder from collector/builder-config.yaml;
-#   - k6, built from its Go module.
+#   - the OpenTelemetry Collector, built with the Collector Builder from collector/builder-config.yaml.
+# k6 is AGPL-licensed: the project never fetches, builds or runs it (load tests use autocannon).
 # Built tools go to $FOOTFALL_TOOLS_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/footfall/tools),
 # outside the work tree, and are rebuilt only when their pin or manifest changes (a hash stamp).
 # Idempotent: a second run only checks and prints what it found.
@@ -11,7 +11,6 @@ cd "$(dirname "$0")/.."
 
 # Pins. The builder's release is the release of every Collector component in the manifest.
 OCB_VERSION=v0.159.0
-K6_VERSION=v1.8.1
 GO_MIN_MINOR=25 # the Collector v0.159 modules need Go 1.25
 
 TOOLS_DIR="${FOOTFALL_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/footfall/tools}"
@@ -107,22 +106,7 @@ build_collector() {
   say "otelcol: built $($BIN_DIR/otelcol --version) in $(seconds_since "$started") s -> $BIN_DIR/otelcol"
 }
 
-build_k6() {
-  local stamp
-  stamp=$(echo "go.k6.io/k6@$K6_VERSION $(go env GOVERSION)" | stamp_of)
-  if up_to_date k6 "$stamp"; then
-    say "k6: up to date ($BIN_DIR/k6, $K6_VERSION)"
-    return
-  fi
-  local started
-  started=$(date +%s)
-  GOBIN="$BIN_DIR" go install -trimpath -ldflags='-s -w' "go.k6.io/k6@$K6_VERSION"
-  echo "$stamp" >"$STAMP_DIR/k6"
-  say "k6: built $K6_VERSION in $(seconds_since "$started") s -> $BIN_DIR/k6"
-}
-
 debian_packages
 find_go
 build_collector
-build_k6
-say "done: prometheus and promtool in /usr/bin, chromium at /usr/bin/chromium, otelcol and k6 in $BIN_DIR"
+say "done: prometheus and promtool in /usr/bin, chromium at /usr/bin/chromium, otelcol in $BIN_DIR"
