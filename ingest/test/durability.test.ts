@@ -4,6 +4,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { describe, expect, it } from 'vitest';
 import { createClickHouse } from '../src/clickhouse/client.js';
 import { BROWSER_UA, beaconEvent, countOf, freshDataDir, postBeacon, testApp } from './support/test-app.js';
+import { metricValue } from './support/prometheus-text.js';
 import { startService } from './support/service-process.js';
 
 /**
@@ -150,21 +151,52 @@ describe('the service process', () => {
     return bodies;
   };
 
-  it('loses nothing it answered when killed with SIGKILL, and stores a retry once', async () => {
+  it('loses nothing it answered when killed with SIGKILL: the next start replays the log, and a retry is stored once', async () => {
     const dataDir = freshDataDir();
     // Batches are written only after a minute, so every answered event is still only in the log.
     const service = await startService({ DATA_DIR: dataDir, BATCH_INTERVAL_MS: '60000', BATCH_SIZE: '100000' });
     const bodies = await send(service.url, 'killed', 25);
     service.child.kill('SIGKILL');
     expect(await service.exited).toBe('SIGKILL');
+    expect(readdirSync(join(dataDir, 'wal', 'events')).filter((name) => name.endsWith('.ndjson'))).toHaveLength(1);
 
     const app = await testApp({ dataDir });
     try {
+      // Nothing is sent again before counting: the rows can only come from the log.
+      expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id = 'killed'")).toBe(50);
+      expect(await countOf(app, "SELECT sum(events) AS n FROM events_per_minute WHERE type = 'object_click'")).toBe(25);
+      expect(await metricValue(app, 'footfall_rows_written_total', { table: 'events' })).toBe(50);
+      expect(readdirSync(join(dataDir, 'wal', 'events'))).toEqual([]);
+
       // The client never saw its answers arrive (say): it sends everything again.
-      for (const body of bodies) expect((await postBeacon(app, body)).statusCode).toBe(202);
+      for (const body of bodies) expect((await postBeacon(app, body)).json()).toEqual({ accepted: 0, duplicates: 2, refused: [] });
+      expect(await metricValue(app, 'footfall_events_duplicate_total', { source: 'beacon' })).toBe(50);
       expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id = 'killed'")).toBe(50);
       expect(await countOf(app, "SELECT sum(events) AS n FROM events_per_minute WHERE type = 'object_click'")).toBe(25);
     } finally {
+      await app.close();
+    }
+  });
+
+  it('recognises a retry of what the log holds after SIGKILL even while ClickHouse is down at the restart', async () => {
+    const dataDir = freshDataDir();
+    const service = await startService({ DATA_DIR: dataDir, BATCH_INTERVAL_MS: '60000', BATCH_SIZE: '100000' });
+    const bodies = await send(service.url, 'killed-outage', 5);
+    service.child.kill('SIGKILL');
+    expect(await service.exited).toBe('SIGKILL');
+
+    // ClickHouse is away at the restart: the ids cannot be read back from it, only from the log.
+    const { client, outage } = await switchableClickHouse(dataDir);
+    outage.down = true;
+    const app = await testApp({ dataDir }, { clickhouse: client });
+    try {
+      for (const body of bodies) expect((await postBeacon(app, body)).json()).toEqual({ accepted: 0, duplicates: 2, refused: [] });
+      expect(await metricValue(app, 'footfall_events_duplicate_total', { source: 'beacon' })).toBe(10);
+      outage.down = false;
+      expect(await app.pipeline.flush(30_000)).toBe(true);
+      expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id = 'killed-outage'")).toBe(10);
+    } finally {
+      outage.down = false;
       await app.close();
     }
   });
