@@ -12,9 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { freePorts, NativeStack } from '../collector/src/stack/native-stack.js';
-import { toolPath } from '../collector/src/tools.js';
-import { waitFor } from '../collector/src/wait-for.js';
+import { freePorts, NativeStack, toolPath, waitFor } from '@footfall/stack';
 
 export const SCENARIOS = ['smoke', 'average', 'spike', 'soak', 'stress'] as const;
 export type Scenario = (typeof SCENARIOS)[number];

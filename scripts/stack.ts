@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { buildAll } from '../browser/scripts/build.js';
 import { demoDir, serveDemo, type RunningDemo } from '../browser/scripts/demo-server.js';
-import { NativeStack, portsFromEnv } from '../collector/src/stack/native-stack.js';
+import { NativeStack, portsFromEnv } from '@footfall/stack';
 
 // Ingest, Collector and Prometheus flush on SIGTERM; past this, give up and kill them.
 const STOP_TIMEOUT_MS = 60_000;

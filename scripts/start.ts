@@ -11,8 +11,7 @@
  *
  * Ctrl-C (or SIGTERM) stops both; the ingest service first writes what it has buffered.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { startIngest, type ManagedProcess } from '@footfall/stack';
 import { buildDemo } from '../browser/scripts/build.js';
 import { serveDemo, type RunningDemo } from '../browser/scripts/demo-server.js';
 import type { TrackerMode } from '../browser/src/tracker/types.js';
@@ -35,44 +34,30 @@ const collectorUrl = process.env.COLLECTOR_URL ?? ingestUrl;
 console.log('building the demo portfolio...');
 await buildDemo();
 
-// tsx as a loader of a plain node process, so a signal reaches the service itself.
-const server = fileURLToPath(new URL('../ingest/src/server.ts', import.meta.url));
-const ingest = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), server], {
-  env: { HOST, ...process.env, PORT: String(ingestPort) },
-  stdio: 'inherit',
-});
+let ingest: ManagedProcess;
+try {
+  // Its own process group: Ctrl-C reaches only this script, which stops the demo, then the service.
+  ingest = await startIngest({ port: ingestPort, env: { HOST }, ownProcessGroup: true, readyTimeoutMs: READY_TIMEOUT_MS });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
 
 let demo: RunningDemo | undefined;
 let stopping = false;
-const stop = async (signal: NodeJS.Signals) => {
+const stop = async () => {
   if (stopping) return;
   stopping = true;
   await demo?.close();
-  if (ingest.exitCode === null) ingest.kill(signal);
+  await ingest.stop();
 };
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
-ingest.on('exit', async (code, signal) => {
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
+void ingest.exit.then(async (code) => {
   await demo?.close();
-  if (!stopping) console.error(`the ingest service stopped (${signal ?? `exit code ${code}`})`);
-  process.exit(stopping ? 0 : (code ?? 1));
+  if (!stopping) console.error(`the ingest service stopped (${code})`);
+  process.exit(stopping ? 0 : 1);
 });
-
-const deadline = Date.now() + READY_TIMEOUT_MS;
-for (;;) {
-  try {
-    if ((await fetch(`${ingestUrl}/readyz`)).ok) break;
-  } catch {
-    // Not listening yet.
-  }
-  if (stopping) process.exit(0);
-  if (Date.now() > deadline) {
-    console.error(`the ingest service did not become ready at ${ingestUrl} within ${READY_TIMEOUT_MS / 1000} s`);
-    await stop('SIGTERM');
-    process.exit(1);
-  }
-  await new Promise((resolve) => setTimeout(resolve, 250));
-}
 
 demo = await serveDemo({
   port: demoPort,

@@ -9,8 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Pins. The builder's release is the release of every Collector component in the manifest.
-OCB_VERSION=v0.159.0
+# Pins. The Collector's release is pinned once, in its build manifest; the builder's release must be
+# the same, so it is read from there (as collector/Dockerfile does).
+MANIFEST=collector/builder-config.yaml
+OCB_VERSION=$(sed -nE 's#^ +- gomod: go\.opentelemetry\.io/collector/receiver/otlpreceiver (v[0-9.]+)$#\1#p' "$MANIFEST")
 GO_MIN_MINOR=25 # the Collector v0.159 modules need Go 1.25
 
 TOOLS_DIR="${FOOTFALL_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/footfall/tools}"
@@ -85,7 +87,7 @@ stamp_of() { sha256sum | cut -c1-16; }
 up_to_date() { [ -x "$BIN_DIR/$1" ] && [ "$(cat "$STAMP_DIR/$1" 2>/dev/null)" = "$2" ]; }
 
 build_collector() {
-  local manifest="$PWD/collector/builder-config.yaml" stamp
+  local manifest="$PWD/$MANIFEST" stamp
   stamp=$( (echo "$OCB_VERSION $(go env GOVERSION)"; cat "$manifest") | stamp_of)
   if up_to_date otelcol "$stamp"; then
     say "otelcol: up to date ($BIN_DIR/otelcol, builder $OCB_VERSION)"
@@ -106,6 +108,7 @@ build_collector() {
   say "otelcol: built $($BIN_DIR/otelcol --version) in $(seconds_since "$started") s -> $BIN_DIR/otelcol"
 }
 
+[ -n "$OCB_VERSION" ] || fail "no otlpreceiver release found in $MANIFEST: the builder's release is read from it"
 debian_packages
 find_go
 build_collector

@@ -3,11 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitUntil } from '../src/wait-for.js';
+import { waitUntil, startCollector, freePorts, type ManagedProcess } from '@footfall/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCollector } from '../src/stack/collector-process.js';
-import type { ManagedProcess } from '../src/stack/managed-process.js';
-import { freePorts } from '../src/stack/native-stack.js';
 import { postTraces, tracesRequest } from './support/otlp-json.js';
 import { recordedSpans, startRecordingServer, type RecordingServer } from './support/recording-otlp-server.js';
 

@@ -6,11 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { waitFor } from '../src/wait-for.js';
+import { waitFor, startCollector, freePorts, type CollectorOptions, type ManagedProcess } from '@footfall/stack';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startCollector, type CollectorOptions } from '../src/stack/collector-process.js';
-import type { ManagedProcess } from '../src/stack/managed-process.js';
-import { freePorts } from '../src/stack/native-stack.js';
 import { startSpanFlow } from './support/span-flow.js';
 import { recordedSpans, startRecordingServer, type RecordedRequest } from './support/recording-otlp-server.js';
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { repoRoot } from '../src/stack/repo-root.js';
+import { repoRoot } from '@footfall/stack';
 
 interface Service {
   image?: string;

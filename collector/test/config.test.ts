@@ -6,10 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { collectorConfigFile, collectorEnv } from '../src/stack/collector-process.js';
-import { renderPrometheusConfig } from '../src/stack/prometheus-config.js';
-import { repoRoot } from '../src/stack/repo-root.js';
-import { toolPath } from './support/tools.js';
+import { collectorConfigFile, collectorEnv, renderPrometheusConfig, repoRoot, toolPath } from '@footfall/stack';
 
 const scratch = mkdtempSync(join(tmpdir(), 'footfall-config-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -83,14 +80,17 @@ describe('collector/config.yaml', () => {
     expect([...versions]).toEqual(['v0.159.0']);
   });
 
-  it('is built from the same release natively and in docker-compose', () => {
+  it('pins the Collector release once, in the manifest, for the native and the Docker build', () => {
     const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
-    const pins = [
-      /^OCB_VERSION=(\S+)/m.exec(read('scripts/tools.sh'))?.[1],
-      /^ARG OCB_VERSION=(\S+)/m.exec(read('collector/Dockerfile'))?.[1],
-      /OCB_VERSION: (\S+)/.exec(read('docker-compose.yml'))?.[1],
-    ];
-    expect(pins).toEqual(['v0.159.0', 'v0.159.0', 'v0.159.0']);
+    // Both builds read the builder's release out of the manifest with the same expression.
+    const readsManifest = /sed -nE '(s#[^']*otlpreceiver[^']*#p)'/;
+    const native = readsManifest.exec(read('scripts/tools.sh'))?.[1];
+    const docker = readsManifest.exec(read('collector/Dockerfile'))?.[1];
+    expect(native).toBeDefined();
+    expect(docker).toBe(native);
+    for (const file of ['scripts/tools.sh', 'collector/Dockerfile', 'docker-compose.yml']) {
+      expect(read(file), file).not.toMatch(/OCB_VERSION[=:] *v\d/);
+    }
   });
 });
 
@@ -120,6 +120,8 @@ describe('Prometheus configuration', () => {
     const committed = parse(readFileSync(committedFile, 'utf8')) as PromConfig;
     expect(generated.global).toEqual(committed.global);
     expect(generated.scrape_configs.map((j) => j.job_name)).toEqual(committed.scrape_configs.map((j) => j.job_name));
+    expect(rendered).toContain('127.0.0.1:18080');
+    expect(rendered).not.toContain('ingest:8080');
   });
 
   it('promtool refuses a broken configuration', async () => {

@@ -6,10 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { waitFor } from '../src/wait-for.js';
+import { ingestMetric, storedEvents, waitFor, freePorts, NativeStack } from '@footfall/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, NativeStack } from '../src/stack/native-stack.js';
-import { ingestMetric, storedEvents } from './support/ingest-api.js';
 import { startSpanFlow } from './support/span-flow.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'footfall-durability-'));

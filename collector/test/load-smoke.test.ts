@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad } from '../../load/run.js';
-import { freePorts, NativeStack } from '../src/stack/native-stack.js';
+import { freePorts, NativeStack } from '@footfall/stack';
 
 const scratch = mkdtempSync(join(tmpdir(), 'footfall-load-test-'));
 let stack: NativeStack;

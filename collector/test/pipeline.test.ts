@@ -5,15 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor, waitUntil } from '../src/wait-for.js';
+import { ingestMetric, storedEvents, waitFor, waitUntil, freePorts, NativeStack, activeTargets, instantQuery } from '@footfall/stack';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, startDemo, type Demo } from '../../browser/test/support/demo.js';
 import { eventLine } from '../../browser/test/support/event-lines.js';
 import { CLICKED, expectedEventLines, visitDemo, type Visit } from '../../browser/test/support/visit.js';
-import { freePorts, NativeStack } from '../src/stack/native-stack.js';
-import { activeTargets, instantQuery } from '../src/stack/prometheus-api.js';
-import { ingestMetric, storedEvents } from './support/ingest-api.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'footfall-pipeline-'));
 let stack: NativeStack | undefined;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toolPath } from '../../collector/test/support/tools.js';
+import { toolPath } from '@footfall/stack';
 import { firingStarts } from './support/alert-evaluation.js';
 import { queryRange, startPrometheus, type PrometheusServer } from './support/prometheus-server.js';
 import { provisionedRules, type ProvisionedRule } from './support/provisioned-rules.js';

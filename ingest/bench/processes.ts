@@ -1,13 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+// The servers a benchmark measures, each in its own process (started through the stack's one
+// process launcher), with their memory read from /proc.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort, startProcess } from '@footfall/stack';
 
 const READY_TIMEOUT_MS = 120_000;
 
 /** A server under test, in its own process: its memory and event loop are not the load generator's. */
 export interface ServerProcess {
   url: string;
-  child: ChildProcess;
+  pid: number;
   /** Resident memory now, in MiB. */
   rssMiB(): number;
   /** Peak resident memory since start (or since the last resetPeak), in MiB. */
@@ -15,70 +16,41 @@ export interface ServerProcess {
   /** Starts a new peak from now (Linux clear_refs); false where the kernel refuses. */
   resetPeak(): boolean;
   /** SIGTERM and wait for the exit (the service flushes to ClickHouse first). */
-  stop(): Promise<number | null>;
+  stop(): Promise<number | string>;
 }
 
-/** Runs a TypeScript entry point with `node --import tsx` (one process, so its pid is the server's). */
-/** Ready once `readyPath` answers below 500 (the service's /readyz says 503 until ClickHouse is migrated). */
-export async function startServer(script: string, env: NodeJS.ProcessEnv, readyPath: string): Promise<ServerProcess> {
+/** Runs a TypeScript entry point with `node --import tsx` (one process, so its pid is the server's),
+ * ready once `readyPath` answers below 500 (the service's /readyz says 503 until ClickHouse is migrated). */
+export async function startServer(script: string, env: Record<string, string | undefined>, readyPath: string): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilAnswering(`${url}${readyPath}`, exited);
+  const server = await startProcess({
+    name: script,
+    file: process.execPath,
+    args: ['--import', 'tsx', script],
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    healthUrl: `${url}${readyPath}`,
+    ready: (status) => status < 500,
+    readyTimeoutMs: READY_TIMEOUT_MS,
+  });
   const statusField = (name: string) => {
-    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : Number.NaN;
   };
   return {
     url,
-    child,
+    pid: server.pid,
     rssMiB: () => statusField('VmRSS'),
     peakRssMiB: () => statusField('VmHWM'),
     resetPeak: () => {
       try {
         // Writing 5 to clear_refs resets VmHWM to the current RSS.
-        writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
+        writeFileSync(`/proc/${server.pid}/clear_refs`, '5');
         return true;
       } catch {
         return false;
       }
     },
-    stop: async () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
+    stop: () => server.stop(),
   };
-}
-
-async function waitUntilAnswering(url: string, exited: Promise<number | null>): Promise<void> {
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (gone) throw new Error(`the server exited before answering ${url}`);
-    try {
-      const response = await fetch(url);
-      if (response.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not answer within ${READY_TIMEOUT_MS} ms`);
-}
-
-/** A port the OS says is free now (the server binds it a moment later; fine on loopback). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

@@ -94,7 +94,7 @@ try {
     { DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', CLICKHOUSE_URL: undefined },
     '/readyz',
   );
-  let serviceExit: number | null = null;
+  let serviceExit: number | string | null = null;
   let serviceAccepted = { events: 0, spans: 0 };
   try {
     warmUpAccepted = (await runLoad({ ...beacons(1), url: service.url, durationS: WARM_UP_S, connections: CONNECTIONS })).acceptedEvents;

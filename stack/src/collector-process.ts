@@ -1,7 +1,7 @@
 // Our built OpenTelemetry Collector as a child process, with collector/config.yaml and the
 // environment variables it reads.
 import { join } from 'node:path';
-import { toolPath } from '../tools.js';
+import { toolPath } from './tools.js';
 import { startProcess, type ManagedProcess } from './managed-process.js';
 import { repoRoot } from './repo-root.js';
 

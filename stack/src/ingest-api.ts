@@ -1,4 +1,5 @@
-// Reading back what the ingest service stored and counted, through its HTTP API.
+// Reading back what a running ingest service stored and counted, through its HTTP API (for tests
+// and load runs of every package).
 
 export interface StoredEvent {
   event_id: string;

@@ -6,15 +6,18 @@ import { repoRoot } from './repo-root.js';
 
 export interface IngestOptions {
   port: number;
-  /** Embedded ClickHouse data, write-ahead log and spool. */
-  dataDir: string;
-  logFile: string;
+  /** Embedded ClickHouse data, write-ahead log and spool; the service's default when absent. */
+  dataDir?: string;
+  /** The parent's stdout and stderr when absent. */
+  logFile?: string;
   /** Defaults to the service's own default catalog. */
   catalogFile?: string;
   /** Any other of the service's variables (RATE_LIMIT_PER_MINUTE, BATCH_INTERVAL_MS, ...). */
   env?: Record<string, string>;
   /** See ProcessSpec.ownProcessGroup. */
   ownProcessGroup?: boolean;
+  /** How long start-up may take (chdb loads and migrations run first); 90 s when absent. */
+  readyTimeoutMs?: number;
 }
 
 export function ingestUrl(port: number): string {
@@ -31,7 +34,7 @@ export function startIngest(options: IngestOptions): Promise<ManagedProcess> {
     env: {
       HOST: '127.0.0.1',
       PORT: String(options.port),
-      DATA_DIR: options.dataDir,
+      ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
       ...(options.catalogFile ? { CATALOG_FILE: options.catalogFile } : {}),
       ...options.env,
     },
@@ -39,6 +42,6 @@ export function startIngest(options: IngestOptions): Promise<ManagedProcess> {
     ownProcessGroup: options.ownProcessGroup,
     healthUrl: `${ingestUrl(options.port)}/readyz`,
     // chdb loads and migrations run at start-up.
-    readyTimeoutMs: 90_000,
+    readyTimeoutMs: options.readyTimeoutMs ?? 90_000,
   });
 }

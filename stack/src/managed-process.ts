@@ -2,7 +2,7 @@
 // an HTTP health URL answers 2xx, stopped with SIGTERM (SIGKILL only if it will not exit).
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
-import { waitUntil } from '../wait-for.js';
+import { waitUntil } from './wait-for.js';
 
 const DEFAULT_READY_TIMEOUT_MS = 60_000;
 const DEFAULT_STOP_GRACE_MS = 20_000;
@@ -13,13 +13,16 @@ export interface ProcessSpec {
   name: string;
   file: string;
   args: string[];
-  /** Added to the parent's environment. */
-  env?: Record<string, string>;
+  /** Added to the parent's environment; an undefined value removes the parent's. */
+  env?: Record<string, string | undefined>;
   cwd?: string;
-  /** Where stdout and stderr go (appended, so a restarted process keeps one log). */
-  logFile: string;
-  /** Polled until it answers 2xx. */
+  /** Where stdout and stderr go (appended, so a restarted process keeps one log); the parent's
+   * own stdout and stderr when absent. */
+  logFile?: string;
+  /** Polled until it answers 2xx (or what `ready` accepts). */
   healthUrl: string;
+  /** Which health status means ready; 2xx when absent. */
+  ready?: (status: number) => boolean;
   readyTimeoutMs?: number;
   /** How long SIGTERM may take (a flush on exit) before SIGKILL. */
   stopGraceMs?: number;
@@ -33,7 +36,7 @@ export interface ProcessSpec {
 export interface ManagedProcess {
   readonly name: string;
   readonly pid: number;
-  readonly logFile: string;
+  readonly logFile: string | undefined;
   /** True once the process has exited. */
   readonly exited: boolean;
   /** Settles when the process exits, with its exit code (or the signal's name). */
@@ -44,7 +47,8 @@ export interface ManagedProcess {
   kill(): Promise<number | string>;
 }
 
-function logTail(logFile: string, lines = 30): string {
+function logTail(logFile: string | undefined, lines = 30): string {
+  if (!logFile) return '(its output is above)';
   try {
     return readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n');
   } catch {
@@ -52,18 +56,18 @@ function logTail(logFile: string, lines = 30): string {
   }
 }
 
-async function answers(url: string): Promise<boolean> {
+async function answers(url: string, ready: (status: number) => boolean): Promise<boolean> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
     await response.body?.cancel();
-    return response.ok;
+    return ready(response.status);
   } catch {
     return false;
   }
 }
 
 export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
-  const log = { file: spec.logFile, append: true } as const;
+  const log = spec.logFile ? ({ file: spec.logFile, append: true } as const) : 'inherit';
   const child = execa(spec.file, spec.args, {
     cwd: spec.cwd,
     env: spec.env,
@@ -104,13 +108,13 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
       `${spec.name} to answer ${spec.healthUrl}`,
       async () => {
         if (exited) throw new Error(`${spec.name} exited before it was ready (code ${await exit})`);
-        return answers(spec.healthUrl);
+        return answers(spec.healthUrl, spec.ready ?? ((status) => status >= 200 && status < 300));
       },
       { intervalMs: HEALTH_POLL_INTERVAL_MS, timeoutMs: readyTimeoutMs },
     );
   } catch (error) {
     await managed.stop();
-    throw new Error(`${spec.name}: ${(error as Error).message}; last lines of ${spec.logFile}:\n${logTail(spec.logFile)}`);
+    throw new Error(`${spec.name}: ${(error as Error).message}; last lines of its log:\n${logTail(spec.logFile)}`);
   }
   return managed;
 }

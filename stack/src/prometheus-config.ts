@@ -1,31 +1,42 @@
-// A Prometheus configuration with the actual addresses of a native stack: the same jobs and
-// intervals as provisioning/prometheus/prometheus.yml (docker-compose), whose targets are
-// container names. Written as JSON, which Prometheus reads as the YAML subset it is.
+// The native stack's Prometheus configuration, made from the one committed for docker-compose
+// (provisioning/prometheus/prometheus.yml): the same jobs, intervals and rule files, with each
+// job's container target replaced by the native stack's loopback address. One configuration, so
+// the two can never drift apart.
+import { dirname, isAbsolute, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
+import { repoRoot } from './repo-root.js';
 
-/** Scrape often enough for live dashboards; the committed file uses the same. */
-export const SCRAPE_INTERVAL = '5s';
+export const committedPrometheusConfig = join(repoRoot, 'provisioning/prometheus/prometheus.yml');
 
+/** host:port of each scrape job, by the job names of the committed configuration. */
 export interface ScrapeTargets {
-  /** host:port of the ingest service (/metrics). */
+  /** The ingest service (/metrics), job `ingest`. */
   ingest: string;
-  /** host:port of the Collector's own metrics. */
+  /** The Collector's own metrics, job `otelcol`. */
   collector: string;
-  /** host:port of this Prometheus. */
+  /** This Prometheus, job `prometheus`. */
   prometheus: string;
 }
 
-export function renderPrometheusConfig(targets: ScrapeTargets): string {
-  const job = (name: string, target: string) => ({
-    job_name: name,
-    static_configs: [{ targets: [target] }],
-  });
-  const config = {
-    global: { scrape_interval: SCRAPE_INTERVAL, evaluation_interval: SCRAPE_INTERVAL },
-    scrape_configs: [
-      job('prometheus', targets.prometheus),
-      job('ingest', targets.ingest),
-      job('otelcol', targets.collector),
-    ],
-  };
-  return `${JSON.stringify(config, null, 2)}\n`;
+interface PrometheusConfig {
+  rule_files?: string[];
+  scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+  [key: string]: unknown;
+}
+
+const JOB_TARGET: Record<string, keyof ScrapeTargets> = { ingest: 'ingest', otelcol: 'collector', prometheus: 'prometheus' };
+
+export function renderPrometheusConfig(targets: ScrapeTargets, committedFile = committedPrometheusConfig): string {
+  const config = parse(readFileSync(committedFile, 'utf8')) as PrometheusConfig;
+  for (const job of config.scrape_configs) {
+    const target = JOB_TARGET[job.job_name];
+    if (!target) throw new Error(`${committedFile}: job "${job.job_name}" has no native target; add it to JOB_TARGET`);
+    job.static_configs = [{ targets: [targets[target]] }];
+  }
+  // Rule files are relative to the committed file; the generated one is written elsewhere.
+  if (config.rule_files) {
+    config.rule_files = config.rule_files.map((file) => (isAbsolute(file) ? file : join(dirname(committedFile), file)));
+  }
+  return stringify(config);
 }

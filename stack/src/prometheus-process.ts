@@ -1,7 +1,7 @@
 // Debian's Prometheus as a child process with a generated configuration and its own data folder.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toolPath } from '../tools.js';
+import { toolPath } from './tools.js';
 import { startProcess, type ManagedProcess } from './managed-process.js';
 import { renderPrometheusConfig, type ScrapeTargets } from './prometheus-config.js';
 

@@ -1,11 +1,11 @@
 // Where the upstream tools of the stack live, and a clear failure when one is missing.
-// `npm run setup` (scripts/tools.sh) builds the Collector and k6 into the tools cache and installs
+// `npm run setup` (scripts/tools.sh) builds the Collector into the tools cache and installs
 // Debian's prometheus package (prometheus, promtool in /usr/bin).
 import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export type ToolName = 'otelcol' | 'k6' | 'prometheus' | 'promtool';
+export type ToolName = 'otelcol' | 'prometheus' | 'promtool';
 
 /** The folder scripts/tools.sh builds into; keep in step with its TOOLS_DIR. */
 export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -16,7 +16,7 @@ export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
 
 function candidates(name: ToolName): string[] {
   const built = join(toolsDir(), 'bin', name);
-  // Prometheus and promtool come from Debian's package; the Collector and k6 only from our build,
+  // Prometheus and promtool come from Debian's package; the Collector only from our build,
   // so a different version elsewhere on PATH never sneaks into a test.
   return name === 'prometheus' || name === 'promtool' ? [built, join('/usr/bin', name)] : [built];
 }

@@ -6,11 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import getPort from 'get-port';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startIngest } from '../src/stack/ingest-process.js';
-import { freePorts, PORT_VARIABLES, stackUrls, type StackPorts } from '../src/stack/native-stack.js';
-import { repoRoot } from '../src/stack/repo-root.js';
-import { waitFor, waitUntil } from '../src/wait-for.js';
-import { storedEvents } from './support/ingest-api.js';
+import { storedEvents, startIngest, freePorts, PORT_VARIABLES, stackUrls, repoRoot, waitFor, waitUntil, type StackPorts } from '@footfall/stack';
 
 const scratch = mkdtempSync(join(tmpdir(), 'footfall-stack-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

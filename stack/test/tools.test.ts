@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toolPath, toolsDir } from './support/tools.js';
+import { toolPath, toolsDir } from '@footfall/stack';
 
 describe('toolPath', () => {
   const saved = process.env.FOOTFALL_TOOLS_DIR;
@@ -17,7 +17,7 @@ describe('toolPath', () => {
     try {
       process.env.FOOTFALL_TOOLS_DIR = empty;
       expect(() => toolPath('otelcol')).toThrow(/npm run setup/);
-      expect(() => toolPath('k6')).toThrow(new RegExp(join(empty, 'bin', 'k6')));
+      expect(() => toolPath('otelcol')).toThrow(new RegExp(join(empty, 'bin', 'otelcol')));
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
@@ -29,7 +29,7 @@ describe('toolPath', () => {
   });
 
   it('finds every tool once `npm run setup` has run', () => {
-    for (const name of ['otelcol', 'k6', 'prometheus', 'promtool'] as const) {
+    for (const name of ['otelcol', 'prometheus', 'promtool'] as const) {
       expect(toolPath(name)).toMatch(new RegExp(`/${name}$`));
     }
   });

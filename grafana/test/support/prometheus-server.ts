@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { toolPath } from '../../../collector/test/support/tools.js';
+import { toolPath } from '@footfall/stack';
 
 export interface PrometheusServer {
   url: string;
