@@ -4,6 +4,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
+// npm ci installs the supported Node.js into node_modules/.bin, which npm scripts put first on PATH.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  console.error(`Node.js ${process.versions.node} is too old: run the tests with \`npm test\` after \`npm ci\`, which brings Node.js 24`);
+  process.exit(1);
+}
+
 const report = '.vitest-report.json';
 rmSync(report, { force: true });
 const run = spawnSync(
