@@ -14,7 +14,8 @@ export const eventSchema = {
     type: { type: 'string', maxLength: 64 },
     ts: { type: 'number' },
     site: { type: 'string', maxLength: 64 },
-    session: { type: 'string', maxLength: 64 },
+    // An id, so never repaired (two ids would become one): a lone UTF-16 surrogate is refused.
+    session: { type: 'string', maxLength: 64, pattern: '^\\P{Cs}*$' },
     path: TEXT,
     referrer: TEXT,
     object: { type: 'string', maxLength: 64 },

@@ -78,7 +78,19 @@ export function createMetrics() {
     }),
     batchesQuarantined: new Counter({
       name: 'footfall_batches_quarantined_total',
-      help: 'Batches ClickHouse refused for their content, moved aside under DATA_DIR/wal/<table>/rejected',
+      help: 'Batches holding rows ClickHouse refused for their content (those rows only are set aside under DATA_DIR/wal/<table>/rejected)',
+      labelNames: ['table'] as const,
+      registers,
+    }),
+    rowsQuarantined: new Counter({
+      name: 'footfall_rows_quarantined_total',
+      help: 'Rows ClickHouse refused for their content, set aside under DATA_DIR/wal/<table>/rejected (the rest of their batch was written)',
+      labelNames: ['table'] as const,
+      registers,
+    }),
+    stringsRepaired: new Counter({
+      name: 'footfall_strings_repaired_total',
+      help: 'Strings accepted with lone UTF-16 surrogates, each replaced by U+FFFD so ClickHouse can store them',
       labelNames: ['table'] as const,
       registers,
     }),

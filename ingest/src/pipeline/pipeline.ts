@@ -7,6 +7,7 @@ import { LogUnwritableError } from '../errors.js';
 import type { Metrics } from '../metrics/registry.js';
 import { RecentIds } from './recent-ids.js';
 import { TableWriter } from './table-writer.js';
+import { repairRow } from './well-formed.js';
 
 export const TABLES = ['events', 'otel_traces', 'metric_points'] as const;
 export type Table = (typeof TABLES)[number];
@@ -96,8 +97,15 @@ export class Pipeline {
     return bytes;
   }
 
+  /** Rows ClickHouse refused for their data and that were set aside since the start, by table. */
+  get quarantinedRows(): Record<Table, number> {
+    const counts = {} as Record<Table, number>;
+    for (const table of TABLES) counts[table] = this.writers[table].quarantinedRows;
+    return counts;
+  }
+
   /**
-   * Stores the rows not seen before and returns them. Keys are remembered only once the
+   * Stores the rows not seen before and returns them (every string made well-formed, in place). Keys are remembered only once the
    * write-ahead log holds the rows; when it throws (disk full), nothing is remembered.
    */
   accept<Row extends object>(table: Table, rows: readonly Row[], serialize: RowSerializer<Row> = JSON.stringify): Row[] {
@@ -105,7 +113,10 @@ export class Pipeline {
     const stored: Row[] = [];
     const keys: string[] = [];
     const inThisRequest = new Set<string>();
+    let repaired = 0;
     for (const row of rows) {
+      // Before the key and the log line: no row ClickHouse would refuse for its text gets in.
+      repaired += repairRow(row);
       const key = keyOfStoredRow(table, row as Record<string, unknown>);
       if (this.recent.has(key) || inThisRequest.has(key)) continue;
       inThisRequest.add(key);
@@ -113,6 +124,7 @@ export class Pipeline {
       lines.push(serialize(row));
       stored.push(row);
     }
+    if (repaired > 0) this.options.metrics.stringsRepaired.inc({ table }, repaired);
     if (stored.length > 0) {
       try {
         this.writers[table].write(`${lines.join('\n')}\n`, stored.length);

@@ -2,13 +2,14 @@ import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Metrics } from '../metrics/registry.js';
+import { isDataError } from './clickhouse-errors.js';
+import { insertSplittingRefusedRows, type InsertOutcome } from './split-insert.js';
 import { WriteAheadLog, type Segment } from './wal.js';
 
 const FIRST_RETRY_MS = 200;
 const LONGEST_RETRY_MS = 30_000;
 /** Sealed batches kept in memory as well as on disk, so a healthy pipeline never reads back. */
 const MAX_BATCH_BYTES_IN_MEMORY = 16 * 1024 * 1024;
-const ATTEMPTS_BEFORE_QUARANTINE = 3;
 
 export interface TableWriterOptions {
   table: string;
@@ -44,10 +45,13 @@ export class TableWriter {
   private retryDelayMs = 0;
   private wakeUp: (() => void) | undefined;
   private closed = false;
+  private quarantined = 0;
 
   constructor(private readonly options: TableWriterOptions) {
     const { wal, leftover } = WriteAheadLog.open(options.dir);
     this.wal = wal;
+    // Zero from the start, so an alert on an increase sees the first quarantined row.
+    options.metrics.rowsQuarantined.inc({ table: options.table }, 0);
     for (const segment of leftover) {
       const body = this.wal.read(segment);
       const rows = countLines(body);
@@ -73,6 +77,11 @@ export class TableWriter {
   /** Bytes accepted and not yet in ClickHouse. */
   get pendingBytes(): number {
     return this.queuedBytes + this.wal.openSegmentBytes;
+  }
+
+  /** Rows set aside since the start because ClickHouse refused them for their content. */
+  get quarantinedRows(): number {
+    return this.quarantined;
   }
 
   get pendingBatches(): number {
@@ -141,51 +150,79 @@ export class TableWriter {
   }
 
   private async sendAll(): Promise<void> {
-    let dataErrors = 0;
     while (this.queue.length > 0 && !this.closed) {
       const batch = this.queue[0]!;
-      const outcome = await this.send(batch);
-      if (outcome === 'data error') dataErrors += 1;
-      if (outcome === 'written' || dataErrors >= ATTEMPTS_BEFORE_QUARANTINE) {
-        this.queue.shift();
-        this.queuedBytes -= batch.bytes;
-        if (batch.body) this.bytesInMemory -= batch.body.length;
-        if (outcome === 'written') this.wal.remove(batch);
-        else this.quarantine(batch);
-        this.retryDelayMs = 0;
-        dataErrors = 0;
-      } else {
-        this.retryDelayMs = Math.min(LONGEST_RETRY_MS, Math.max(FIRST_RETRY_MS, this.retryDelayMs * 2));
-        await this.sleep(this.retryDelayMs * (0.5 + Math.random() / 2));
+      try {
+        const body = batch.body ?? this.wal.read(batch);
+        const refused = await insertSplittingRefusedRows(body, this.tokenOf(batch), (part, rows, token) =>
+          this.insertUntilAnswered(part, rows, token),
+        );
+        if (refused.length > 0) this.quarantine(batch, refused);
+        else this.wal.remove(batch);
+      } catch (error) {
+        if (error instanceof WriterClosed) return; // the batch stays in the log and is replayed at the next start
+        // The disk refused to read the batch or to set rows aside: the batch stays where it is, tried again later.
+        this.options.log.error({ err: error, table: this.options.table, seq: batch.seq }, 'a batch could not be finished; trying again later');
+        await this.sleep(LONGEST_RETRY_MS);
+        continue;
       }
+      this.queue.shift();
+      this.queuedBytes -= batch.bytes;
+      if (batch.body) this.bytesInMemory -= batch.body.length;
+      this.options.metrics.bufferRows.dec({ table: this.options.table }, batch.rows);
     }
   }
 
-  /**
-   * A batch ClickHouse refuses for its content (not for being away) would block every batch
-   * behind it forever: after a few tries it is moved aside, kept on disk and reported.
-   */
-  private quarantine(batch: QueuedBatch): void {
-    const { table, metrics, log } = this.options;
-    const path = this.wal.quarantine(batch);
-    metrics.bufferRows.dec({ table }, batch.rows);
-    metrics.batchesQuarantined.inc({ table });
-    log.error({ table, seq: batch.seq, rows: batch.rows, path }, 'ClickHouse keeps refusing this batch; it was moved aside');
+  /** Names a batch in ClickHouse: the same batch sent again (a retry, a replay after a crash) is stored once. */
+  private tokenOf(batch: QueuedBatch): string {
+    return `${this.options.instanceId}-${this.options.table}-${batch.seq}`;
   }
 
-  private async send(batch: QueuedBatch): Promise<'written' | 'data error' | 'unavailable'> {
-    const { table, client, metrics, log, instanceId } = this.options;
-    const body = batch.body ?? this.wal.read(batch);
-    const rows = batch.rows;
+  /**
+   * Rows ClickHouse refuses for their content (not for being away) would block every batch behind
+   * them for ever: they alone are moved aside, kept on disk for a person and reported.
+   */
+  private quarantine(batch: QueuedBatch, refused: Buffer[]): void {
+    const { table, metrics, log } = this.options;
+    const path = this.wal.quarantine(batch, refused);
+    this.quarantined += refused.length;
+    metrics.batchesQuarantined.inc({ table });
+    metrics.rowsQuarantined.inc({ table }, refused.length);
+    log.error(
+      { table, seq: batch.seq, rows: batch.rows, refusedRows: refused.length, path },
+      'ClickHouse refused some rows of a batch for their content; those rows were set aside, the others written',
+    );
+  }
+
+  /**
+   * One insert, retried with backoff while ClickHouse is away, until ClickHouse either takes the
+   * rows or refuses them for their content. Throws WriterClosed when the writer closes meanwhile.
+   */
+  private async insertUntilAnswered(body: Buffer, rows: number, token: string): Promise<InsertOutcome> {
+    for (;;) {
+      const outcome = await this.insert(body, rows, token);
+      if (outcome !== 'unavailable') {
+        this.retryDelayMs = 0;
+        return outcome;
+      }
+      if (this.closed) throw new WriterClosed();
+      this.retryDelayMs = Math.min(LONGEST_RETRY_MS, Math.max(FIRST_RETRY_MS, this.retryDelayMs * 2));
+      await this.sleep(this.retryDelayMs * (0.5 + Math.random() / 2));
+      if (this.closed) throw new WriterClosed();
+    }
+  }
+
+  private async insert(body: Buffer, rows: number, token: string): Promise<InsertOutcome | 'unavailable'> {
+    const { table, client, metrics, log } = this.options;
     const stopTimer = metrics.writeDuration.startTimer({ table });
     try {
       const result = await client.exec({
         query: `INSERT INTO ${table} FORMAT JSONEachRow`,
         values: Readable.from([body], { objectMode: false }),
         clickhouse_settings: {
-          // The same batch sent again (a retry after a timeout, a replay after a crash) is stored once,
+          // The same rows sent again (a retry after a timeout, a replay after a crash) are stored once,
           // in the table and in the rollups fed from it.
-          insert_deduplication_token: `${instanceId}-${table}-${batch.seq}`,
+          insert_deduplication_token: token,
           deduplicate_blocks_in_dependent_materialized_views: 1,
         },
       });
@@ -193,12 +230,15 @@ export class TableWriter {
       stopTimer();
       metrics.batchesWritten.inc({ table });
       metrics.rowsWritten.inc({ table }, rows);
-      metrics.bufferRows.dec({ table }, rows);
       return 'written';
     } catch (error) {
       metrics.writeFailures.inc({ table });
-      log.warn({ err: error, table, seq: batch.seq, rows }, 'writing a batch to ClickHouse failed; it stays in the spool');
-      return isDataError(error) ? 'data error' : 'unavailable';
+      if (isDataError(error)) {
+        log.warn({ err: error, table, token, rows }, 'ClickHouse refused rows for their content; splitting them to find the refused ones');
+        return 'refused for its data';
+      }
+      log.warn({ err: error, table, token, rows }, 'writing a batch to ClickHouse failed; it stays in the spool');
+      return 'unavailable';
     }
   }
 
@@ -219,8 +259,5 @@ function countLines(body: Buffer): number {
   return lines;
 }
 
-/** ClickHouse's answer that the rows themselves are wrong (as opposed to it being away or busy). */
-function isDataError(error: unknown): boolean {
-  const type = (error as { type?: unknown }).type;
-  return typeof type === 'string' && /PARSE|INCORRECT_DATA|TYPE_MISMATCH|OUT_OF_RANGE|ILLEGAL_|TOO_LARGE/.test(type);
-}
+/** Thrown out of an insert loop when the writer closes while ClickHouse is away. */
+class WriterClosed extends Error {}

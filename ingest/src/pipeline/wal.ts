@@ -1,4 +1,4 @@
-import { close, fsync, fsyncSync, ftruncateSync, mkdirSync, renameSync, openSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import { close, fsync, fsyncSync, ftruncateSync, mkdirSync, renameSync, openSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A closed segment: exactly one ClickHouse batch, written once and deleted after. */
@@ -12,6 +12,7 @@ const SEGMENT_NAME = /^(\d{20})\.ndjson$/;
 const SEQ_DIGITS = 20;
 /** Sequence numbers per millisecond of the clock: far more segments than can be sealed in one. */
 const SEQ_PER_MS = 1000;
+const NEWLINE = Buffer.from('\n');
 
 /**
  * The write-ahead log of one table, also its spool. Accepted rows are appended (one JSON line
@@ -107,12 +108,19 @@ export class WriteAheadLog {
     unlinkSync(segment.path);
   }
 
-  /** Moves a segment ClickHouse keeps refusing aside, where it stays for a person to look at. */
-  quarantine(segment: Segment): string {
+  /**
+   * Sets the lines ClickHouse refused aside, in `rejected/` under the segment's name, where they
+   * stay for a person to look at, and removes the segment. Written whole, then renamed, so a
+   * crash leaves either no file (the segment is replayed) or the whole file.
+   */
+  quarantine(segment: Segment, lines: readonly Buffer[]): string {
     const dir = join(this.dir, 'rejected');
     mkdirSync(dir, { recursive: true });
     const target = join(dir, `${String(segment.seq).padStart(SEQ_DIGITS, '0')}.ndjson`);
-    renameSync(segment.path, target);
+    const partial = `${target}.partial`;
+    writeFileSync(partial, Buffer.concat(lines.flatMap((line) => [line, NEWLINE])));
+    renameSync(partial, target);
+    unlinkSync(segment.path);
     return target;
   }
 

@@ -2,7 +2,10 @@ import type { FastifyPluginAsync } from 'fastify';
 
 const PING_TIMEOUT_MS = 2000;
 
-/** `GET /healthz` (the process answers) and `GET /readyz` (it can take data and store it). */
+/**
+ * `GET /healthz` (the process answers) and `GET /readyz` (it can take data and store it, and how
+ * many rows ClickHouse refused for their content were set aside since the start).
+ */
 const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -10,11 +13,17 @@ const healthRoutes: FastifyPluginAsync = async (app) => {
     const clickhouse = await pingClickHouse(app);
     const spoolFull = app.pipeline.full;
     const ready = clickhouse && !spoolFull;
+    const quarantined = app.pipeline.quarantinedRows;
+    // Rows set aside do not make the service unready: every other row is being written, and a 503
+    // would take it out of the load balancer and hold back every visitor's data. It says
+    // "degraded" (and footfall_rows_quarantined_total counts them) so a person looks at them.
+    const degraded = Object.values(quarantined).some((rows) => rows > 0);
     return reply.code(ready ? 200 : 503).send({
-      status: ready ? 'ready' : 'not ready',
+      status: ready ? (degraded ? 'degraded' : 'ready') : 'not ready',
       clickhouse: clickhouse ? 'reachable' : 'unreachable',
       spool: spoolFull ? 'full' : 'has room',
       spool_bytes: app.pipeline.pendingBytes,
+      quarantined_rows: quarantined,
     });
   });
 };
