@@ -2,26 +2,9 @@
 // dashboards read it at render time: "objects never clicked" needs the objects that were never
 // seen in ClickHouse at all, so the list cannot come from the data.
 import { readFileSync } from 'node:fs';
+import type { Catalog, CatalogObject } from '@footfall/contract';
 
-export interface CatalogObject {
-  id: string;
-  label: string;
-}
-
-export interface CatalogRoom {
-  id: string;
-  objects: CatalogObject[];
-}
-
-export interface CatalogSite {
-  id: string;
-  rooms: CatalogRoom[];
-}
-
-export interface Catalog {
-  sites: CatalogSite[];
-  eventTypes: string[];
-}
+export type { Catalog, CatalogObject } from '@footfall/contract';
 
 const CATALOG_URL = new URL('../../ingest/catalog.json', import.meta.url);
 

@@ -1,0 +1,29 @@
+// OpenTelemetry names of the contract: the attributes the ingest service maps to analytics events
+// (spans and log records alike) and the metrics it reads. The standard ones are the semantic
+// conventions' names (a test holds them to the package's constants); ours live under `portfolio.`.
+// Plain strings rather than imports from the semantic conventions: this module is bundled into the
+// browser tier, and `session.id` is only in the incubating entry point, which is not for bundling.
+
+export const ATTR = {
+  serviceName: 'service.name',
+  serviceVersion: 'service.version',
+  urlPath: 'url.path',
+  userAgent: 'user_agent.original',
+  sessionId: 'session.id',
+  site: 'portfolio.site',
+  eventId: 'portfolio.event.id',
+  eventType: 'portfolio.event.type',
+  objectId: 'portfolio.object.id',
+  roomId: 'portfolio.room.id',
+  referrer: 'portfolio.referrer',
+  navigationFrom: 'portfolio.navigation.from',
+  navigationTo: 'portfolio.navigation.to',
+  durationMs: 'portfolio.duration_ms',
+  propsPrefix: 'portfolio.props.',
+} as const;
+
+/** Metric names: one counter of browser events, and one histogram per web vital. */
+export const METRIC = {
+  events: 'portfolio.events',
+  webVitalPrefix: 'portfolio.web_vital.',
+} as const;

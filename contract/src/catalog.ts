@@ -1,0 +1,25 @@
+// The shape of the catalog file (sites, their origins, rooms and objects, accepted event types):
+// read by the ingest service, which refuses what it does not list, and by the dashboards.
+
+export interface CatalogObject {
+  id: string;
+  label: string;
+}
+
+export interface CatalogRoom {
+  id: string;
+  label?: string;
+  objects: CatalogObject[];
+}
+
+export interface CatalogSite {
+  id: string;
+  /** Browser origins allowed to send events for the site. */
+  origins?: string[];
+  rooms: CatalogRoom[];
+}
+
+export interface Catalog {
+  sites: CatalogSite[];
+  eventTypes: string[];
+}

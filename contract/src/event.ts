@@ -1,0 +1,42 @@
+// One analytics event as the tracker sends it in a beacon and the ingest service checks it: the
+// field names, their bounds, and the event types every catalog starts from.
+
+/** The event types Footfall knows; a catalog lists which of them (and which more) a site accepts. */
+export const EVENT_TYPES = ['page_view', 'room_enter', 'room_exit', 'object_view', 'object_click', 'navigation', 'time_spent'] as const;
+
+/** A known event type, or another one a catalog adds. */
+export type EventType = (typeof EVENT_TYPES)[number] | (string & {});
+
+/** Free-form, bounded event properties. */
+export type EventProps = Record<string, string | number | boolean>;
+
+/** One analytics event, exactly as the ingest service's beacon endpoint takes it. */
+export interface FootfallEvent {
+  id: string;
+  type: EventType;
+  ts: number;
+  session: string;
+  path: string;
+  referrer?: string;
+  object?: string;
+  room?: string;
+  from?: string;
+  to?: string;
+  duration_ms?: number;
+  props?: EventProps;
+}
+
+/** The bounds of each field; the ingest service refuses an event past them as `invalid_field`. */
+export const EVENT_LIMITS = {
+  /** Client-made ids: 8 to 64 characters of [A-Za-z0-9_-]. */
+  idPattern: '^[A-Za-z0-9_-]{8,64}$',
+  /** type, site, session, object and room. */
+  nameLength: 64,
+  /** path, referrer, from and to. */
+  textLength: 512,
+  propsCount: 10,
+  propNameLength: 32,
+  propValueLength: 256,
+  /** duration_ms: at most a day. */
+  durationMs: 86_400_000,
+} as const;
