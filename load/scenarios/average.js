@@ -1,23 +1,48 @@
-// Average: a normal day's peak for a portfolio, held for a while.
-import { visit, thresholds } from '../lib/traffic.js';
+// average: a normal day's peak for a portfolio, held for a while
+// Generated from load/src/scenarios.ts by `npm run k6:render -w @footfall/load`: edit that file,
+// not this one. For users who run k6 themselves (see the README), e.g.
+//   k6 run -e INGEST_URL=http://127.0.0.1:8080 -e COLLECTOR_URL=http://127.0.0.1:4318 load/scenarios/average.js
+// RATE, DURATION, EVENTS_PER_REQUEST, REQUESTS, EVENTS and CONNECTIONS resize it as they do
+// `npm run load -- average`.
+import { k6Options, resolve } from '../lib/options.js';
+import { trafficFor } from '../lib/traffic.js';
 
-const RATE = Number(__ENV.RATE || 20); // requests per second
-export const options = {
-  scenarios: {
-    average: {
-      executor: 'ramping-arrival-rate',
-      startRate: 0,
-      timeUnit: '1s',
-      preAllocatedVUs: 20,
-      maxVUs: 100,
-      stages: [
-        { target: RATE, duration: '30s' },
-        { target: RATE, duration: __ENV.DURATION || '2m' },
-        { target: 0, duration: '15s' },
-      ],
-    },
+/** @type {import('../src/scenario.js').Scenario} */
+const definition = {
+  "name": "average",
+  "summary": "a normal day's peak for a portfolio, held for a while",
+  "beaconShare": 0.5,
+  "eventsPerRequest": 5,
+  "shape": {
+    "kind": "stages",
+    "startRate": 0,
+    "stages": [
+      {
+        "rate": 20,
+        "durationS": 30
+      },
+      {
+        "rate": 20,
+        "durationS": 120,
+        "hold": true
+      },
+      {
+        "rate": 0,
+        "durationS": 15
+      }
+    ],
+    "maxConnections": 100
   },
-  thresholds: thresholds(300),
+  "thresholds": {
+    "maxFailedRate": 0.01,
+    "p95Ms": 300,
+    "maxRefusedEvents": 0
+  }
 };
 
-export default visit;
+const scenario = resolve(definition, __ENV);
+export const options = k6Options(scenario);
+const traffic = trafficFor(scenario, __ENV);
+export const sendBeacon = traffic.sendBeacon;
+export const sendSpans = traffic.sendSpans;
+export default traffic.visit;

@@ -1,27 +1,56 @@
-// Spike: a post goes viral. Traffic jumps tenfold within seconds, then falls back.
-import { visit, thresholds } from '../lib/traffic.js';
+// spike: a post goes viral: traffic jumps tenfold within seconds, then falls back
+// Generated from load/src/scenarios.ts by `npm run k6:render -w @footfall/load`: edit that file,
+// not this one. For users who run k6 themselves (see the README), e.g.
+//   k6 run -e INGEST_URL=http://127.0.0.1:8080 -e COLLECTOR_URL=http://127.0.0.1:4318 load/scenarios/spike.js
+// RATE, DURATION, EVENTS_PER_REQUEST, REQUESTS, EVENTS and CONNECTIONS resize it as they do
+// `npm run load -- spike`.
+import { k6Options, resolve } from '../lib/options.js';
+import { trafficFor } from '../lib/traffic.js';
 
-const BASE = Number(__ENV.RATE || 10);
-const PEAK = Number(__ENV.PEAK_RATE || BASE * 10);
-export const options = {
-  scenarios: {
-    spike: {
-      executor: 'ramping-arrival-rate',
-      startRate: BASE,
-      timeUnit: '1s',
-      preAllocatedVUs: 50,
-      maxVUs: 300,
-      stages: [
-        { target: BASE, duration: '20s' },
-        { target: PEAK, duration: '10s' },
-        { target: PEAK, duration: '30s' },
-        { target: BASE, duration: '10s' },
-        { target: BASE, duration: '20s' },
-      ],
-    },
+/** @type {import('../src/scenario.js').Scenario} */
+const definition = {
+  "name": "spike",
+  "summary": "a post goes viral: traffic jumps tenfold within seconds, then falls back",
+  "beaconShare": 0.5,
+  "eventsPerRequest": 5,
+  "shape": {
+    "kind": "stages",
+    "startRate": 10,
+    "stages": [
+      {
+        "rate": 10,
+        "durationS": 20
+      },
+      {
+        "rate": 100,
+        "durationS": 10
+      },
+      {
+        "rate": 100,
+        "durationS": 30,
+        "hold": true
+      },
+      {
+        "rate": 10,
+        "durationS": 10
+      },
+      {
+        "rate": 10,
+        "durationS": 20
+      }
+    ],
+    "maxConnections": 300
   },
-  // A spike may slow answers down, never fail them.
-  thresholds: thresholds(1000),
+  "thresholds": {
+    "maxFailedRate": 0.01,
+    "p95Ms": 1000,
+    "maxRefusedEvents": 0
+  }
 };
 
-export default visit;
+const scenario = resolve(definition, __ENV);
+export const options = k6Options(scenario);
+const traffic = trafficFor(scenario, __ENV);
+export const sendBeacon = traffic.sendBeacon;
+export const sendSpans = traffic.sendSpans;
+export default traffic.visit;

@@ -1,28 +1,94 @@
-// Stress: raise the rate step by step past what the machine holds, to see where and how it bends.
-// Refusals with 429/503 are the designed answer under overload, so only errors fail the run; the
-// latency bound is loose.
-import { visit } from '../lib/traffic.js';
+// stress: the rate rises step by step past what the machine holds, to see where and how it bends
+// Generated from load/src/scenarios.ts by `npm run k6:render -w @footfall/load`: edit that file,
+// not this one. For users who run k6 themselves (see the README), e.g.
+//   k6 run -e INGEST_URL=http://127.0.0.1:8080 -e COLLECTOR_URL=http://127.0.0.1:4318 load/scenarios/stress.js
+// RATE, DURATION, EVENTS_PER_REQUEST, REQUESTS, EVENTS and CONNECTIONS resize it as they do
+// `npm run load -- stress`.
+import { k6Options, resolve } from '../lib/options.js';
+import { trafficFor } from '../lib/traffic.js';
 
-const STEP = Number(__ENV.STEP_RATE || 50);
-export const options = {
-  scenarios: {
-    stress: {
-      executor: 'ramping-arrival-rate',
-      startRate: STEP,
-      timeUnit: '1s',
-      preAllocatedVUs: 100,
-      maxVUs: 500,
-      stages: [1, 2, 3, 4, 5, 6].flatMap((n) => [
-        { target: STEP * n, duration: '15s' },
-        { target: STEP * n, duration: '30s' },
-      ]).concat([{ target: 0, duration: '15s' }]),
-    },
+/** @type {import('../src/scenario.js').Scenario} */
+const definition = {
+  "name": "stress",
+  "summary": "the rate rises step by step past what the machine holds, to see where and how it bends",
+  "beaconShare": 0.5,
+  "eventsPerRequest": 5,
+  "shape": {
+    "kind": "stages",
+    "startRate": 50,
+    "stages": [
+      {
+        "rate": 50,
+        "durationS": 15
+      },
+      {
+        "rate": 50,
+        "durationS": 30,
+        "hold": true
+      },
+      {
+        "rate": 100,
+        "durationS": 15
+      },
+      {
+        "rate": 100,
+        "durationS": 30,
+        "hold": true
+      },
+      {
+        "rate": 150,
+        "durationS": 15
+      },
+      {
+        "rate": 150,
+        "durationS": 30,
+        "hold": true
+      },
+      {
+        "rate": 200,
+        "durationS": 15
+      },
+      {
+        "rate": 200,
+        "durationS": 30,
+        "hold": true
+      },
+      {
+        "rate": 250,
+        "durationS": 15
+      },
+      {
+        "rate": 250,
+        "durationS": 30,
+        "hold": true
+      },
+      {
+        "rate": 300,
+        "durationS": 15
+      },
+      {
+        "rate": 300,
+        "durationS": 30,
+        "hold": true
+      },
+      {
+        "rate": 0,
+        "durationS": 15
+      }
+    ],
+    "maxConnections": 500
   },
-  thresholds: {
-    http_req_failed: [{ threshold: 'rate<0.05', abortOnFail: true, delayAbortEval: '30s' }],
-    http_req_duration: ['p(95)<2000'],
-    checks: ['rate>0.95'],
-  },
+  "thresholds": {
+    "maxFailedRate": 0.05,
+    "p95Ms": 2000,
+    "maxRefusedEvents": 0,
+    "abortOnFail": true
+  }
 };
 
-export default visit;
+const scenario = resolve(definition, __ENV);
+export const options = k6Options(scenario);
+const traffic = trafficFor(scenario, __ENV);
+export const sendBeacon = traffic.sendBeacon;
+export const sendSpans = traffic.sendSpans;
+export default traffic.visit;

@@ -1,0 +1,34 @@
+// firehose: 10 million events, beacons and OTLP mixed, as fast as the service answers
+// Generated from load/src/scenarios.ts by `npm run k6:render -w @footfall/load`: edit that file,
+// not this one. For users who run k6 themselves (see the README), e.g.
+//   k6 run -e INGEST_URL=http://127.0.0.1:8080 -e COLLECTOR_URL=http://127.0.0.1:4318 load/scenarios/firehose.js
+// RATE, DURATION, EVENTS_PER_REQUEST, REQUESTS, EVENTS and CONNECTIONS resize it as they do
+// `npm run load -- firehose`.
+import { k6Options, resolve } from '../lib/options.js';
+import { trafficFor } from '../lib/traffic.js';
+
+/** @type {import('../src/scenario.js').Scenario} */
+const definition = {
+  "name": "firehose",
+  "summary": "10 million events, beacons and OTLP mixed, as fast as the service answers",
+  "beaconShare": 0.5,
+  "eventsPerRequest": 50,
+  "shape": {
+    "kind": "volume",
+    "events": 10000000,
+    "connections": 32
+  },
+  "thresholds": {
+    "maxFailedRate": 0.01,
+    "p95Ms": 2000,
+    "maxRefusedEvents": 0
+  },
+  "ciExcluded": true
+};
+
+const scenario = resolve(definition, __ENV);
+export const options = k6Options(scenario);
+const traffic = trafficFor(scenario, __ENV);
+export const sendBeacon = traffic.sendBeacon;
+export const sendSpans = traffic.sendSpans;
+export default traffic.visit;
