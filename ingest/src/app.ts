@@ -14,6 +14,9 @@ import beaconRoutes from './routes/beacon/index.js';
 import healthRoutes from './routes/health.js';
 import metricsRoute from './routes/metrics.js';
 import otlpRoutes from './routes/otlp/index.js';
+import overviewRoutes from './routes/overview/index.js';
+import { livePlugin } from './stats/live-plugin.js';
+import { refusedValuesPlugin } from './stats/refused-values.js';
 
 const CLOSE_TIMEOUT_MS = 10_000;
 const STREAM_INTERVAL_MS = 5000;
@@ -57,6 +60,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     closeTimeoutMs: CLOSE_TIMEOUT_MS,
   });
   await app.register(trackingPlugin, { catalog, privacySignalMode: config.privacySignalMode });
+  await app.register(refusedValuesPlugin);
+  await app.register(livePlugin, {
+    streamIntervalMs: STREAM_INTERVAL_MS,
+    streamMaxTotal: config.streamMaxTotal,
+    streamMaxPerClient: config.streamMaxPerClient,
+  });
 
   // Browsers of the catalog's sites only; server-to-server senders (the Collector) send no Origin.
   await app.register(cors, {
@@ -70,6 +79,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(otlpRoutes, { rateLimitPerMinute: config.rateLimitOtlpPerMinute });
   await app.register(healthRoutes);
   await app.register(metricsRoute);
-  await app.register(apiRoutes, { statsToken: config.statsToken, streamIntervalMs: STREAM_INTERVAL_MS });
+  await app.register(apiRoutes, { statsToken: config.statsToken, rateLimitPerMinute: config.apiRateLimitPerMinute });
+  await app.register(overviewRoutes);
   return app;
 }

@@ -21,6 +21,11 @@ export interface Config {
   spoolMaxBytes: number;
   privacySignalMode: 'anonymise' | 'drop';
   statsToken: string | undefined;
+  /** Read API requests (`/api/*`) per client IP and minute, one bucket for all its routes; 0 turns the limit off. */
+  apiRateLimitPerMinute: number;
+  /** Live streams (`/api/stream`) open at once, in all and per client IP. */
+  streamMaxTotal: number;
+  streamMaxPerClient: number;
   trustProxy: boolean;
   logLevel: string;
   /** Flush the write-ahead log to disk (fsync) at this interval; 0 fsyncs never (a crash of the process still loses nothing). */
@@ -46,6 +51,9 @@ const schema = {
     SPOOL_MAX_BYTES: { type: 'integer', minimum: 1024, default: 512 * 1024 * 1024 },
     PRIVACY_SIGNAL_MODE: { type: 'string', enum: ['anonymise', 'drop'], default: 'anonymise' },
     STATS_TOKEN: { type: 'string', minLength: 8 },
+    API_RATE_LIMIT_PER_MINUTE: { type: 'integer', minimum: 0, default: 300 },
+    STREAM_MAX_TOTAL: { type: 'integer', minimum: 1, default: 64 },
+    STREAM_MAX_PER_CLIENT: { type: 'integer', minimum: 1, default: 4 },
     TRUST_PROXY: { type: 'boolean', default: false },
     LOG_LEVEL: {
       type: 'string',
@@ -70,6 +78,9 @@ interface RawEnv {
   SPOOL_MAX_BYTES: number;
   PRIVACY_SIGNAL_MODE: 'anonymise' | 'drop';
   STATS_TOKEN?: string;
+  API_RATE_LIMIT_PER_MINUTE: number;
+  STREAM_MAX_TOTAL: number;
+  STREAM_MAX_PER_CLIENT: number;
   TRUST_PROXY: boolean;
   LOG_LEVEL: string;
   WAL_FSYNC_MS: number;
@@ -86,6 +97,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (error) {
     throw new Error(`invalid configuration: ${(error as Error).message}`);
   }
+  // The read API serves session ids, visitor ids and paths: beyond this machine only with a token.
+  if (raw.STATS_TOKEN === undefined && !isLoopback(raw.HOST)) {
+    throw new Error(
+      `invalid configuration: HOST=${raw.HOST} listens beyond this machine, so STATS_TOKEN is required ` +
+        '(the read API serves visitor and session ids). Set STATS_TOKEN to a secret of at least 8 characters, ' +
+        'for example STATS_TOKEN=$(openssl rand -hex 24), and send it as "Authorization: Bearer <token>"; ' +
+        'or listen on 127.0.0.1 only.',
+    );
+  }
   return {
     port: raw.PORT,
     host: raw.HOST,
@@ -99,11 +119,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     spoolMaxBytes: raw.SPOOL_MAX_BYTES,
     privacySignalMode: raw.PRIVACY_SIGNAL_MODE,
     statsToken: raw.STATS_TOKEN,
+    apiRateLimitPerMinute: raw.API_RATE_LIMIT_PER_MINUTE,
+    streamMaxTotal: raw.STREAM_MAX_TOTAL,
+    streamMaxPerClient: raw.STREAM_MAX_PER_CLIENT,
     trustProxy: raw.TRUST_PROXY,
     logLevel: raw.LOG_LEVEL,
     walFsyncMs: raw.WAL_FSYNC_MS,
     dedupCapacity: raw.DEDUP_CAPACITY,
   };
+}
+
+/** 127.0.0.0/8, ::1 and `localhost`: addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** A configuration for tests and tools: the defaults, then `overrides`. */

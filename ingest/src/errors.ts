@@ -22,6 +22,20 @@ export const BodyTooLargeError = createError('FOOTFALL_BODY_TOO_LARGE', 'the bod
 export const UnauthorizedError = createError('FOOTFALL_UNAUTHORIZED', 'a valid bearer token is required', 401);
 export const UnknownSiteError = createError('FOOTFALL_UNKNOWN_SITE', 'the catalog has no site %s', 404);
 
+// The read API (/api/*).
+export const BadFunnelStepError = createError('FOOTFALL_BAD_FUNNEL_STEP', 'step %s: %s', 400);
+export const ErasureDisabledError = createError(
+  'FOOTFALL_ERASURE_DISABLED',
+  'erasure needs STATS_TOKEN: set it and send Authorization: Bearer <token>',
+  403,
+);
+export const TooManyStreamsError = createError('FOOTFALL_TOO_MANY_STREAMS', '%s', 429);
+export const ApiRateLimitedError = createError(
+  'FOOTFALL_API_RATE_LIMITED',
+  'more than %s read API requests in a minute from this address; retry in %s',
+  429,
+);
+
 /** Refusals that say "not now": the answer tells the client when to come back. */
 export const RETRY_LATER_CODES = new Set(['FOOTFALL_SPOOL_FULL', 'FOOTFALL_LOG_UNWRITABLE']);
 export const RETRY_AFTER_SECONDS = 30;

@@ -5,6 +5,8 @@ import { serializeEventRow } from '../events/serialize-event-row.js';
 export interface Refusal {
   index: number;
   reason: RefusalReason;
+  /** The refused value (an unknown object id...), shown to the owner by `/api/stats` `refused`. */
+  value?: string;
 }
 
 /** Stores checked event rows (each id once) and counts what happened to every event of the request. */
@@ -29,6 +31,9 @@ export function storeEvents(
   if (duplicates > 0) metrics.eventsDuplicate.inc({ source }, duplicates);
   for (const { item, count } of countBy(refused, (refusal) => refusal.reason)) {
     metrics.eventsRefused.inc({ reason: item.reason, source }, count);
+  }
+  for (const { item, count } of countBy(refused, (refusal) => `${refusal.reason}|${refusal.value ?? ''}`)) {
+    app.refusedValues.record(item.reason, item.value ?? '', count);
   }
   if (refused.length > 0) request.log.info({ source, refused: refused.slice(0, 10), refusedCount: refused.length }, 'events refused');
   return { accepted: stored.length, duplicates };

@@ -3,6 +3,7 @@ import { BadBeaconError, NothingUsableError, SpoolFullError } from '../../errors
 import type { EventRow } from '../../events/event-row.js';
 import { senderOf } from '../../events/sender.js';
 import { toEventRow } from '../../events/to-event-row.js';
+import { refusedValueOf } from '../../stats/refused-values.js';
 import { storeEvents, type Refusal } from '../accepted-events.js';
 import { rateLimitConfig, type IngestRouteOptions } from '../ingest-route-options.js';
 
@@ -71,7 +72,7 @@ const beaconRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options
           if (refusal) return refused.push({ index, reason: refusal });
           const checked = toEventRow(event, app.catalog, sender);
           if (checked.row) rows.push(checked.row);
-          else refused.push({ index, reason: checked.reason });
+          else refused.push({ index, reason: checked.reason, value: refusedValueOf(checked.reason, event) });
         });
         const { accepted, duplicates } = storeEvents(app, request, 'beacon', rows, refused);
         if (rows.length === 0) throw new NothingUsableError(describe(refused));

@@ -1,0 +1,41 @@
+/** `GET /api/funnel?site=&range=&step=TYPE[:TARGET]&step=...`: visits that did the steps in order. */
+import type { FastifyPluginAsync } from 'fastify';
+import { toCsv } from '../../stats/csv.js';
+import { MAX_STEPS, MIN_STEPS, parseStep, readFunnel } from '../../stats/funnel.js';
+import type { Range } from '../../stats/range.js';
+import { formatProperty, rangeProperty, siteProperty } from './schemas.js';
+import { siteOf } from './site.js';
+
+const funnelQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['step'],
+  properties: {
+    site: siteProperty,
+    range: rangeProperty,
+    step: { type: 'array', minItems: MIN_STEPS, maxItems: MAX_STEPS, items: { type: 'string', minLength: 1, maxLength: 600 } },
+    format: formatProperty,
+  },
+} as const;
+
+interface FunnelQuery {
+  site?: string;
+  range: Range;
+  step: string[];
+  format: 'json' | 'csv';
+}
+
+const funnelRoutes: FastifyPluginAsync = async (app) => {
+  app.get<{ Querystring: FunnelQuery }>('/api/funnel', { schema: { querystring: funnelQuery } }, async (request, reply) => {
+    const site = siteOf(app, request.query.site);
+    const steps = request.query.step.map((step) => parseStep(step, app.catalog));
+    const funnel = await readFunnel(app.clickhouse, site.id, request.query.range, steps);
+    if (request.query.format === 'json') return funnel;
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="funnel.csv"')
+      .send(toCsv(['step', 'sessions'], funnel.steps));
+  });
+};
+
+export default funnelRoutes;

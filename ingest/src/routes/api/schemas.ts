@@ -1,0 +1,34 @@
+/** Query-string shapes shared by the read API's routes, and validation messages that say what is allowed. */
+import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
+import { RANGE_NAMES } from '../../stats/range.js';
+
+export const FORMATS = ['json', 'csv'] as const;
+
+export const siteProperty = { type: 'string', minLength: 1, maxLength: 64 } as const;
+export const rangeProperty = { type: 'string', enum: RANGE_NAMES, default: '24h' } as const;
+export const formatProperty = { type: 'string', enum: FORMATS, default: 'json' } as const;
+
+export const statsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { range: rangeProperty, site: siteProperty },
+} as const;
+
+/**
+ * Ajv's "must be equal to one of the allowed values" names none of them; every enum error here
+ * lists them, and an unknown parameter is named, so a person can fix the request from the message.
+ */
+export function explainValidation(errors: FastifySchemaValidationError[], dataVar: string): Error {
+  const messages = errors.map((error) => {
+    const where = `${dataVar}${error.instancePath.replaceAll('/', '.')}`;
+    if (error.keyword === 'enum') {
+      const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues ?? [];
+      return `${where} must be one of ${allowed.join(', ')}`;
+    }
+    if (error.keyword === 'additionalProperties') {
+      return `${where} has an unknown parameter "${String((error.params as { additionalProperty?: string }).additionalProperty)}"`;
+    }
+    return `${where} ${error.message ?? 'is invalid'}`;
+  });
+  return new Error(messages.join('; '));
+}

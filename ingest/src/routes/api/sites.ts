@@ -1,0 +1,12 @@
+/** `GET /api/sites`: the catalog's sites and the ranges the API knows, for the overview page's pickers. */
+import type { FastifyPluginAsync } from 'fastify';
+import { RANGE_NAMES } from '../../stats/range.js';
+
+const sitesRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/api/sites', async () => ({
+    sites: [...app.catalog.sites.values()].map((site) => ({ id: site.id, objects: site.objects })),
+    ranges: RANGE_NAMES,
+  }));
+};
+
+export default sitesRoutes;

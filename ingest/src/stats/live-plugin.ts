@@ -1,0 +1,35 @@
+/** Decorates the app with the shared stats feed and the stream slots the read API and the overview page use. */
+import fp from 'fastify-plugin';
+import { RANGE_NAMES, type Range } from './range.js';
+import { readStats } from './stats.js';
+import { StatsFeed } from './stats-feed.js';
+import { StreamSlots } from './stream-slots.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    statsFeed: StatsFeed;
+    streamSlots: StreamSlots;
+  }
+}
+
+export interface LivePluginOptions {
+  /** How often a live stream gets a fresh summary. */
+  streamIntervalMs: number;
+  streamMaxTotal: number;
+  streamMaxPerClient: number;
+}
+
+export const livePlugin = fp<LivePluginOptions>(
+  async (app, options) => {
+    const compute = async (siteId: string, range: string) => {
+      const site = app.catalog.sites.get(siteId);
+      if (!site || !RANGE_NAMES.includes(range as Range)) throw new Error(`no summary for site ${siteId} and range ${range}`);
+      return readStats(app.clickhouse, site, range as Range, app.refusedValues.list());
+    };
+    const feed = new StatsFeed(compute, options.streamIntervalMs, (error) => app.log.warn({ err: error }, 'could not compute stats for the live streams'));
+    app.decorate('statsFeed', feed);
+    app.decorate('streamSlots', new StreamSlots(options.streamMaxTotal, options.streamMaxPerClient));
+    app.addHook('onClose', async () => feed.close());
+  },
+  { name: 'footfall-live', dependencies: ['footfall-clickhouse', 'footfall-tracking', 'footfall-refused-values'] },
+);

@@ -1,0 +1,51 @@
+/** The room: views and clicks of every catalog object, and which were seen but never clicked. */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { SiteEntry } from '../catalog/catalog.js';
+import { count, rows } from './query.js';
+
+export interface ObjectRow {
+  object: string;
+  room: string;
+  views: number;
+  clicks: number;
+  /** Clicks per view; null when the object was never seen (nothing to divide by). */
+  click_rate: number | null;
+}
+
+export interface Room {
+  /** Every object of the catalog, most clicked first, then most viewed. */
+  objects: ObjectRow[];
+  /** Objects with a click, most first (the shape `/api/stats` has always had). */
+  top_objects: Array<{ object: string; clicks: number }>;
+  /** Catalog objects without a click in the range. */
+  never_clicked: string[];
+  /** Of those, the ones visitors saw: the answer the owner wants most. */
+  seen_never_clicked: string[];
+}
+
+export async function readRoom(client: ClickHouseClient, params: { site: string; seconds: number }, site: SiteEntry): Promise<Room> {
+  const found = await rows<{ object: string; views: string; clicks: string }>(
+    client,
+    `SELECT object_id AS object, sumIf(events, type = 'object_view') AS views, sumIf(events, type = 'object_click') AS clicks
+     FROM events_per_minute
+     WHERE site = {site:String} AND type IN ('object_view', 'object_click') AND minute >= toStartOfMinute(now() - {seconds:UInt32})
+     GROUP BY object_id`,
+    params,
+  );
+  const stored = new Map(found.map((row) => [row.object, { views: count(row.views), clicks: count(row.clicks) }]));
+  const objects = site.objects
+    .map((object) => {
+      const { views, clicks } = stored.get(object) ?? { views: 0, clicks: 0 };
+      return { object, room: site.objectRooms.get(object) ?? '', views, clicks, click_rate: views > 0 ? clicks / views : null };
+    })
+    .sort((a, b) => b.clicks - a.clicks || b.views - a.views || a.object.localeCompare(b.object));
+  const neverClicked = site.objects.filter((object) => !(stored.get(object)?.clicks ?? 0));
+  return {
+    objects,
+    top_objects: objects
+      .filter((row) => row.clicks > 0)
+      .map((row) => ({ object: row.object, clicks: row.clicks })),
+    never_clicked: neverClicked,
+    seen_never_clicked: neverClicked.filter((object) => (stored.get(object)?.views ?? 0) > 0),
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * One computation per (site, range) and interval, shared by every live stream that shows it.
+ * Without it each stream ran its own queries: 500 streams took /api/stats from 62 ms to over a
+ * minute, and the backlog ran on after they left. A tick that finds the previous computation
+ * still running is skipped, so slow queries never pile up; the last answer is handed to streams
+ * that join meanwhile. Requests for /api/stats made while the same computation runs share it too.
+ */
+import type { Stats } from './stats.js';
+
+export type ComputeStats = (site: string, range: string) => Promise<Stats>;
+export type StatsListener = (stats: Stats) => void;
+
+interface Feed {
+  listeners: Set<StatsListener>;
+  timer: NodeJS.Timeout | undefined;
+  last: Stats | undefined;
+  /** A tick is waiting for a computation to hand to every listener. */
+  delivering: boolean;
+}
+
+export class StatsFeed {
+  readonly #feeds = new Map<string, Feed>();
+  /** Computations under way, by site and range, whether a stream or a request started them. */
+  readonly #running = new Map<string, Promise<Stats>>();
+  /** How many times the summary was computed: what a test or a metric can count. */
+  computations = 0;
+
+  constructor(
+    private readonly compute: ComputeStats,
+    private readonly intervalMs: number,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Calls `listener` with the summary now (the last one, or the next one) and after every interval, until the returned function is called. */
+  subscribe(site: string, range: string, listener: StatsListener): () => void {
+    const key = keyOf(site, range);
+    let feed = this.#feeds.get(key);
+    if (!feed) {
+      feed = { listeners: new Set(), timer: undefined, last: undefined, delivering: false };
+      this.#feeds.set(key, feed);
+      feed.timer = setInterval(() => void this.#tick(site, range), this.intervalMs);
+    }
+    feed.listeners.add(listener);
+    if (feed.last) listener(feed.last);
+    else void this.#tick(site, range);
+    const joined = feed;
+    return () => {
+      joined.listeners.delete(listener);
+      if (joined.listeners.size === 0 && this.#feeds.get(key) === joined) {
+        clearInterval(joined.timer);
+        this.#feeds.delete(key);
+      }
+    };
+  }
+
+  /** The summary, sharing a computation already under way for the same site and range. */
+  current(site: string, range: string): Promise<Stats> {
+    const key = keyOf(site, range);
+    const running = this.#running.get(key);
+    if (running) return running;
+    this.computations += 1;
+    const started = this.compute(site, range).finally(() => this.#running.delete(key));
+    this.#running.set(key, started);
+    return started;
+  }
+
+  /** Open feeds (one per site and range being streamed). */
+  get size(): number {
+    return this.#feeds.size;
+  }
+
+  close(): void {
+    for (const feed of this.#feeds.values()) clearInterval(feed.timer);
+    this.#feeds.clear();
+  }
+
+  /** Hands one computation to every listener; a tick while one is being handed out does nothing. */
+  async #tick(site: string, range: string): Promise<void> {
+    const feed = this.#feeds.get(keyOf(site, range));
+    if (!feed || feed.delivering) return;
+    feed.delivering = true;
+    try {
+      const stats = await this.current(site, range);
+      feed.last = stats;
+      for (const listener of feed.listeners) listener(stats);
+    } catch (error) {
+      this.onError(error);
+    } finally {
+      feed.delivering = false;
+    }
+  }
+}
+
+function keyOf(site: string, range: string): string {
+  return `${site}\n${range}`;
+}
