@@ -5,11 +5,15 @@
 // What autocannon cannot do, and what we do instead:
 // - No ramping arrival rate: a scenario's ramps are cut into steps of constant rate, one
 //   autocannon run each (see plan.ts).
-// - Its rate is a quota per connection and per second, not evenly spaced arrivals: each connection
-//   sends its share of the second back to back, then waits for the next second. Latencies are
-//   therefore those of `connections` concurrent clients, an open model only approximately.
+// - Its rate is a quota per connection and per second, not evenly spaced arrivals: every
+//   connection sends its share at the start of each second, all connections together, so a rate
+//   of 1000/s arrives as bursts of 1000 requests, and p99 measures the burst. A paced step is
+//   therefore SPREAD autocannon runs, each with a tenth of the rate, started a tenth of a second
+//   apart: ten smaller bursts a second. Still not evenly spaced arrivals (an open model only
+//   approximately), and latencies are those of at most `connections` concurrent clients.
 // - It never tells which request a connection error or time-out took down, and retries nothing:
 //   a request that got no answer within its time-out is given up here and retried (Delivery).
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import type { Delivery } from './delivery.js';
 import type { LatencyRecorder } from './latency.js';
@@ -17,6 +21,8 @@ import { BROWSER_USER_AGENT, ENDPOINTS } from './payloads.js';
 
 /** A request without an answer after this long is abandoned (autocannon closes its connection). */
 export const REQUEST_TIMEOUT_S = 10;
+/** Paced steps run as this many autocannon runs a fraction of a second apart (see above). */
+const SPREAD = 10;
 /** A request in flight this long has no connection left to answer it on. */
 const GIVE_UP_AFTER_MS = REQUEST_TIMEOUT_S * 1000 + 2_000;
 
@@ -41,7 +47,41 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return undefined;
 }
 
+/** `total` shared out over `parts` whole numbers as evenly as possible; part `index` of it. */
+function share(total: number, parts: number, index: number): number {
+  return Math.floor(total / parts) + (index < total % parts ? 1 : 0);
+}
+
 export async function runStep(baseUrl: string, delivery: Delivery, plan: StepPlan, recorders: LatencyRecorder[]): Promise<void> {
+  if (plan.requests < 1) return;
+  if (plan.rate === undefined) {
+    await runInstance(baseUrl, delivery, plan, recorders);
+  } else {
+    const rate = Math.max(1, Math.round(plan.rate));
+    const parts = Math.min(SPREAD, rate, plan.requests);
+    await Promise.all(
+      Array.from({ length: parts }, async (_, index) => {
+        await sleep((index * 1000) / parts);
+        await runInstance(
+          baseUrl,
+          delivery,
+          {
+            requests: share(plan.requests, parts, index),
+            rate: share(rate, parts, index),
+            connections: Math.max(1, share(plan.connections, parts, index)),
+            ...(plan.capMs === undefined ? {} : { capMs: plan.capMs }),
+          },
+          recorders,
+        );
+      }),
+    );
+  }
+  // The runs are over and their connections closed: whatever is still in flight will get no answer.
+  delivery.giveUpOlderThan(0);
+}
+
+async function runInstance(baseUrl: string, delivery: Delivery, plan: StepPlan, recorders: LatencyRecorder[]): Promise<void> {
+  // autocannon reads an amount of 0 as "no limit" and would run for its default duration.
   if (plan.requests < 1) return;
   const endpoint = ENDPOINTS[delivery.path];
   // autocannon refuses more connections than requests, and lowers them to the rate itself.
@@ -50,7 +90,7 @@ export async function runStep(baseUrl: string, delivery: Delivery, plan: StepPla
     url: baseUrl,
     connections,
     amount: plan.requests,
-    ...(plan.rate === undefined ? {} : { overallRate: Math.max(1, Math.round(plan.rate)) }),
+    ...(plan.rate === undefined ? {} : { overallRate: plan.rate }),
     timeout: REQUEST_TIMEOUT_S,
     requests: [
       {
@@ -84,6 +124,4 @@ export async function runStep(baseUrl: string, delivery: Delivery, plan: StepPla
     clearInterval(sweep);
     if (cap) clearTimeout(cap);
   }
-  // The run is over and its connections closed: whatever is still in flight will get no answer.
-  delivery.giveUpOlderThan(0);
 }
