@@ -4,6 +4,7 @@
 // autocannon driver uses.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { breakpointRates, k6Options, resolve } from '../lib/options.js';
 import { renderK6Script } from '../src/k6/render.js';
 import { withKnobs } from '../src/knobs.js';
@@ -96,5 +97,17 @@ describe('k6 scripts', () => {
         events_refused: [`count<=${thresholds.maxRefusedEvents}`],
       });
     }
+  });
+
+  it('are offered through docker-compose only under the k6 profile, with a pinned image', () => {
+    const compose = parse(readFileSync(new URL('../docker-compose.yml', loadDir), 'utf8')) as {
+      services: Record<string, { image?: string; profiles?: string[]; volumes?: string[] }>;
+    };
+    const k6Services = Object.entries(compose.services).filter(([, service]) => service.image?.startsWith('grafana/k6'));
+    expect(k6Services.map(([name]) => name)).toEqual(['k6']);
+    const k6 = k6Services[0]![1];
+    expect(k6.image).toMatch(/^grafana\/k6:\d+\.\d+\.\d+$/);
+    expect(k6.profiles).toEqual(['k6']);
+    expect(k6.volumes).toContain('./load:/load:ro');
   });
 });
