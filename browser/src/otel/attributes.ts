@@ -20,6 +20,11 @@ export const ATTR = {
   navigationFrom: 'portfolio.navigation.from',
   navigationTo: 'portfolio.navigation.to',
   durationMs: 'portfolio.duration_ms',
+  utmSource: 'portfolio.utm.source',
+  utmMedium: 'portfolio.utm.medium',
+  utmCampaign: 'portfolio.utm.campaign',
+  utmTerm: 'portfolio.utm.term',
+  utmContent: 'portfolio.utm.content',
   propsPrefix: 'portfolio.props.',
 } as const;
 

@@ -23,6 +23,11 @@ export function eventAttributes(event: FootfallEvent): Attributes {
     [ATTR.navigationFrom, event.from],
     [ATTR.navigationTo, event.to],
     [ATTR.durationMs, event.duration_ms],
+    [ATTR.utmSource, event.utm_source],
+    [ATTR.utmMedium, event.utm_medium],
+    [ATTR.utmCampaign, event.utm_campaign],
+    [ATTR.utmTerm, event.utm_term],
+    [ATTR.utmContent, event.utm_content],
   ];
   for (const [name, value] of optional) if (value !== undefined) attributes[name] = value;
   for (const [key, value] of Object.entries(event.props ?? {})) attributes[ATTR.propsPrefix + key] = value;

@@ -2,6 +2,7 @@ import { listen } from './autocapture.js';
 import { createBatcher } from './batcher.js';
 import { toBodies } from './bodies.js';
 import { randomId } from './ids.js';
+import { landingFields } from './landing.js';
 import { createIgnored } from './log.js';
 import { privacySignal } from './privacy.js';
 import { createSession } from './session.js';
@@ -12,9 +13,18 @@ import { createVisibleClock } from './visible-clock.js';
 /** The public API, the same for beacons, OpenTelemetry or both. No method ever throws. */
 export interface Tracker {
   track(type: EventType, fields?: EventFields): void;
+  /**
+   * The first page view of a page load carries how the visitor arrived (campaign parameters, and
+   * a referrer from another site or the previous page of this one as `from`); each later one
+   * carries the page before it as `from`.
+   */
   trackPageView(path?: string): void;
+  /**
+   * Opens a room. The tracker closes it by itself when the page goes away (hidden, closed, left)
+   * and opens it again if the page comes back, so every `room_enter` has one `room_exit`.
+   */
   trackRoomEnter(room: string): void;
-  /** Sends `room_exit` with the visible time since the last `trackRoomEnter(room)` as `duration_ms`. */
+  /** Sends `room_exit` with the visible time since the room was entered as `duration_ms`; a room not open is ignored. */
   trackRoomExit(room: string): void;
   trackObjectClick(object: string, room?: string, props?: EventProps): void;
   trackObjectView(object: string, room?: string): void;
@@ -53,8 +63,12 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
   let consent = !options.requireConsent;
   const session = createSession(SESSION_IDLE_MS);
   const clock = createVisibleClock();
-  const roomsEnteredAt: Record<string, number> = {};
+  // Open rooms, with the visible time at which each was entered.
+  const rooms: Record<string, number> = {};
+  // The page is hidden or gone: its open rooms have been closed, to reopen if it comes back.
+  let away = false;
   let path = location.pathname;
+  let landed = false;
   let pageStartedAt = 0;
   const batcher =
     endpoint
@@ -77,19 +91,25 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
     pageStartedAt += spent;
     if (spent > 0) emit('time_spent', { duration_ms: spent });
   };
+  const closeRoom = (room: string) => emit('room_exit', { room, duration_ms: (clock.elapsed() - rooms[room]!) | 0 });
   const api: Tracker = {
     track: emit,
     trackPageView(to = location.pathname) {
+      const fields = landed ? { from: path } : landingFields();
+      landed = true;
       path = to;
-      emit('page_view', { referrer: document.referrer });
+      emit('page_view', fields);
     },
     trackRoomEnter(room) {
-      roomsEnteredAt[room] = clock.elapsed();
-      emit('room_enter', { room });
+      rooms[room] = clock.elapsed();
+      // While the page is away the room opens unseen; coming back announces it.
+      if (!away) emit('room_enter', { room });
     },
     trackRoomExit(room) {
-      // Never entered: 0 ms.
-      emit('room_exit', { room, duration_ms: (clock.elapsed() - (roomsEnteredAt[room] ?? clock.elapsed())) | 0 });
+      if (!(room in rooms)) return ignored('room_not_open', room);
+      // While the page is away the room was closed already.
+      if (!away) closeRoom(room);
+      delete rooms[room];
     },
     trackObjectClick: (object, room, props) => emit('object_click', { object, room, props }),
     trackObjectView: (object, room) => emit('object_view', { object, room }),
@@ -120,6 +140,12 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
         // visible: the page is gone all the same, so the clock stops there.
         const hidden = document.hidden || event.type == 'pagehide';
         clock.update(hidden);
+        // Leaving fires both pagehide and visibilitychange: rooms close once. A hidden page may
+        // be discarded with no event after, so hidden already closes them.
+        if (hidden != away) {
+          away = hidden;
+          for (const room in rooms) hidden ? closeRoom(room) : api.trackRoomEnter(room);
+        }
         if (hidden) {
           endPage();
           api.flush();

@@ -19,13 +19,21 @@ export interface FootfallEvent {
   ts: number;
   session: string;
   path: string;
+  /** A page view's referrer, only when it is another site: where the visitor came from. */
   referrer?: string;
   object?: string;
   room?: string;
+  /** A navigation's origin, and on a page view the previous page of this site (absent on entry). */
   from?: string;
   to?: string;
   duration_ms?: number;
   props?: EventProps;
+  /** Campaign parameters of the landing URL, on the first page view of a page load (at most 128 characters each). */
+  utm_source?: string;
+  utm_medium?: string;
+  utm_campaign?: string;
+  utm_term?: string;
+  utm_content?: string;
 }
 
 /** Optional fields a caller may set on an event; the tracker fills in the rest. */
