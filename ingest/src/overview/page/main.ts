@@ -1,2 +1,157 @@
-// placeholder replaced below
-export {};
+// The overview page: pickers, headline figures, the chart, the room and the ranked lists, kept
+// live by /api/stream. Site and range live in the address (?site=&range=) so a reload or a shared
+// link shows the same view.
+
+import { Api, Unauthorized } from './api.js';
+import { Chart } from './chart.js';
+import { byId, el, fill } from './dom.js';
+import { count } from './format.js';
+import { METRICS, renderFigures } from './figures.js';
+import { renderLists } from './lists.js';
+import { renderRoom } from './room.js';
+import type { Metric, Stats } from './types.js';
+
+const RECONNECT_MS = 5000;
+const RANGE_LABELS: Record<string, string> = { '5m': '5 min', '1h': '1 hour', '24h': '24 hours', '7d': '7 days', '30d': '30 days' };
+const RANGE_TITLES: Record<string, string> = {
+  '5m': 'the last 5 minutes',
+  '1h': 'the last hour',
+  '24h': 'the last 24 hours',
+  '7d': 'the last 7 days',
+  '30d': 'the last 30 days',
+};
+
+const api = new Api();
+const address = new URLSearchParams(location.search);
+const state = { site: address.get('site') ?? '', range: address.get('range') ?? '24h', metric: 'visitors' as Metric };
+let chart: Chart | undefined;
+let latest: Stats | undefined;
+let streaming: AbortController | undefined;
+let reconnect: ReturnType<typeof setTimeout> | undefined;
+
+async function start(): Promise<void> {
+  let sites;
+  try {
+    if (api.token === null && (await api.tokenRequired())) return askForToken(false);
+    sites = await api.sites();
+  } catch (error) {
+    if (error instanceof Unauthorized) return askForToken(true);
+    return notice(`The read API did not answer: ${(error as Error).message}`);
+  }
+  byId('token-form').hidden = true;
+  const ids = sites.sites.map((site) => site.id);
+  if (!ids.includes(state.site)) state.site = ids[0] ?? '';
+  if (!sites.ranges.includes(state.range)) state.range = '24h';
+
+  const picker = byId<HTMLSelectElement>('site');
+  fill(picker, ids.map((id) => Object.assign(el('option', '', [id]), { value: id, selected: id === state.site })));
+  picker.onchange = () => choose({ site: picker.value });
+  fill(
+    byId('ranges'),
+    sites.ranges.map((range) => {
+      const button = el('button', 'range', [RANGE_LABELS[range] ?? range]);
+      button.type = 'button';
+      button.dataset.range = range;
+      button.onclick = () => choose({ range });
+      return button;
+    }),
+  );
+  await load();
+}
+
+function choose(change: Partial<typeof state>): void {
+  Object.assign(state, change);
+  const query = new URLSearchParams({ site: state.site, range: state.range });
+  history.replaceState(null, '', `?${query}`);
+  void load();
+}
+
+/** Shows the range at once from /api/stats, then follows it on the stream. */
+async function load(): Promise<void> {
+  for (const button of document.querySelectorAll<HTMLButtonElement>('#ranges button')) {
+    button.setAttribute('aria-pressed', String(button.dataset.range === state.range));
+  }
+  stopStream();
+  try {
+    render(await api.stats(state.site, state.range));
+  } catch (error) {
+    if (error instanceof Unauthorized) return askForToken(true);
+    return notice(`Could not read the figures: ${(error as Error).message}`);
+  }
+  follow();
+}
+
+function follow(): void {
+  const controller = new AbortController();
+  streaming = controller;
+  const { site, range } = state;
+  live(true);
+  api
+    .stream(site, range, render, controller.signal)
+    .catch((error: unknown) => {
+      if (controller.signal.aborted) return;
+      if (error instanceof Unauthorized) return askForToken(true);
+      console.warn('live stream ended', error);
+    })
+    .finally(() => {
+      if (controller.signal.aborted || streaming !== controller) return;
+      // The service restarted or a proxy cut the stream: the figures stay, the stream comes back.
+      live(false);
+      reconnect = setTimeout(follow, RECONNECT_MS);
+    });
+}
+
+function stopStream(): void {
+  clearTimeout(reconnect);
+  streaming?.abort();
+  streaming = undefined;
+}
+
+function render(stats: Stats): void {
+  if (stats.site !== state.site || stats.range !== state.range) return;
+  latest = stats;
+  byId('notice').hidden = true;
+  byId('overview').hidden = false;
+  byId('live-count').textContent = count(stats.active_visitors);
+  byId('live-label').textContent = stats.active_visitors === 1 ? 'visitor now' : 'visitors now';
+  byId('live').title = 'Visitors seen in the last 5 minutes, updated live';
+  renderFigures(byId('figures'), stats, state.metric, (metric) => {
+    state.metric = metric;
+    if (latest) render(latest);
+  });
+  const label = METRICS.find((entry) => entry.metric === state.metric)?.label ?? state.metric;
+  byId('chart-title').textContent = `${label}, ${RANGE_TITLES[state.range] ?? state.range}`;
+  chart ??= new Chart(byId('chart'));
+  chart.draw(stats.timeseries, state.metric, label, stats.timeseries_step_s);
+  renderRoom(stats);
+  renderLists(stats);
+}
+
+function live(on: boolean): void {
+  byId('live').classList.toggle('off', !on);
+}
+
+function notice(text: string): void {
+  const element = byId('notice');
+  element.textContent = text;
+  element.hidden = false;
+}
+
+function askForToken(refused: boolean): void {
+  stopStream();
+  if (refused) api.forget();
+  byId('overview').hidden = true;
+  const form = byId<HTMLFormElement>('token-form');
+  form.hidden = false;
+  byId('token-error').hidden = !refused;
+  const input = byId<HTMLInputElement>('token');
+  input.focus();
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    api.remember(input.value);
+    input.value = '';
+    void start();
+  };
+}
+
+void start();

@@ -29,8 +29,14 @@ function secured(reply: FastifyReply): FastifyReply {
     .header('referrer-policy', 'no-referrer');
 }
 
-const overviewRoutes: FastifyPluginAsync = async (app) => {
+export interface OverviewRouteOptions {
+  /** Tells the page to ask for the token before its first data request (rather than learn it from a 401). */
+  tokenRequired: boolean;
+}
+
+const overviewRoutes: FastifyPluginAsync<OverviewRouteOptions> = async (app, options) => {
   app.get('/', async (_request, reply) => secured(reply).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(HTML));
+  app.get('/overview/settings.json', async (_request, reply) => secured(reply).send({ token_required: options.tokenRequired }));
   app.get('/overview/overview.js', async (_request, reply) =>
     secured(reply).type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send((await pageAssets()).script),
   );

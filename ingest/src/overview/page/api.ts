@@ -1,0 +1,88 @@
+// The read API as the page uses it: JSON with the bearer token when one is set, and the live
+// stream read through fetch. EventSource cannot send an Authorization header, so the stream is a
+// fetch whose body is read as Server-Sent Events: the token travels in the header, never in a URL
+// (where proxies and logs would keep it).
+
+import type { Sites, Stats } from './types.js';
+
+const TOKEN_KEY = 'footfall-token';
+
+export class Unauthorized extends Error {}
+
+export class Api {
+  /** Kept for this tab only (sessionStorage): closing the tab forgets it. */
+  token: string | null = sessionStorage.getItem(TOKEN_KEY);
+
+  remember(token: string): void {
+    this.token = token;
+    sessionStorage.setItem(TOKEN_KEY, token);
+  }
+
+  forget(): void {
+    this.token = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+  }
+
+  #headers(accept: string): HeadersInit {
+    return this.token ? { accept, authorization: `Bearer ${this.token}` } : { accept };
+  }
+
+  async #get<T>(path: string): Promise<T> {
+    const response = await fetch(path, { headers: this.#headers('application/json') });
+    if (response.status === 401) throw new Unauthorized();
+    if (!response.ok) throw new Error(await describe(response));
+    return (await response.json()) as T;
+  }
+
+  /** Whether the service wants a token: known before any data request, so the page never draws a 401. */
+  async tokenRequired(): Promise<boolean> {
+    const response = await fetch('/overview/settings.json');
+    return ((await response.json()) as { token_required: boolean }).token_required;
+  }
+
+  sites(): Promise<Sites> {
+    return this.#get('/api/sites');
+  }
+
+  stats(site: string, range: string): Promise<Stats> {
+    return this.#get(`/api/stats?${new URLSearchParams({ site, range })}`);
+  }
+
+  /** Calls `onStats` with every summary the stream sends until `signal` aborts; resolves when the stream ends. */
+  async stream(site: string, range: string, onStats: (stats: Stats) => void, signal: AbortSignal): Promise<void> {
+    const response = await fetch(`/api/stream?${new URLSearchParams({ site, range })}`, {
+      headers: this.#headers('text/event-stream'),
+      signal,
+    });
+    if (response.status === 401) throw new Unauthorized();
+    if (!response.ok || !response.body) throw new Error(await describe(response));
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffered = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffered += value;
+      // Messages end with a blank line; comments (heartbeats) start with ":".
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) !== -1) {
+        const message = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const data = message
+          .split('\n')
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(5).trimStart())
+          .join('\n');
+        if (data && /^event: ?stats$/m.test(message)) onStats(JSON.parse(data) as Stats);
+      }
+    }
+  }
+}
+
+async function describe(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { message?: string };
+    return body.message ?? `${response.status} ${response.statusText}`;
+  } catch {
+    return `${response.status} ${response.statusText}`;
+  }
+}

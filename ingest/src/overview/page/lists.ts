@@ -1,0 +1,90 @@
+// Every ranked list of the page: which figures of the summary it shows and how each row reads.
+
+import { renderRankedList, shareOf, type RankedList } from './ranked-list.js';
+import type { Stats } from './types.js';
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+function countryName(code: string): string {
+  try {
+    return regionNames.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+const LISTS: Record<string, (stats: Stats) => RankedList> = {
+  top_pages: (s) => ({
+    title: 'Top pages',
+    columns: ['Page', 'Visitors', 'Views'],
+    rows: s.top_pages.map((r) => ({ label: r.path || '(none)', values: [r.visitors, r.views], share: shareOf(r.visitors, s.visitors, []) })),
+    empty: 'No page views in this range.',
+  }),
+  sources: (s) => ({
+    title: 'Sources',
+    columns: ['Referrer', 'Visitors'],
+    rows: s.sources.map((r) => ({ label: r.source, values: [r.visitors], share: shareOf(r.visitors, s.visitors, []) })),
+    empty: 'No visitor came from another site in this range.',
+  }),
+  entry_pages: (s) => ({
+    title: 'Entry pages',
+    columns: ['Page', 'Visits'],
+    rows: s.entry_pages.map((r) => ({ label: r.path, values: [r.visits], share: shareOf(r.visits, s.visits, []) })),
+    empty: 'No visits in this range.',
+  }),
+  exit_pages: (s) => ({
+    title: 'Exit pages',
+    columns: ['Page', 'Visits'],
+    rows: s.exit_pages.map((r) => ({ label: r.path, values: [r.visits], share: shareOf(r.visits, s.visits, []) })),
+    empty: 'No visits in this range.',
+  }),
+  flows: (s) => ({
+    title: 'Between pages',
+    columns: ['From → to', 'Visits'],
+    rows: s.flows.map((r) => ({ label: `${r.from} → ${r.to}`, values: [r.count], share: shareOf(r.count, 0, s.flows.map((f) => f.count)) })),
+    empty: 'No visit moved between pages in this range.',
+  }),
+  campaigns: (s) => ({
+    title: 'Campaigns',
+    columns: ['Source / medium / campaign', 'Visitors'],
+    rows: s.campaigns.map((r) => ({
+      label: r.campaign || r.source,
+      detail: [r.source, r.medium].filter(Boolean).join(' / '),
+      values: [r.visitors],
+      share: shareOf(r.visitors, s.visitors, []),
+    })),
+    empty: 'No visit came with utm_ parameters in this range.',
+  }),
+  countries: (s) => ({
+    title: 'Countries',
+    columns: ['Country', 'Visitors'],
+    rows: s.countries.map((r) => ({ label: countryName(r.country), detail: r.country, values: [r.visitors], share: shareOf(r.visitors, s.visitors, []) })),
+    empty: 'No country known in this range.',
+  }),
+  devices: (s) => ({
+    title: 'Devices',
+    columns: ['Device', 'Visitors'],
+    rows: s.devices.map((r) => ({ label: r.device, values: [r.visitors], share: shareOf(r.visitors, s.visitors, []) })),
+    empty: 'No visitors in this range.',
+  }),
+  browsers: (s) => ({
+    title: 'Browsers',
+    columns: ['Browser', 'Visitors'],
+    rows: s.browsers.map((r) => ({ label: r.browser, values: [r.visitors], share: shareOf(r.visitors, s.visitors, []) })),
+    empty: 'No visitors in this range.',
+  }),
+  refused: (s) => ({
+    title: 'Refused events',
+    columns: ['Reason: value', 'Events'],
+    rows: s.refused.map((r) => ({ label: r.value || '(no value)', detail: r.reason, values: [r.count], share: shareOf(r.count, 0, s.refused.map((x) => x.count)) })),
+    empty: 'Nothing refused since the service started.',
+    note: 'Since the service started. An unknown object here is one to add to the catalog.',
+  }),
+};
+
+export function renderLists(stats: Stats): void {
+  for (const section of document.querySelectorAll<HTMLElement>('[data-list]')) {
+    const make = LISTS[section.dataset.list ?? ''];
+    if (make) renderRankedList(section, make(stats));
+  }
+}
