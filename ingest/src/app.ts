@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import { RETRY_AFTER_SECONDS, RETRY_LATER_CODES } from './errors.js';
 import { loadCatalog } from './catalog/catalog.js';
-import { fastifyTrustProxy, type Config } from './config.js';
+import type { Config } from './config.js';
 import clickhousePlugin from './plugins/clickhouse.js';
 import metricsPlugin from './plugins/metrics.js';
 import pipelinePlugin from './plugins/pipeline.js';
@@ -12,7 +12,6 @@ import trackingPlugin from './plugins/tracking.js';
 import apiRoutes from './routes/api/index.js';
 import beaconRoutes from './routes/beacon/index.js';
 import healthRoutes from './routes/health.js';
-import logsRoutes from './routes/logs/index.js';
 import metricsRoute from './routes/metrics.js';
 import otlpRoutes from './routes/otlp/index.js';
 import overviewRoutes from './routes/overview/index.js';
@@ -33,19 +32,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const catalog = loadCatalog(config.catalogFile);
   const app = Fastify({
     logger: { level: config.logLevel },
-    trustProxy: fastifyTrustProxy(config.trustProxy),
-    // Slow senders (a body at one byte a second) and idle sockets are bounded (README, "Limits and refusals").
-    requestTimeout: config.requestTimeoutMs,
-    connectionTimeout: config.connectionTimeoutMs,
-    keepAliveTimeout: config.keepAliveTimeoutMs,
+    trustProxy: config.trustProxy,
     // Two log lines per beacon would cost more than storing it; refusals and errors are logged
     // where they happen, and /metrics counts every request.
     logController: new LogController({ disableRequestLogging: true }),
     // Bodies are bounded per route; this is the ceiling for routes that set nothing.
     bodyLimit: 64 * 1024,
   });
-  app.server.headersTimeout = config.headersTimeoutMs;
-  app.server.maxConnections = config.maxConnections;
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (RETRY_LATER_CODES.has(error.code)) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
@@ -84,7 +77,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   await app.register(beaconRoutes, { rateLimitPerMinute: config.rateLimitPerMinute });
   await app.register(otlpRoutes, { rateLimitPerMinute: config.rateLimitOtlpPerMinute });
-  await app.register(logsRoutes, { rateLimitPerMinute: config.rateLimitOtlpPerMinute });
   await app.register(healthRoutes);
   await app.register(metricsRoute);
   await app.register(apiRoutes, { statsToken: config.statsToken, rateLimitPerMinute: config.apiRateLimitPerMinute });
