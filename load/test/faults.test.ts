@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePorts, NativeStack, type ServiceName } from '@footfall/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { figuresLine } from '../src/figures.js';
 import { runScenario, type ScenarioFigures } from '../src/run-scenario.js';
 import type { Scenario } from '../src/scenario.js';
 
@@ -57,7 +58,10 @@ async function loadWithFault(holdS: number, afterMs: number, fault: () => Promis
   const run = runScenario(underFault(holdS), { ingest: { url: stack.urls.ingest }, collectorUrl: stack.urls.collectorOtlpHttp });
   await sleep(afterMs);
   await fault();
-  return run;
+  const figures = await run;
+  // The figures line, for the README's table of faults.
+  console.log(figuresLine(figures));
+  return figures;
 }
 
 function expectReconciled(figures: ScenarioFigures): void {
