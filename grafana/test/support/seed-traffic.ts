@@ -1,29 +1,66 @@
 // A realistic day of portfolio traffic, sent through the ingest service's own API: beacon
 // sessions (pages, the room, object views and clicks, navigation, time spent) from a few hundred
-// visitors on several devices, page-load traces, and web-vital histograms.
+// visitors on several devices, page-load traces, and web-vital histograms. Everything sent is
+// also returned, so a test can work out what each dashboard panel must show.
 import { context, trace } from '@opentelemetry/api';
 import { JsonMetricsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import mt19937 from '@stdlib/random-base-mt19937';
 import type { FastifyInstance } from 'fastify';
 import { dailyRhythm, DAY, HOUR, MINUTE } from './traffic-scenarios.js';
 
 const SITE = 'portfolio';
 const ROOM = 'studio';
-const USER_AGENTS = [
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
-  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
-  'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+// Each agent with the device class the ingest service must find in it.
+const AGENTS: ReadonlyArray<{ userAgent: string; device: string }> = [
+  { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', device: 'desktop' },
+  { userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15', device: 'desktop' },
+  { userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0', device: 'desktop' },
+  { userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', device: 'mobile' },
+  { userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36', device: 'mobile' },
+  { userAgent: 'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', device: 'tablet' },
 ];
+const USER_AGENTS = AGENTS.map((agent) => agent.userAgent);
+/** The web vitals' histogram buckets, set here so the expected p75 can be worked out from the samples. */
+export const VITAL_BOUNDS = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
 const REFERRERS = ['https://www.google.com/', 'https://github.com/someone', 'https://news.ycombinator.com/', '', ''];
 // Click weights: the plant is looked at and never clicked; the desk lamp is never even seen.
 const CLICK_WEIGHT: Record<string, number> = { guitar: 5, laptop: 4, bookshelf: 3, 'record-player': 2, camera: 1, poster: 1, plant: 0 };
 const VISIBLE_OBJECTS = Object.keys(CLICK_WEIGHT);
+
+/** One beacon event as sent, with the visitor and device it came from. */
+export interface SentEvent {
+  type: string;
+  ts: number;
+  session: string;
+  path: string;
+  visitor: string;
+  device: string;
+  referrerHost: string;
+  object: string;
+  room: string;
+  from: string;
+  to: string;
+  durationMs: number;
+}
+
+export interface SentSpan {
+  traceId: string;
+  name: string;
+  startMs: number;
+  durationMs: number;
+  /** `url.path` of a documentLoad span, `http.url` of a resourceFetch span. */
+  path: string;
+  url: string;
+}
+
+export interface SentVital {
+  name: string;
+  path: string;
+  samples: number[];
+}
 
 /** What the seed sent, for the tests to compare with. */
 export interface SeedSummary {
@@ -32,6 +69,9 @@ export interface SeedSummary {
   traces: number;
   slowTraceIds: string[];
   pages: string[];
+  sentEvents: SentEvent[];
+  sentSpans: SentSpan[];
+  sentVitals: SentVital[];
 }
 
 // Seeded, so a failing run can be repeated with the same data.
@@ -52,21 +92,24 @@ interface BeaconEvent {
 export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessions = 240): Promise<SeedSummary> {
   const next = random(20261123);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  const summary: SeedSummary = { sessions: 0, events: 0, traces: 0, slowTraceIds: [], pages: [] };
+  const summary: SeedSummary = { sessions: 0, events: 0, traces: 0, slowTraceIds: [], pages: [], sentEvents: [], sentSpans: [], sentVitals: [] };
   const pages = new Set<string>();
 
-  // Session starts follow the daily rhythm over the last 23 hours; the last few are live.
+  // Session starts follow the daily rhythm over the last 23 hours; the last few are live. The
+  // day's sessions end before the last 10 minutes and the live ones start in the last 2, so the
+  // "last 5 minutes" panels have no event near their edge for minutes after seeding. Whole
+  // milliseconds, as ClickHouse stores them.
   const starts: number[] = [];
   while (starts.length < sessions - 5) {
-    const at = now - 23 * HOUR + next() * (23 * HOUR - 10 * MINUTE);
+    const at = Math.floor(now - 23 * HOUR + next() * (23 * HOUR - 15 * MINUTE));
     if (next() < dailyRhythm(at % DAY)) starts.push(at);
   }
-  for (let live = 0; live < 5; live++) starts.push(now - 4 * MINUTE + live * 20_000);
+  for (let live = 0; live < 5; live++) starts.push(now - 2 * MINUTE + live * 15_000);
 
   for (const [index, start] of starts.entries()) {
     const session = `s-${index}-${Math.floor(next() * 1e9)}`;
     const visitor = Math.floor(next() * sessions * 0.75);
-    const userAgent = USER_AGENTS[visitor % USER_AGENTS.length]!;
+    const { userAgent, device } = AGENTS[visitor % AGENTS.length]!;
     let ts = start;
     let eventNumber = 0;
     const events: BeaconEvent[] = [];
@@ -96,8 +139,17 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
       add('navigation', '/', { from: '/', to: '/about' });
       add('page_view', '/about');
       add('time_spent', '/about', { duration_ms: 4000 + Math.floor(next() * 30_000) });
+      // Some go back and read it again: one flow twice in a session, so flows count navigations, not sessions.
+      if (next() < 0.3) {
+        add('navigation', '/about', { from: '/about', to: '/' });
+        add('page_view', '/');
+        add('navigation', '/', { from: '/', to: '/about' });
+        add('page_view', '/about');
+      }
     }
-    const live = events.map((event) => ({ ...event, ts: Math.min(event.ts, now - 1000) }));
+    // Nothing from the future: the live sessions' last events are pulled back to just before now,
+    // a millisecond apart so their order stays certain.
+    const live = events.map((event, index) => ({ ...event, ts: Math.min(event.ts, now - 1000 - (events.length - index)) }));
     const response = await app.inject({
       method: 'POST',
       url: '/v1/beacon',
@@ -109,10 +161,26 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
     if (answer.accepted !== live.length) throw new Error(`seed beacon accepted ${answer.accepted} of ${live.length}: ${response.body}`);
     summary.sessions += 1;
     summary.events += live.length;
+    for (const event of live) {
+      summary.sentEvents.push({
+        type: event.type,
+        ts: event.ts,
+        session,
+        path: event.path,
+        visitor: `visitor-${visitor}`,
+        device,
+        referrerHost: typeof event.referrer === 'string' && event.referrer !== '' ? new URL(event.referrer).host : '',
+        object: String(event.object ?? ''),
+        room: String(event.room ?? (event.object ? ROOM : '')),
+        from: String(event.from ?? ''),
+        to: String(event.to ?? ''),
+        durationMs: Number(event.duration_ms ?? 0),
+      });
+    }
   }
 
   await sendPageLoadTraces(app, starts, next, summary);
-  await sendWebVitals(app, next);
+  await sendWebVitals(app, next, summary);
   summary.pages = [...pages].sort();
   return summary;
 }
@@ -120,24 +188,28 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
 /** documentLoad spans with resourceFetch children, a few of them slower than 3 s. */
 async function sendPageLoadTraces(app: FastifyInstance, starts: number[], next: () => number, summary: SeedSummary): Promise<void> {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'portfolio-web', 'portfolio.site': SITE }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
   const tracer = provider.getTracer('@opentelemetry/instrumentation-document-load');
   for (const start of starts.filter((_, index) => index % 3 === 0)) {
     const slow = next() < 0.15;
-    const duration = slow ? 3200 + next() * 3000 : 300 + next() * 1500;
+    // Whole milliseconds, so the stored durations are exactly what was sent.
+    const duration = Math.round(slow ? 3200 + next() * 3000 : 300 + next() * 1500);
     const path = next() < 0.6 ? '/room' : '/';
     const load = tracer.startSpan('documentLoad', { startTime: start, attributes: { 'url.path': path } });
     const parent = trace.setSpan(context.active(), load);
+    const traceId = load.spanContext().traceId;
     for (const asset of ['/assets/room.glb', '/assets/app.js', '/api/projects.json']) {
-      const fetchStart = start + next() * duration * 0.3;
-      tracer
-        .startSpan('resourceFetch', { startTime: fetchStart, attributes: { 'http.url': `http://localhost:5173${asset}` } }, parent)
-        .end(fetchStart + next() * duration * 0.6);
+      const fetchStart = start + Math.round(next() * duration * 0.3);
+      const fetchDuration = Math.round(next() * duration * 0.6);
+      const url = `http://localhost:5173${asset}`;
+      tracer.startSpan('resourceFetch', { startTime: fetchStart, attributes: { 'http.url': url } }, parent).end(fetchStart + fetchDuration);
+      summary.sentSpans.push({ traceId, name: 'resourceFetch', startMs: fetchStart, durationMs: fetchDuration, path: '', url });
     }
     load.end(start + duration);
+    summary.sentSpans.push({ traceId, name: 'documentLoad', startMs: start, durationMs: duration, path, url: '' });
     if (slow) summary.slowTraceIds.push(load.spanContext().traceId);
     summary.traces += 1;
   }
@@ -155,7 +227,7 @@ class CollectOnDemand extends MetricReader {
   protected override async onShutdown(): Promise<void> {}
 }
 
-async function sendWebVitals(app: FastifyInstance, next: () => number): Promise<void> {
+async function sendWebVitals(app: FastifyInstance, next: () => number, summary: SeedSummary): Promise<void> {
   const reader = new CollectOnDemand();
   const provider = new MeterProvider({
     resource: resourceFromAttributes({ 'service.name': 'portfolio-web', 'portfolio.site': SITE }),
@@ -170,8 +242,12 @@ async function sendWebVitals(app: FastifyInstance, next: () => number): Promise<
     ['ttfb', 'ms', () => 50 + next() * 600],
   ];
   for (const [name, unit, sample] of vitals) {
-    const histogram = meter.createHistogram(`portfolio.web_vital.${name}`, { unit });
-    for (const path of ['/', '/room', '/projects']) for (let i = 0; i < 40; i++) histogram.record(sample(), { 'url.path': path });
+    const histogram = meter.createHistogram(`portfolio.web_vital.${name}`, { unit, advice: { explicitBucketBoundaries: VITAL_BOUNDS } });
+    for (const path of ['/', '/room', '/projects']) {
+      const samples = Array.from({ length: 40 }, sample);
+      for (const value of samples) histogram.record(value, { 'url.path': path });
+      summary.sentVitals.push({ name: `portfolio.web_vital.${name}`, path, samples });
+    }
   }
   const { resourceMetrics } = await reader.collect();
   await postOtlp(app, '/v1/metrics', JsonMetricsSerializer.serializeRequest(resourceMetrics));

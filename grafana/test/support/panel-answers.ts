@@ -1,0 +1,222 @@
+// What every ClickHouse panel must show for the seeded traffic, worked out in TypeScript from
+// what the seed sent (never from ClickHouse), one function per panel. A panel whose SQL counts
+// wrong (a filter dropped, a value multiplied, a wrong column) disagrees with its function here.
+import type { Catalog } from '../../src/catalog.js';
+import { catalogObjects } from '../../src/catalog.js';
+import type { SentEvent, SentSpan, SentVital } from './seed-traffic.js';
+import { VITAL_BOUNDS } from './seed-traffic.js';
+
+export type Row = Record<string, string | number>;
+
+export interface SeedFacts {
+  events: SentEvent[];
+  spans: SentSpan[];
+  vitals: SentVital[];
+  catalog: Catalog;
+  /** The time the query runs, in ms: the "last 5 minutes" panels count back from it. */
+  nowMs: number;
+  /** The panel interval of the time-series buckets. */
+  intervalMs: number;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+/** The start of the bucket of `ms` (buckets are whole seconds from the epoch, as toStartOfInterval makes them). */
+const bucketOf = (ms: number, sizeMs: number): number => Math.floor(ms / sizeMs) * sizeMs;
+
+/** ClickHouse's `quantile`: all values kept (fewer than its 8192 samples), linear interpolation between neighbours. */
+export function clickhouseQuantile(level: number, values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.max(0, Math.min(sorted.length - 1, level * (sorted.length - 1)));
+  const left = Math.floor(index);
+  if (left + 1 === sorted.length) return sorted[left]!;
+  return sorted[left]! * (left + 1 - index) + sorted[left + 1]! * (index - left);
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+const distinct = (values: Iterable<string>): number => new Set(values).size;
+const ofType = (events: readonly SentEvent[], type: string) => events.filter((event) => event.type === type);
+
+/** Events of the last 5 minutes by their minute (the rollup's `minute >= now() - 5 minutes`). */
+const lastFiveMinutesByMinute = (f: SeedFacts) => {
+  const since = Math.floor(f.nowMs / 1000) * 1000 - 5 * MINUTE_MS;
+  return f.events.filter((event) => bucketOf(event.ts, MINUTE_MS) >= since);
+};
+
+/** The visible time of every page view of a session, entry and exit pages. */
+function sessionEdges(f: SeedFacts, pick: 'first' | 'last'): Row[] {
+  const bySession = groupBy(ofType(f.events, 'page_view'), (event) => event.session);
+  const pages: string[] = [];
+  for (const views of bySession.values()) {
+    const sorted = [...views].sort((a, b) => a.ts - b.ts);
+    pages.push((pick === 'first' ? sorted[0] : sorted.at(-1))!.path);
+  }
+  const column = pick === 'first' ? 'entry_page' : 'exit_page';
+  return [...groupBy(pages, (page) => page)].map(([page, list]) => ({ [column]: page, sessions: list.length }));
+}
+
+/** p75 of a histogram as the panel reads it: the upper bound of the bucket where the running count passes 75 %. */
+function histogramP75(samples: readonly number[]): number {
+  const counts = new Array<number>(VITAL_BOUNDS.length + 1).fill(0);
+  for (const value of samples) {
+    const bucket = VITAL_BOUNDS.findIndex((bound) => value <= bound);
+    counts[bucket === -1 ? VITAL_BOUNDS.length : bucket]! += 1;
+  }
+  let running = 0;
+  for (const [index, count] of counts.entries()) {
+    running += count;
+    if (running >= 0.75 * samples.length) return VITAL_BOUNDS[Math.min(index, VITAL_BOUNDS.length - 1)]!;
+  }
+  return 0;
+}
+
+const spanRow = (span: SentSpan) => ({ time: span.startMs, duration_ms: span.durationMs });
+
+/** Expected rows by panel title; a title used twice on one dashboard is told apart by `#2`. */
+export const PANEL_ANSWERS: Record<string, (f: SeedFacts) => Row[]> = {
+  // Visitors
+  'Active visitors': (f) => {
+    const since = Math.floor(f.nowMs / 1000) * 1000 - 5 * MINUTE_MS;
+    return [{ visitors: distinct(f.events.filter((event) => event.ts >= since).map((event) => event.visitor)) }];
+  },
+  Events: (f) => [{ events: lastFiveMinutesByMinute(f).length }],
+  'Room entries': (f) => [{ room_entries: ofType(lastFiveMinutesByMinute(f), 'room_enter').length }],
+  Visitors: (f) => [{ visitors: distinct(f.events.map((event) => event.visitor)) }],
+  'Page views': (f) => [{ page_views: ofType(f.events, 'page_view').length }],
+  'Room entries#2': (f) => [{ room_entries: ofType(f.events, 'room_enter').length }],
+  'Visitors who enter the room': (f) => [
+    {
+      room_share:
+        distinct(ofType(f.events, 'room_enter').map((event) => event.visitor)) / Math.max(1, distinct(f.events.map((event) => event.visitor))),
+    },
+  ],
+  'Events by type': (f) =>
+    [...groupBy(f.events, (event) => `${bucketOf(event.ts, f.intervalMs)}|${event.type}`).values()].map((list) => ({
+      time: bucketOf(list[0]!.ts, f.intervalMs),
+      type: list[0]!.type,
+      events: list.length,
+    })),
+  'Visitors and sessions': (f) =>
+    [...groupBy(f.events, (event) => String(bucketOf(event.ts, f.intervalMs))).entries()].map(([time, list]) => ({
+      time: Number(time),
+      visitors: distinct(list.map((event) => event.visitor)),
+      sessions: distinct(list.map((event) => event.session)),
+    })),
+  'Top pages': (f) => [...groupBy(ofType(f.events, 'page_view'), (event) => event.path)].map(([path, list]) => ({ path, page_views: list.length })),
+  Referrers: (f) =>
+    [...groupBy(ofType(f.events, 'page_view').filter((event) => event.referrerHost !== ''), (event) => event.referrerHost)].map(
+      ([referrer, list]) => ({ referrer, page_views: list.length, visitors: distinct(list.map((event) => event.visitor)) }),
+    ),
+  Devices: (f) =>
+    [...groupBy(f.events, (event) => event.device)].map(([device, list]) => ({ device, visitors: distinct(list.map((event) => event.visitor)) })),
+
+  // The room
+  'Object clicks': (f) =>
+    [...groupBy(ofType(f.events, 'object_click'), (event) => `${bucketOf(event.ts, f.intervalMs)}|${event.object}`).values()].map((list) => ({
+      time: bucketOf(list[0]!.ts, f.intervalMs),
+      object: list[0]!.object,
+      clicks: list.length,
+    })),
+  'Top objects': (f) => [...groupBy(ofType(f.events, 'object_click'), (event) => event.object)].map(([object, list]) => ({ object, clicks: list.length })),
+  'Least clicked objects': (f) =>
+    catalogObjects(f.catalog).map((object) => {
+      const clicks = ofType(f.events, 'object_click').filter((event) => event.object === object.id).length;
+      const views = ofType(f.events, 'object_view').filter((event) => event.object === object.id).length;
+      return { object: object.id, label: object.label, clicks, views, clicks_per_view: clicks / Math.max(views, 1) };
+    }),
+  'Clicks per object per hour': (f) =>
+    [...groupBy(ofType(f.events, 'object_click'), (event) => `${bucketOf(event.ts, HOUR_MS)}|${event.object}`).values()].map((list) => ({
+      time: bucketOf(list[0]!.ts, HOUR_MS),
+      object: list[0]!.object,
+      clicks: list.length,
+    })),
+  'Time spent in the room': (f) =>
+    [...groupBy(ofType(f.events, 'time_spent').filter((event) => event.room !== ''), (event) => String(bucketOf(event.ts, f.intervalMs)))].map(
+      ([time, list]) => {
+        const durations = list.map((event) => event.durationMs);
+        return { time: Number(time), median: clickhouseQuantile(0.5, durations), p90: clickhouseQuantile(0.9, durations) };
+      },
+    ),
+  'Where visitors go after the room': (f) => {
+    const next: string[] = [];
+    const relevant = f.events.filter((event) => event.type === 'room_exit' || event.type === 'page_view');
+    for (const list of groupBy(relevant, (event) => event.session).values()) {
+      const sorted = [...list].sort((a, b) => a.ts - b.ts);
+      sorted.forEach((event, index) => {
+        if (event.type === 'room_exit') next.push(sorted[index + 1]?.path ?? '(left the site)');
+      });
+    }
+    return [...groupBy(next, (page) => page)].map(([next_page, list]) => ({ next_page, exits: list.length }));
+  },
+
+  // Navigation
+  Flows: (f) =>
+    [...groupBy(ofType(f.events, 'navigation'), (event) => `${event.from}|${event.to}`).values()].map((list) => ({
+      from_page: list[0]!.from,
+      to_page: list[0]!.to,
+      navigations: list.length,
+      sessions: distinct(list.map((event) => event.session)),
+    })),
+  'Entry pages': (f) => sessionEdges(f, 'first'),
+  'Exit pages': (f) => sessionEdges(f, 'last'),
+  'Time on page': (f) =>
+    [...groupBy(ofType(f.events, 'time_spent'), (event) => event.path)].map(([path, list]) => {
+      const durations = list.map((event) => event.durationMs);
+      return { path, visits: list.length, median_ms: clickhouseQuantile(0.5, durations), p90_ms: clickhouseQuantile(0.9, durations) };
+    }),
+  Navigations: (f) =>
+    [...groupBy(ofType(f.events, 'navigation'), (event) => String(bucketOf(event.ts, f.intervalMs)))].map(([time, list]) => ({
+      time: Number(time),
+      navigations: list.length,
+    })),
+
+  // Performance
+  'Web vitals at p75 by page': (f) =>
+    [...groupBy(f.vitals, (vital) => vital.path)].map(([path, list]) => {
+      const p75 = (name: string) => histogramP75(list.find((vital) => vital.name === `portfolio.web_vital.${name}`)?.samples ?? []);
+      return {
+        path,
+        lcp: p75('lcp'),
+        inp: p75('inp'),
+        cls: p75('cls'),
+        fcp: p75('fcp'),
+        ttfb: p75('ttfb'),
+        samples: list.reduce((sum, vital) => sum + vital.samples.length, 0),
+      };
+    }),
+  'Document load': (f) =>
+    [...groupBy(f.spans.filter((span) => span.name === 'documentLoad'), (span) => String(bucketOf(span.startMs, f.intervalMs)))].map(
+      ([time, list]) => {
+        const durations = list.map((span) => span.durationMs * 1e6);
+        return {
+          time: Number(time),
+          p50: clickhouseQuantile(0.5, durations) / 1e6,
+          p75: clickhouseQuantile(0.75, durations) / 1e6,
+          p95: clickhouseQuantile(0.95, durations) / 1e6,
+        };
+      },
+    ),
+  // The 20 slowest, and any fetch as slow as the 20th: which of equals ClickHouse picks is open.
+  'Slowest fetches': (f) => {
+    const fetches = f.spans.filter((span) => span.name === 'resourceFetch').sort((a, b) => b.durationMs - a.durationMs);
+    const twentieth = fetches[Math.min(19, fetches.length - 1)]?.durationMs ?? 0;
+    return fetches
+      .filter((span) => span.durationMs >= twentieth)
+      .map((span) => ({ ...spanRow(span), span: 'resourceFetch', url: span.url, trace_id: span.traceId }));
+  },
+  'Slow page loads (open as trace)': (f) =>
+    f.spans
+      .filter((span) => span.name === 'documentLoad' && span.durationMs > 3000)
+      .map((span) => ({ ...spanRow(span), path: span.path, traceID: span.traceId })),
+};
