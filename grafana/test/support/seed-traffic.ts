@@ -149,7 +149,7 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
     }
     // Nothing from the future: the live sessions' last events are pulled back to just before now,
     // a millisecond apart so their order stays certain.
-    const live = events.map((event, index) => ({ ...event, ts: Math.min(event.ts, now - 1000 - (events.length - index)) }));
+    const live = events.map((event, index): BeaconEvent => ({ ...event, ts: Math.min(event.ts, now - 1000 - (events.length - index)) }));
     const response = await app.inject({
       method: 'POST',
       url: '/v1/beacon',
