@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 
 // Request bodies for the load scenarios. Every event needs a fresh id (the service stores an id
@@ -51,9 +51,9 @@ export function beaconBody(ids: IdSource, events: number): string {
 /** Spans as the browser's OpenTelemetry tier records them, each one an analytics event. */
 function recordTemplateSpans(count: number): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'portfolio-web', 'portfolio.site': SITE }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
   const tracer = provider.getTracer('bench');
   for (let index = 0; index < count; index += 1) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import {
   JsonMetricsSerializer,
   JsonTraceSerializer,
@@ -51,7 +51,7 @@ const resource = resourceFromAttributes({ 'service.name': 'portfolio-web', 'port
 /** Spans recorded by the real SDK: two analytics events and one plain span. */
 function recordSpans(session: string = randomUUID()): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new TracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const tracer = provider.getTracer('fuzz');
   const common = { 'session.id': session, 'url.path': '/room', 'user_agent.original': BROWSER_UA };
   tracer.startSpan('page_view', { attributes: { ...common, 'portfolio.event.type': 'page_view' } }).end();

@@ -3,7 +3,7 @@
  * OTLP/HTTP. The tracker imports this module lazily; `startOpenTelemetry` returns the sink that
  * turns each analytics event into a span and a counter increment.
  */
-import { SpanKind, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { OTLPMetricExporter, AggregationTemporalityPreference } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -12,7 +12,7 @@ import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
 import { UserInteractionInstrumentation } from '@opentelemetry/instrumentation-user-interaction';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, WebTracerProvider } from '@opentelemetry/sdk-trace-web';
+import { BatchSpanProcessor, StackContextManager, TracerProvider } from '@opentelemetry/sdk-trace';
 import { createIgnored } from '../tracker/log.js';
 import type { EventSink, OpenTelemetryOptions } from '../tracker/types.js';
 import { ATTR, METRIC } from './attributes.js';
@@ -36,11 +36,14 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): EventSink {
     ...(options.serviceVersion ? { [ATTR.serviceVersion]: options.serviceVersion } : {}),
   });
 
-  const tracerProvider = new WebTracerProvider({
+  const tracerProvider = new TracerProvider({
     resource,
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${base}/v1/traces` }))],
+    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${base}/v1/traces` }) })],
   });
-  tracerProvider.register();
+  // What WebTracerProvider.register() did before the 3.x SDK folded the web tracer into sdk-trace:
+  // a context manager for the page, so interaction and fetch spans find their parents.
+  context.setGlobalContextManager(new StackContextManager().enable());
+  trace.setGlobalTracerProvider(tracerProvider);
   registerInstrumentations({
     tracerProvider,
     instrumentations: [

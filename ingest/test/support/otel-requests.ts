@@ -2,7 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { JsonMetricsSerializer, JsonTraceSerializer, ProtobufMetricsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 
 // OTLP requests made by the real OpenTelemetry SDK and its serializers, so the service is tested
 // against the encoder browsers use, not against our own idea of the protocol.
@@ -17,9 +17,9 @@ export const RESOURCE = {
 /** Finished spans, one per entry: a name and the span's attributes. */
 export function makeSpans(entries: Array<{ name: string; attributes: Attributes; durationMs?: number }>, resource: Attributes = RESOURCE): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes(resource),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
   const tracer = provider.getTracer('footfall-test', '1.0.0');
   for (const { name, attributes, durationMs = 5 } of entries) {
