@@ -1,8 +1,10 @@
 // docker-compose.yml cannot be run here (no Docker engine), so its rules are checked as data:
-// pinned images, a healthcheck and a memory limit for every service, start order on health,
-// mounts that exist, and every required variable present in .env.example.
+// valid against the Compose Specification's JSON schema, pinned images, a healthcheck and a
+// memory limit for every service, start order on health, mounts that exist, and every required
+// variable present in .env.example.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repoRoot } from '@footfall/stack';
@@ -21,7 +23,55 @@ const composeText = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
 const compose = parse(composeText) as { services: Record<string, Service> };
 const services = Object.entries(compose.services);
 
+/** The schema, vendored with its licence in compose-spec/ (see the README there). */
+const composeSchema = JSON.parse(readFileSync(join(repoRoot, 'collector/test/compose-spec/compose-spec.json'), 'utf8')) as object;
+
+/**
+ * A validator of the Compose Specification, strict. The schema is draft-07, Ajv's own draft, but
+ * names it by its https address; Ajv knows the draft by its http one, so it learns the other.
+ */
+function composeValidator() {
+  // strictTypes only judges how a schema is written (union types, `additionalProperties` without
+  // `type: object` under `oneOf`), which is the upstream schema's business, not ours.
+  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
+  const draft07 = ajv.getSchema('http://json-schema.org/draft-07/schema')!.schema as object;
+  ajv.addMetaSchema({ ...draft07, $id: 'https://json-schema.org/draft-07/schema' });
+  return ajv.compile(composeSchema);
+}
+
+/** The features docker-compose.yml uses that need Docker Compose 2.23.1, the minimum the README states. */
+const NEWEST_FEATURES = ['top-level name', 'configs with inline content'];
+
 describe('docker-compose.yml', () => {
+  it('is valid against the Compose Specification', () => {
+    const validate = composeValidator();
+    const valid = validate(parse(composeText));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('has a schema check that refuses what Compose refuses', () => {
+    const validate = composeValidator();
+    const broken = parse(composeText) as { services: Record<string, Record<string, unknown>> };
+    broken.services.ingest!.restart_policy = 'always';
+    broken.services.grafana!.depends_on = 'prometheus';
+    expect(validate(broken)).toBe(false);
+    expect(validate.errors!.map((error) => `${error.instancePath} ${error.keyword}`)).toEqual(
+      expect.arrayContaining(['/services/ingest additionalProperties', '/services/grafana/depends_on type']),
+    );
+  });
+
+  it('uses exactly the newest features the README names with the minimum Compose version', () => {
+    const used = parse(composeText) as { name?: string; configs?: Record<string, { content?: string }> };
+    const found = [
+      ...(used.name ? ['top-level name'] : []),
+      ...(Object.values(used.configs ?? {}).some((config) => config.content !== undefined) ? ['configs with inline content'] : []),
+    ];
+    expect(found).toEqual(NEWEST_FEATURES);
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    expect(readme).toContain('Docker Compose 2.23.1');
+  });
+
   it('runs the whole stack', () => {
     // A service under a profile (k6, for users who load-test) is not started by `docker compose up`.
     const started = services.filter(([, service]) => !service.profiles).map(([name]) => name);
