@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import { RETRY_AFTER_SECONDS, RETRY_LATER_CODES } from './errors.js';
 import { loadCatalog } from './catalog/catalog.js';
-import type { Config } from './config.js';
+import { fastifyTrustProxy, type Config } from './config.js';
 import clickhousePlugin from './plugins/clickhouse.js';
 import metricsPlugin from './plugins/metrics.js';
 import pipelinePlugin from './plugins/pipeline.js';
@@ -32,13 +32,23 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const catalog = loadCatalog(config.catalogFile);
   const app = Fastify({
     logger: { level: config.logLevel },
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+    // Slow senders (a body at one byte a second) and idle sockets are bounded (README, "Limits and refusals").
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      // Node checks both timeouts only this often (30 s by default): often enough to keep them.
+      connectionsCheckingInterval: Math.max(100, Math.min(5000, config.headersTimeoutMs / 2)),
+    },
     // Two log lines per beacon would cost more than storing it; refusals and errors are logged
     // where they happen, and /metrics counts every request.
     logController: new LogController({ disableRequestLogging: true }),
     // Bodies are bounded per route; this is the ceiling for routes that set nothing.
     bodyLimit: 64 * 1024,
   });
+  app.server.maxConnections = config.maxConnections;
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (RETRY_LATER_CODES.has(error.code)) reply.header('retry-after', String(RETRY_AFTER_SECONDS));

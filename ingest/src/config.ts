@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
@@ -26,7 +27,22 @@ export interface Config {
   /** Live streams (`/api/stream`) open at once, in all and per client IP. */
   streamMaxTotal: number;
   streamMaxPerClient: number;
-  trustProxy: boolean;
+  /**
+   * Which proxies' X-Forwarded-For to believe: false (none), the number of proxies in front of the
+   * service, or their addresses (CIDR ranges too). The environment cannot say `true` (believe
+   * anyone); code may (tests that stand for a proxy).
+   */
+  trustProxy: boolean | number | string[];
+  /** Longest time to receive a whole request, headers and body; 0 means no limit. */
+  requestTimeoutMs: number;
+  /** Longest time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** A connection with no traffic for this long is closed. */
+  connectionTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept open for the client's next request. */
+  keepAliveTimeoutMs: number;
+  /** Connections open at once; past it new ones are closed at once. */
+  maxConnections: number;
   logLevel: string;
   /** Flush the write-ahead log to disk (fsync) at this interval; 0 fsyncs never (a crash of the process still loses nothing). */
   walFsyncMs: number;
@@ -54,7 +70,14 @@ const schema = {
     API_RATE_LIMIT_PER_MINUTE: { type: 'integer', minimum: 0, default: 300 },
     STREAM_MAX_TOTAL: { type: 'integer', minimum: 1, default: 64 },
     STREAM_MAX_PER_CLIENT: { type: 'integer', minimum: 1, default: 4 },
-    TRUST_PROXY: { type: 'boolean', default: false },
+    TRUST_PROXY: { type: 'string', default: 'false' },
+    // A visitor on a slow mobile link sends a 64 KiB beacon in seconds; these bound slow senders
+    // (one byte a second) without ever cutting such a visitor off.
+    REQUEST_TIMEOUT_MS: { type: 'integer', minimum: 0, default: 60_000 },
+    HEADERS_TIMEOUT_MS: { type: 'integer', minimum: 1000, default: 30_000 },
+    CONNECTION_TIMEOUT_MS: { type: 'integer', minimum: 1000, default: 120_000 },
+    KEEP_ALIVE_TIMEOUT_MS: { type: 'integer', minimum: 1000, default: 72_000 },
+    MAX_CONNECTIONS: { type: 'integer', minimum: 1, default: 10_000 },
     LOG_LEVEL: {
       type: 'string',
       enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -81,7 +104,12 @@ interface RawEnv {
   API_RATE_LIMIT_PER_MINUTE: number;
   STREAM_MAX_TOTAL: number;
   STREAM_MAX_PER_CLIENT: number;
-  TRUST_PROXY: boolean;
+  TRUST_PROXY: string;
+  REQUEST_TIMEOUT_MS: number;
+  HEADERS_TIMEOUT_MS: number;
+  CONNECTION_TIMEOUT_MS: number;
+  KEEP_ALIVE_TIMEOUT_MS: number;
+  MAX_CONNECTIONS: number;
   LOG_LEVEL: string;
   WAL_FSYNC_MS: number;
   DEDUP_CAPACITY: number;
@@ -106,6 +134,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'or listen on 127.0.0.1 only.',
     );
   }
+  if (raw.REQUEST_TIMEOUT_MS > 0 && raw.HEADERS_TIMEOUT_MS > raw.REQUEST_TIMEOUT_MS) {
+    throw new Error(
+      `invalid configuration: HEADERS_TIMEOUT_MS (${raw.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${raw.REQUEST_TIMEOUT_MS}); the headers are part of the request`,
+    );
+  }
   return {
     port: raw.PORT,
     host: raw.HOST,
@@ -122,11 +155,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiRateLimitPerMinute: raw.API_RATE_LIMIT_PER_MINUTE,
     streamMaxTotal: raw.STREAM_MAX_TOTAL,
     streamMaxPerClient: raw.STREAM_MAX_PER_CLIENT,
-    trustProxy: raw.TRUST_PROXY,
+    trustProxy: parseTrustProxy(raw.TRUST_PROXY),
+    requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: raw.HEADERS_TIMEOUT_MS,
+    connectionTimeoutMs: raw.CONNECTION_TIMEOUT_MS,
+    keepAliveTimeoutMs: raw.KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: raw.MAX_CONNECTIONS,
     logLevel: raw.LOG_LEVEL,
     walFsyncMs: raw.WAL_FSYNC_MS,
     dedupCapacity: raw.DEDUP_CAPACITY,
   };
+}
+
+/**
+ * TRUST_PROXY: `false`, a number of proxy hops, or a comma-separated list of proxy addresses or
+ * CIDR ranges. `true` is refused: it believes every X-Forwarded-For, so any client could claim
+ * any address and step around the rate limit with each request.
+ */
+function parseTrustProxy(value: string): Config['trustProxy'] {
+  const text = value.trim();
+  if (text === 'false' || text === '0') return false;
+  if (/^\d+$/.test(text)) return Number(text);
+  const addresses = text.split(',').map((address) => address.trim());
+  const valid = (address: string) => {
+    const [ip, bits, extra] = address.split('/');
+    if (extra !== undefined || !ip || isIP(ip) === 0) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(ip) === 4 ? 32 : 128));
+  };
+  if (text !== 'true' && addresses.every(valid)) return addresses;
+  throw new Error(
+    `invalid configuration: TRUST_PROXY=${value} is not false, a number of proxies or a list of proxy addresses. ` +
+      'Behind one reverse proxy set TRUST_PROXY=1 (or its address, e.g. TRUST_PROXY=10.0.0.5 or 10.0.0.0/8); ' +
+      '"true" is refused because it would believe an X-Forwarded-For written by any client.',
+  );
+}
+
+/**
+ * TRUST_PROXY as fastify's `trustProxy`. Fastify takes a bare number as "trust nothing" (it cannot
+ * check the peer), so a hop count becomes the function proxy-addr calls for each address from the
+ * socket outwards: the first `hops` addresses are proxies, the next one is the client.
+ */
+export function fastifyTrustProxy(trustProxy: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trustProxy !== 'number') return trustProxy;
+  const hops = trustProxy;
+  return (_address, hop) => hop < hops;
 }
 
 /** 127.0.0.0/8, ::1 and `localhost`: addresses only this machine can reach. */

@@ -18,6 +18,11 @@ export const LogUnwritableError = createError(
   'the write-ahead log cannot be written (%s); nothing of this request was accepted, retry later',
   503,
 );
+export const OtlpLimitExceededError = createError(
+  'FOOTFALL_OTLP_LIMIT',
+  'the OTLP request is over a limit: %s (see "Limits and refusals" in the README); nothing of it was stored',
+  400,
+);
 export const BodyTooLargeError = createError('FOOTFALL_BODY_TOO_LARGE', 'the body is larger than %s bytes once decompressed', 413);
 export const UnauthorizedError = createError('FOOTFALL_UNAUTHORIZED', 'a valid bearer token is required', 401);
 export const UnknownSiteError = createError('FOOTFALL_UNKNOWN_SITE', 'the catalog has no site %s', 404);

@@ -213,6 +213,61 @@ function expectClientOrSuccess(response: LightMyRequestResponse, what: unknown):
   }
 }
 
+// ---- hostile events: valid in shape, hostile in content ----
+
+/** Any UTF-16 code unit, lone surrogates included: what JSON can carry and UTF-8 cannot. */
+const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));
+
+/** Text a visitor controls, aimed at what parses, stores or shows it. */
+function hostileText(maxLength: number) {
+  return fc.oneof(
+    fc.string({ unit: anyCodeUnit, maxLength: Math.min(maxLength, 48) }),
+    fc.constantFrom('\ud800', '\udc00', 'a\udbff', '\udfffz', '\ud83d\ude00', '\u0000', '\u202e', '\\', '"', "'; DROP TABLE events; --", '{"a":1}', '<script>', '\\ud800').map((text) => text.slice(0, maxLength)),
+    fc.constant('/'.padEnd(maxLength, 'x')),
+  );
+}
+
+const hostileProps = fc.dictionary(
+  fc.oneof(hostileText(32), fc.constantFrom('__proto__', 'constructor', 'toString')),
+  fc.oneof(hostileText(256), fc.double(), fc.boolean(), fc.constantFrom(1e308, -0, 5e-324, Number.MAX_SAFE_INTEGER + 2)),
+  { maxKeys: 10 },
+);
+
+/** A beacon event whose every free-text field (and its numbers at their edges) is hostile. */
+const hostileEvent = fc.record({
+  type: fc.constantFrom('page_view', 'navigation', 'time_spent'),
+  session: hostileText(64),
+  path: hostileText(512),
+  referrer: hostileText(512),
+  from: hostileText(512),
+  to: fc.string({ unit: anyCodeUnit, minLength: 1, maxLength: 48 }),
+  duration_ms: fc.constantFrom(0, 1, 86_400_000),
+  props: hostileProps,
+  // At the edges of the accepted window, with room for the time the run takes.
+  age_ms: fc.constantFrom(0, 23 * 3600 * 1000, -4 * 60 * 1000),
+});
+
+/** Good events of the kinds the tracker sends. */
+const goodEvent = fc.constantFrom<Record<string, unknown>>(
+  { type: 'page_view', path: '/about' },
+  { type: 'object_click', object: 'guitar', props: { color: 'red' } },
+  { type: 'navigation', from: '/room', to: '/projects' },
+  { type: 'time_spent', duration_ms: 4200 },
+);
+
+/** Rows stored per event id, read straight from ClickHouse once everything accepted is written. */
+async function storedCounts(app: FastifyInstance, column: 'event_id' | 'SpanId', table: string, ids: readonly string[]): Promise<Map<string, number>> {
+  expect(await app.pipeline.flush(30_000)).toBe(true);
+  const result = await app.clickhouse.query({
+    query: `SELECT ${column} AS id, count() AS n, min(isValidUTF8(toString(tuple(*)))) AS valid FROM ${table} WHERE ${column} IN {ids:Array(String)} GROUP BY id`,
+    query_params: { ids },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ id: string; n: string; valid: number }>();
+  for (const row of rows) expect(row.valid, `${table} row ${row.id} is not valid UTF-8`).toBe(1);
+  return new Map(rows.map((row) => [row.id, Number(row.n)]));
+}
+
 const assertOptions = { numRuns: RUNS, timeout: RUN_TIMEOUT_MS } as const;
 
 describe('random and mutated input', () => {
@@ -313,6 +368,96 @@ describe('random and mutated input', () => {
       }),
       { ...assertOptions, numRuns: RUNS / 2 },
     );
+  });
+
+  it('beacons: hostile but well-formed events mixed with good ones; every good one and everything acknowledged is stored once', async () => {
+    const mustBeStored: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(
+        beaconUrl,
+        fc.array(goodEvent, { minLength: 1, maxLength: 5 }),
+        fc.array(hostileEvent, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        async (url, goods, hostiles, order) => {
+          const good = goods.map((fields) => ({ ...fields, id: randomUUID(), ts: Date.now(), session: 'fuzz-good' }));
+          const hostile = hostiles.map(({ age_ms, ...fields }) => ({ ...fields, id: randomUUID(), ts: Date.now() - age_ms }));
+          const events: Array<Record<string, unknown>> = [...good, ...hostile];
+          // Hostile events anywhere among the good ones.
+          order.forEach((pick, index) => {
+            const from = index % events.length;
+            const to = pick % events.length;
+            [events[from], events[to]] = [events[to]!, events[from]!];
+          });
+          const body = Buffer.from(JSON.stringify({ site: 'portfolio', events }));
+          const response = await send(app, { url, contentType: 'text/plain', encoding: undefined, body });
+          expect(response.statusCode, response.body).toBe(202);
+          const refused = new Set((response.json().refused as Array<{ index: number }>).map(({ index }) => events[index]!.id as string));
+          for (const event of good) expect(refused.has(event.id), `good event refused: ${response.body}`).toBe(false);
+          for (const event of events) if (!refused.has(event.id as string)) mustBeStored.push(event.id as string);
+        },
+      ),
+      { ...assertOptions, numRuns: RUNS / 2 },
+    );
+    const stored = await storedCounts(app, 'event_id', 'events', mustBeStored);
+    expect(mustBeStored.filter((id) => stored.get(id) !== 1)).toEqual([]);
+    expect((await app.inject('/metrics')).body).toContain('footfall_rows_quarantined_total{table="events"} 0');
+  });
+
+  it('OTLP JSON: hostile but well-formed spans mixed with good ones; every good one is stored once', async () => {
+    const goodSpanIds: string[] = [];
+    let hostileAcknowledged = 0;
+    const hostileSpanIds: string[] = [];
+    const keyValues = (attributes: Record<string, unknown>) =>
+      Object.entries(attributes).map(([key, value]) => ({ key, value: anyValueOf(value) }));
+    // Non-finite numbers go as text: an attribute double that is NaN refuses the whole request, which is not what this property looks at.
+    const anyValueOf = (value: unknown) =>
+      typeof value === 'boolean' ? { boolValue: value } : typeof value === 'number' && Number.isFinite(value) ? { doubleValue: value } : { stringValue: String(value) };
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.array(hostileEvent, { minLength: 1, maxLength: 3 }), hostileText(64), async (goodCount, hostiles, resourceText) => {
+        const now = BigInt(Date.now()) * 1_000_000n;
+        const span = (name: string, attributes: Record<string, unknown>) => ({
+          traceId: randomBytes(16).toString('hex'),
+          spanId: randomBytes(8).toString('hex'),
+          name,
+          kind: 1,
+          startTimeUnixNano: String(now),
+          endTimeUnixNano: String(now + 1_000_000n),
+          attributes: keyValues(attributes),
+        });
+        const good = Array.from({ length: goodCount }, () => span('page_view', { 'portfolio.event.type': 'page_view', 'session.id': 'fuzz-otlp-good', 'url.path': '/room' }));
+        const hostile = hostiles.map((event) =>
+          span(event.path, {
+            'portfolio.event.type': 'page_view',
+            'session.id': event.session,
+            'url.path': event.path,
+            [event.from]: event.referrer,
+            ...Object.fromEntries(Object.entries(event.props).map(([key, value]) => [`portfolio.props.${key}`, value])),
+          }),
+        );
+        const body = JSON.stringify({
+          resourceSpans: [
+            {
+              resource: { attributes: keyValues({ 'service.name': resourceText, 'portfolio.site': 'portfolio', [resourceText]: resourceText }) },
+              scopeSpans: [{ scope: { name: 'fuzz-hostile' }, spans: [...hostile, ...good] }],
+            },
+          ],
+        });
+        const response = await send(app, { url: '/v1/traces', contentType: 'application/json', encoding: undefined, body: Buffer.from(body) });
+        expect(response.statusCode, response.body).toBe(200);
+        const rejected = Number(response.json().partialSuccess?.rejectedSpans ?? 0);
+        expect(rejected).toBeLessThanOrEqual(hostile.length);
+        goodSpanIds.push(...good.map((item) => item.spanId));
+        hostileSpanIds.push(...hostile.map((item) => item.spanId));
+        hostileAcknowledged += hostile.length - rejected;
+      }),
+      { ...assertOptions, numRuns: RUNS / 4 },
+    );
+    const events = await storedCounts(app, 'event_id', 'events', goodSpanIds);
+    const traces = await storedCounts(app, 'SpanId', 'otel_traces', goodSpanIds);
+    expect(goodSpanIds.filter((id) => events.get(id) !== 1 || traces.get(id) !== 1)).toEqual([]);
+    const hostileTraces = await storedCounts(app, 'SpanId', 'otel_traces', hostileSpanIds);
+    expect([...hostileTraces.values()].reduce((sum, n) => sum + n, 0)).toBe(hostileAcknowledged);
+    expect((await app.inject('/metrics')).body).toContain('footfall_rows_quarantined_total{table="otel_traces"} 0');
   });
 
   it('stays ready and still stores valid data afterwards', async () => {

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Metrics } from '../metrics/registry.js';
 import type { Sender } from './to-event-row.js';
-import type { UserAgents } from './user-agent.js';
+import { cutUserAgent, type UserAgents } from './user-agent.js';
 import type { VisitorIds } from './visitor-id.js';
 
 export interface SenderDeps {
@@ -20,8 +20,10 @@ export function senderOf(
   source: Sender['source'],
   site: string | undefined,
   deps: SenderDeps,
-  userAgent = request.headers['user-agent'] ?? '',
+  fullUserAgent = request.headers['user-agent'] ?? '',
 ): { sender: Sender; refusal?: undefined } | { refusal: 'bot' | 'privacy_signal'; sender?: undefined } {
+  // Cut before anything reads it: parsing, the cache and the visitor hash all see the same bounded text.
+  const userAgent = cutUserAgent(fullUserAgent);
   const described = deps.userAgents.describe(userAgent);
   if (described.bot) return { refusal: 'bot' };
 

@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+import { OTLP_LIMITS, OtlpLimitError } from './limits.js';
+import { checkProtobufLimits } from './protobuf-limits.js';
 
 /** An attribute value as OTLP carries it, flattened to plain JavaScript. */
 export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
@@ -47,6 +49,8 @@ export interface MetricData {
   kind: 'sum' | 'gauge' | 'histogram';
   /** 1 delta, 2 cumulative, 0 unspecified (gauges) */
   temporality: number;
+  /** A sum that only goes up (a counter): a negative delta cannot be true. */
+  monotonic: boolean;
   points: DataPoint[];
 }
 
@@ -70,27 +74,54 @@ const TO_OBJECT = { longs: String, enums: Number, bytes: String, defaults: false
 
 type IdEncoding = 'hex' | 'base64';
 
+/**
+ * Reads a traces request; throws OtlpDecodeError for a body that breaks the protocol and
+ * OtlpLimitError for one over OTLP_LIMITS (a protobuf body is checked before it is decoded, a
+ * JSON one as each list is reached, before its items are read).
+ */
 export function decodeTraces(body: Buffer | unknown, encoding: 'protobuf' | 'json'): ResourceSpansData[] {
+  if (encoding === 'protobuf') checkProtobufLimits(body as Buffer, 'traces');
   const object = encoding === 'protobuf' ? protobufToObject(TraceRequest, body as Buffer) : body;
   const ids: IdEncoding = encoding === 'protobuf' ? 'base64' : 'hex';
+  const spans = limitedTotal(OTLP_LIMITS.spansPerRequest, 'spans in one request');
   return list(field(object, 'resourceSpans')).map((resourceSpans) => ({
     resource: attributes(field(field(resourceSpans, 'resource'), 'attributes')),
     scopes: list(field(resourceSpans, 'scopeSpans')).map((scopeSpans) => ({
       scope: scopeOf(field(scopeSpans, 'scope')),
-      spans: list(field(scopeSpans, 'spans')).map((span) => spanOf(span, ids)),
+      spans: spans(list(field(scopeSpans, 'spans'))).map((span) => spanOf(span, ids)),
     })),
   }));
 }
 
+/** Reads a metrics request; throws as decodeTraces does. */
 export function decodeMetrics(body: Buffer | unknown, encoding: 'protobuf' | 'json'): ResourceMetricsData[] {
+  if (encoding === 'protobuf') checkProtobufLimits(body as Buffer, 'metrics');
   const object = encoding === 'protobuf' ? protobufToObject(MetricsRequest, body as Buffer) : body;
+  const points = limitedTotal(OTLP_LIMITS.dataPointsPerRequest, 'data points in one request');
   return list(field(object, 'resourceMetrics')).map((resourceMetrics) => ({
     resource: attributes(field(field(resourceMetrics, 'resource'), 'attributes')),
     scopes: list(field(resourceMetrics, 'scopeMetrics')).map((scopeMetrics) => ({
       scope: scopeOf(field(scopeMetrics, 'scope')),
-      metrics: list(field(scopeMetrics, 'metrics')).flatMap(metricOf),
+      metrics: list(field(scopeMetrics, 'metrics')).flatMap((metric) => metricOf(metric, points)),
     })),
   }));
+}
+
+/** Counts the items of lists across a request and refuses the list that takes the total past `limit`. */
+function limitedTotal(limit: number, what: string): (items: unknown[]) => unknown[] {
+  let total = 0;
+  return (items) => {
+    total += items.length;
+    if (total > limit) throw new OtlpLimitError(`more than ${limit} ${what}`);
+    return items;
+  };
+}
+
+/** A list of at most `limit` items. */
+function limitedList(value: unknown, limit: number, what: string): unknown[] {
+  const items = list(value);
+  if (items.length > limit) throw new OtlpLimitError(`more than ${limit} ${what}`);
+  return items;
 }
 
 function protobufToObject(type: protobuf.Type, body: Buffer): unknown {
@@ -116,12 +147,12 @@ function spanOf(span: unknown, ids: IdEncoding): SpanData {
     startNs: nanos(field(span, 'startTimeUnixNano')),
     endNs: nanos(field(span, 'endTimeUnixNano')),
     attributes: attributes(field(span, 'attributes')),
-    events: list(field(span, 'events')).map((event) => ({
+    events: limitedList(field(span, 'events'), OTLP_LIMITS.eventsPerSpan, 'events of one span').map((event) => ({
       timeNs: nanos(field(event, 'timeUnixNano')),
       name: text(field(event, 'name')),
       attributes: attributes(field(event, 'attributes')),
     })),
-    links: list(field(span, 'links')).map((link) => ({
+    links: limitedList(field(span, 'links'), OTLP_LIMITS.linksPerSpan, 'links of one span').map((link) => ({
       traceId: id(field(link, 'traceId'), ids, 16),
       spanId: id(field(link, 'spanId'), ids, 8),
       traceState: text(field(link, 'traceState')),
@@ -132,22 +163,27 @@ function spanOf(span: unknown, ids: IdEncoding): SpanData {
   };
 }
 
-function metricOf(metric: unknown): MetricData[] {
+function metricOf(metric: unknown, points: (items: unknown[]) => unknown[]): MetricData[] {
   const name = text(field(metric, 'name'));
   const sum = field(metric, 'sum');
   const gauge = field(metric, 'gauge');
   const histogram = field(metric, 'histogram') ?? field(metric, 'exponentialHistogram');
-  if (sum !== undefined) return [{ name, kind: 'sum', temporality: integer(field(sum, 'aggregationTemporality')), points: list(field(sum, 'dataPoints')).map(numberPoint) }];
-  if (gauge !== undefined) return [{ name, kind: 'gauge', temporality: 0, points: list(field(gauge, 'dataPoints')).map(numberPoint) }];
+  const pointsOf = (data: unknown) => points(list(field(data, 'dataPoints')));
+  if (sum !== undefined) {
+    const temporality = integer(field(sum, 'aggregationTemporality'));
+    return [{ name, kind: 'sum', temporality, monotonic: field(sum, 'isMonotonic') === true, points: pointsOf(sum).map(numberPoint) }];
+  }
+  if (gauge !== undefined) return [{ name, kind: 'gauge', temporality: 0, monotonic: false, points: pointsOf(gauge).map(numberPoint) }];
   if (histogram !== undefined) {
-    return [{ name, kind: 'histogram', temporality: integer(field(histogram, 'aggregationTemporality')), points: list(field(histogram, 'dataPoints')).map(histogramPoint) }];
+    const temporality = integer(field(histogram, 'aggregationTemporality'));
+    return [{ name, kind: 'histogram', temporality, monotonic: false, points: pointsOf(histogram).map(histogramPoint) }];
   }
   return []; // summaries and unknown kinds: nothing a browser sends
 }
 
 function numberPoint(point: unknown): DataPoint {
   const asDouble = field(point, 'asDouble');
-  const value = asDouble !== undefined ? number(asDouble) : number(field(point, 'asInt') ?? 0);
+  const value = asDouble !== undefined ? double(asDouble) : number(field(point, 'asInt') ?? 0);
   return { ...pointTimes(point), value, count: 0, sum: 0, bucketCounts: [], explicitBounds: [] };
 }
 
@@ -156,9 +192,9 @@ function histogramPoint(point: unknown): DataPoint {
     ...pointTimes(point),
     value: 0,
     count: count(field(point, 'count')),
-    sum: number(field(point, 'sum') ?? 0),
+    sum: double(field(point, 'sum') ?? 0),
     bucketCounts: list(field(point, 'bucketCounts')).map(count),
-    explicitBounds: list(field(point, 'explicitBounds')).map(number),
+    explicitBounds: list(field(point, 'explicitBounds')).map(double),
   };
 }
 
@@ -174,22 +210,32 @@ function scopeOf(scope: unknown): Scope {
   return { name: text(field(scope, 'name')), version: text(field(scope, 'version')) };
 }
 
-export function attributes(value: unknown): Attributes {
-  const out: Attributes = {};
-  for (const keyValue of list(value)) out[text(field(keyValue, 'key'))] = anyValue(field(keyValue, 'value'));
+/** The attributes of one item (span, event, link, resource, scope, data point), or the entries of a key-value-list value. */
+export function attributes(value: unknown, depth = 0): Attributes {
+  // No prototype: a key named "__proto__" is an attribute like any other, never the object's prototype.
+  const out: Attributes = Object.create(null) as Attributes;
+  const items = depth === 0
+    ? limitedList(value, OTLP_LIMITS.attributesPerItem, 'attributes of one item')
+    : limitedList(value, OTLP_LIMITS.valuesPerAttribute, 'values of one attribute');
+  for (const keyValue of items) out[text(field(keyValue, 'key'))] = anyValue(field(keyValue, 'value'), depth);
   return out;
 }
 
-function anyValue(value: unknown): AttributeValue {
+/** `depth`: how many array or key-value-list values hold this one; bounded, so a deep value is a 400, never a stack overflow. */
+function anyValue(value: unknown, depth: number): AttributeValue {
   if (value === undefined || value === null) return null;
+  if (depth >= OTLP_LIMITS.nestingDepth) throw new OtlpLimitError(`attribute values nested more than ${OTLP_LIMITS.nestingDepth} deep`);
   if (typeof value !== 'object') throw new OtlpDecodeError('an attribute value is not an AnyValue object');
   const any = value as Record<string, unknown>;
   if (any.stringValue !== undefined) return text(any.stringValue);
   if (any.boolValue !== undefined) return any.boolValue === true;
   if (any.intValue !== undefined) return number(any.intValue);
   if (any.doubleValue !== undefined) return number(any.doubleValue);
-  if (any.arrayValue !== undefined) return list(field(any.arrayValue, 'values')).map(anyValue);
-  if (any.kvlistValue !== undefined) return attributes(field(any.kvlistValue, 'values'));
+  if (any.arrayValue !== undefined) {
+    const values = limitedList(field(any.arrayValue, 'values'), OTLP_LIMITS.valuesPerAttribute, 'values of one attribute');
+    return values.map((item) => anyValue(item, depth + 1));
+  }
+  if (any.kvlistValue !== undefined) return attributes(field(any.kvlistValue, 'values'), depth + 1);
   if (any.bytesValue !== undefined) return text(any.bytesValue);
   return null;
 }
@@ -225,6 +271,18 @@ function number(value: unknown): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
   throw new OtlpDecodeError('expected a number');
+}
+
+/**
+ * double fields: also NaN and the infinities (protobuf carries them as numbers, OTLP/JSON as the
+ * strings "NaN", "Infinity", "-Infinity"), so a data point holding one is refused alone, not the request.
+ */
+function double(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (value === 'NaN') return Number.NaN;
+  if (value === 'Infinity') return Number.POSITIVE_INFINITY;
+  if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
+  return number(value);
 }
 
 /** 2200-01-01: past it, a time cannot be a real one, and ClickHouse's DateTime64(9) ends in 2262. */

@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
-import type { Attributes, ResourceMetricsData } from './decode.js';
+import type { Attributes, DataPoint, MetricData, ResourceMetricsData } from './decode.js';
 import { ATTR, toStringMap } from './span-rows.js';
 
 /** The browser's counter of analytics events; its delta sums feed footfall_browser_events_total. */
 export const BROWSER_EVENTS_METRIC = 'portfolio.events';
 const DELTA = 1;
+/**
+ * The most one browser can count in one export of `portfolio.events`: far above what a visitor
+ * clicks in an export interval, far below what would push the Prometheus counter towards +Inf.
+ */
+export const MAX_BROWSER_COUNT_PER_POINT = 100_000;
+
+/** Why a data point was refused: stable names, as events' refusal reasons. */
+export type PointRefusal = 'unknown_site' | 'invalid_value';
 
 /** One row of `metric_points` (ingest/migrations/0005_create_metric_points.sql). */
 export interface MetricPointRow {
@@ -37,10 +45,14 @@ export interface MappedPoint {
   browserCount: BrowserCount | undefined;
 }
 
-/** Maps data points to rows; points of a site the catalog lacks are returned as refused. */
-export function mapMetricPoints(request: ResourceMetricsData[], catalog: Catalog): { points: MappedPoint[]; refused: number } {
+/**
+ * Maps data points to rows. Refused, each alone and written nowhere: points of a site the catalog
+ * lacks, and numbers that cannot be true (NaN or infinite, a counter going down, a browser count
+ * that is not a whole number from 0 to MAX_BROWSER_COUNT_PER_POINT).
+ */
+export function mapMetricPoints(request: ResourceMetricsData[], catalog: Catalog): { points: MappedPoint[]; refused: PointRefusal[] } {
   const points: MappedPoint[] = [];
-  let refused = 0;
+  const refused: PointRefusal[] = [];
   for (const { resource, scopes } of request) {
     const serviceName = String(resource[ATTR.serviceName] ?? '');
     for (const { metrics } of scopes) {
@@ -49,7 +61,11 @@ export function mapMetricPoints(request: ResourceMetricsData[], catalog: Catalog
           const site = String(point.attributes[ATTR.site] ?? resource[ATTR.site] ?? catalog.defaultSite);
           const siteEntry = catalog.sites.get(site);
           if (!siteEntry) {
-            refused += 1;
+            refused.push('unknown_site');
+            continue;
+          }
+          if (!plausible(metric, point)) {
+            refused.push('invalid_value');
             continue;
           }
           const attributes = toStringMap(point.attributes);
@@ -75,6 +91,16 @@ export function mapMetricPoints(request: ResourceMetricsData[], catalog: Catalog
     }
   }
   return { points, refused };
+}
+
+function plausible(metric: MetricData, point: DataPoint): boolean {
+  const numbers = [point.value, point.sum, ...point.explicitBounds];
+  if (!numbers.every(Number.isFinite)) return false;
+  if (metric.kind === 'sum' && metric.monotonic && metric.temporality === DELTA && point.value < 0) return false;
+  if (metric.name === BROWSER_EVENTS_METRIC) {
+    return Number.isSafeInteger(point.value) && point.value >= 0 && point.value <= MAX_BROWSER_COUNT_PER_POINT;
+  }
+  return true;
 }
 
 /** Labels only from the catalog, so any number of browsers make one bounded set of series. */

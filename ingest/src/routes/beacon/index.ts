@@ -5,7 +5,7 @@ import { senderOf } from '../../events/sender.js';
 import { toEventRow } from '../../events/to-event-row.js';
 import { refusedValueOf } from '../../stats/refused-values.js';
 import { storeEvents, type Refusal } from '../accepted-events.js';
-import { rateLimitConfig, type IngestRouteOptions } from '../ingest-route-options.js';
+import { sharedRateLimit, type IngestRouteOptions } from '../ingest-route-options.js';
 
 export const MAX_BEACON_BYTES = 64 * 1024;
 export const MAX_EVENTS_PER_BEACON = 100;
@@ -55,11 +55,13 @@ const beaconRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options
     }
   });
 
+  // The two URLs are one surface: one bucket per client across both.
+  const rateLimit = sharedRateLimit(app, options);
   for (const url of ['/v1/beacon', '/track']) {
     app.post<{ Body: BeaconBody }>(url, {
       bodyLimit: MAX_BEACON_BYTES,
       schema: { body: bodySchema, response: responseSchema },
-      config: { rateLimit: rateLimitConfig(options) },
+      onRequest: rateLimit ? [rateLimit] : [],
       handler: async (request, reply) => {
         if (app.pipeline.full) throw new SpoolFullError();
         const body = request.body;

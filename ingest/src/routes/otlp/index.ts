@@ -1,12 +1,13 @@
 import { gunzipSync } from 'node:zlib';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { BadOtlpError, BodyTooLargeError, SpoolFullError } from '../../errors.js';
+import { BadOtlpError, BodyTooLargeError, OtlpLimitExceededError, SpoolFullError } from '../../errors.js';
 import type { EventRow, RefusalReason } from '../../events/event-row.js';
 import { senderOf } from '../../events/sender.js';
 import { toEventRow, type Sender } from '../../events/to-event-row.js';
 import { decodeMetrics, decodeTraces, MetricsResponse, OtlpDecodeError, TraceResponse } from '../../otlp/decode.js';
-import { mapMetricPoints } from '../../otlp/metric-rows.js';
+import { OtlpLimitError } from '../../otlp/limits.js';
+import { MAX_BROWSER_COUNT_PER_POINT, mapMetricPoints, type PointRefusal } from '../../otlp/metric-rows.js';
 import { mapSpans, type TraceRow } from '../../otlp/span-rows.js';
 import { storeEvents, type Refusal } from '../accepted-events.js';
 import { rateLimitConfig, type IngestRouteOptions } from '../ingest-route-options.js';
@@ -44,7 +45,9 @@ const otlpRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
     const eventRows: EventRow[] = [];
     const refused: Refusal[] = [];
     spans.forEach((span, index) => {
-      const userAgent = span.userAgent ?? request.headers['user-agent'] ?? '';
+      // The visitor's agent only (span or resource): the request's User-Agent is the exporter's or
+      // the Collector's and never makes a visitor a bot (routes/otlp-visitor.ts says the same for logs).
+      const userAgent = span.userAgent ?? '';
       let judged = senders.get(userAgent);
       if (!judged) senders.set(userAgent, (judged = senderOf(request, 'otlp', undefined, app.senders, userAgent)));
       const outcome = judgeSpan(span.event, judged, app.catalog);
@@ -73,10 +76,11 @@ const otlpRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
     }
     const duplicates = points.length - stored.size;
     if (duplicates > 0) app.metrics.eventsDuplicate.inc({ source: 'otlp' }, duplicates);
-    if (refused > 0) app.metrics.eventsRefused.inc({ reason: 'unknown_site', source: 'otlp' }, refused);
-    return answer(reply, encoding, MetricsResponse, refused === 0 ? undefined : {
-      rejectedDataPoints: refused,
-      errorMessage: `${refused} data points name a site the catalog lacks`,
+    const reasons = countReasons(refused);
+    for (const [reason, count] of reasons) app.metrics.eventsRefused.inc({ reason, source: 'otlp' }, count);
+    return answer(reply, encoding, MetricsResponse, refused.length === 0 ? undefined : {
+      rejectedDataPoints: refused.length,
+      errorMessage: `data points refused: ${[...reasons].map(([reason, count]) => `${count} ${POINT_REFUSALS[reason]}`).join(', ')}`,
     });
   });
 
@@ -122,6 +126,7 @@ function decodeOr400<T>(decode: () => T): T {
     return decode();
   } catch (error) {
     if (error instanceof OtlpDecodeError) throw new BadOtlpError(error.message);
+    if (error instanceof OtlpLimitError) throw new OtlpLimitExceededError(error.message);
     throw error;
   }
 }
@@ -139,9 +144,19 @@ function answer(
 }
 
 function summarise(refused: readonly Refusal[]): string {
-  const counts = new Map<string, number>();
-  for (const { reason } of refused) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const counts = countReasons(refused.map(({ reason }) => reason));
   return `spans refused: ${[...counts].map(([reason, count]) => `${count} ${reason}`).join(', ')}`;
+}
+
+const POINT_REFUSALS: Record<PointRefusal, string> = {
+  unknown_site: 'unknown_site (a site the catalog lacks)',
+  invalid_value: `invalid_value (NaN or infinite, a counter going down, or a browser count that is not a whole number from 0 to ${MAX_BROWSER_COUNT_PER_POINT})`,
+};
+
+function countReasons<Reason extends string>(reasons: readonly Reason[]): Map<Reason, number> {
+  const counts = new Map<Reason, number>();
+  for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  return counts;
 }
 
 export default otlpRoutes;

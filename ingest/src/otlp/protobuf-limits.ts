@@ -1,0 +1,119 @@
+import { OTLP_LIMITS, OtlpLimitError } from './limits.js';
+
+/**
+ * Checks a protobuf OTLP body against OTLP_LIMITS by walking its wire format, before protobufjs
+ * decodes it. Decoding builds an object for every attribute (a 16 MiB body of a million attributes
+ * took two seconds of the event loop); this walk allocates nothing per field and stops at the first
+ * count over a limit. It reads only what the limits need: the message fields named below, by
+ * number (ingest/src/otlp/otlp.proto); every other field is skipped by its wire type.
+ */
+
+type MessageName =
+  | 'TraceRequest' | 'ResourceSpans' | 'ScopeSpans' | 'Span' | 'SpanEvent' | 'SpanLink'
+  | 'MetricsRequest' | 'ResourceMetrics' | 'ScopeMetrics' | 'Metric'
+  | 'NumberPoints' | 'HistogramPoints' | 'ExponentialPoints' | 'NumberPoint' | 'HistogramPoint' | 'ExponentialPoint'
+  | 'Resource' | 'Scope' | 'KeyValue' | 'AnyValue' | 'ValueList';
+
+/** What a field holds, and the limit on how often it repeats in one message (or one request). */
+interface FieldRule {
+  message: MessageName;
+  perMessage?: { limit: number; what: string };
+  perRequest?: 'spans' | 'dataPoints';
+}
+
+const attributes = (where: string): FieldRule => ({
+  message: 'KeyValue',
+  perMessage: { limit: OTLP_LIMITS.attributesPerItem, what: `attributes of one ${where}` },
+});
+
+const SCHEMA: Record<MessageName, Partial<Record<number, FieldRule>>> = {
+  TraceRequest: { 1: { message: 'ResourceSpans' } },
+  ResourceSpans: { 1: { message: 'Resource' }, 2: { message: 'ScopeSpans' } },
+  ScopeSpans: { 1: { message: 'Scope' }, 2: { message: 'Span', perRequest: 'spans' } },
+  Span: {
+    9: attributes('span'),
+    11: { message: 'SpanEvent', perMessage: { limit: OTLP_LIMITS.eventsPerSpan, what: 'events of one span' } },
+    13: { message: 'SpanLink', perMessage: { limit: OTLP_LIMITS.linksPerSpan, what: 'links of one span' } },
+  },
+  SpanEvent: { 3: attributes('span event') },
+  SpanLink: { 4: attributes('span link') },
+  MetricsRequest: { 1: { message: 'ResourceMetrics' } },
+  ResourceMetrics: { 1: { message: 'Resource' }, 2: { message: 'ScopeMetrics' } },
+  ScopeMetrics: { 1: { message: 'Scope' }, 2: { message: 'Metric' } },
+  // gauge and sum hold number points, histogram and exponential histogram their own kind, each in field 1.
+  Metric: { 5: { message: 'NumberPoints' }, 7: { message: 'NumberPoints' }, 9: { message: 'HistogramPoints' }, 10: { message: 'ExponentialPoints' } },
+  NumberPoints: { 1: { message: 'NumberPoint', perRequest: 'dataPoints' } },
+  HistogramPoints: { 1: { message: 'HistogramPoint', perRequest: 'dataPoints' } },
+  ExponentialPoints: { 1: { message: 'ExponentialPoint', perRequest: 'dataPoints' } },
+  NumberPoint: { 7: attributes('data point') },
+  HistogramPoint: { 9: attributes('data point') },
+  ExponentialPoint: { 1: attributes('data point') },
+  Resource: { 1: attributes('resource') },
+  Scope: { 3: attributes('instrumentation scope') },
+  KeyValue: { 2: { message: 'AnyValue' } },
+  AnyValue: { 5: { message: 'ValueList' }, 6: { message: 'ValueList' } },
+  // ArrayValue (values: AnyValue) and KeyValueList (values: KeyValue) share field 1.
+  ValueList: { 1: { message: 'AnyValue', perMessage: { limit: OTLP_LIMITS.valuesPerAttribute, what: 'values of one attribute' } } },
+};
+
+/** Throws OtlpLimitError for a body over a limit; malformed bodies are left to the decoder to refuse. */
+export function checkProtobufLimits(body: Uint8Array, request: 'traces' | 'metrics'): void {
+  const totals = { spans: 0, dataPoints: 0 };
+  scan(body, 0, body.length, request === 'traces' ? 'TraceRequest' : 'MetricsRequest', 0, totals);
+}
+
+function scan(body: Uint8Array, start: number, end: number, message: MessageName, depth: number, totals: { spans: number; dataPoints: number }): void {
+  if (message === 'AnyValue' && ++depth > OTLP_LIMITS.nestingDepth) {
+    throw new OtlpLimitError(`attribute values nested more than ${OTLP_LIMITS.nestingDepth} deep`);
+  }
+  const rules = SCHEMA[message];
+  const repeats = new Map<number, number>();
+  let at = start;
+  while (at < end) {
+    const [tag, afterTag] = varint(body, at);
+    const field = Math.floor(tag / 8);
+    const wireType = tag & 7;
+    at = afterTag;
+    if (wireType === 0) at = varint(body, at)[1];
+    else if (wireType === 1) at += 8;
+    else if (wireType === 5) at += 4;
+    else if (wireType === 2) {
+      const [length, afterLength] = varint(body, at);
+      const contentEnd = afterLength + length;
+      if (contentEnd > end) return; // malformed: the decoder says so
+      const rule = rules[field];
+      if (rule) {
+        count(rule, field, repeats, totals);
+        scan(body, afterLength, contentEnd, rule.message, depth, totals);
+      }
+      at = contentEnd;
+    } else return; // groups and unknown wire types: malformed, the decoder says so
+  }
+}
+
+function count(rule: FieldRule, field: number, repeats: Map<number, number>, totals: { spans: number; dataPoints: number }): void {
+  if (rule.perMessage) {
+    const seen = (repeats.get(field) ?? 0) + 1;
+    repeats.set(field, seen);
+    if (seen > rule.perMessage.limit) throw new OtlpLimitError(`more than ${rule.perMessage.limit} ${rule.perMessage.what}`);
+  }
+  if (rule.perRequest === 'spans' && ++totals.spans > OTLP_LIMITS.spansPerRequest) {
+    throw new OtlpLimitError(`more than ${OTLP_LIMITS.spansPerRequest} spans in one request`);
+  }
+  if (rule.perRequest === 'dataPoints' && ++totals.dataPoints > OTLP_LIMITS.dataPointsPerRequest) {
+    throw new OtlpLimitError(`more than ${OTLP_LIMITS.dataPointsPerRequest} data points in one request`);
+  }
+}
+
+/** A base-128 varint at `at`: its value (exact up to 2^53, enough for tags and lengths) and where the next field starts. */
+function varint(body: Uint8Array, at: number): [number, number] {
+  let value = 0;
+  let scale = 1;
+  for (let index = at; index < body.length && index < at + 10; index++) {
+    const byte = body[index]!;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return [value, index + 1];
+    scale *= 128;
+  }
+  return [0, body.length + 1]; // truncated: ends the walk; the decoder refuses the body
+}
