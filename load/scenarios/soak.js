@@ -1,4 +1,4 @@
-// soak: half the breakpoint for 30 minutes: RSS and insert latency must stay flat
+// soak: steady traffic at half the breakpoint (set RATE to half of yours) for 30 minutes: RSS and insert latency must stay flat
 // Generated from load/src/scenarios.ts by `npm run k6:render -w @footfall/load`: edit that file,
 // not this one. For users who run k6 themselves (see the README), e.g.
 //   k6 run -e INGEST_URL=http://127.0.0.1:8080 -e COLLECTOR_URL=http://127.0.0.1:4318 load/scenarios/soak.js
@@ -10,7 +10,7 @@ import { trafficFor } from '../lib/traffic.js';
 /** @type {import('../src/scenario.js').Scenario} */
 const definition = {
   "name": "soak",
-  "summary": "half the breakpoint for 30 minutes: RSS and insert latency must stay flat",
+  "summary": "steady traffic at half the breakpoint (set RATE to half of yours) for 30 minutes: RSS and insert latency must stay flat",
   "beaconShare": 0.5,
   "eventsPerRequest": 10,
   "shape": {

@@ -14,6 +14,7 @@ import { pathStep, plannedSteps, type Step } from './plan.js';
 import { PATHS, type Path, type Scenario } from './scenario.js';
 
 const RSS_SAMPLE_MS = 2_000;
+const PROGRESS_EVERY_MS = 15_000;
 const DEFAULT_DRAIN_MS = 300_000;
 /** Beacons wait for the next batch, OTLP in the Collector's queue: time for both, and for volume. */
 const STORED_WAIT_BASE_MS = 120_000;
@@ -110,6 +111,14 @@ export async function runScenario(scenario: Scenario, targets: Targets, options:
     : undefined;
   rss.start();
   soak?.start();
+  // A long unpaced run says how far it got now and then.
+  const progress =
+    scenario.shape.kind === 'volume'
+      ? setInterval(() => {
+          const acknowledged = deliveries.beacon.counts.acknowledgedEvents + deliveries.otlp.counts.acknowledgedEvents;
+          log(`${scenario.name}: ${acknowledged.toLocaleString('en-US')} events acknowledged after ${Math.round((Date.now() - startedAt) / 1000)} s`);
+        }, PROGRESS_EVERY_MS)
+      : undefined;
   const failures: string[] = [];
   let breakpoint: ScenarioFigures['breakpoint'];
   try {
@@ -135,6 +144,7 @@ export async function runScenario(scenario: Scenario, targets: Targets, options:
     }
   } finally {
     soak?.stop();
+    clearInterval(progress);
   }
   const loadSeconds = (Date.now() - startedAt) / 1000;
   const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
