@@ -14,6 +14,17 @@ export interface Visit {
   consoleErrors: string[];
   /** URLs of requests that failed (connection refused and the like). */
   failedRequests: string[];
+  /** What the tracker's debug mode logged about events it could not send (`footfall <reason> ...`). */
+  trackerNotes: string[];
+}
+
+export interface VisitOptions {
+  /**
+   * Visit with a browser that has no `navigator.sendBeacon` (older WebViews, some privacy
+   * settings): the API is removed before any script of the page runs, so the tracker must fall
+   * back to `fetch` with `keepalive`.
+   */
+  withoutSendBeacon?: boolean;
 }
 
 type DemoWindow = Window & { footfallDemo: { roomReady: boolean; objectScreenPosition(id: string): { x: number; y: number } | undefined } };
@@ -23,9 +34,15 @@ type DemoWindow = Window & { footfallDemo: { roomReady: boolean; objectScreenPos
  * clicks three objects, goes to About, then Projects, then leaves (pagehide). Every step checks
  * the demo itself still works.
  */
-export async function visitDemo(browser: Browser, demoUrl: string): Promise<Visit> {
+export async function visitDemo(browser: Browser, demoUrl: string, options: VisitOptions = {}): Promise<Visit> {
   const started = Date.now();
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  if (options.withoutSendBeacon) {
+    await page.addInitScript(() => {
+      delete (Navigator.prototype as Partial<Navigator>).sendBeacon;
+    });
+  }
+  const trackerNotes: string[] = [];
   const pageErrors: Error[] = [];
   const consoleErrors: string[] = [];
   const failedRequests: string[] = [];
@@ -33,6 +50,7 @@ export async function visitDemo(browser: Browser, demoUrl: string): Promise<Visi
   page.on('requestfailed', (request) => failedRequests.push(request.url()));
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
+    if (message.type() === 'debug' && message.text().startsWith('footfall')) trackerNotes.push(message.text());
   });
   await page.goto(`${demoUrl}/`);
   await expect.poll(() => page.textContent('h1')).toContain('Ada');
@@ -53,7 +71,7 @@ export async function visitDemo(browser: Browser, demoUrl: string): Promise<Visi
   const session = await page.evaluate(() => sessionStorage.getItem('footfall')?.split('.')[0] ?? '');
   await page.goto('about:blank');
   await page.close();
-  return { session, elapsedMs: Date.now() - started, pageErrors, consoleErrors, failedRequests };
+  return { session, elapsedMs: Date.now() - started, pageErrors, consoleErrors, failedRequests, trackerNotes };
 }
 
 async function clickObject(page: Page, id: string): Promise<void> {
