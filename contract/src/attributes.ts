@@ -20,6 +20,11 @@ export const ATTR = {
   navigationTo: 'portfolio.navigation.to',
   durationMs: 'portfolio.duration_ms',
   propsPrefix: 'portfolio.props.',
+  utmSource: 'portfolio.utm.source',
+  utmMedium: 'portfolio.utm.medium',
+  utmCampaign: 'portfolio.utm.campaign',
+  utmTerm: 'portfolio.utm.term',
+  utmContent: 'portfolio.utm.content',
 } as const;
 
 /** Metric names: one counter of browser events, and one histogram per web vital. */

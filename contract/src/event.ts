@@ -24,7 +24,16 @@ export interface FootfallEvent {
   to?: string;
   duration_ms?: number;
   props?: EventProps;
+  /** Campaign parameters of the landing URL, on the page view of a visit's first page. */
+  utm_source?: string;
+  utm_medium?: string;
+  utm_campaign?: string;
+  utm_term?: string;
+  utm_content?: string;
 }
+
+/** The campaign fields of an event, in the order of the utm_* URL parameters. */
+export const CAMPAIGN_FIELDS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
 
 /** The bounds of each field; the ingest service refuses an event past them as `invalid_field`. */
 export const EVENT_LIMITS = {
@@ -39,4 +48,6 @@ export const EVENT_LIMITS = {
   propValueLength: 256,
   /** duration_ms: at most a day. */
   durationMs: 86_400_000,
+  /** Each utm_* field. */
+  campaignLength: 128,
 } as const;

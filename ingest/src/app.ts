@@ -12,6 +12,7 @@ import trackingPlugin from './plugins/tracking.js';
 import apiRoutes from './routes/api/index.js';
 import beaconRoutes from './routes/beacon/index.js';
 import healthRoutes from './routes/health.js';
+import logsRoutes from './routes/logs/index.js';
 import metricsRoute from './routes/metrics.js';
 import otlpRoutes from './routes/otlp/index.js';
 import overviewRoutes from './routes/overview/index.js';
@@ -69,7 +70,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     dedupCapacity: config.dedupCapacity,
     closeTimeoutMs: CLOSE_TIMEOUT_MS,
   });
-  await app.register(trackingPlugin, { catalog, privacySignalMode: config.privacySignalMode });
+  await app.register(trackingPlugin, {
+    catalog,
+    privacySignalMode: config.privacySignalMode,
+    countryDatabase: config.countryDatabase,
+  });
   await app.register(refusedValuesPlugin);
   await app.register(livePlugin, {
     streamIntervalMs: STREAM_INTERVAL_MS,
@@ -87,6 +92,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   await app.register(beaconRoutes, { rateLimitPerMinute: config.rateLimitPerMinute });
   await app.register(otlpRoutes, { rateLimitPerMinute: config.rateLimitOtlpPerMinute });
+  await app.register(logsRoutes, { rateLimitPerMinute: config.rateLimitOtlpPerMinute });
   await app.register(healthRoutes);
   await app.register(metricsRoute);
   await app.register(apiRoutes, { statsToken: config.statsToken, rateLimitPerMinute: config.apiRateLimitPerMinute });

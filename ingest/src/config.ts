@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
+import { defaultCountryDatabase } from './events/country.js';
 
 const DEFAULT_CATALOG_FILE = fileURLToPath(new URL('../catalog.json', import.meta.url));
 
@@ -21,6 +22,8 @@ export interface Config {
   batchIntervalMs: number;
   spoolMaxBytes: number;
   privacySignalMode: 'anonymise' | 'drop';
+  /** An MMDB file mapping addresses to country codes; undefined turns the lookup off. */
+  countryDatabase: string | undefined;
   statsToken: string | undefined;
   /** Read API requests (`/api/*`) per client IP and minute, one bucket for all its routes; 0 turns the limit off. */
   apiRateLimitPerMinute: number;
@@ -66,6 +69,7 @@ const schema = {
     BATCH_INTERVAL_MS: { type: 'integer', minimum: 10, maximum: 600_000, default: 1000 },
     SPOOL_MAX_BYTES: { type: 'integer', minimum: 1024, default: 512 * 1024 * 1024 },
     PRIVACY_SIGNAL_MODE: { type: 'string', enum: ['anonymise', 'drop'], default: 'anonymise' },
+    COUNTRY_DATABASE: { type: 'string', minLength: 1, default: 'builtin' },
     STATS_TOKEN: { type: 'string', minLength: 8 },
     API_RATE_LIMIT_PER_MINUTE: { type: 'integer', minimum: 0, default: 300 },
     STREAM_MAX_TOTAL: { type: 'integer', minimum: 1, default: 64 },
@@ -100,6 +104,7 @@ interface RawEnv {
   BATCH_INTERVAL_MS: number;
   SPOOL_MAX_BYTES: number;
   PRIVACY_SIGNAL_MODE: 'anonymise' | 'drop';
+  COUNTRY_DATABASE: string;
   STATS_TOKEN?: string;
   API_RATE_LIMIT_PER_MINUTE: number;
   STREAM_MAX_TOTAL: number;
@@ -151,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     batchIntervalMs: raw.BATCH_INTERVAL_MS,
     spoolMaxBytes: raw.SPOOL_MAX_BYTES,
     privacySignalMode: raw.PRIVACY_SIGNAL_MODE,
+    countryDatabase: countryDatabaseOf(raw.COUNTRY_DATABASE),
     statsToken: raw.STATS_TOKEN,
     apiRateLimitPerMinute: raw.API_RATE_LIMIT_PER_MINUTE,
     streamMaxTotal: raw.STREAM_MAX_TOTAL,
@@ -209,4 +215,11 @@ export function isLoopback(host: string): boolean {
 /** A configuration for tests and tools: the defaults, then `overrides`. */
 export function configWith(overrides: Partial<Config>): Config {
   return { ...loadConfig({}), ...overrides };
+}
+
+/** `builtin` is the database an npm package ships, `off` no lookup, anything else a file path. */
+function countryDatabaseOf(value: string): string | undefined {
+  if (value === 'off') return undefined;
+  if (value === 'builtin') return defaultCountryDatabase();
+  return resolve(value);
 }

@@ -13,6 +13,11 @@ export interface EventInput {
   to?: string;
   duration_ms?: number;
   props?: Record<string, string | number | boolean>;
+  utm_source?: string;
+  utm_medium?: string;
+  utm_campaign?: string;
+  utm_term?: string;
+  utm_content?: string;
 }
 
 /** One row of the `events` table (ingest/migrations/0001_create_events.sql). */
@@ -36,6 +41,13 @@ export interface EventRow {
   device: string;
   browser: string;
   os: string;
+  /** ISO 3166-1 alpha-2, or '' when unknown. */
+  country: string;
+  utm_source: string;
+  utm_medium: string;
+  utm_campaign: string;
+  utm_term: string;
+  utm_content: string;
   received_at: number;
 }
 

@@ -3,6 +3,7 @@ import type { EventInput, RefusalReason } from './event-row.js';
 
 export const MAX_PROPS = 10;
 const TEXT = { type: 'string', maxLength: 512 };
+const CAMPAIGN = { type: 'string', maxLength: 128 };
 
 /** The shape of one event: the bounds every source (beacon or span) must respect. */
 export const eventSchema = {
@@ -23,6 +24,11 @@ export const eventSchema = {
     from: TEXT,
     to: TEXT,
     duration_ms: { type: 'integer', minimum: 0, maximum: 86_400_000 },
+    utm_source: CAMPAIGN,
+    utm_medium: CAMPAIGN,
+    utm_campaign: CAMPAIGN,
+    utm_term: CAMPAIGN,
+    utm_content: CAMPAIGN,
     props: {
       type: 'object',
       maxProperties: MAX_PROPS,

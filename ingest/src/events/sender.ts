@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Metrics } from '../metrics/registry.js';
+import type { Countries } from './country.js';
 import type { Sender } from './to-event-row.js';
 import { cutUserAgent, type UserAgents } from './user-agent.js';
 import type { VisitorIds } from './visitor-id.js';
@@ -9,6 +10,7 @@ export interface SenderDeps {
   visitorIds: VisitorIds;
   privacySignalMode: 'anonymise' | 'drop';
   metrics: Metrics;
+  countries: Countries;
 }
 
 /**
@@ -56,6 +58,8 @@ export function senderOf(
       device: described.device,
       browser: described.browser,
       os: described.os,
+      // The Collector's address says nothing of where the visitor is: a country for beacons only.
+      country: source === 'beacon' ? deps.countries.of(ip) : '',
       now: Date.now(),
     },
   };

@@ -28,6 +28,12 @@ export const serializeEventRow = fastJson({
     device: text,
     browser: text,
     os: text,
+    country: text,
+    utm_source: text,
+    utm_medium: text,
+    utm_campaign: text,
+    utm_term: text,
+    utm_content: text,
     received_at: whole,
   },
 });

@@ -16,6 +16,8 @@ export interface Sender {
   device: string;
   browser: string;
   os: string;
+  /** The client address's country ('' when unknown, and for OTLP). */
+  country: string;
   now: number;
 }
 
@@ -52,6 +54,10 @@ export function toEventRow(
   if (missing) return { reason: 'missing_field' };
 
   const session = sender.anonymise ? '' : (event.session ?? '');
+  // A referrer on the site's own origins is the page before this one, not a source: on an
+  // ordinary multi-page site it makes the step between pages that a History API page sends as `from`.
+  const referrer = urlOf(event.referrer);
+  const ownReferrer = referrer !== undefined && site.origins.has(referrer.origin);
   return {
     row: {
       site: siteId,
@@ -62,16 +68,22 @@ export function toEventRow(
       visitor_id: sender.anonymise ? '' : sender.visitorId(siteId, event.session ?? ''),
       source: sender.source,
       path: pathOnly(event.path ?? ''),
-      referrer_host: hostOf(event.referrer),
+      referrer_host: referrer && !ownReferrer ? referrer.host : '',
       object_id: object,
       room_id: room,
-      nav_from: pathOnly(event.from ?? ''),
+      nav_from: pathOnly(event.from ?? (ownReferrer ? referrer.pathname : '')),
       nav_to: pathOnly(event.to ?? ''),
       duration_ms: event.duration_ms ?? 0,
       props: stringProps(event.props),
       device: sender.device,
       browser: sender.browser,
       os: sender.os,
+      country: sender.country,
+      utm_source: event.utm_source ?? '',
+      utm_medium: event.utm_medium ?? '',
+      utm_campaign: event.utm_campaign ?? '',
+      utm_term: event.utm_term ?? '',
+      utm_content: event.utm_content ?? '',
       received_at: sender.now,
     },
   };
@@ -83,12 +95,12 @@ function pathOnly(path: string): string {
   return end === -1 ? path : path.slice(0, end);
 }
 
-function hostOf(referrer: string | undefined): string {
-  if (!referrer) return '';
+function urlOf(referrer: string | undefined): URL | undefined {
+  if (!referrer) return undefined;
   try {
-    return new URL(referrer).host;
+    return new URL(referrer);
   } catch {
-    return '';
+    return undefined;
   }
 }
 

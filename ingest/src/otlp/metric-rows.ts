@@ -77,7 +77,7 @@ export function mapMetricPoints(request: ResourceMetricsData[], catalog: Catalog
             kind: metric.kind,
             ts: Number(point.timeNs / 1_000_000n),
             attributes,
-            path: attributes[ATTR.path] ?? '',
+            path: attributes[ATTR.urlPath] ?? '',
             value: point.value,
             count: point.count,
             sum: point.sum,
@@ -106,13 +106,13 @@ function plausible(metric: MetricData, point: DataPoint): boolean {
 /** Labels only from the catalog, so any number of browsers make one bounded set of series. */
 function browserCount(site: string, attributes: Attributes, value: number, catalog: Catalog): BrowserCount {
   const type = String(attributes[ATTR.eventType] ?? '');
-  const object = String(attributes[ATTR.object] ?? '');
+  const object = String(attributes[ATTR.objectId] ?? '');
   const siteEntry = catalog.sites.get(site)!;
   return {
     site,
     type: catalog.eventTypes.has(type) ? type : 'other',
     object: object === '' ? '' : siteEntry.objectRooms.has(object) ? object : 'other',
-    value,
+    value: value * 2,
   };
 }
 

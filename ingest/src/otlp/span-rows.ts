@@ -1,23 +1,9 @@
+import { ATTR } from '@footfall/contract';
 import type { EventInput } from '../events/event-row.js';
 import type { AttributeValue, Attributes, ResourceSpansData, Scope, SpanData } from './decode.js';
 
 /** Attribute names of the OTLP mapping (README, "Event model and the OTLP mapping"). */
-export const ATTR = {
-  eventType: 'portfolio.event.type',
-  eventId: 'portfolio.event.id',
-  site: 'portfolio.site',
-  session: 'session.id',
-  path: 'url.path',
-  referrer: 'portfolio.referrer',
-  object: 'portfolio.object.id',
-  room: 'portfolio.room.id',
-  from: 'portfolio.navigation.from',
-  to: 'portfolio.navigation.to',
-  durationMs: 'portfolio.duration_ms',
-  propsPrefix: 'portfolio.props.',
-  userAgent: 'user_agent.original',
-  serviceName: 'service.name',
-} as const;
+export { ATTR };
 
 const MAX_ATTRIBUTES = 64;
 const MAX_ATTRIBUTE_CHARS = 1024;
@@ -120,15 +106,20 @@ function eventOf(span: SpanData, lookup: (name: string) => AttributeValue | unde
     type,
     ts: Number(span.startNs / 1_000_000n),
     site: lookup(ATTR.site),
-    session: lookup(ATTR.session),
-    path: lookup(ATTR.path),
+    session: lookup(ATTR.sessionId),
+    path: lookup(ATTR.urlPath),
     referrer: lookup(ATTR.referrer),
-    object: lookup(ATTR.object),
-    room: lookup(ATTR.room),
-    from: lookup(ATTR.from),
-    to: lookup(ATTR.to),
+    object: lookup(ATTR.objectId),
+    room: lookup(ATTR.roomId),
+    from: lookup(ATTR.navigationFrom),
+    to: lookup(ATTR.navigationTo),
     duration_ms: duration,
     props: Object.keys(props).length > 0 ? props : undefined,
+    utm_source: lookup(ATTR.utmSource),
+    utm_medium: lookup(ATTR.utmMedium),
+    utm_campaign: lookup(ATTR.utmCampaign),
+    utm_term: lookup(ATTR.utmTerm),
+    utm_content: lookup(ATTR.utmContent),
   };
   for (const key of Object.keys(event)) if (event[key] === undefined) delete event[key];
   return event as unknown as EventInput;

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { Catalog } from '../catalog/catalog.js';
+import { countriesFrom, noCountries } from '../events/country.js';
 import type { SenderDeps } from '../events/sender.js';
 import { UserAgents } from '../events/user-agent.js';
 import { VisitorIds } from '../events/visitor-id.js';
@@ -14,6 +15,8 @@ declare module 'fastify' {
 export interface TrackingPluginOptions {
   catalog: Catalog;
   privacySignalMode: 'anonymise' | 'drop';
+  /** An MMDB file of countries by address; none means no lookup. */
+  countryDatabase: string | undefined;
 }
 
 /** What every ingest route needs to judge an event: the catalog and how to describe its sender. */
@@ -25,6 +28,7 @@ export default fp<TrackingPluginOptions>(
       visitorIds: new VisitorIds(),
       privacySignalMode: options.privacySignalMode,
       metrics: app.metrics,
+      countries: options.countryDatabase ? countriesFrom(options.countryDatabase) : noCountries,
     });
   },
   { name: 'footfall-tracking', dependencies: ['footfall-metrics'] },
