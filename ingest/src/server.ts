@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
+import { CatalogError } from './catalog/catalog.js';
 import { loadConfig } from './config.js';
 
 // The entry point: the only place that listens, handles signals and exits.
@@ -11,7 +12,15 @@ try {
   process.exit(1);
 }
 
-const app = await buildApp(config);
+let app;
+try {
+  app = await buildApp(config);
+} catch (error) {
+  // A bad catalog is the owner's to fix: its message names each bad entry, a stack trace would bury it.
+  if (!(error instanceof CatalogError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 
 // SIGTERM/SIGINT: stop taking requests, write what is buffered to ClickHouse, then exit.
 closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
