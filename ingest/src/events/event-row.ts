@@ -54,6 +54,7 @@ export interface EventRow {
 /** Why an event was refused: stable names, used in answers and as a metric label. */
 export type RefusalReason =
   | 'unknown_site'
+  | 'unknown_origin'
   | 'unknown_type'
   | 'unknown_object'
   | 'unknown_room'

@@ -58,6 +58,7 @@ export function senderOf(
       device: described.device,
       browser: described.browser,
       os: described.os,
+      origin: request.headers.origin,
       // The Collector's address says nothing of where the visitor is: a country for beacons only.
       country: source === 'beacon' ? deps.countries.of(ip) : '',
       now: Date.now(),

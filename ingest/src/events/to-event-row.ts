@@ -16,6 +16,11 @@ export interface Sender {
   device: string;
   browser: string;
   os: string;
+  /**
+   * The request's Origin header: a browser page's origin, which must be one of the event's site's
+   * origins. Absent for senders that are not pages (servers, the Collector): not judged.
+   */
+  origin?: string;
   /** The client address's country ('' when unknown, and for OTLP). */
   country: string;
   now: number;
@@ -34,6 +39,7 @@ export function toEventRow(
   const siteId = event.site ?? sender.site ?? catalog.defaultSite;
   const site = catalog.sites.get(siteId);
   if (!site) return { reason: 'unknown_site' };
+  if (sender.origin !== undefined && !site.origins.has(sender.origin)) return { reason: 'unknown_origin' };
   if (!catalog.eventTypes.has(event.type)) return { reason: 'unknown_type' };
   if (event.ts < sender.now - MAX_AGE_MS) return { reason: 'too_old' };
   if (event.ts > sender.now + MAX_AHEAD_MS) return { reason: 'in_future' };
