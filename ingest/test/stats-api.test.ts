@@ -188,7 +188,8 @@ describe('/api/funnel and CSV', () => {
     expect(lines).toHaveLength(1 + 7);
     // Newest first: /contact's page view.
     const first = Object.fromEntries(EVENT_COLUMNS.map((column, index) => [column, lines[1]!.split(',')[index]]));
-    expect(first).toMatchObject({ type: 'page_view', session_id: 'visit-1', path: '/contact', referrer_host: 'localhost:5173', device: 'desktop' });
+    // A referrer on the site itself is the page before, never a source.
+    expect(first).toMatchObject({ type: 'page_view', session_id: 'visit-1', path: '/contact', referrer_host: '', nav_from: '/about', device: 'desktop' });
   });
 });
 

@@ -63,8 +63,8 @@ export async function readFunnel(client: ClickHouseClient, siteId: string, range
     `SELECT level, count() AS sessions FROM (
        SELECT windowFunnel(${windowMs})(toUInt64(toUnixTimestamp64Milli(ts)), ${conditions.join(', ')}) AS level
        FROM events
-       WHERE site = {site:String} AND session_id != '' AND type IN {types:Array(String)} AND ts >= now() - {seconds:UInt32}
-       GROUP BY session_id
+       WHERE site = {site:String} AND session_key != 0 AND type IN {types:Array(String)} AND ts >= now() - {seconds:UInt32}
+       GROUP BY session_key
      )
      WHERE level > 0 GROUP BY level`,
     params,

@@ -23,16 +23,33 @@ export interface Room {
   seen_never_clicked: string[];
 }
 
-export async function readRoom(client: ClickHouseClient, params: { site: string; seconds: number }, site: SiteEntry): Promise<Room> {
-  const found = await rows<{ object: string; views: string; clicks: string }>(
+/**
+ * Counts by type and object from the per-minute rollup (a sum, no distinct count: cheap at any
+ * size): the room's views and clicks, and every type's total for `events_by_type`.
+ */
+export async function readRoom(
+  client: ClickHouseClient,
+  params: { site: string; seconds: number },
+  site: SiteEntry,
+): Promise<Room & { events_by_type: Record<string, number> }> {
+  const found = await rows<{ type: string; object: string; events: string }>(
     client,
-    `SELECT object_id AS object, sumIf(events, type = 'object_view') AS views, sumIf(events, type = 'object_click') AS clicks
+    `SELECT type, object_id AS object, sum(events) AS events
      FROM events_per_minute
-     WHERE site = {site:String} AND type IN ('object_view', 'object_click') AND minute >= toStartOfMinute(now() - {seconds:UInt32})
-     GROUP BY object_id`,
+     WHERE site = {site:String} AND minute >= toStartOfMinute(now() - {seconds:UInt32})
+     GROUP BY type, object_id ORDER BY type, object_id`,
     params,
   );
-  const stored = new Map(found.map((row) => [row.object, { views: count(row.views), clicks: count(row.clicks) }]));
+  const eventsByType: Record<string, number> = {};
+  const stored = new Map<string, { views: number; clicks: number }>();
+  for (const row of found) {
+    eventsByType[row.type] = (eventsByType[row.type] ?? 0) + count(row.events);
+    if (row.type !== 'object_view' && row.type !== 'object_click') continue;
+    const entry = stored.get(row.object) ?? { views: 0, clicks: 0 };
+    if (row.type === 'object_view') entry.views += count(row.events);
+    else entry.clicks += count(row.events);
+    stored.set(row.object, entry);
+  }
   const objects = site.objects
     .map((object) => {
       const { views, clicks } = stored.get(object) ?? { views: 0, clicks: 0 };
@@ -41,10 +58,9 @@ export async function readRoom(client: ClickHouseClient, params: { site: string;
     .sort((a, b) => b.clicks - a.clicks || b.views - a.views || a.object.localeCompare(b.object));
   const neverClicked = site.objects.filter((object) => !(stored.get(object)?.clicks ?? 0));
   return {
+    events_by_type: eventsByType,
     objects,
-    top_objects: objects
-      .filter((row) => row.clicks > 0)
-      .map((row) => ({ object: row.object, clicks: row.clicks })),
+    top_objects: objects.filter((row) => row.clicks > 0).map((row) => ({ object: row.object, clicks: row.clicks })),
     never_clicked: neverClicked,
     seen_never_clicked: neverClicked.filter((object) => (stored.get(object)?.views ?? 0) > 0),
   };

@@ -1,0 +1,31 @@
+/** What is happening now: visitors of the last 5 minutes, visits of the last minute, the newest events. */
+import type { ClickHouseClient } from '@clickhouse/client';
+import { count, rows } from './query.js';
+
+export interface Live {
+  active_visitors: number;
+  visits_last_minute: number;
+  recent_events: Array<Record<string, unknown>>;
+}
+
+const RECENT_EVENTS = 20;
+
+export async function readLive(client: ClickHouseClient, params: { site: string; seconds: number }): Promise<Live> {
+  const [now, recent] = await Promise.all([
+    rows<{ active_visitors: string; visits_last_minute: string }>(
+      client,
+      `SELECT uniqExactIf(visitor_key, visitor_key != 0) AS active_visitors,
+              uniqExactIf(session_key, session_key != 0 AND ts >= now() - INTERVAL 1 MINUTE) AS visits_last_minute
+       FROM events WHERE site = {site:String} AND ts >= now() - INTERVAL 5 MINUTE`,
+      params,
+    ),
+    rows<Record<string, unknown>>(
+      client,
+      `SELECT ts, type, path, object_id, room_id, nav_from, nav_to, duration_ms, session_id, source, device
+       FROM events WHERE site = {site:String} AND ts >= now() - {seconds:UInt32}
+       ORDER BY ts DESC LIMIT {limit:UInt32}`,
+      { ...params, limit: RECENT_EVENTS },
+    ),
+  ]);
+  return { active_visitors: count(now[0]?.active_visitors), visits_last_minute: count(now[0]?.visits_last_minute), recent_events: recent };
+}
