@@ -65,28 +65,27 @@ describe('batcher', () => {
 
 describe('beacon bodies', () => {
   it('keeps a small batch in one body of the contract shape', () => {
-    const bodies = toBodies('portfolio', [event(1), event(2)], () => {});
+    const bodies = toBodies('portfolio', [event(1), event(2)]);
     expect(bodies).toHaveLength(1);
     expect(JSON.parse(bodies[0]!)).toEqual({ site: 'portfolio', events: [event(1), event(2)] });
   });
 
-  it('splits a batch so every body fits the keepalive quota, counting UTF-8 bytes', () => {
+  it('sends one body per event when the batch might pass the keepalive quota, counting UTF-8 bytes', () => {
     // 10 props of 256 two-byte characters: about 5 KiB of UTF-8 per event, 2.6 KiB of UTF-16.
     const heavy = Object.fromEntries(Array.from({ length: 10 }, (_, key) => [`k${key}`, 'é'.repeat(256)]));
     const events = Array.from({ length: 100 }, (_, index) => event(index, heavy));
-    const bodies = toBodies('portfolio', events, () => {});
-    expect(bodies.length).toBeGreaterThan(8);
+    const bodies = toBodies('portfolio', events);
+    expect(bodies).toHaveLength(100);
     for (const body of bodies) expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(MAX_BODY_BYTES);
     const delivered = bodies.flatMap((body) => (JSON.parse(body) as { events: FootfallEvent[] }).events);
     expect(delivered).toEqual(events);
   });
 
-  it('drops and reports an event too large for any body', () => {
-    const reasons: string[] = [];
-    const bodies = toBodies('portfolio', [event(1), event(2, { big: 'x'.repeat(900) }), event(3)], (reason) => reasons.push(reason), 600);
-    const delivered = bodies.flatMap((body) => (JSON.parse(body) as { events: FootfallEvent[] }).events.map((e) => e.id));
-    expect(delivered).toEqual([event(1).id, event(3).id]);
-    expect(reasons).toEqual(['too_large']);
+  it('keeps a batch whole up to a third of the quota in UTF-16 units', () => {
+    const events = Array.from({ length: 20 }, (_, index) => event(index, { text: 'x'.repeat(700) }));
+    const bodies = toBodies('portfolio', events);
+    expect(bodies[0]!.length * 3).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    expect(bodies).toHaveLength(1);
   });
 });
 

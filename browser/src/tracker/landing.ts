@@ -11,11 +11,10 @@ export const MAX_CAMPAIGN_LENGTH = 128;
  * multi-page site from an arrival from elsewhere, in no bytes of the tracker.
  */
 export function landingFields(): EventFields {
-  const fields: EventFields = { referrer: document.referrer };
-  const query = new URLSearchParams(location.search);
-  for (const name of ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const) {
-    const value = query.get(name);
-    if (value) fields[name] = value.slice(0, MAX_CAMPAIGN_LENGTH);
-  }
-  return fields;
+  const fields: Record<string, string> = { referrer: document.referrer };
+  // The five names in one pattern: fewer bytes than a list of them.
+  new URLSearchParams(location.search).forEach((value, name) => {
+    if (/^utm_(source|medium|campaign|term|content)$/.test(name)) fields[name] = value.slice(0, MAX_CAMPAIGN_LENGTH);
+  });
+  return fields as EventFields;
 }

@@ -73,7 +73,7 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
   const batcher =
     endpoint
       ? createBatcher(
-          guard((events: FootfallEvent[]) => toBodies(site, events, ignored).map(createTransport(endpoint, ignored))),
+          guard((events: FootfallEvent[]) => toBodies(site, events).map(createTransport(endpoint, ignored))),
           Math.min(options.maxBatch || DEFAULT_MAX_BATCH, 100),
           FLUSH_INTERVAL_MS,
         )
