@@ -50,12 +50,22 @@ export class RefusedValues {
   }
 }
 
-/** The value that made an event's refusal: the unknown site, type, object or room it named. */
-export function refusedValueOf(reason: string, input: unknown): string {
-  if (typeof input !== 'object' || input === null) return '';
+/**
+ * The value that made an event's refusal: the unknown site, type, object or room it named, or the
+ * page origin (`origin`, the request's Origin header) its site does not list. Cut to
+ * MAX_VALUE_LENGTH, since it goes into answers and log lines; undefined when the reason has none.
+ */
+export function refusedValueOf(reason: string, input: unknown, origin?: string): string | undefined {
+  if (reason === 'unknown_origin') return cut(origin);
+  if (typeof input !== 'object' || input === null) return undefined;
   const field = { unknown_site: 'site', unknown_type: 'type', unknown_object: 'object', unknown_room: 'room' }[reason];
   const value = field === undefined ? undefined : (input as Record<string, unknown>)[field];
-  return typeof value === 'string' ? value : '';
+  return typeof value === 'string' ? cut(value) : undefined;
+}
+
+function cut(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return value.length > MAX_VALUE_LENGTH ? `${value.slice(0, MAX_VALUE_LENGTH - 1)}…` : value;
 }
 
 declare module 'fastify' {

@@ -31,7 +31,7 @@ const responseSchema = {
         items: {
           type: 'object',
           additionalProperties: false,
-          properties: { index: { type: 'integer' }, reason: { type: 'string' } },
+          properties: { index: { type: 'integer' }, reason: { type: 'string' }, value: { type: 'string' } },
         },
       },
     },
@@ -74,7 +74,7 @@ const beaconRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options
           if (refusal) return refused.push({ index, reason: refusal });
           const checked = toEventRow(event, app.catalog, sender);
           if (checked.row) rows.push(checked.row);
-          else refused.push({ index, reason: checked.reason, value: refusedValueOf(checked.reason, event) });
+          else refused.push({ index, reason: checked.reason, value: refusedValueOf(checked.reason, event, sender.origin) });
         });
         const { accepted, duplicates } = storeEvents(app, request, 'beacon', rows, refused);
         if (rows.length === 0) throw new NothingUsableError(describe(refused));

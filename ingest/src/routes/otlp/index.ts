@@ -9,6 +9,7 @@ import { decodeMetrics, decodeTraces, MetricsResponse, OtlpDecodeError, TraceRes
 import { OtlpLimitError } from '../../otlp/limits.js';
 import { MAX_BROWSER_COUNT_PER_POINT, mapMetricPoints, type PointRefusal } from '../../otlp/metric-rows.js';
 import { mapSpans, type TraceRow } from '../../otlp/span-rows.js';
+import { refusedValueOf } from '../../stats/refused-values.js';
 import { storeEvents, type Refusal } from '../accepted-events.js';
 import { rateLimitConfig, type IngestRouteOptions } from '../ingest-route-options.js';
 
@@ -51,7 +52,7 @@ const otlpRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
       let judged = senders.get(userAgent);
       if (!judged) senders.set(userAgent, (judged = senderOf(request, 'otlp', undefined, app.senders, userAgent)));
       const outcome = judgeSpan(span.event, judged, app.catalog);
-      if ('reason' in outcome) return refused.push({ index, reason: outcome.reason });
+      if ('reason' in outcome) return refused.push({ index, reason: outcome.reason, value: refusedValueOf(outcome.reason, span.event, request.headers.origin) });
       if (outcome.row) eventRows.push(outcome.row);
       traceRows.push(span.row);
     });
