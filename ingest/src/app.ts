@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import { RETRY_AFTER_SECONDS, RETRY_LATER_CODES } from './errors.js';
 import { loadCatalog } from './catalog/catalog.js';
+import { catalogTablePlugin } from './catalog/catalog-table.js';
 import { fastifyTrustProxy, type Config } from './config.js';
 import clickhousePlugin from './plugins/clickhouse.js';
 import metricsPlugin from './plugins/metrics.js';
@@ -61,6 +62,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   await app.register(metricsPlugin);
   await app.register(clickhousePlugin, { url: config.clickhouseUrl, dataDir: config.dataDir, client: overrides.clickhouse });
+  await app.register(catalogTablePlugin, { catalog });
   await app.register(pipelinePlugin, {
     dataDir: config.dataDir,
     batchSize: config.batchSize,
