@@ -156,7 +156,7 @@ describe('the service process', () => {
     // Batches are written only after a minute, so every answered event is still only in the log.
     const service = await startService({ DATA_DIR: dataDir, BATCH_INTERVAL_MS: '60000', BATCH_SIZE: '100000' });
     const bodies = await send(service.url, 'killed', 25);
-    service.child.kill('SIGKILL');
+    void service.process.kill();
     expect(await service.exited).toBe('SIGKILL');
     expect(readdirSync(join(dataDir, 'wal', 'events')).filter((name) => name.endsWith('.ndjson'))).toHaveLength(1);
 
@@ -182,7 +182,7 @@ describe('the service process', () => {
     const dataDir = freshDataDir();
     const service = await startService({ DATA_DIR: dataDir, BATCH_INTERVAL_MS: '60000', BATCH_SIZE: '100000' });
     const bodies = await send(service.url, 'killed-outage', 5);
-    service.child.kill('SIGKILL');
+    void service.process.kill();
     expect(await service.exited).toBe('SIGKILL');
 
     // ClickHouse is away at the restart: the ids cannot be read back from it, only from the log.
@@ -205,7 +205,7 @@ describe('the service process', () => {
     const dataDir = freshDataDir();
     const service = await startService({ DATA_DIR: dataDir, BATCH_INTERVAL_MS: '60000', BATCH_SIZE: '100000' });
     await send(service.url, 'terminated', 10);
-    service.child.kill('SIGTERM');
+    void service.process.stop();
     expect(await service.exited).toBe(0);
     expect(readdirSync(join(dataDir, 'wal', 'events'))).toEqual([]);
 

@@ -25,6 +25,9 @@ async function childPids(pid: number): Promise<number[]> {
   return stdout.split('\n').map(Number).filter((n) => n > 0);
 }
 
+/** The command line of a process, as /proc has it. */
+const commandOf = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+
 describe('npm run stack', () => {
   it('starts every service healthy, and SIGTERM stops them all with the data written', { timeout: 180_000 }, async () => {
     const ports = await freePorts();
@@ -66,7 +69,11 @@ describe('npm run stack', () => {
     expect(beacon.status).toBe(202);
 
     const services = await childPids(stack.pid!);
-    expect(services.length).toBeGreaterThanOrEqual(3);
+    // Exactly one of each service; other children are helpers (tsx's esbuild service).
+    const commands = services.map(commandOf);
+    expect(commands.filter((command) => command.includes('ingest/src/server.ts'))).toHaveLength(1);
+    expect(commands.filter((command) => /\botelcol\b/.test(command))).toHaveLength(1);
+    expect(commands.filter((command) => /\bprometheus\b/.test(command) && command.includes('--config.file'))).toHaveLength(1);
     stack.kill('SIGTERM');
     const result = await stack;
     expect(result.exitCode, output).toBe(0);

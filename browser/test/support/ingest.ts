@@ -1,32 +1,20 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
+// The real ingest service for the browser tests: its own process, started through the stack's
+// one launcher, on embedded ClickHouse in a fresh data directory; and reading back what it stored.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ingestUrl, repoRoot, startIngest as startIngestProcess } from '@footfall/stack';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** A port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort } from '@footfall/stack';
 
 export interface RunningIngest {
   url: string;
-  output(): string;
   stop(): Promise<void>;
 }
 
 /**
- * The real ingest service as its own process (`ingest/src/server.ts` through tsx, as `npm start`
- * runs it) on embedded ClickHouse in a fresh data directory, with a copy of the default catalog
- * whose portfolio site also allows `origins`. Resolves once `/readyz` answers 200.
+ * The ingest service with a copy of the default catalog whose portfolio site also allows
+ * `origins`. Resolves once `/readyz` answers 200.
  */
 export async function startIngest(options: { port: number; origins: string[] }): Promise<RunningIngest> {
   const dataDir = await mkdtemp(join(tmpdir(), 'footfall-ingest-'));
@@ -34,51 +22,25 @@ export async function startIngest(options: { port: number; origins: string[] }):
   for (const site of catalog.sites) if (site.id === 'portfolio') site.origins.push(...options.origins);
   const catalogFile = join(dataDir, 'catalog.json');
   await writeFile(catalogFile, JSON.stringify(catalog));
-  // tsx as a loader of this node process rather than its CLI, which would add a second process
-  // between us and the service.
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(repoRoot, 'ingest/src/server.ts')], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(options.port),
-      HOST: '127.0.0.1',
-      DATA_DIR: join(dataDir, 'data'),
-      CATALOG_FILE: catalogFile,
-      RATE_LIMIT_PER_MINUTE: '0',
-      BATCH_INTERVAL_MS: '200',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = once(child, 'exit');
-  const url = `http://127.0.0.1:${options.port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
-    }
+  const logFile = join(dataDir, 'ingest.log');
+  const service = await startIngestProcess({
+    port: options.port,
+    dataDir: join(dataDir, 'data'),
+    logFile,
+    catalogFile,
+    env: { RATE_LIMIT_PER_MINUTE: '0', BATCH_INTERVAL_MS: '200', LOG_LEVEL: 'warn' },
+    readyTimeoutMs: 100_000,
+  }).catch(async (error: unknown) => {
     await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    url: ingestUrl(options.port),
+    stop: async () => {
+      await service.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
   };
-  const deadline = Date.now() + 100_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`the ingest service exited at start-up:\n${output}`);
-    }
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return { url, output: () => output, stop };
-    } catch {
-      // Not listening yet: try again shortly.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  await stop();
-  throw new Error(`the ingest service did not become ready:\n${output}`);
 }
 
 /** One stored event as `GET /api/events` answers it. */
