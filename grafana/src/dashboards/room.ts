@@ -1,20 +1,14 @@
 // The room: what visitors do inside the 3D scene, and what they never touch.
-import { catalogObjects, type Catalog } from '../catalog.js';
+import type { Catalog } from '../catalog.js';
 import { clickhouseSql, clickhouseTimeSeries } from '../clickhouse-query.js';
 import { finishDashboard, newDashboard, siteIs, siteVariable } from './common.js';
 import { ranking, stackedBars, table, timeSeries } from './panels.js';
 
 export const ROOM_UID = 'footfall-room';
 
-const sqlString = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-// The catalog's objects as a SQL array of (site, object, label). An object nobody ever clicked
-// has no row in ClickHouse, so "never clicked" can only be found by starting from this list.
-function catalogObjectsSql(catalog: Catalog): string {
-  const tuples = catalogObjects(catalog).map((o) => `(${sqlString(o.site)}, ${sqlString(o.id)}, ${sqlString(o.label)})`);
-  return `[${tuples.join(', ')}]`;
-}
-
+// An object nobody ever clicked has no event, so "never clicked" starts from the catalog's own
+// list: catalog_objects, which the ingest service rewrites from its catalog file at every start,
+// so an edited catalog shows here without rendering the dashboards again.
 export function roomDashboard(catalog: Catalog) {
   const builder = newDashboard({
     uid: ROOM_UID,
@@ -54,7 +48,7 @@ export function roomDashboard(catalog: Catalog) {
         {
           title: 'Least clicked objects',
           description:
-            'Every object of the catalog, fewest clicks first, with how often it was on screen: seen often and never clicked is the object to rethink.',
+            'Every object of the catalog the ingest service runs with (its catalog_objects table), fewest clicks first, with how often it was on screen: seen often and never clicked is the object to rethink.',
           unit: 'short',
           width: 12,
           height: 10,
@@ -62,11 +56,7 @@ export function roomDashboard(catalog: Catalog) {
         clickhouseSql(`
           SELECT catalog.object AS object, catalog.label AS label, seen.clicks AS clicks, seen.views AS views,
             seen.clicks / greatest(seen.views, 1) AS clicks_per_view
-          FROM (
-            SELECT tupleElement(entry, 1) AS site, tupleElement(entry, 2) AS object, tupleElement(entry, 3) AS label
-            FROM system.one
-            ARRAY JOIN ${catalogObjectsSql(catalog)} AS entry
-          ) AS catalog
+          FROM catalog_objects AS catalog
           LEFT JOIN (
             SELECT object_id, sumIf(events, type = 'object_click') AS clicks, sumIf(events, type = 'object_view') AS views
             FROM events_per_minute
