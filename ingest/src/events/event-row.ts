@@ -20,36 +20,6 @@ export interface EventInput {
   utm_content?: string;
 }
 
-/** One row of the `events` table (ingest/migrations/0001_create_events.sql). */
-export interface EventRow {
-  site: string;
-  type: string;
-  /** epoch milliseconds */
-  ts: number;
-  event_id: string;
-  session_id: string;
-  visitor_id: string;
-  source: 'beacon' | 'otlp';
-  path: string;
-  referrer_host: string;
-  object_id: string;
-  room_id: string;
-  nav_from: string;
-  nav_to: string;
-  duration_ms: number;
-  props: Record<string, string>;
-  device: string;
-  browser: string;
-  os: string;
-  /** ISO 3166-1 alpha-2, or '' when unknown. */
-  country: string;
-  utm_source: string;
-  utm_medium: string;
-  utm_campaign: string;
-  utm_term: string;
-  utm_content: string;
-  received_at: number;
-}
 
 /** Why an event was refused: stable names, used in answers and as a metric label. */
 export type RefusalReason =

@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
-import type { EventInput, EventRow, RefusalReason } from './event-row.js';
+import type { EventInput, RefusalReason } from './event-row.js';
+import type { EventRow } from '../tables/index.js';
 import { shapeProblem } from './event-shape.js';
 
 export const MAX_AGE_MS = 24 * 60 * 60 * 1000;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
+import type { MetricPointRow } from '../tables/metric-points.js';
 import type { Attributes, DataPoint, MetricData, ResourceMetricsData } from './decode.js';
 import { ATTR, toStringMap } from './span-rows.js';
 
@@ -15,22 +16,6 @@ export const MAX_BROWSER_COUNT_PER_POINT = 100_000;
 /** Why a data point was refused: stable names, as events' refusal reasons. */
 export type PointRefusal = 'unknown_site' | 'invalid_value';
 
-/** One row of `metric_points` (ingest/migrations/0005_create_metric_points.sql). */
-export interface MetricPointRow {
-  point_id: string;
-  site: string;
-  service_name: string;
-  name: string;
-  kind: string;
-  ts: number;
-  attributes: Record<string, string>;
-  path: string;
-  value: number;
-  count: number;
-  sum: number;
-  bucket_counts: number[];
-  explicit_bounds: number[];
-}
 
 export interface BrowserCount {
   site: string;
@@ -112,7 +97,7 @@ function browserCount(site: string, attributes: Attributes, value: number, catal
     site,
     type: catalog.eventTypes.has(type) ? type : 'other',
     object: object === '' ? '' : siteEntry.objectRooms.has(object) ? object : 'other',
-    value: value * 2,
+    value,
   };
 }
 

@@ -1,5 +1,6 @@
 import { ATTR } from '@footfall/contract';
 import type { EventInput } from '../events/event-row.js';
+import type { TraceRow } from '../tables/otel-traces.js';
 import type { AttributeValue, Attributes, ResourceSpansData, Scope, SpanData } from './decode.js';
 
 /** Attribute names of the OTLP mapping (README, "Event model and the OTLP mapping"). */
@@ -10,31 +11,6 @@ const MAX_ATTRIBUTE_CHARS = 1024;
 const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
 const STATUS_CODES = ['Unset', 'Ok', 'Error'];
 
-/** One row of `otel_traces` (ingest/migrations/0004_create_otel_traces.sql). */
-export interface TraceRow {
-  Timestamp: string;
-  TraceId: string;
-  SpanId: string;
-  ParentSpanId: string;
-  TraceState: string;
-  SpanName: string;
-  SpanKind: string;
-  ServiceName: string;
-  ResourceAttributes: Record<string, string>;
-  ScopeName: string;
-  ScopeVersion: string;
-  SpanAttributes: Record<string, string>;
-  Duration: string;
-  StatusCode: string;
-  StatusMessage: string;
-  'Events.Timestamp': string[];
-  'Events.Name': string[];
-  'Events.Attributes': Array<Record<string, string>>;
-  'Links.TraceId': string[];
-  'Links.SpanId': string[];
-  'Links.TraceState': string[];
-  'Links.Attributes': Array<Record<string, string>>;
-}
 
 export interface MappedSpan {
   row: TraceRow;

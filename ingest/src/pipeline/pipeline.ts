@@ -5,15 +5,10 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyBaseLogger } from 'fastify';
 import { LogUnwritableError } from '../errors.js';
 import type { Metrics } from '../metrics/registry.js';
+import { TABLE_NAMES, TABLES, type RowOf, type StoredTable, type TableName } from '../tables/index.js';
 import { RecentIds } from './recent-ids.js';
 import { TableWriter } from './table-writer.js';
 import { repairRow } from './well-formed.js';
-
-export const TABLES = ['events', 'otel_traces', 'metric_points'] as const;
-export type Table = (typeof TABLES)[number];
-
-/** Turns a row into its JSON text; tables with a hot path bring a compiled one. */
-export type RowSerializer<Row> = (row: Row) => string;
 
 export interface PipelineOptions {
   dataDir: string;
@@ -32,7 +27,7 @@ export interface PipelineOptions {
  * seen lately is skipped. `accept` returns only once the rows are durable.
  */
 export class Pipeline {
-  private readonly writers: Record<Table, TableWriter>;
+  private readonly writers: Record<TableName, TableWriter>;
   private readonly recent: RecentIds;
   private readonly fsyncTimer: NodeJS.Timeout | undefined;
 
@@ -40,8 +35,8 @@ export class Pipeline {
     const walDir = join(options.dataDir, 'wal');
     const instanceId = readOrCreateInstanceId(walDir);
     this.recent = new RecentIds(options.dedupCapacity);
-    const writers = {} as Record<Table, TableWriter>;
-    for (const table of TABLES) {
+    const writers = {} as Record<TableName, TableWriter>;
+    for (const table of TABLE_NAMES) {
       writers[table] = new TableWriter({
         table,
         dir: join(walDir, table),
@@ -52,7 +47,8 @@ export class Pipeline {
         metrics: options.metrics,
         log: options.log,
       });
-      writers[table].forEachPendingRow((row) => this.recent.add(keyOfStoredRow(table, row)));
+      const { keyOf } = TABLES[table] as StoredTable<unknown>;
+      writers[table].forEachPendingRow((row) => this.recent.add(keyOf(row)));
     }
     this.writers = writers;
     if (options.walFsyncMs > 0) {
@@ -65,18 +61,9 @@ export class Pipeline {
   /** Remembers the ids ClickHouse already holds from the last 25 hours (events older than 24 h are refused anyway). */
   async loadRecentIds(): Promise<number> {
     const limit = Math.floor(this.options.dedupCapacity / 2);
+    const union = TABLE_NAMES.map((table) => TABLES[table].recentKeys).join(' UNION ALL ');
     const result = await this.options.client.query({
-      query: `
-        SELECT key FROM (
-          SELECT concat('e|', site, '|', event_id) AS key, received_at AS at FROM events
-          WHERE received_at > now() - INTERVAL 25 HOUR
-          UNION ALL
-          SELECT concat('s|', TraceId, SpanId), toDateTime64(Timestamp, 3) FROM otel_traces
-          WHERE Timestamp > now() - INTERVAL 25 HOUR
-          UNION ALL
-          SELECT concat('m|', point_id), ts FROM metric_points
-          WHERE ts > now() - INTERVAL 25 HOUR
-        ) ORDER BY at DESC LIMIT {limit:UInt32}`,
+      query: `SELECT key FROM (${union}) ORDER BY at DESC LIMIT {limit:UInt32}`,
       query_params: { limit },
       format: 'JSONCompactEachRow',
     });
@@ -93,14 +80,14 @@ export class Pipeline {
 
   get pendingBytes(): number {
     let bytes = 0;
-    for (const table of TABLES) bytes += this.writers[table].pendingBytes;
+    for (const table of TABLE_NAMES) bytes += this.writers[table].pendingBytes;
     return bytes;
   }
 
   /** Rows ClickHouse refused for their data and that were set aside since the start, by table. */
-  get quarantinedRows(): Record<Table, number> {
-    const counts = {} as Record<Table, number>;
-    for (const table of TABLES) counts[table] = this.writers[table].quarantinedRows;
+  get quarantinedRows(): Record<TableName, number> {
+    const counts = {} as Record<TableName, number>;
+    for (const table of TABLE_NAMES) counts[table] = this.writers[table].quarantinedRows;
     return counts;
   }
 
@@ -108,16 +95,17 @@ export class Pipeline {
    * Stores the rows not seen before and returns them (every string made well-formed, in place). Keys are remembered only once the
    * write-ahead log holds the rows; when it throws (disk full), nothing is remembered.
    */
-  accept<Row extends object>(table: Table, rows: readonly Row[], serialize: RowSerializer<Row> = JSON.stringify): Row[] {
+  accept<Name extends TableName>(table: Name, rows: readonly RowOf<Name>[]): RowOf<Name>[] {
+    const { keyOf, serialize } = TABLES[table] as StoredTable<RowOf<Name>>;
     const lines: string[] = [];
-    const stored: Row[] = [];
+    const stored: RowOf<Name>[] = [];
     const keys: string[] = [];
     const inThisRequest = new Set<string>();
     let repaired = 0;
     for (const row of rows) {
       // Before the key and the log line: no row ClickHouse would refuse for its text gets in.
-      repaired += repairRow(row);
-      const key = keyOfStoredRow(table, row as Record<string, unknown>);
+      repaired += repairRow(row as object);
+      const key = keyOf(row);
       if (this.recent.has(key) || inThisRequest.has(key)) continue;
       inThisRequest.add(key);
       keys.push(key);
@@ -140,14 +128,14 @@ export class Pipeline {
 
   /** Writes everything accepted so far; false when `timeoutMs` passed first (the rest stays spooled). */
   async flush(timeoutMs: number): Promise<boolean> {
-    const results = await Promise.all(TABLES.map((table) => this.writers[table].flush(timeoutMs)));
+    const results = await Promise.all(TABLE_NAMES.map((table) => this.writers[table].flush(timeoutMs)));
     this.updateSpoolGauges();
     return results.every(Boolean);
   }
 
   async close(timeoutMs: number): Promise<boolean> {
     clearInterval(this.fsyncTimer);
-    const results = await Promise.all(TABLES.map((table) => this.writers[table].close(timeoutMs)));
+    const results = await Promise.all(TABLE_NAMES.map((table) => this.writers[table].close(timeoutMs)));
     this.updateSpoolGauges();
     return results.every(Boolean);
   }
@@ -155,24 +143,17 @@ export class Pipeline {
   updateSpoolGauges(): void {
     this.options.metrics.spoolBytes.set(this.pendingBytes);
     let segments = 0;
-    for (const table of TABLES) segments += this.writers[table].pendingBatches;
+    for (const table of TABLE_NAMES) segments += this.writers[table].pendingBatches;
     this.options.metrics.spoolSegments.set(segments);
   }
 
   private syncAll(): void {
     try {
-      for (const table of TABLES) this.writers[table].sync();
+      for (const table of TABLE_NAMES) this.writers[table].sync();
     } catch (error) {
       this.options.log.error({ err: error }, 'fsync of the write-ahead log failed');
     }
   }
-}
-
-/** What recognises a row when it is sent again: the event id in its site, the span id, the data point's hash. */
-export function keyOfStoredRow(table: Table, row: Record<string, unknown>): string {
-  if (table === 'events') return `e|${String(row.site)}|${String(row.event_id)}`;
-  if (table === 'otel_traces') return `s|${String(row.TraceId)}${String(row.SpanId)}`;
-  return `m|${String(row.point_id)}`;
 }
 
 /** A random id for this data directory: deduplication tokens must not repeat across directories. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { EventRow, RefusalReason } from '../events/event-row.js';
-import { serializeEventRow } from '../events/serialize-event-row.js';
+import type { RefusalReason } from '../events/event-row.js';
+import type { EventRow } from '../tables/index.js';
 
 export interface Refusal {
   index: number;
@@ -17,7 +17,7 @@ export function storeEvents(
   rows: readonly EventRow[],
   refused: readonly Refusal[],
 ): { accepted: number; duplicates: number } {
-  const stored = app.pipeline.accept('events', rows, serializeEventRow);
+  const stored = app.pipeline.accept('events', rows);
   const { metrics } = app;
   // One counter update per label set, not per event: a beacon carries up to 100 events.
   for (const { item, count } of countBy(stored, (row) => `${row.site}|${row.type}`)) {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { BadBeaconError, NothingUsableError, SpoolFullError } from '../../errors.js';
-import type { EventRow } from '../../events/event-row.js';
+import type { EventRow } from '../../tables/index.js';
 import { senderOf } from '../../events/sender.js';
 import { toEventRow } from '../../events/to-event-row.js';
 import { refusedValueOf } from '../../stats/refused-values.js';
