@@ -3,20 +3,25 @@
  * sending it beacons, so a newcomer can click around and watch the events arrive.
  *
  *   PORT                 ingest service port (default 8080); every ingest variable passes through
- *   DEMO_PORT            demo portfolio port (default 5173: the default catalog allows that origin;
- *                        another port needs its origin added to the catalog)
+ *   DEMO_PORT            demo portfolio port (default 5173); any port works: the service runs with
+ *                        the catalog (CATALOG_FILE, else the default) plus the demo's origins
+ *                        (demo-catalog.ts), written to DATA_DIR/demo-catalog.json when needed
  *   DEMO_TRACKER_MODE    beacon (default), otel or both
  *   COLLECTOR_URL        where the demo sends OTLP in modes otel and both (default: the ingest
- *                        service itself; a Collector is http://127.0.0.1:4318)
+ *                        service itself; a Collector is http://127.0.0.1:4318, and its CORS
+ *                        origins must then list the demo's)
  *
  * Ctrl-C (or SIGTERM) stops both; the ingest service first writes what it has buffered.
  */
-import { startIngest, type ManagedProcess } from '@footfall/stack';
+import { join, resolve } from 'node:path';
+import { repoRoot, startIngest, type ManagedProcess } from '@footfall/stack';
 import { buildDemo } from '../browser/scripts/build.js';
 import { serveDemo, type RunningDemo } from '../browser/scripts/demo-server.js';
 import type { TrackerMode } from '../browser/src/tracker/types.js';
+import { demoCatalog } from './demo-catalog.js';
 
 const HOST = '127.0.0.1';
+const DEMO_SITE = 'portfolio';
 const READY_TIMEOUT_MS = 120_000;
 const modes: TrackerMode[] = ['beacon', 'otel', 'both'];
 
@@ -29,6 +34,14 @@ if (!modes.includes(mode)) {
 }
 const ingestUrl = `http://${HOST}:${ingestPort}`;
 const collectorUrl = process.env.COLLECTOR_URL ?? ingestUrl;
+// Relative paths as the service reads them: it runs in the repository root.
+const catalog = demoCatalog({
+  baseFile: resolve(repoRoot, process.env.CATALOG_FILE ?? join('ingest', 'catalog.json')),
+  dataDir: resolve(repoRoot, process.env.DATA_DIR ?? '.data'),
+  site: DEMO_SITE,
+  origins: [`http://${HOST}:${demoPort}`, `http://localhost:${demoPort}`],
+});
+if (catalog.warning) console.warn(`warning: ${catalog.warning}`);
 
 // Built afresh every time (a few seconds), so the demo always runs the current tracker.
 console.log('building the demo portfolio...');
@@ -37,7 +50,7 @@ await buildDemo();
 let ingest: ManagedProcess;
 try {
   // Its own process group: Ctrl-C reaches only this script, which stops the demo, then the service.
-  ingest = await startIngest({ port: ingestPort, env: { HOST }, ownProcessGroup: true, readyTimeoutMs: READY_TIMEOUT_MS });
+  ingest = await startIngest({ port: ingestPort, catalogFile: catalog.file, env: { HOST }, ownProcessGroup: true, readyTimeoutMs: READY_TIMEOUT_MS });
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
@@ -63,7 +76,7 @@ demo = await serveDemo({
   port: demoPort,
   host: HOST,
   tracker: {
-    site: 'portfolio',
+    site: DEMO_SITE,
     mode,
     endpoint: `${ingestUrl}/v1/beacon`,
     collectorUrl,
