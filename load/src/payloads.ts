@@ -3,6 +3,7 @@
 // a counter), so the run can be reconciled with what ClickHouse stored, and a retried request is
 // recognised by the service as the same events.
 import { randomBytes } from 'node:crypto';
+import { ATTR } from '@footfall/contract';
 import type { Path } from './scenario.js';
 
 const SITE = 'portfolio';
@@ -74,17 +75,17 @@ export function otlpPayload(ids: RunIds, events: number): Payload {
     startTimeUnixNano: nowNs,
     endTimeUnixNano: nowNs,
     attributes: [
-      attribute('portfolio.event.type', event.type),
-      attribute('session.id', event.session),
-      attribute('url.path', event.path),
-      attribute('user_agent.original', BROWSER_USER_AGENT),
-      ...(event.object ? [attribute('portfolio.object.id', event.object)] : []),
+      attribute(ATTR.eventType, event.type),
+      attribute(ATTR.sessionId, event.session),
+      attribute(ATTR.urlPath, event.path),
+      attribute(ATTR.userAgent, BROWSER_USER_AGENT),
+      ...(event.object ? [attribute(ATTR.objectId, event.object)] : []),
     ],
   }));
   const body = {
     resourceSpans: [
       {
-        resource: { attributes: [attribute('service.name', 'footfall-load'), attribute('portfolio.site', SITE)] },
+        resource: { attributes: [attribute(ATTR.serviceName, 'footfall-load'), attribute(ATTR.site, SITE)] },
         scopeSpans: [{ scope: { name: 'footfall-load' }, spans }],
       },
     ],

@@ -1,25 +1,11 @@
-/** An analytics event as the service receives it, from a beacon or mapped from a span. */
-export interface EventInput {
-  id: string;
-  type: string;
-  ts: number;
-  site?: string;
-  session?: string;
-  path?: string;
-  referrer?: string;
-  object?: string;
-  room?: string;
-  from?: string;
-  to?: string;
-  duration_ms?: number;
-  props?: Record<string, string | number | boolean>;
-  utm_source?: string;
-  utm_medium?: string;
-  utm_campaign?: string;
-  utm_term?: string;
-  utm_content?: string;
-}
+import type { FootfallEvent } from '@footfall/contract';
 
+/**
+ * An analytics event as the service receives it, from a beacon or mapped from a span or log record:
+ * the contract's event, with the site it names, and with session and path left to the checks
+ * (a span may lack them).
+ */
+export type EventInput = Omit<FootfallEvent, 'session' | 'path'> & { site?: string; session?: string; path?: string };
 
 /** Why an event was refused: stable names, used in answers and as a metric label. */
 export type RefusalReason =
