@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { CatalogError } from './catalog/catalog.js';
 import { loadConfig } from './config.js';
+import { startSelfTelemetry } from './telemetry/self-telemetry.js';
 
 // The entry point: the only place that listens, handles signals and exits.
 let config;
@@ -12,6 +13,8 @@ try {
   process.exit(1);
 }
 
+// Before the app is built: the fastify instrumentation hooks the instance's creation.
+const selfTelemetry = startSelfTelemetry();
 let app;
 try {
   app = await buildApp(config);
@@ -27,6 +30,8 @@ closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'closing after an uncaught error');
   else app.log.info({ signal }, 'closing');
   await app.close();
+  // After the app: the spans of the last flushes are exported too.
+  await selfTelemetry?.shutdown().catch((error: unknown) => app.log.warn({ err: error }, 'the last self-telemetry could not be exported'));
 });
 
 await app.listen({ port: config.port, host: config.host });

@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Metrics } from '../metrics/registry.js';
+import { inOwnTelemetryWork } from '../telemetry/own-telemetry.js';
+import { traceBatchWrite, traceInsert } from '../telemetry/pipeline-spans.js';
 import { isDataError } from './clickhouse-errors.js';
 import { insertSplittingRefusedRows, type InsertOutcome } from './split-insert.js';
 import { WriteAheadLog, type Segment } from './wal.js';
@@ -26,6 +28,8 @@ export interface TableWriterOptions {
 interface QueuedBatch extends Segment {
   rows: number;
   body: Buffer | undefined;
+  /** Holds only the service's own telemetry: written without a span (telemetry/own-telemetry.ts). */
+  ownOnly?: boolean;
 }
 
 /**
@@ -37,6 +41,7 @@ export class TableWriter {
   private readonly wal: WriteAheadLog;
   private readonly queue: QueuedBatch[] = [];
   private openRows = 0;
+  private openOwnOnly = false;
   private openChunks: Buffer[] = [];
   private queuedBytes = 0;
   private bytesInMemory = 0;
@@ -68,6 +73,7 @@ export class TableWriter {
   write(lines: string, rows: number): void {
     if (this.closed) throw new Error(`writer for ${this.options.table} is closed`);
     this.openChunks.push(this.wal.append(lines));
+    this.openOwnOnly = (this.openRows === 0 || this.openOwnOnly) && inOwnTelemetryWork();
     this.openRows += rows;
     this.options.metrics.bufferRows.inc({ table: this.options.table }, rows);
     if (this.openRows >= this.options.batchSize) this.sealBatch();
@@ -131,14 +137,14 @@ export class TableWriter {
     if (!segment) return;
     // Keep the batch in memory while that stays small; a long outage spills it to the disk only.
     const keep = this.bytesInMemory + segment.bytes <= MAX_BATCH_BYTES_IN_MEMORY;
-    this.enqueue(segment, this.openRows, keep ? Buffer.concat(this.openChunks) : undefined);
+    this.enqueue(segment, this.openRows, keep ? Buffer.concat(this.openChunks) : undefined, this.openOwnOnly);
     this.openRows = 0;
     this.openChunks = [];
     this.startSending();
   }
 
-  private enqueue(segment: Segment, rows: number, body: Buffer | undefined): void {
-    this.queue.push({ ...segment, rows, body });
+  private enqueue(segment: Segment, rows: number, body: Buffer | undefined, ownOnly = false): void {
+    this.queue.push({ ...segment, rows, body, ownOnly });
     this.queuedBytes += segment.bytes;
     if (body) this.bytesInMemory += body.length;
   }
@@ -154,8 +160,8 @@ export class TableWriter {
       const batch = this.queue[0]!;
       try {
         const body = batch.body ?? this.wal.read(batch);
-        const refused = await insertSplittingRefusedRows(body, this.tokenOf(batch), (part, rows, token) =>
-          this.insertUntilAnswered(part, rows, token),
+        const refused = await traceBatchWrite(this.options.table, batch.rows, batch.ownOnly === true, () =>
+          insertSplittingRefusedRows(body, this.tokenOf(batch), (part, rows, token) => this.insertUntilAnswered(part, rows, token)),
         );
         if (refused.length > 0) this.quarantine(batch, refused);
         else this.wal.remove(batch);
@@ -200,7 +206,7 @@ export class TableWriter {
    */
   private async insertUntilAnswered(body: Buffer, rows: number, token: string): Promise<InsertOutcome> {
     for (;;) {
-      const outcome = await this.insert(body, rows, token);
+      const outcome = await traceInsert(this.options.table, rows, () => this.insert(body, rows, token));
       if (outcome !== 'unavailable') {
         this.retryDelayMs = 0;
         return outcome;

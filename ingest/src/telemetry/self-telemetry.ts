@@ -1,0 +1,85 @@
+// The ingest service observing itself with the OpenTelemetry Node SDK, configured only by the
+// standard OTEL_* variables (README, "Self-telemetry"). Off unless one of them asks for an
+// exporter, so a plain `npm start` sends nothing anywhere.
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, ConsoleSpanExporter, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { DEFAULT_SERVICE_NAME, OwnTelemetryFilter, recogniseOwnTelemetry } from './own-telemetry.js';
+
+/** Variables any of which turns self-telemetry on (unless OTEL_SDK_DISABLED=true). */
+export const TURN_ON_VARIABLES = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+  'OTEL_TRACES_EXPORTER',
+  'OTEL_METRICS_EXPORTER',
+] as const;
+
+/** Scrapes and probes: a span every few seconds that says nothing about the pipeline. */
+const UNTRACED_PATHS = ['/metrics', '/healthz', '/readyz'];
+
+/** Whether the environment asks for self-telemetry. */
+export function selfTelemetryWanted(env: NodeJS.ProcessEnv): boolean {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
+  return TURN_ON_VARIABLES.some((name) => {
+    const value = env[name]?.trim();
+    return value !== undefined && value !== '' && value !== 'none';
+  });
+}
+
+export interface SelfTelemetry {
+  /** Exports what is buffered and stops. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts the SDK when the environment asks for it: request spans from @fastify/otel (route and
+ * status), the pipeline's batch and INSERT spans, and its metrics, exported as OTEL_* say.
+ * Must run before the fastify instance is made (the instrumentation hooks its creation).
+ */
+export function startSelfTelemetry(env: NodeJS.ProcessEnv = process.env): SelfTelemetry | undefined {
+  if (!selfTelemetryWanted(env)) return undefined;
+  // The SDK reads the name from the environment; ours when the operator names none.
+  env.OTEL_SERVICE_NAME ||= DEFAULT_SERVICE_NAME;
+  recogniseOwnTelemetry(env.OTEL_SERVICE_NAME);
+
+  const sdk = new NodeSDK({
+    // Own spans go through the filter that drops work on the service's own telemetry.
+    spanProcessors: spanExporters(env).map((exporter): SpanProcessor => new OwnTelemetryFilter(new BatchSpanProcessor({ exporter }))),
+    // Only fastify: no http or undici instrumentation, so the exporters' own requests (and the
+    // ClickHouse client's) are never traced; inserts get their own spans from the pipeline.
+    instrumentations: [
+      new FastifyOtelInstrumentation({
+        registerOnInitialization: true,
+        instrumentHooks: false,
+        ignorePaths: ({ url }) => UNTRACED_PATHS.includes(url),
+        // Named as the HTTP semantic conventions name server spans: method and route.
+        requestHook: (span, request) => span.updateName(`${request.method} ${request.routeOptions.url ?? ''}`.trim()),
+      }),
+    ],
+  });
+  sdk.start();
+  return { shutdown: () => sdk.shutdown() };
+}
+
+/**
+ * The span exporters OTEL_TRACES_EXPORTER names (default otlp), each as OTEL_EXPORTER_OTLP_*
+ * configure it. Built here because the SDK builds them from the environment only when it is
+ * given no span processor, and ours needs the filter in front.
+ */
+export function spanExporters(env: NodeJS.ProcessEnv): SpanExporter[] {
+  const names = (env.OTEL_TRACES_EXPORTER?.trim() || 'otlp').split(',').map((name) => name.trim().toLowerCase());
+  const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf').trim();
+  return names.flatMap((name): SpanExporter[] => {
+    if (name === 'none' || name === '') return [];
+    if (name === 'console') return [new ConsoleSpanExporter()];
+    if (name !== 'otlp') throw new Error(`OTEL_TRACES_EXPORTER=${name} is not supported here; use otlp, console or none`);
+    if (protocol === 'grpc') return [new GrpcTraceExporter()];
+    if (protocol === 'http/json') return [new JsonTraceExporter()];
+    if (protocol === 'http/protobuf') return [new ProtobufTraceExporter()];
+    throw new Error(`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=${protocol} is not an OTLP protocol; use grpc, http/protobuf or http/json`);
+  });
+}
