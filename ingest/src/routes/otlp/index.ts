@@ -10,8 +10,8 @@ import { OtlpLimitError } from '../../otlp/limits.js';
 import { MAX_BROWSER_COUNT_PER_POINT, mapMetricPoints, type PointRefusal } from '../../otlp/metric-rows.js';
 import { mapSpans, type TraceRow } from '../../otlp/span-rows.js';
 import { refusedValueOf } from '../../stats/refused-values.js';
-import { storeEvents, type Refusal } from '../accepted-events.js';
 import { markIfOwnTelemetry } from '../../telemetry/own-telemetry.js';
+import { storeEvents, type Refusal } from '../accepted-events.js';
 import { rateLimitConfig, type IngestRouteOptions } from '../ingest-route-options.js';
 
 export const MAX_OTLP_BYTES = 4 * 1024 * 1024;
@@ -40,8 +40,9 @@ const otlpRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
     refuseWhenFull();
     const encoding = encodingOf(request);
     const spans = mapSpans(decodeOr400(() => decodeTraces(request.body, encoding)));
+    // The service's own spans coming back through the Collector: no span of their handling.
+    markIfOwnTelemetry(spans.map((span) => span.row.ServiceName));
     app.metrics.spansReceived.inc(spans.length);
-    markIfOwnTelemetry(spans.map((span) => span.row.ServiceName)); // the service's own spans come back: no span of this
 
     const senders = new Map<string, ReturnType<typeof senderOf>>();
     const traceRows: TraceRow[] = [];
@@ -71,8 +72,8 @@ const otlpRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
     refuseWhenFull();
     const encoding = encodingOf(request);
     const { points, refused } = mapMetricPoints(decodeOr400(() => decodeMetrics(request.body, encoding)), app.catalog);
-    const stored = new Set(app.pipeline.accept('metric_points', points.map(({ row }) => row)));
     markIfOwnTelemetry(points.map((point) => point.row.service_name));
+    const stored = new Set(app.pipeline.accept('metric_points', points.map(({ row }) => row)));
     for (const { row, browserCount } of points) {
       if (browserCount && stored.has(row)) {
         app.metrics.browserEvents.inc({ site: browserCount.site, type: browserCount.type, object: browserCount.object }, browserCount.value);
