@@ -1,9 +1,11 @@
 // Everything this package renders, by path from the repository root. `npm run render` writes
 // it; the staleness test compares it with the committed files.
 import { stringify } from 'yaml';
-import { alertRulesFile, contactPointsFile, notificationPoliciesFile } from './alerting/provisioning.js';
+import { recordingRulesFile } from './alerting/expected-level.js';
+import { alertRulesFile, contactPointsFile, notificationPoliciesFile, notificationTemplatesFile } from './alerting/provisioning.js';
 import { loadCatalog } from './catalog.js';
 import { allDashboards } from './dashboards/index.js';
+import { alertPanelIds, PIPELINE_UID } from './dashboards/pipeline.js';
 import { dashboardProvidersFile } from './provisioning/dashboards.js';
 import { dataSourcesFile } from './provisioning/datasources.js';
 
@@ -16,12 +18,16 @@ const json = (document: unknown): string => `${JSON.stringify(document, null, 2)
 
 export function renderAll(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const [name, dashboard] of Object.entries(allDashboards(loadCatalog()))) {
+  const dashboards = allDashboards(loadCatalog());
+  for (const [name, dashboard] of Object.entries(dashboards)) {
     files.set(`grafana/dashboards/${name}`, json(dashboard));
   }
   files.set('provisioning/datasources/datasources.yaml', yaml(dataSourcesFile()));
   files.set('provisioning/dashboards/footfall.yaml', yaml(dashboardProvidersFile()));
-  files.set('provisioning/alerting/rules.yaml', yaml(alertRulesFile()));
+  const pipeline = dashboards['pipeline.json']!;
+  files.set('provisioning/alerting/rules.yaml', yaml(alertRulesFile({ dashboardUid: PIPELINE_UID, panelIds: alertPanelIds(pipeline) })));
+  files.set('provisioning/alerting/templates.yaml', yaml(notificationTemplatesFile()));
+  files.set('provisioning/prometheus/footfall-rules.yml', yaml(recordingRulesFile()));
   files.set('provisioning/alerting/contact-points.yaml', yaml(contactPointsFile()));
   files.set('provisioning/alerting/notification-policies.yaml', yaml(notificationPoliciesFile()));
   return files;

@@ -16,7 +16,9 @@ describe('rendered files', () => {
 
   it('renders the five dashboards and the provisioning files', () => {
     expect([...rendered.keys()].filter((path) => path.startsWith('grafana/dashboards/'))).toHaveLength(5);
-    expect([...rendered.keys()].filter((path) => path.startsWith('provisioning/'))).toHaveLength(5);
+    // Data sources, dashboard provider, alert rules, notification templates, contact points,
+    // notification policies, and the Prometheus recording rules.
+    expect([...rendered.keys()].filter((path) => path.startsWith('provisioning/'))).toHaveLength(7);
   });
 
   for (const [path, content] of rendered) {

@@ -4,6 +4,7 @@
 import {
   ContactPointBuilder,
   NotificationPolicyBuilder,
+  NotificationTemplateBuilder,
   QueryBuilder,
   RuleBuilder,
   type Rule,
@@ -11,7 +12,7 @@ import {
 import { TypeThresholdBuilder } from '@grafana/grafana-foundation-sdk/expr';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { FOLDER_TITLE, FOLDER_UID, prometheus, PROMETHEUS_UID } from '../datasources.js';
-import { ALERT_RULES, EVALUATION_INTERVAL_SECONDS, type AlertRuleSpec } from './rules.js';
+import { ALERT_RULES, EVALUATION_INTERVAL_SECONDS, type AlertRuleSpec, type PanelRef } from './rules.js';
 
 export const RULE_GROUP = 'footfall';
 
@@ -23,11 +24,21 @@ export const EMAIL_CONTACT_POINT = 'footfall-email';
 const EXPRESSION_DATASOURCE_UID = '__expr__';
 const QUERY_WINDOW_SECONDS = 600;
 
-function buildRule(spec: AlertRuleSpec): Rule {
-  const query = new QueryBuilder('A')
+/** Instant PromQL query with a refId, against the Prometheus data source. */
+function promQuery(refId: string, expr: string): QueryBuilder {
+  return new QueryBuilder(refId)
     .datasourceUid(PROMETHEUS_UID)
     .relativeTimeRange({ from: QUERY_WINDOW_SECONDS, to: 0 })
-    .model(new DataqueryBuilder().datasource(prometheus).refId('A').expr(spec.expr).instant());
+    .model(new DataqueryBuilder().datasource(prometheus).refId(refId).expr(expr).instant());
+}
+
+/** Where each rule's notification links: the dashboard and the panel that show its cause. */
+export interface PanelLinks {
+  dashboardUid: string;
+  panelIds: Record<PanelRef, number>;
+}
+
+function buildRule(spec: AlertRuleSpec, links: PanelLinks): Rule {
   const threshold = new QueryBuilder('C')
     .datasourceUid(EXPRESSION_DATASOURCE_UID)
     .model(
@@ -35,21 +46,31 @@ function buildRule(spec: AlertRuleSpec): Rule {
         .refId('C')
         .datasource({ type: '__expr__', uid: EXPRESSION_DATASOURCE_UID })
         .expression('A')
-        .conditions([{ evaluator: { type: 'gt', params: [0] } }]),
+        .conditions([{ evaluator: { type: spec.threshold.type, params: [spec.threshold.value] } }]),
     );
-  return new RuleBuilder(spec.title)
+  const builder = new RuleBuilder(spec.title)
     .uid(spec.uid)
     .folderUID(FOLDER_UID)
     .ruleGroup(RULE_GROUP)
-    .withQuery(query)
+    .withQuery(promQuery('A', spec.value));
+  // B and E only feed the annotations (Grafana offers every instant query's value to templates).
+  if (spec.context) builder.withQuery(promQuery('B', spec.context.observed)).withQuery(promQuery('E', spec.context.expected));
+  return builder
     .withQuery(threshold)
     .condition('C')
     .forDuration(spec.for)
-    // The expressions return nothing while all is well, so "no data" is the healthy state.
+    // A returns nothing only when what it watches does not exist (a site with no history, a
+    // counter that appears on the first failure): that is not an alarm.
     .noDataState('OK')
     .execErrState('Error')
     .labels({ severity: spec.severity, component: spec.component })
-    .annotations({ summary: spec.summary, description: spec.description })
+    .annotations({
+      summary: spec.summary,
+      description: spec.description,
+      // Grafana builds the notification's dashboard and panel links from these two.
+      __dashboardUid__: links.dashboardUid,
+      __panelId__: String(links.panelIds[spec.panel]),
+    })
     .build();
 }
 
@@ -69,7 +90,7 @@ function toFileRule(rule: Rule): Record<string, unknown> {
   };
 }
 
-export function alertRulesFile() {
+export function alertRulesFile(links: PanelLinks) {
   return {
     apiVersion: 1,
     groups: [
@@ -78,10 +99,36 @@ export function alertRulesFile() {
         name: RULE_GROUP,
         folder: FOLDER_TITLE,
         interval: `${EVALUATION_INTERVAL_SECONDS}s`,
-        rules: ALERT_RULES.map((spec) => toFileRule(buildRule(spec))),
+        rules: ALERT_RULES.map((spec) => toFileRule(buildRule(spec, links))),
       },
     ],
   };
+}
+
+// The notification a person reads: one line of title, then per alert what, where, since when and
+// the link to the panel showing it over the alert's time range (filtered to the alert's site).
+// No "$" anywhere: Grafana would read it as an environment variable in a provisioning file.
+export const TEMPLATE_NAME = 'footfall';
+const TITLE = '{{ template "footfall.title" . }}';
+const MESSAGE = '{{ template "footfall.message" . }}';
+const TEMPLATE = `{{ define "footfall.title" -}}
+{{ if eq .Status "firing" }}{{ len .Alerts.Firing }} firing{{ else }}resolved{{ end }}: {{ .CommonLabels.alertname }}{{ with .CommonLabels.site }} on {{ . }}{{ end }}
+{{- end }}
+
+{{ define "footfall.message" -}}
+{{ range .Alerts -}}
+{{ if eq .Status "firing" }}FIRING{{ else }}RESOLVED{{ end }} {{ .Annotations.summary }}
+{{ .Annotations.description }}
+Since {{ .StartsAt.Format "15:04 MST, Mon 2 Jan" }}{{ with .Labels.severity }} ({{ . }}){{ end }}
+{{ if .PanelURL }}See it: {{ .PanelURL }}{{ with .Labels.site }}&var-site={{ . }}{{ end }}
+{{ end }}
+{{ end -}}
+{{- end }}
+`;
+
+export function notificationTemplatesFile() {
+  const template = new NotificationTemplateBuilder().name(TEMPLATE_NAME).template(TEMPLATE).build();
+  return { apiVersion: 1, templates: [{ orgId: 1, name: template.name, template: template.template }] };
 }
 
 // Addresses come from the environment when Grafana starts, never from this repository.
@@ -90,14 +137,14 @@ export function contactPointsFile() {
     .uid('footfall-webhook')
     .name(PAGE_CONTACT_POINT)
     .type('webhook')
-    .settings({ url: '${FOOTFALL_ALERT_WEBHOOK_URL}', httpMethod: 'POST' })
+    .settings({ url: '${FOOTFALL_ALERT_WEBHOOK_URL}', httpMethod: 'POST', title: TITLE, message: MESSAGE })
     .build();
   const email = (uid: string, name: string) =>
     new ContactPointBuilder()
       .uid(uid)
       .name(name)
       .type('email')
-      .settings({ addresses: '${FOOTFALL_ALERT_EMAIL}', singleEmail: true })
+      .settings({ addresses: '${FOOTFALL_ALERT_EMAIL}', singleEmail: true, subject: TITLE, message: MESSAGE })
       .build();
   const receiver = ({ uid, type, settings, disableResolveMessage }: ReturnType<ContactPointBuilder['build']>) => ({
     uid,

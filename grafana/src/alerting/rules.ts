@@ -1,25 +1,51 @@
 // The alert rules, each PromQL expression written once. The provisioned rule file and the
 // scenario test both take the expression from here (the test reads it back from the rendered file).
 //
-// Convention: an expression returns series only while the condition holds, and their values
-// are positive (the rate, the share, the missing count), so every rule ends with the same
-// Grafana threshold "A > 0" and "no data" means "all is well".
+// Convention: a rule's query A returns a value for everything it watches, alarming or not (a
+// rate, a ratio to a line, a missing count), and the rule's threshold stage alone decides whether
+// it alarms. So a test can tell "quiet" from "matched nothing", and judges A through the rule's own
+// threshold, never through a number of its own.
 
 import { otelcolCounter } from '../collector-metrics.js';
+import {
+  BROKEN_MIN_EXPECTED_EVENTS_10M,
+  dropLine,
+  EXPECTED_RATE,
+  EXPECTED_RATE_HIGH,
+  EXPECTED_RATE_WEEKLY,
+  expectedOver,
+  observedRate,
+  spikeLine,
+  SPIKE_FLOOR_PER_MINUTE_10M,
+  SPIKE_FLOOR_PER_MINUTE_30M,
+} from './expected-level.js';
 
 export type Severity = 'page' | 'ticket';
+
+/** Which panel shows what the alert is about; notifications link to it with the alert's time range. */
+export type PanelRef = 'band' | 'refusals' | 'writes' | 'spool' | 'collector' | 'browser-missing';
 
 export interface AlertRuleSpec {
   /** Stable uid (letters, digits, dashes), also the alert's name in tests and reports. */
   uid: string;
   title: string;
-  /** PromQL, evaluated as an instant query every minute. */
-  expr: string;
-  /** How long the expression must hold before the alert fires: keeps one noisy minute quiet. */
+  /** PromQL, evaluated as an instant query every minute: query A. */
+  value: string;
+  /** The threshold stage: the rule alarms while A is above (`gt`) or below (`lt`) this value. */
+  threshold: { type: 'gt' | 'lt'; value: number };
+  /** How long the threshold must hold before the alert fires: keeps one noisy minute quiet. */
   for: string;
+  /**
+   * What the alert promises: an anomaly of the kind it watches fires it within this long (the
+   * scenario test holds every rule to its own promise).
+   */
+  detectWithin: string;
   severity: Severity;
   /** Which part of the stack the alert is about; notification policies route on it. */
   component: 'traffic' | 'ingest' | 'collector';
+  /** Extra instant queries whose values the annotations quote: B what is seen, E what was expected. */
+  context?: { observed: string; expected: string };
+  panel: PanelRef;
   summary: string;
   description: string;
 }
@@ -28,10 +54,6 @@ export interface AlertRuleSpec {
 export const EVALUATION_INTERVAL_SECONDS = 60;
 
 const accepted = 'footfall_events_accepted_total';
-
-// Events per second per site over the last 5 minutes, and the hour before that as a baseline.
-const rateNow = `sum by (site) (rate(${accepted}[5m]))`;
-const rateBaseline = `sum by (site) (rate(${accepted}[1h] offset 5m))`;
 
 // Spans per second through each Collector exporter. Spans stand for every signal: traces and
 // metrics share the exporter to the ingest service, and a regex over several metric names would
@@ -49,68 +71,130 @@ const browserCounted = 'sum by (site) (increase(footfall_browser_events_total[10
 export const BROWSER_EVENTS_MISSING_SHARE =
   `(${browserCounted} - sum by (site) (increase(${accepted}[10m])))\n/ ${browserCounted}`;
 
+const perMinute = (perSecond: string): string => `60 * ${perSecond}`;
+
+/** The larger of two vectors with the same labels, element by element. */
+const larger = (a: string, b: string): string => `(\n${a}\n) > (\n${b}\n)\nor\n${b}`;
+
+const quarantined = 'footfall_rows_quarantined_total';
+
+// Annotation wording shared by the traffic rules: the site, what is seen, what was expected.
+const seenAgainstExpected =
+  '{{ .Labels.site }}: {{ humanize .Values.B.Value }} events/min, expected about {{ humanize .Values.E.Value }} for this time of day and week.';
+
 export const ALERT_RULES: AlertRuleSpec[] = [
   {
     uid: 'footfall-traffic-spike',
     title: 'Traffic spike',
-    // Three times the previous hour, and at least 0.2 events/s (12 a minute) above it, so a
-    // quiet site going from 1 to 4 events a minute does not page anyone.
-    expr: `${rateNow} > 3 * ${rateBaseline}\nand\n${rateNow} - ${rateBaseline} > 0.2`,
+    // How far above the spike line the site is (1 = on it), over 10 minutes (a busy site is
+    // caught fast) or over 30 (a quiet site needs the longer window to rise above its floor).
+    value: larger(
+      `${observedRate('10m')}\n/ ${spikeLine(expectedOver(EXPECTED_RATE_HIGH, 10), SPIKE_FLOOR_PER_MINUTE_10M)}`,
+      `${observedRate('30m')}\n/ ${spikeLine(expectedOver(EXPECTED_RATE_HIGH, 30), SPIKE_FLOOR_PER_MINUTE_30M)}`,
+    ),
+    threshold: { type: 'gt', value: 1 },
     for: '2m',
+    detectWithin: '25m',
     severity: 'page',
     component: 'traffic',
-    summary: 'Traffic on {{ .Labels.site }} is well above its last hour',
-    description:
-      '{{ .Labels.site }} receives {{ humanize .Values.A.Value }} events/s over the last 5 minutes, more than three times the hour before. A post going viral, or a bot that got past the filter.',
+    context: { observed: perMinute(observedRate('10m')), expected: perMinute(EXPECTED_RATE_HIGH) },
+    panel: 'band',
+    summary: 'Traffic spike on {{ .Labels.site }}',
+    description: `${seenAgainstExpected} A post going viral, or a bot that got past the filter.`,
+  },
+  {
+    uid: 'footfall-partial-drop',
+    title: 'Traffic partly gone',
+    // Observed over the drop line (1 = on it): below 65 % of last week's level for the hour,
+    // where the site expects enough events to tell (20 a minute). Needs eight days of history.
+    value: `${observedRate('30m')}\n/ (${dropLine(expectedOver(EXPECTED_RATE_WEEKLY, 30))})`,
+    threshold: { type: 'lt', value: 1 },
+    for: '10m',
+    detectWithin: '45m',
+    severity: 'page',
+    component: 'traffic',
+    context: { observed: perMinute(observedRate('30m')), expected: perMinute(expectedOver(EXPECTED_RATE_WEEKLY, 30)) },
+    panel: 'band',
+    summary: 'Traffic on {{ .Labels.site }} is well below its usual level',
+    description: `${seenAgainstExpected} Tracking broken on some pages, a blocker list, or a CDN rule turning visitors away.`,
   },
   {
     uid: 'footfall-tracking-broken',
     title: 'Traffic collapsed to zero',
-    // Nothing accepted for 5 minutes while the same hour yesterday had over 360 events (6 a
-    // minute): at that rate a silent 5 minutes is not chance. A quiet night stays quiet.
-    expr: `sum by (site) (increase(${accepted}[1h] offset 1d)) > 360\nunless on (site)\nsum by (site) (increase(${accepted}[5m])) > 0`,
-    for: '2m',
+    // Events the site should have sent in the last 10 minutes, counted only while none came.
+    value: `600 * ${EXPECTED_RATE}\n* (sum by (site) (increase(${accepted}[10m])) == bool 0)`,
+    threshold: { type: 'gt', value: BROKEN_MIN_EXPECTED_EVENTS_10M },
+    for: '3m',
+    detectWithin: '15m',
     severity: 'page',
     component: 'traffic',
-    summary: 'No events from {{ .Labels.site }} for 5 minutes',
-    description:
-      '{{ .Labels.site }} had {{ humanize .Values.A.Value }} events in this hour yesterday and none in the last 5 minutes: the tracker, the Collector or the ingest service is broken.',
+    context: { observed: perMinute(observedRate('10m')), expected: perMinute(EXPECTED_RATE) },
+    panel: 'band',
+    summary: 'No events from {{ .Labels.site }} for 10 minutes',
+    description: `${seenAgainstExpected} The tracker, the Collector or the ingest service is broken.`,
   },
   {
     uid: 'footfall-refusal-flood',
     title: 'Bot or refusal flood',
-    // Refusals of one reason above a quarter of the accepted rate, and above 0.2/s; the
-    // `or vector(0)` keeps the rule alive when nothing at all is accepted.
-    expr:
+    // Refusals of one reason against a quarter of the accepted rate, and at least 0.2/s; refused
+    // events carry no trusted site, so this one watches the whole service. `or vector(0)` keeps
+    // it alive when nothing at all is accepted.
+    value:
       'sum by (reason) (rate(footfall_events_refused_total[5m]))\n' +
-      `> on () group_left ()\nclamp_min(0.25 * (sum(rate(${accepted}[5m])) or vector(0)), 0.2)`,
+      `/ on () group_left ()\nclamp_min(0.25 * (sum(rate(${accepted}[5m])) or vector(0)), 0.2)`,
+    threshold: { type: 'gt', value: 1 },
     for: '3m',
+    detectWithin: '10m',
     severity: 'ticket',
     component: 'ingest',
+    panel: 'refusals',
     summary: 'Flood of events refused as {{ .Labels.reason }}',
     description:
-      '{{ humanize .Values.A.Value }} events/s refused with reason {{ .Labels.reason }} over 5 minutes, more than a quarter of the accepted rate. A bot flood, or a client sending bad data.',
+      'Events refused with reason {{ .Labels.reason }} run at {{ humanize .Values.A.Value }} times a quarter of the accepted rate. A bot flood, or a client sending bad data.',
   },
   {
     uid: 'footfall-write-failures',
     title: 'ClickHouse writes failing',
-    expr: 'sum by (table) (increase(footfall_write_failures_total[5m])) > 2',
+    value: 'sum by (table) (increase(footfall_write_failures_total[5m]))',
+    threshold: { type: 'gt', value: 2 },
     for: '3m',
+    detectWithin: '10m',
     severity: 'page',
     component: 'ingest',
+    panel: 'writes',
     summary: 'Writes to ClickHouse table {{ .Labels.table }} keep failing',
     description:
       '{{ humanize .Values.A.Value }} failed batch writes to {{ .Labels.table }} in 5 minutes. Events wait in the spool; check that ClickHouse is up.',
   },
   {
+    uid: 'footfall-rows-quarantined',
+    title: 'Rows quarantined',
+    // Rows ClickHouse refused for their content and the pipeline set aside. A table's counter
+    // may appear only with its first quarantined rows, so a series absent 15 minutes ago counts
+    // with its whole value (increase() needs two samples and would miss it).
+    value: `max by (table) (\nincrease(${quarantined}[15m])\nor\n(${quarantined} unless ${quarantined} offset 15m)\n)`,
+    threshold: { type: 'gt', value: 0 },
+    for: '0m',
+    detectWithin: '5m',
+    severity: 'ticket',
+    component: 'ingest',
+    panel: 'writes',
+    summary: 'Rows of {{ .Labels.table }} were quarantined',
+    description:
+      'ClickHouse refused {{ humanize .Values.A.Value }} rows of {{ .Labels.table }} in 15 minutes for their content; they are set aside, not stored. Look at the rejected rows and the ingest log for the reason.',
+  },
+  {
     uid: 'footfall-spool-growing',
     title: 'Spool growing',
-    // Grown by 64 KiB in 10 minutes and still growing: events pile up on disk instead of
-    // reaching ClickHouse. The normal write-ahead log empties with every batch.
-    expr: '(footfall_spool_bytes - footfall_spool_bytes offset 10m) > 65536\nand\nderiv(footfall_spool_bytes[10m]) > 0',
+    // Growth over 10 minutes, counted only while still growing: events pile up on disk instead
+    // of reaching ClickHouse. The normal write-ahead log empties with every batch.
+    value: '(footfall_spool_bytes - footfall_spool_bytes offset 10m)\n* (deriv(footfall_spool_bytes[10m]) > bool 0)',
+    threshold: { type: 'gt', value: 65536 },
     for: '2m',
+    detectWithin: '10m',
     severity: 'page',
     component: 'ingest',
+    panel: 'spool',
     summary: 'The ingest spool is growing on {{ .Labels.instance }}',
     description:
       'The spool grew by {{ humanize1024 .Values.A.Value }}B in 10 minutes. When it reaches SPOOL_MAX_BYTES the service answers 503.',
@@ -118,26 +202,31 @@ export const ALERT_RULES: AlertRuleSpec[] = [
   {
     uid: 'footfall-collector-export-failing',
     title: 'Collector export failing',
-    // More than 10 % of what the exporter handles fails, and more than one item a minute: a
+    // Failures against the larger of 10 % of what the exporter handles and one item a minute: a
     // small site sends few spans, so an absolute rate alone would miss a quiet hour's outage.
-    expr:
-      `${spansFailed}\n/ (${spansSent} + ${spansFailed}) > 0.1\n` + `and\n${spansFailed} > 0.016`,
+    value: `${spansFailed}\n/ clamp_min(0.1 * (${spansSent} + ${spansFailed}), 0.016)`,
+    threshold: { type: 'gt', value: 1 },
     for: '3m',
+    detectWithin: '10m',
     severity: 'page',
     component: 'collector',
+    panel: 'collector',
     summary: 'The Collector cannot export through {{ .Labels.exporter }}',
     description:
-      '{{ humanizePercentage .Values.A.Value }} of the items the Collector exports through {{ .Labels.exporter }} fail. The persistent queue holds them for a while; check the ingest service.',
+      'Failures through {{ .Labels.exporter }} run at {{ humanize .Values.A.Value }} times the alarm line (10 % of what it exports). The persistent queue holds them for a while; check the ingest service.',
   },
   {
     uid: 'footfall-browser-ingest-divergence',
     title: 'Browser and ingest disagree',
-    // Browsers count the events they track; more than 20 % of them missing from the accepted
-    // events over 10 minutes (with at least 50 counted) is data lost on the way.
-    expr: `${BROWSER_EVENTS_MISSING_SHARE} > 0.2\nand\n${browserCounted} > 50`,
+    // Share of the events browsers counted that were not accepted, over 10 minutes, counted
+    // only with at least 50 counted: a few lost beacons on a quiet site are not data loss.
+    value: `(\n${BROWSER_EVENTS_MISSING_SHARE}\n)\n* (${browserCounted} > bool 50)`,
+    threshold: { type: 'gt', value: 0.2 },
     for: '3m',
+    detectWithin: '10m',
     severity: 'ticket',
     component: 'ingest',
+    panel: 'browser-missing',
     summary: 'Events reported by browsers on {{ .Labels.site }} are missing from the ingest',
     description:
       '{{ humanizePercentage .Values.A.Value }} of the events browsers counted on {{ .Labels.site }} in 10 minutes were not accepted. Beacons are being lost (blocked, refused or dropped).',

@@ -1,6 +1,15 @@
 // Pipeline health: is every event getting from the browser to ClickHouse?
 import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { BROWSER_EVENTS_MISSING_SHARE } from '../alerting/rules.js';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  dropLine,
+  EXPECTED_RATE,
+  EXPECTED_RATE_HIGH,
+  EXPECTED_RATE_WEEKLY,
+  spikeLine,
+  SPIKE_FLOOR_PER_MINUTE_30M,
+} from '../alerting/expected-level.js';
+import { BROWSER_EVENTS_MISSING_SHARE, type PanelRef } from '../alerting/rules.js';
 import type { Catalog } from '../catalog.js';
 import { otelcolCounter } from '../collector-metrics.js';
 import { promQuery } from '../prometheus-query.js';
@@ -10,6 +19,29 @@ import { stat, timeSeries } from './panels.js';
 export const PIPELINE_UID = 'footfall-pipeline';
 
 const RATE = '$__rate_interval';
+
+/** The panel each alert links to, by title (ids are assigned in layout order when finishing). */
+export const ALERT_PANEL_TITLES: Record<PanelRef, string> = {
+  band: 'Expected band: $site',
+  refusals: 'Refused events by reason',
+  writes: 'Rows written and write failures',
+  spool: 'Buffer and spool',
+  collector: 'Collector spans',
+  'browser-missing': 'Share of browser events missing',
+};
+
+/** The rendered panel ids the alert rules link to. */
+export function alertPanelIds(dashboard: Dashboard): Record<PanelRef, number> {
+  const panels = (dashboard.panels ?? []).flatMap((panel) => [panel, ...('panels' in panel && Array.isArray(panel.panels) ? panel.panels : [])]);
+  const idOf = (title: string): number => {
+    const panel = panels.find((candidate) => 'title' in candidate && candidate.title === title);
+    if (!panel || typeof panel.id !== 'number') throw new Error(`no panel "${title}" in ${PIPELINE_UID}`);
+    return panel.id;
+  };
+  return Object.fromEntries(Object.entries(ALERT_PANEL_TITLES).map(([ref, title]) => [ref, idOf(title)])) as Record<PanelRef, number>;
+}
+
+const bySite = (recorded: string): string => `${recorded}{site="$site"}`;
 
 export function pipelineDashboard(catalog: Catalog) {
   const builder = newDashboard({
@@ -113,6 +145,36 @@ export function pipelineDashboard(catalog: Catalog) {
           height: 8,
         },
         promQuery(BROWSER_EVENTS_MISSING_SHARE, '{{site}}'),
+      ),
+    )
+    // The traffic alerts' own lines: leaving the band is what pages the owner.
+    .withRow(new RowBuilder('Expected traffic'))
+    .withPanel(
+      timeSeries(
+        {
+          title: ALERT_PANEL_TITLES.band,
+          description:
+            'Events a minute on the selected site beside its expected level (the same hour last week, scaled by the growth since; the same hour yesterday for a site younger than a week). Above the spike line is a spike, below the drop line a partial drop; no lines for a site with less than a day of history.',
+          unit: 'cpm',
+          width: 16,
+          height: 9,
+        },
+        promQuery(`60 * sum(rate(footfall_events_accepted_total{site="$site"}[10m]))`, 'actual (10 min)', 'A'),
+        promQuery(`60 * ${bySite(EXPECTED_RATE)}`, 'expected', 'B'),
+        promQuery(`60 * ${spikeLine(bySite(EXPECTED_RATE_HIGH), SPIKE_FLOOR_PER_MINUTE_30M)}`, 'spike line', 'C'),
+        promQuery(`60 * (${dropLine(bySite(EXPECTED_RATE_WEEKLY))})`, 'drop line', 'D'),
+      ),
+    )
+    .withPanel(
+      timeSeries(
+        {
+          title: 'Every site against its expected level',
+          description: 'Events over the last 30 minutes as a share of each site\'s expected level: 100 % is a usual day, the partial-drop alert looks below 65 %.',
+          unit: 'percentunit',
+          width: 8,
+          height: 9,
+        },
+        promQuery(`sum by (site) (rate(footfall_events_accepted_total[30m]))\n/ ${EXPECTED_RATE}`, '{{site}}'),
       ),
     );
   return finishDashboard(builder);
