@@ -98,3 +98,31 @@ describe('the overview page', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('the overview page without a token, before any event', () => {
+  it('opens straight onto the figures, with zeros and empty lists that say so', async () => {
+    const app = await testApp();
+    const browser = await launchChromium();
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      await page.goto(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/`);
+      await page.locator('#overview').waitFor({ state: 'visible' });
+      expect(await page.locator('#token-form').isVisible()).toBe(false);
+      expect(await page.locator('.figure[data-metric="visitors"] .figure-value').textContent()).toBe('0');
+      expect(await page.locator('[data-list="top_pages"] .empty').textContent()).toBe('No page views in this range.');
+      expect(await page.locator('#seen-never-clicked .empty').textContent()).toBe('No object was seen in this range.');
+      expect(await page.locator('#objects tbody tr').count()).toBe(8);
+      expect(await page.locator('#ranges button[aria-pressed="true"]').textContent()).toBe('24 hours');
+      expect(await page.locator('#chart canvas').count()).toBe(1);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+      await app.close();
+    }
+  });
+});

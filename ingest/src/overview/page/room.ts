@@ -24,7 +24,12 @@ export function renderRoom(stats: Stats): void {
     ]);
   });
   fill(byId('objects').querySelector('tbody')!, rows);
-  chips(byId('seen-never-clicked'), stats.seen_never_clicked, 'None: every object seen was also clicked.');
+  const seenAny = stats.objects.some((object) => object.views > 0);
+  chips(
+    byId('seen-never-clicked'),
+    stats.seen_never_clicked,
+    seenAny ? 'None: every object seen was also clicked.' : 'No object was seen in this range.',
+  );
   chips(
     byId('never-clicked'),
     stats.never_clicked.filter((object) => !stats.seen_never_clicked.includes(object)),
