@@ -51,6 +51,11 @@ export function createMetrics() {
       help: 'Spans received over OTLP',
       registers,
     }),
+    logRecordsReceived: new Counter({
+      name: 'footfall_log_records_received_total',
+      help: 'Log records received over OTLP (/v1/logs)',
+      registers,
+    }),
     batchesWritten: new Counter({
       name: 'footfall_batches_written_total',
       help: 'Batches written to ClickHouse',

@@ -1,0 +1,138 @@
+// Reads an OTLP logs export request (protobuf or JSON) into plain records. Attribute values go
+// through the traces decoder's reader (otlp/decode.ts), so logs obey the same attribute limits.
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+import { attributes, OtlpDecodeError, type AttributeValue, type Attributes } from '../otlp/decode.js';
+import { OTLP_LIMITS, OtlpLimitError } from '../otlp/limits.js';
+
+/** Log records in one request; the Collector batches up to a few thousand. */
+export const MAX_LOG_RECORDS_PER_REQUEST = OTLP_LIMITS.spansPerRequest;
+
+export interface LogRecordData {
+  timeNs: bigint;
+  observedTimeNs: bigint;
+  severityNumber: number;
+  severityText: string;
+  /** The body as OTLP carries it (a string, or a structure); null when absent. */
+  body: AttributeValue;
+  attributes: Attributes;
+  flags: number;
+  /** Lowercase hex; empty when the record belongs to no span. */
+  traceId: string;
+  spanId: string;
+  /** LogRecord.event_name (OTLP 1.5); empty for plain log lines. */
+  eventName: string;
+}
+
+export interface ResourceLogsData {
+  resource: Attributes;
+  schemaUrl: string;
+  scopes: Array<{
+    scope: { name: string; version: string; attributes: Attributes };
+    schemaUrl: string;
+    records: LogRecordData[];
+  }>;
+}
+
+const root = protobuf.loadSync(fileURLToPath(new URL('./logs.proto', import.meta.url)));
+const LogsRequest = root.lookupType('otlp.ExportLogsServiceRequest');
+export const LogsResponse = root.lookupType('otlp.ExportLogsServiceResponse');
+
+// As in otlp/decode.ts: protobufjs gives the OTLP/JSON object shape, with base64 ids where JSON has hex.
+const TO_OBJECT = { longs: String, enums: Number, bytes: String, defaults: false, oneofs: false } as const;
+
+/** Throws OtlpDecodeError for a body that breaks the protocol, OtlpLimitError for one over the limits. */
+export function decodeLogs(body: Buffer | unknown, encoding: 'protobuf' | 'json'): ResourceLogsData[] {
+  const object = encoding === 'protobuf' ? protobufToObject(body as Buffer) : body;
+  const ids = encoding === 'protobuf' ? 'base64' : 'hex';
+  let records = 0;
+  return list(field(object, 'resourceLogs')).map((resourceLogs) => ({
+    resource: attributes(field(field(resourceLogs, 'resource'), 'attributes')),
+    schemaUrl: text(field(resourceLogs, 'schemaUrl')),
+    scopes: list(field(resourceLogs, 'scopeLogs')).map((scopeLogs) => {
+      const items = list(field(scopeLogs, 'logRecords'));
+      records += items.length;
+      if (records > MAX_LOG_RECORDS_PER_REQUEST) throw new OtlpLimitError(`more than ${MAX_LOG_RECORDS_PER_REQUEST} log records in one request`);
+      const scope = field(scopeLogs, 'scope');
+      return {
+        scope: { name: text(field(scope, 'name')), version: text(field(scope, 'version')), attributes: attributes(field(scope, 'attributes')) },
+        schemaUrl: text(field(scopeLogs, 'schemaUrl')),
+        records: items.map((record) => recordOf(record, ids)),
+      };
+    }),
+  }));
+}
+
+function protobufToObject(body: Buffer): unknown {
+  try {
+    return LogsRequest.toObject(LogsRequest.decode(body), TO_OBJECT);
+  } catch (error) {
+    throw new OtlpDecodeError(`invalid protobuf: ${(error as Error).message}`);
+  }
+}
+
+function recordOf(record: unknown, ids: 'hex' | 'base64'): LogRecordData {
+  const body = field(record, 'body');
+  return {
+    timeNs: nanos(field(record, 'timeUnixNano')),
+    observedTimeNs: nanos(field(record, 'observedTimeUnixNano')),
+    severityNumber: integer(field(record, 'severityNumber')),
+    severityText: text(field(record, 'severityText')),
+    // The body is an AnyValue: read by the same reader as attribute values, with the same bounds.
+    body: body === undefined || body === null ? null : (attributes([{ key: 'body', value: body }]).body ?? null),
+    attributes: attributes(field(record, 'attributes')),
+    flags: integer(field(record, 'flags')),
+    traceId: id(field(record, 'traceId'), ids, 16),
+    spanId: id(field(record, 'spanId'), ids, 8),
+    eventName: text(field(record, 'eventName')),
+  };
+}
+
+// Readers that accept exactly what the protocol allows and say what is wrong otherwise.
+
+function field(object: unknown, name: string): unknown {
+  if (object === undefined || object === null) return undefined;
+  if (typeof object !== 'object' || Array.isArray(object)) throw new OtlpDecodeError(`expected an object around "${name}"`);
+  return (object as Record<string, unknown>)[name];
+}
+
+function list(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new OtlpDecodeError('expected an array');
+  return value;
+}
+
+function text(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw new OtlpDecodeError('expected a string');
+  return value;
+}
+
+function integer(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  const result = typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value;
+  if (typeof result !== 'number' || !Number.isSafeInteger(result)) throw new OtlpDecodeError('expected an integer');
+  return result;
+}
+
+/** 2200-01-01, as for spans: past it a time cannot be a real one (DateTime64(9) ends in 2262). */
+const LATEST_NANOS = 7_258_118_400_000_000_000n;
+
+function nanos(value: unknown): bigint {
+  if (value === undefined || value === null) return 0n;
+  if ((typeof value === 'string' && /^\d{1,20}$/.test(value)) || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
+    const result = BigInt(value);
+    if (result >= LATEST_NANOS) throw new OtlpDecodeError(`a time (${value} ns) lies after the year 2200`);
+    return result;
+  }
+  throw new OtlpDecodeError('expected a time in unix nanoseconds');
+}
+
+/** Trace and span ids as lowercase hex; empty when absent (a log record outside any span). */
+function id(value: unknown, encoding: 'hex' | 'base64', bytes: number): string {
+  const raw = text(value);
+  if (raw === '') return '';
+  const hex = encoding === 'hex' ? raw.toLowerCase() : Buffer.from(raw, 'base64').toString('hex');
+  if (hex.length !== bytes * 2 || !/^[0-9a-f]+$/.test(hex)) throw new OtlpDecodeError(`an id is not ${bytes} bytes`);
+  return hex;
+}

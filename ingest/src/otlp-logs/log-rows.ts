@@ -1,0 +1,170 @@
+// Maps decoded log records to what is stored: an analytics event (through the span mapping, so
+// spans and log records read the same attributes) or a row of otel_logs.
+import { createHash } from 'node:crypto';
+import { ATTR } from '@footfall/contract';
+import type { Attributes, ResourceSpansData, SpanData } from '../otlp/decode.js';
+import { dateTime64, mapSpans, toStringMap } from '../otlp/span-rows.js';
+import type { LogRecordData, ResourceLogsData } from './decode-logs.js';
+
+/** The older way to name an event: an attribute (semantic conventions before LogRecord.event_name). */
+export const EVENT_NAME_ATTRIBUTE = 'event.name';
+
+/** A log body is free text from the sender: bounded like attribute values, with more room. */
+const MAX_BODY_CHARS = 16 * 1024;
+const MAX_NAME_CHARS = 1024;
+
+/** One row of `otel_logs` (ingest/migrations/0007_create_otel_logs.sql). */
+export interface LogRow {
+  LogId: string;
+  Timestamp: string;
+  TraceId: string;
+  SpanId: string;
+  TraceFlags: number;
+  SeverityText: string;
+  SeverityNumber: number;
+  ServiceName: string;
+  Body: string;
+  ResourceSchemaUrl: string;
+  ResourceAttributes: Record<string, string>;
+  ScopeSchemaUrl: string;
+  ScopeName: string;
+  ScopeVersion: string;
+  ScopeAttributes: Record<string, string>;
+  LogAttributes: Record<string, string>;
+  EventName: string;
+}
+
+/** What one log record becomes, in request order (`index` counts records across the request). */
+export type MappedLogRecord =
+  | { index: number; kind: 'log'; row: LogRow }
+  | { index: number; kind: 'event'; event: unknown; userAgent: string | undefined };
+
+/**
+ * A record is an analytics event when it carries `portfolio.event.type` (on itself or its
+ * resource) or its event name (LogRecord.event_name, else the `event.name` attribute) is one of
+ * the catalog's event types; every other record is a log line for otel_logs.
+ */
+export function mapLogRecords(request: ResourceLogsData[], eventTypes: ReadonlySet<string>): MappedLogRecord[] {
+  const mapped: MappedLogRecord[] = [];
+  let index = 0;
+  for (const resourceLogs of request) {
+    const resourceMap = toStringMap(resourceLogs.resource);
+    const eventSpans: ResourceSpansData = { resource: resourceLogs.resource, scopes: [] };
+    const eventRecords: Array<{ index: number; namesDuration: boolean }> = [];
+    for (const { scope, schemaUrl, records } of resourceLogs.scopes) {
+      const spans: SpanData[] = [];
+      for (const record of records) {
+        const logId = logIdOf(resourceLogs, scope, record);
+        const type = eventTypeOf(record, resourceLogs.resource, eventTypes);
+        if (type !== undefined) {
+          spans.push(asEventSpan(record, type, logId));
+          const duration = record.attributes[ATTR.durationMs] ?? resourceLogs.resource[ATTR.durationMs];
+          eventRecords.push({ index: index++, namesDuration: duration !== undefined && duration !== null });
+          continue;
+        }
+        mapped.push({
+          index: index++,
+          kind: 'log',
+          row: {
+            LogId: logId,
+            Timestamp: dateTime64(timeOf(record)),
+            TraceId: record.traceId,
+            SpanId: record.spanId,
+            TraceFlags: record.flags & 0xff,
+            SeverityText: record.severityText.slice(0, MAX_NAME_CHARS),
+            SeverityNumber: Math.min(255, Math.max(0, record.severityNumber)),
+            ServiceName: String(resourceLogs.resource[ATTR.serviceName] ?? '').slice(0, MAX_NAME_CHARS),
+            Body: bodyText(record.body),
+            ResourceSchemaUrl: resourceLogs.schemaUrl.slice(0, MAX_NAME_CHARS),
+            ResourceAttributes: resourceMap,
+            ScopeSchemaUrl: schemaUrl.slice(0, MAX_NAME_CHARS),
+            ScopeName: scope.name.slice(0, MAX_NAME_CHARS),
+            ScopeVersion: scope.version.slice(0, MAX_NAME_CHARS),
+            ScopeAttributes: toStringMap(scope.attributes),
+            LogAttributes: toStringMap(record.attributes),
+            EventName: eventNameOf(record).slice(0, MAX_NAME_CHARS),
+          },
+        });
+      }
+      if (spans.length > 0) eventSpans.scopes.push({ scope: { name: scope.name, version: scope.version }, spans });
+    }
+    // The span mapping reads the event's attributes exactly as it does for spans.
+    mapSpans([eventSpans]).forEach((span, position) => {
+      const { index: recordIndex, namesDuration } = eventRecords[position]!;
+      // A span's duration stands in for time_spent's; a log record has none, so it must name one
+      // (the event check then refuses it as missing a field).
+      if (!namesDuration) delete (span.event as { duration_ms?: number }).duration_ms;
+      mapped.push({ index: recordIndex, kind: 'event', event: span.event, userAgent: span.userAgent });
+    });
+  }
+  return mapped.sort((a, b) => a.index - b.index);
+}
+
+function eventNameOf(record: LogRecordData): string {
+  if (record.eventName !== '') return record.eventName;
+  const named = record.attributes[EVENT_NAME_ATTRIBUTE];
+  return typeof named === 'string' ? named : '';
+}
+
+function eventTypeOf(record: LogRecordData, resource: Attributes, eventTypes: ReadonlySet<string>): string | undefined {
+  const declared = record.attributes[ATTR.eventType] ?? resource[ATTR.eventType];
+  if (declared !== undefined && declared !== null) return typeof declared === 'string' ? declared : JSON.stringify(declared);
+  const name = eventNameOf(record);
+  return eventTypes.has(name) ? name : undefined;
+}
+
+/**
+ * The record as the span the span mapping expects: its attributes, its time as start and end,
+ * the event type it was recognised by, and an event id. A record has no id of its own, so without
+ * `portfolio.event.id` the id is the record's content hash: the same record sent again is the same
+ * event, stored once.
+ */
+function asEventSpan(record: LogRecordData, type: string, logId: string): SpanData {
+  const time = timeOf(record);
+  const attributes: Attributes = { ...record.attributes, [ATTR.eventType]: type };
+  attributes[ATTR.eventId] ??= logId;
+  return {
+    traceId: record.traceId || '0'.repeat(32),
+    spanId: record.spanId || '0'.repeat(16),
+    parentSpanId: '',
+    traceState: '',
+    name: type,
+    kind: 0,
+    startNs: time,
+    endNs: time,
+    attributes,
+    events: [],
+    links: [],
+    statusCode: 0,
+    statusMessage: '',
+  };
+}
+
+/** The time the event happened; the time the SDK saw it when the record has none. */
+function timeOf(record: LogRecordData): bigint {
+  return record.timeNs > 0n ? record.timeNs : record.observedTimeNs;
+}
+
+function bodyText(body: LogRecordData['body']): string {
+  if (body === null) return '';
+  return (typeof body === 'string' ? body : JSON.stringify(body)).slice(0, MAX_BODY_CHARS);
+}
+
+/** The record's identity: what it says, where from and when. A re-sent record hashes the same. */
+function logIdOf(resourceLogs: ResourceLogsData, scope: ResourceLogsData['scopes'][number]['scope'], record: LogRecordData): string {
+  const identity = JSON.stringify([
+    resourceLogs.resource,
+    scope.name,
+    scope.version,
+    record.timeNs.toString(),
+    record.observedTimeNs.toString(),
+    record.severityNumber,
+    record.severityText,
+    record.body,
+    record.attributes,
+    record.traceId,
+    record.spanId,
+    record.eventName,
+  ]);
+  return createHash('sha256').update(identity).digest('hex').slice(0, 32);
+}
