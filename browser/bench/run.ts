@@ -74,7 +74,11 @@ async function main(): Promise<void> {
     const open = async (path: string) => {
       const page = await browser.newPage();
       await page.goto(`${server.url}${path}`);
-      await page.waitForFunction(() => 'footfall' in window && typeof (window as unknown as { footfall?: { trackObjectClick?: unknown } }).footfall?.trackObjectClick === 'function');
+      await page.waitForFunction(
+        () =>
+          'footfall' in window &&
+          typeof (window as unknown as { footfall?: { trackObjectClick?: unknown } }).footfall?.trackObjectClick === 'function',
+      );
       const isolated = await page.evaluate(() => crossOriginIsolated);
       return { page, isolated };
     };
@@ -98,22 +102,32 @@ async function main(): Promise<void> {
     ]);
 
     const ms = (value: number) => `${value.toFixed(4)} ms`;
-    console.log(`\nmain-thread cost per tracked event (Chromium ${browser.version()}, ${EVENTS} events each timed alone, timers ${tier1.isolated ? 'cross-origin isolated' : 'coarse (not isolated)'})`);
-    console.log(`  ${'what'.padEnd(34)}${'median'.padStart(12)}${'p99'.padStart(12)}${'mean'.padStart(12)}${'mean / baseline'.padStart(18)}`);
+    console.log(
+      `\nmain-thread cost per tracked event (Chromium ${browser.version()}, ${EVENTS} events each timed alone, timers ${tier1.isolated ? 'cross-origin isolated' : 'coarse (not isolated)'})`,
+    );
+    console.log(
+      `  ${'what'.padEnd(34)}${'median'.padStart(12)}${'p99'.padStart(12)}${'mean'.padStart(12)}${'mean / baseline'.padStart(18)}`,
+    );
     for (const [name, figures] of [
       ['baseline (build + serialise)', results.baseline],
       ['tier 1 (beacons)', results.tier1],
       ['tier 2 (OpenTelemetry span+count)', results.tier2],
     ] as const) {
-      console.log(`  ${name.padEnd(34)}${ms(figures.median).padStart(12)}${ms(figures.p99).padStart(12)}${ms(figures.mean).padStart(12)}${`${(figures.mean / results.baseline.mean).toFixed(1)}x`.padStart(18)}`);
+      console.log(
+        `  ${name.padEnd(34)}${ms(figures.median).padStart(12)}${ms(figures.p99).padStart(12)}${ms(figures.mean).padStart(12)}${`${(figures.mean / results.baseline.mean).toFixed(1)}x`.padStart(18)}`,
+      );
     }
-    console.log(`  targets: tier 1 median < 0.05 ms, tier 2 median < 0.5 ms; the mean includes each batch's send (one per 20 events); requests received: ${server.received()}`);
+    console.log(
+      `  targets: tier 1 median < 0.05 ms, tier 2 median < 0.5 ms; the mean includes each batch's send (one per 20 events); requests received: ${server.received()}`,
+    );
 
     const full = sizes[3]!;
     console.log('\nbuild sizes');
     console.log(`  ${'build'.padEnd(50)}${'minified'.padStart(10)}${'gzipped'.padStart(10)}${'of full OTel'.padStart(14)}`);
     for (const size of sizes) {
-      console.log(`  ${size.name.padEnd(50)}${`${size.minified} B`.padStart(10)}${`${size.gzipped} B`.padStart(10)}${`${((100 * size.gzipped) / full.gzipped).toFixed(1)} %`.padStart(14)}`);
+      console.log(
+        `  ${size.name.padEnd(50)}${`${size.minified} B`.padStart(10)}${`${size.gzipped} B`.padStart(10)}${`${((100 * size.gzipped) / full.gzipped).toFixed(1)} %`.padStart(14)}`,
+      );
     }
   } finally {
     await browser.close();

@@ -17,7 +17,10 @@ let tracker: Tracker | undefined;
 /** Starts tracking. Only the first call counts: the page's listeners are installed once. */
 export function init(options: TrackerOptions): void {
   const ignored = createIgnored(options?.debug);
-  if (tracker) return ignored('already_initialised');
+  if (tracker) {
+    ignored('already_initialised');
+    return;
+  }
   try {
     const { mode = 'beacon', endpoint, collectorUrl } = options;
     let otel: EventSink | undefined;
@@ -34,14 +37,14 @@ export function init(options: TrackerOptions): void {
         },
         ignored,
       ));
-    const wanted = mode != 'beacon' && collectorUrl && !privacySignal();
+    const wanted = mode !== 'beacon' && collectorUrl && !privacySignal();
     // The OpenTelemetry instrumentations send spans of their own (document load, fetches,
     // clicks), so with `requireConsent` they are loaded only with the first consented event.
     if (wanted && !options.requireConsent) startOpenTelemetry(collectorUrl);
     const gate: EventSink | undefined = wanted
       ? { record: (event) => startOpenTelemetry(collectorUrl).record(event), flush: () => otel?.flush() }
       : undefined;
-    tracker = createTracker({ ...options, endpoint: mode == 'otel' ? undefined : endpoint }, gate);
+    tracker = createTracker({ ...options, endpoint: mode === 'otel' ? undefined : endpoint }, gate);
   } catch (error) {
     ignored('init_failed', error);
   }

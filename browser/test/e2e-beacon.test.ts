@@ -33,7 +33,9 @@ describe('demo portfolio -> beacons -> ingest service', () => {
     expect(new Set(events.map((event) => event.source))).toEqual(new Set(['beacon']));
     expect(new Set(events.map((event) => event.session_id))).toEqual(new Set([visit.session]));
 
-    const durations = events.filter((event) => event.type === 'time_spent' || event.type === 'room_exit').map((event) => Number(event.duration_ms));
+    const durations = events
+      .filter((event) => event.type === 'time_spent' || event.type === 'room_exit')
+      .map((event) => Number(event.duration_ms));
     for (const duration of durations) {
       expect(duration).toBeGreaterThan(0);
       expect(duration).toBeLessThanOrEqual(visit.elapsedMs);

@@ -41,7 +41,12 @@ describe('demo portfolio -> OpenTelemetry -> ingest service', () => {
       const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
       const line = metrics
         .split('\n')
-        .find((candidate) => candidate.startsWith('footfall_browser_events_total{') && candidate.includes('type="object_click"') && candidate.includes(`object="${object}"`));
+        .find(
+          (candidate) =>
+            candidate.startsWith('footfall_browser_events_total{') &&
+            candidate.includes('type="object_click"') &&
+            candidate.includes(`object="${object}"`),
+        );
       return line ? Number(line.split(' ').at(-1)) : 0;
     };
     for (const object of CLICKED) await expect.poll(() => clicksOf(object), { timeout: 15_000 }).toBe(1);

@@ -50,7 +50,9 @@ beforeAll(async () => {
     }),
     script,
   );
-  elsewhere = await serve(() => ({ '/': `<!doctype html><title>Elsewhere</title><a id="out" href="${site.url}/a.html?${CAMPAIGN}">Ada</a>` }));
+  elsewhere = await serve(() => ({
+    '/': `<!doctype html><title>Elsewhere</title><a id="out" href="${site.url}/a.html?${CAMPAIGN}">Ada</a>`,
+  }));
   browser = await launchChromium();
 });
 
@@ -103,9 +105,20 @@ describe('page views say how the visitor arrived', () => {
 
 describe('the OpenTelemetry tier', () => {
   it('sends the campaign fields as portfolio.utm.* span attributes', () => {
-    const attributes = eventAttributes({ id: 'event_0001', type: 'page_view', ts: 1, session: 's', path: '/', utm_source: 'newsletter', utm_campaign: 'spring' });
+    const attributes = eventAttributes({
+      id: 'event_0001',
+      type: 'page_view',
+      ts: 1,
+      session: 's',
+      path: '/',
+      utm_source: 'newsletter',
+      utm_campaign: 'spring',
+    });
     expect(attributes[ATTR.utmSource]).toBe('newsletter');
     expect(attributes['portfolio.utm.campaign']).toBe('spring');
-    expect(Object.keys(attributes).filter((name) => name.startsWith('portfolio.utm.'))).toEqual(['portfolio.utm.source', 'portfolio.utm.campaign']);
+    expect(Object.keys(attributes).filter((name) => name.startsWith('portfolio.utm.'))).toEqual([
+      'portfolio.utm.source',
+      'portfolio.utm.campaign',
+    ]);
   });
 });

@@ -54,7 +54,14 @@ describe('the published package', () => {
     for (const chunk of chunks) expect(chunk).toMatch(/^dist\/esm\/chunks\/chunk-[A-Z0-9]+\.js$/);
     // One declaration file for each source file the entry points reach, nothing else.
     for (const declaration of declarations) expect(declaration).toMatch(/^dist\/types\/(otel|three|tracker\/)?[\w/-]*\.d\.ts$/);
-    expect(declarations).toEqual(expect.arrayContaining(['dist/types/index.d.ts', 'dist/types/otel/index.d.ts', 'dist/types/three/index.d.ts', 'dist/types/tracker/types.d.ts']));
+    expect(declarations).toEqual(
+      expect.arrayContaining([
+        'dist/types/index.d.ts',
+        'dist/types/otel/index.d.ts',
+        'dist/types/three/index.d.ts',
+        'dist/types/tracker/types.d.ts',
+      ]),
+    );
     expect(packed.filter((path) => !chunks.includes(path) && !declarations.includes(path))).toEqual([
       'dist/LICENSE',
       'dist/esm/index.js',
@@ -66,7 +73,9 @@ describe('the published package', () => {
   });
 
   it('points every export at a packed file', () => {
-    const targets = Object.values(manifest.exports).flatMap((target) => (typeof target === 'string' ? [target] : [target.types, target.default]));
+    const targets = Object.values(manifest.exports).flatMap((target) =>
+      typeof target === 'string' ? [target] : [target.types, target.default],
+    );
     expect(targets).toHaveLength(8);
     for (const target of targets) expect(packed, target).toContain(target.replace(/^\.\//, ''));
   });

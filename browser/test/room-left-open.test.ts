@@ -159,12 +159,17 @@ describe.each(['own', 'demo'] as const)('a room left open on the %s page is clos
   });
 });
 
-describe('a room on one\'s own page', () => {
+describe("a room on one's own page", () => {
   it('is closed when its window is closed', async () => {
     const opener = await browser.newPage();
     await opener.goto(`${ownSite.url}/blank.html`);
     const started = Date.now();
-    const [popup] = await Promise.all([opener.waitForEvent('popup'), opener.evaluate((url) => void ((window as unknown as { room: Window | null }).room = open(url, 'room', 'popup')), pages.own())]);
+    const [popup] = await Promise.all([
+      opener.waitForEvent('popup'),
+      opener.evaluate((url) => {
+        (window as unknown as { room: Window | null }).room = open(url, 'room', 'popup');
+      }, pages.own()),
+    ]);
     await popup.waitForFunction(() => sessionStorage.getItem('footfall') !== null);
     await popup.waitForTimeout(STAY_MS);
     const session = await popup.evaluate(() => sessionStorage.getItem('footfall')!.split('.')[0]!);

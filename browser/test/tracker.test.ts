@@ -14,7 +14,7 @@ beforeEach(async () => {
   sessionStorage.clear();
 });
 afterEach(async () => {
-  restore.forEach((undo) => undo());
+  for (const undo of restore) undo();
   restore = [];
   await sink.close();
 });

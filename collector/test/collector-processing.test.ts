@@ -122,7 +122,7 @@ describe('privacy of resources and data points', () => {
     return find()!;
   };
 
-  it('removes addresses and end-user ids from a span\'s resource', async () => {
+  it("removes addresses and end-user ids from a span's resource", async () => {
     const { body, spanId } = spanRequest(
       { 'service.name': 'footfall-web', 'portfolio.site': 'portfolio', ...ADDRESSES, 'enduser.id': 'someone@example.com' },
       { 'portfolio.event.type': 'page_view', 'session.id': 'resource-privacy' },
@@ -136,7 +136,13 @@ describe('privacy of resources and data points', () => {
     const prefix = 'privacy_test';
     const body = metricRequest(
       { 'service.name': 'footfall-web', 'portfolio.site': 'portfolio', ...ADDRESSES, 'enduser.id': 'someone@example.com' },
-      { 'portfolio.event.type': 'object_click', 'portfolio.object.id': 'guitar', 'url.path': '/projects', 'url.full': QUERY_URL, ...PERSONAL },
+      {
+        'portfolio.event.type': 'object_click',
+        'portfolio.object.id': 'guitar',
+        'url.path': '/projects',
+        'url.full': QUERY_URL,
+        ...PERSONAL,
+      },
       prefix,
     );
     const response = await fetch(`${otlpUrl}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -169,11 +175,14 @@ describe('privacy of resources and data points', () => {
       'url.path': '/room',
     };
     // The analytics attributes come last, where a plain cut at 64 would drop them.
-    const { body, spanId } = spanRequest({ 'service.name': 'footfall-web', 'portfolio.site': 'portfolio' }, {
-      ...filler,
-      'long.value': 'y'.repeat(2000),
-      ...analytics,
-    });
+    const { body, spanId } = spanRequest(
+      { 'service.name': 'footfall-web', 'portfolio.site': 'portfolio' },
+      {
+        ...filler,
+        'long.value': 'y'.repeat(2000),
+        ...analytics,
+      },
+    );
     expect((await postTraces(otlpUrl, body)).status).toBe(200);
     const { span } = await forwarded('the span to be forwarded', () => forwardedSpan(recorder.requests, spanId));
     expect(Object.keys(span)).toHaveLength(64);

@@ -19,39 +19,43 @@ afterAll(async () => {
 });
 
 describe('the persistent sending queue', () => {
-  it.each(['SIGTERM', 'SIGKILL'] as const)('forwards every accepted span after a destination outage spanning a Collector restart (%s)', { timeout: 120_000 }, async (signal) => {
-    const requests: RecordedRequest[] = [];
-    let destination = await startRecordingServer(0, requests);
-    cleanups.push(() => destination.close());
-    const ports = await freePorts();
-    const options: CollectorOptions = {
-      ports: { otlpHttp: ports.otlpHttp, otlpGrpc: ports.otlpGrpc, health: ports.collectorHealth, metrics: ports.collectorMetrics },
-      ingestEndpoint: destination.url,
-      storageDir: join(scratch, `queue-${signal}`),
-      corsOrigins: ['http://127.0.0.1:5173'],
-      logFile: join(scratch, `collector-${signal}.log`),
-      env: { COLLECTOR_EXPORT_ENCODING: 'json', COLLECTOR_BATCH_TIMEOUT: '200ms' },
-    };
-    let collector: ManagedProcess = await startCollector(options);
-    cleanups.push(() => collector.stop());
+  it.each(['SIGTERM', 'SIGKILL'] as const)(
+    'forwards every accepted span after a destination outage spanning a Collector restart (%s)',
+    { timeout: 120_000 },
+    async (signal) => {
+      const requests: RecordedRequest[] = [];
+      let destination = await startRecordingServer(0, requests);
+      cleanups.push(() => destination.close());
+      const ports = await freePorts();
+      const options: CollectorOptions = {
+        ports: { otlpHttp: ports.otlpHttp, otlpGrpc: ports.otlpGrpc, health: ports.collectorHealth, metrics: ports.collectorMetrics },
+        ingestEndpoint: destination.url,
+        storageDir: join(scratch, `queue-${signal}`),
+        corsOrigins: ['http://127.0.0.1:5173'],
+        logFile: join(scratch, `collector-${signal}.log`),
+        env: { COLLECTOR_EXPORT_ENCODING: 'json', COLLECTOR_BATCH_TIMEOUT: '200ms' },
+      };
+      let collector: ManagedProcess = await startCollector(options);
+      cleanups.push(() => collector.stop());
 
-    const flow = startSpanFlow(() => `http://127.0.0.1:${ports.otlpHttp}`, `queue-session-${signal}`);
-    await sleep(1_000);
-    await destination.close(); // the destination goes away while spans flow
-    await sleep(2_000);
-    // With data waiting in the queue: SIGTERM lets it close; SIGKILL proves that what it answered
-    // 200 for was already on disk, not in a batch in memory.
-    await (signal === 'SIGTERM' ? collector.stop() : collector.kill());
-    collector = await startCollector(options);
-    await sleep(1_000);
-    destination = await startRecordingServer(destination.port, requests);
-    await sleep(1_000);
-    const { acceptedSpanIds } = await flow.stop();
-    expect(acceptedSpanIds.length).toBeGreaterThan(100);
+      const flow = startSpanFlow(() => `http://127.0.0.1:${ports.otlpHttp}`, `queue-session-${signal}`);
+      await sleep(1_000);
+      await destination.close(); // the destination goes away while spans flow
+      await sleep(2_000);
+      // With data waiting in the queue: SIGTERM lets it close; SIGKILL proves that what it answered
+      // 200 for was already on disk, not in a batch in memory.
+      await (signal === 'SIGTERM' ? collector.stop() : collector.kill());
+      collector = await startCollector(options);
+      await sleep(1_000);
+      destination = await startRecordingServer(destination.port, requests);
+      await sleep(1_000);
+      const { acceptedSpanIds } = await flow.stop();
+      expect(acceptedSpanIds.length).toBeGreaterThan(100);
 
-    const forwarded = () => new Set(recordedSpans(requests).map((s) => s.spanId));
-    await waitFor(() => acceptedSpanIds.every((id) => forwarded().has(id)), { intervalMs: 250, timeoutMs: 60_000 });
-    const missing = acceptedSpanIds.filter((id) => !forwarded().has(id));
-    expect(missing, `${missing.length} of ${acceptedSpanIds.length} accepted spans never forwarded; log ${options.logFile}`).toEqual([]);
-  });
+      const forwarded = () => new Set(recordedSpans(requests).map((s) => s.spanId));
+      await waitFor(() => acceptedSpanIds.every((id) => forwarded().has(id)), { intervalMs: 250, timeoutMs: 60_000 });
+      const missing = acceptedSpanIds.filter((id) => !forwarded().has(id));
+      expect(missing, `${missing.length} of ${acceptedSpanIds.length} accepted spans never forwarded; log ${options.logFile}`).toEqual([]);
+    },
+  );
 });

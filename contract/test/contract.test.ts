@@ -1,12 +1,7 @@
 // The contract agrees with the standards it borrows from and with every file that repeats a part of
 // it outside TypeScript: the Collector's attribute keep-lists and the default catalog.
 import { readFileSync } from 'node:fs';
-import {
-  ATTR_SERVICE_NAME,
-  ATTR_SERVICE_VERSION,
-  ATTR_URL_PATH,
-  ATTR_USER_AGENT_ORIGINAL,
-} from '@opentelemetry/semantic-conventions';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION, ATTR_URL_PATH, ATTR_USER_AGENT_ORIGINAL } from '@opentelemetry/semantic-conventions';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ATTR, EVENT_TYPES, type Catalog } from '@footfall/contract';

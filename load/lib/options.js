@@ -47,7 +47,9 @@ function positive(value, name, integer) {
 export function resolve(scenario, env) {
   /** @param {string} name */
   const set = (name) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
-  const eventsPerRequest = set('EVENTS_PER_REQUEST') ? positive(/** @type {string} */ (set('EVENTS_PER_REQUEST')), 'EVENTS_PER_REQUEST', true) : scenario.eventsPerRequest;
+  const eventsPerRequest = set('EVENTS_PER_REQUEST')
+    ? positive(/** @type {string} */ (set('EVENTS_PER_REQUEST')), 'EVENTS_PER_REQUEST', true)
+    : scenario.eventsPerRequest;
   if (eventsPerRequest > 100) throw new Error(`EVENTS_PER_REQUEST must be at most 100 (a beacon's limit), not ${eventsPerRequest}`);
   const connectionsText = set('CONNECTIONS');
   const connections = connectionsText ? positive(connectionsText, 'CONNECTIONS', true) : undefined;
@@ -56,13 +58,21 @@ export function resolve(scenario, env) {
   let resized;
   if (shape.kind === 'iterations') {
     const requests = set('REQUESTS');
-    resized = { ...shape, requests: requests ? positive(requests, 'REQUESTS', true) : shape.requests, connections: connections ?? shape.connections };
+    resized = {
+      ...shape,
+      requests: requests ? positive(requests, 'REQUESTS', true) : shape.requests,
+      connections: connections ?? shape.connections,
+    };
   } else if (shape.kind === 'volume') {
     const events = set('EVENTS');
     resized = { ...shape, events: events ? positive(events, 'EVENTS', true) : shape.events, connections: connections ?? shape.connections };
   } else if (shape.kind === 'breakpoint') {
     const rate = set('RATE');
-    resized = { ...shape, startRate: rate ? positive(rate, 'RATE', false) : shape.startRate, maxConnections: connections ?? shape.maxConnections };
+    resized = {
+      ...shape,
+      startRate: rate ? positive(rate, 'RATE', false) : shape.startRate,
+      maxConnections: connections ?? shape.maxConnections,
+    };
   } else {
     const peak = Math.max(shape.startRate, ...shape.stages.map((stage) => stage.rate));
     const rate = set('RATE');

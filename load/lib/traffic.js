@@ -7,8 +7,7 @@ import { check } from 'k6';
 import { Counter } from 'k6/metrics';
 
 // A desktop browser's user agent: the ingest service refuses k6's own as a bot.
-const USER_AGENT =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 const OBJECTS = ['guitar', 'bookshelf', 'laptop', 'record-player', 'camera', 'plant', 'poster', 'desk-lamp'];
 
 /** Events a 2xx answer took (for beacons: stored now or recognised as stored before). */

@@ -72,7 +72,9 @@ export async function runBreakpoint(
     const paceS = shape.stepS * PACE_SLACK + PACE_SLACK_S;
     const reasons = [
       ...(p99Ms > shape.breakAt.p99Ms ? [`p99 ${p99Ms.toFixed(0)} ms > ${shape.breakAt.p99Ms} ms`] : []),
-      ...(step.failedRate > shape.breakAt.failedRate ? [`${(step.failedRate * 100).toFixed(1)} % failed > ${shape.breakAt.failedRate * 100} %`] : []),
+      ...(step.failedRate > shape.breakAt.failedRate
+        ? [`${(step.failedRate * 100).toFixed(1)} % failed > ${shape.breakAt.failedRate * 100} %`]
+        : []),
       ...(seconds > paceS ? [`a ${shape.stepS} s step took ${seconds.toFixed(1)} s`] : []),
     ];
     step.held = reasons.length === 0;

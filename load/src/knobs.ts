@@ -70,8 +70,12 @@ function resize(shape: Shape, env: Partial<Record<Knob, string>>): Shape {
 
 /** The scenario as the environment resizes it; a bad value names its variable. */
 export function withKnobs(scenario: Scenario, env: Partial<Record<Knob, string | undefined>>): Scenario {
-  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')) as Partial<Record<Knob, string>>;
-  const eventsPerRequest = set.EVENTS_PER_REQUEST ? positive(set.EVENTS_PER_REQUEST, 'EVENTS_PER_REQUEST', true) : scenario.eventsPerRequest;
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')) as Partial<
+    Record<Knob, string>
+  >;
+  const eventsPerRequest = set.EVENTS_PER_REQUEST
+    ? positive(set.EVENTS_PER_REQUEST, 'EVENTS_PER_REQUEST', true)
+    : scenario.eventsPerRequest;
   if (eventsPerRequest > 100) throw new Error(`EVENTS_PER_REQUEST must be at most 100 (a beacon's limit), not ${eventsPerRequest}`);
   return { ...scenario, eventsPerRequest, shape: resize(scenario.shape, set) };
 }

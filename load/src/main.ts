@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     console.error(usage());
     return 2;
   }
-  let scenario;
+  let scenario: ReturnType<typeof withKnobs>;
   try {
     scenario = withKnobs(SCENARIOS[name], knobsFrom(process.env));
   } catch (error) {

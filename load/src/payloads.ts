@@ -8,8 +8,7 @@ import type { Path } from './scenario.js';
 
 const SITE = 'portfolio';
 /** An ordinary desktop browser: the ingest service refuses load tools' own user agents as bots. */
-export const BROWSER_USER_AGENT =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+export const BROWSER_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 const OBJECTS = ['guitar', 'bookshelf', 'laptop', 'record-player', 'camera', 'plant', 'poster', 'desk-lamp'];
 /** Sessions cycle through a bounded set, as many visitors would. */
 const SESSIONS = 5000;
@@ -38,15 +37,24 @@ export class RunIds {
 
   /** `hexDigits` hex characters, unique in the run: the prefix then the counter. */
   hex(hexDigits: 16 | 32): string {
-    return this.prefix + this.next().toString(16).padStart(hexDigits - 8, '0');
+    return (
+      this.prefix +
+      this.next()
+        .toString(16)
+        .padStart(hexDigits - 8, '0')
+    );
   }
 }
 
 function visit(ids: RunIds, events: number): { n: number; list: VisitEvent[] } {
   const n = ids.next();
   const session = `load-${ids.prefix}-${n % SESSIONS}`;
-  const list = Array.from({ length: events }, (_, i): VisitEvent =>
-    i === 0 ? { type: 'page_view', session, path: '/room' } : { type: 'object_click', session, path: '/room', object: OBJECTS[(n + i) % OBJECTS.length] },
+  const list = Array.from(
+    { length: events },
+    (_, i): VisitEvent =>
+      i === 0
+        ? { type: 'page_view', session, path: '/room' }
+        : { type: 'object_click', session, path: '/room', object: OBJECTS[(n + i) % OBJECTS.length] },
   );
   return { n, list };
 }

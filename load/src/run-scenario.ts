@@ -60,7 +60,13 @@ function baseUrlOf(path: Path, targets: Targets): string {
 }
 
 /** Runs both paths' share of one step at once and keeps to the step's schedule. */
-async function runMixedStep(step: Step, scenario: Scenario, deliveries: Record<Path, Delivery>, targets: Targets, recorders: LatencyRecorder[]): Promise<void> {
+async function runMixedStep(
+  step: Step,
+  scenario: Scenario,
+  deliveries: Record<Path, Delivery>,
+  targets: Targets,
+  recorders: LatencyRecorder[],
+): Promise<void> {
   const started = Date.now();
   const capMs = step.durationS === undefined ? undefined : step.durationS * 1000 + REQUEST_TIMEOUT_S * 1000 + 5_000;
   await Promise.all(
@@ -107,7 +113,9 @@ export async function runScenario(scenario: Scenario, targets: Targets, options:
   const rss = new IngestSampler(targets.ingest, RSS_SAMPLE_MS);
   const startedAt = Date.now();
   const soak = scenario.sampleEveryS
-    ? new IngestSampler(targets.ingest, scenario.sampleEveryS * 1000, (sample, previous) => log(`${scenario.name} ${soakLine(sample, previous, startedAt)}`))
+    ? new IngestSampler(targets.ingest, scenario.sampleEveryS * 1000, (sample, previous) =>
+        log(`${scenario.name} ${soakLine(sample, previous, startedAt)}`),
+      )
     : undefined;
   rss.start();
   soak?.start();
@@ -116,7 +124,9 @@ export async function runScenario(scenario: Scenario, targets: Targets, options:
     scenario.shape.kind === 'volume'
       ? setInterval(() => {
           const acknowledged = deliveries.beacon.counts.acknowledgedEvents + deliveries.otlp.counts.acknowledgedEvents;
-          log(`${scenario.name}: ${acknowledged.toLocaleString('en-US')} events acknowledged after ${Math.round((Date.now() - startedAt) / 1000)} s`);
+          log(
+            `${scenario.name}: ${acknowledged.toLocaleString('en-US')} events acknowledged after ${Math.round((Date.now() - startedAt) / 1000)} s`,
+          );
         }, PROGRESS_EVERY_MS)
       : undefined;
   const failures: string[] = [];
@@ -137,7 +147,9 @@ export async function runScenario(scenario: Scenario, targets: Targets, options:
         await runMixedStep(step, scenario, deliveries, targets, [latencies]);
         const stepCounts = subtractCounts(addCounts(deliveries.beacon.counts, deliveries.otlp.counts), countsBefore);
         if (scenario.thresholds.abortOnFail && failedRate(stepCounts) > scenario.thresholds.maxFailedRate) {
-          failures.push(`aborted: ${(failedRate(stepCounts) * 100).toFixed(1)} % of a step's attempts failed at ${Math.round(step.rate ?? 0)} requests/s`);
+          failures.push(
+            `aborted: ${(failedRate(stepCounts) * 100).toFixed(1)} % of a step's attempts failed at ${Math.round(step.rate ?? 0)} requests/s`,
+          );
           break;
         }
       }
@@ -157,15 +169,19 @@ export async function runScenario(scenario: Scenario, targets: Targets, options:
   const { thresholds } = scenario;
 
   const rate = failedRate(counts);
-  if (rate > thresholds.maxFailedRate) failures.push(`${(rate * 100).toFixed(2)} % of attempts failed (at most ${thresholds.maxFailedRate * 100} %)`);
+  if (rate > thresholds.maxFailedRate)
+    failures.push(`${(rate * 100).toFixed(2)} % of attempts failed (at most ${thresholds.maxFailedRate * 100} %)`);
   if (p95Ms > thresholds.p95Ms) failures.push(`p95 ${p95Ms.toFixed(1)} ms (at most ${thresholds.p95Ms} ms)`);
-  if (thresholds.p99Ms !== undefined && p99Ms > thresholds.p99Ms) failures.push(`p99 ${p99Ms.toFixed(1)} ms (at most ${thresholds.p99Ms} ms)`);
-  if (counts.refusedEvents > thresholds.maxRefusedEvents) failures.push(`${counts.refusedEvents} events refused (at most ${thresholds.maxRefusedEvents})`);
+  if (thresholds.p99Ms !== undefined && p99Ms > thresholds.p99Ms)
+    failures.push(`p99 ${p99Ms.toFixed(1)} ms (at most ${thresholds.p99Ms} ms)`);
+  if (counts.refusedEvents > thresholds.maxRefusedEvents)
+    failures.push(`${counts.refusedEvents} events refused (at most ${thresholds.maxRefusedEvents})`);
   if (unsettled > 0) failures.push(`${unsettled} requests never acknowledged after retrying for ${drainMs / 1000} s`);
   if (counts.acknowledgedEvents + counts.refusedEvents !== counts.sentEvents) {
     failures.push(`events sent ${counts.sentEvents} != acknowledged ${counts.acknowledgedEvents} + refused ${counts.refusedEvents}`);
   }
-  if (stored !== counts.acknowledgedEvents) failures.push(`NOT reconciled: ClickHouse gained ${stored} events, ${counts.acknowledgedEvents} were acknowledged`);
+  if (stored !== counts.acknowledgedEvents)
+    failures.push(`NOT reconciled: ClickHouse gained ${stored} events, ${counts.acknowledgedEvents} were acknowledged`);
 
   return {
     scenario: scenario.name,

@@ -22,7 +22,9 @@ const ENVIRONMENTS: Record<string, string>[] = [
 
 describe('k6 scripts', () => {
   it('are committed exactly as their definitions render, one per scenario', () => {
-    const committed = readdirSync(new URL('scenarios/', loadDir)).filter((file) => file.endsWith('.js')).sort();
+    const committed = readdirSync(new URL('scenarios/', loadDir))
+      .filter((file) => file.endsWith('.js'))
+      .sort();
     expect(committed).toEqual(SCENARIO_NAMES.map((name) => `${name}.js`).sort());
     for (const name of SCENARIO_NAMES) {
       const text = readFileSync(new URL(`scenarios/${name}.js`, loadDir), 'utf8');
@@ -81,7 +83,10 @@ describe('k6 scripts', () => {
           expect(breakpointRates(shape)).toEqual(rates);
           expect(executors.map((executor) => ('exec' in executor ? executor.exec : undefined))).toEqual(['sendBeacon', 'sendSpans']);
           for (const executor of executors) {
-            expect(executor).toMatchObject({ executor: 'ramping-arrival-rate', stages: rates.map((rate) => ({ target: Math.round(rate), duration: `${shape.stepS}s` })) });
+            expect(executor).toMatchObject({
+              executor: 'ramping-arrival-rate',
+              stages: rates.map((rate) => ({ target: Math.round(rate), duration: `${shape.stepS}s` })),
+            });
           }
           expect(options.thresholds).toMatchObject({
             http_req_duration: [{ threshold: `p(99)<${shape.breakAt.p99Ms}`, abortOnFail: true }],

@@ -33,8 +33,6 @@ export async function activeTargets(baseUrl: string): Promise<ScrapeTarget[]> {
 /** An instant query; returns the vector's samples. */
 export async function instantQuery(baseUrl: string, expr: string): Promise<Sample[]> {
   type Raw = { metric: Record<string, string>; value: [number, string] };
-  const data = await getData<{ resultType: string; result: Raw[] }>(
-    `${baseUrl}/api/v1/query?query=${encodeURIComponent(expr)}`,
-  );
+  const data = await getData<{ resultType: string; result: Raw[] }>(`${baseUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
   return data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
 }

@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import getPort from 'get-port';
 import { afterAll, describe, expect, it } from 'vitest';
-import { storedEvents, startIngest, freePorts, PORT_VARIABLES, stackUrls, repoRoot, waitFor, waitUntil, type StackPorts } from '@footfall/stack';
+import {
+  storedEvents,
+  startIngest,
+  freePorts,
+  PORT_VARIABLES,
+  stackUrls,
+  repoRoot,
+  waitFor,
+  waitUntil,
+  type StackPorts,
+} from '@footfall/stack';
 
 const scratch = mkdtempSync(join(tmpdir(), 'footfall-stack-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -22,7 +32,10 @@ const isAlive = (pid: number) => {
 
 async function childPids(pid: number): Promise<number[]> {
   const { stdout } = await execa('ps', ['-o', 'pid=', '--ppid', String(pid)], { reject: false });
-  return stdout.split('\n').map(Number).filter((n) => n > 0);
+  return stdout
+    .split('\n')
+    .map(Number)
+    .filter((n) => n > 0);
 }
 
 /** The command line of a process, as /proc has it. */

@@ -25,7 +25,7 @@ const INSTRUMENTATION_SCOPE = '@footfall/browser';
 const METRIC_EXPORT_INTERVAL_MS = 10_000;
 
 /** A URL prefix as a pattern, so that every request to the tracker's own endpoints is left alone. */
-const prefixPattern = (url: string) => new RegExp('^' + url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+const prefixPattern = (url: string) => new RegExp(`^${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
 
 export function startOpenTelemetry(options: OpenTelemetryOptions): EventSink {
   const ignored = createIgnored(options.debug);

@@ -13,12 +13,15 @@ export function createLazySink(
   ignored: (reason: string, detail?: unknown) => void,
 ): EventSink {
   let sink: EventSink | undefined;
-  let pending: FootfallEvent[] = [];
+  const pending: FootfallEvent[] = [];
   const start = () =>
-    load().then((module) => {
-      sink = module.startOpenTelemetry(options);
-      pending.map(sink.record);
-    }, ignored.bind(0, 'otel_load_failed'));
+    load().then(
+      (module) => {
+        sink = module.startOpenTelemetry(options);
+        pending.map(sink.record);
+      },
+      ignored.bind(0, 'otel_load_failed'),
+    );
   (self.requestIdleCallback || setTimeout)(start, { timeout: 2000 } as never);
   return {
     record: (event) => (sink ? sink.record(event) : pending.length < MAX_PENDING ? pending.push(event) : ignored('otel_unavailable')),

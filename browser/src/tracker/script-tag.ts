@@ -15,9 +15,10 @@ declare global {
 }
 
 const data = (document.currentScript as HTMLScriptElement | null)?.dataset || {};
-const footfall = (window.footfall = {
+const footfall = {
   init: (options: TrackerOptions) => Object.assign(footfall, createTracker(options)),
-});
+};
+window.footfall = footfall;
 if (data.site) {
   footfall.init({
     site: data.site,

@@ -23,7 +23,7 @@ export function createSession(idleMs: number): () => string {
     const idle = at - +lastSeen!;
     if (!(idle < idleMs)) id = randomId();
     else if (idle < 1000) return id!;
-    remembered = id + '.' + at;
+    remembered = `${id}.${at}`;
     try {
       sessionStorage.setItem(STORAGE_KEY, remembered);
     } catch {

@@ -70,14 +70,13 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
   let path = location.pathname;
   let landed = false;
   let pageStartedAt = 0;
-  const batcher =
-    endpoint
-      ? createBatcher(
-          guard((events: FootfallEvent[]) => toBodies(site, events).map(createTransport(endpoint, ignored))),
-          Math.min(options.maxBatch || DEFAULT_MAX_BATCH, 100),
-          FLUSH_INTERVAL_MS,
-        )
-      : undefined;
+  const batcher = endpoint
+    ? createBatcher(
+        guard((events: FootfallEvent[]) => toBodies(site, events).map(createTransport(endpoint, ignored))),
+        Math.min(options.maxBatch || DEFAULT_MAX_BATCH, 100),
+        FLUSH_INTERVAL_MS,
+      )
+    : undefined;
 
   const emit = (type: EventType, fields?: EventFields) => {
     if (signal || !consent) return ignored(signal || 'consent');
@@ -125,33 +124,36 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
   };
   for (const key in api) api[key as keyof Tracker] = guard(api[key as keyof Tracker] as (...args: unknown[]) => void);
 
-  if (options.autoTrack != false) {
-    listen({
-      route: () => {
-        const to = location.pathname;
-        if (to == path) return;
-        endPage();
-        api.trackNavigation(to);
-        api.trackPageView(to);
-      },
-      objectClick: api.trackObjectClick,
-      visibility: (event) => {
-        // `pagehide` comes before the last `visibilitychange`, while the page still counts as
-        // visible: the page is gone all the same, so the clock stops there.
-        const hidden = document.hidden || event.type == 'pagehide';
-        clock.update(hidden);
-        // Leaving fires both pagehide and visibilitychange: rooms close once. A hidden page may
-        // be discarded with no event after, so hidden already closes them.
-        if (hidden != away) {
-          away = hidden;
-          for (const room in rooms) hidden ? closeRoom(room) : api.trackRoomEnter(room);
-        }
-        if (hidden) {
+  if (options.autoTrack !== false) {
+    listen(
+      {
+        route: () => {
+          const to = location.pathname;
+          if (to === path) return;
           endPage();
-          api.flush();
-        }
+          api.trackNavigation(to);
+          api.trackPageView(to);
+        },
+        objectClick: api.trackObjectClick,
+        visibility: (event) => {
+          // `pagehide` comes before the last `visibilitychange`, while the page still counts as
+          // visible: the page is gone all the same, so the clock stops there.
+          const hidden = document.hidden || event.type === 'pagehide';
+          clock.update(hidden);
+          // Leaving fires both pagehide and visibilitychange: rooms close once. A hidden page may
+          // be discarded with no event after, so hidden already closes them.
+          if (hidden !== away) {
+            away = hidden;
+            for (const room in rooms) hidden ? closeRoom(room) : api.trackRoomEnter(room);
+          }
+          if (hidden) {
+            endPage();
+            api.flush();
+          }
+        },
       },
-    }, guard);
+      guard,
+    );
     api.trackPageView();
   }
   return api;

@@ -6,6 +6,5 @@
  */
 export function createTransport(endpoint: string, ignored: (reason: string, detail?: unknown) => void) {
   return (body: string): unknown =>
-    navigator.sendBeacon?.(endpoint, body) ||
-    fetch(endpoint, { method: 'POST', body, keepalive: true }).catch(ignored.bind(0, 'send'));
+    navigator.sendBeacon?.(endpoint, body) || fetch(endpoint, { method: 'POST', body, keepalive: true }).catch(ignored.bind(0, 'send'));
 }

@@ -5,7 +5,7 @@
 export function createVisibleClock(): { elapsed(): number; update(hidden: boolean): void } {
   let total = 0;
   let visibleSince: number | undefined;
-  const elapsed = () => total + (visibleSince == undefined ? 0 : Date.now() - visibleSince);
+  const elapsed = () => total + (visibleSince === undefined ? 0 : Date.now() - visibleSince);
   const update = (hidden: boolean) => {
     total = elapsed();
     visibleSince = hidden ? undefined : Date.now();

@@ -19,7 +19,8 @@ export async function startBeaconSink(): Promise<BeaconSink> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks);
-      if (request.method === 'POST') bodies.push({ contentType: request.headers['content-type'] ?? '', bytes: body.length, text: body.toString('utf8') });
+      if (request.method === 'POST')
+        bodies.push({ contentType: request.headers['content-type'] ?? '', bytes: body.length, text: body.toString('utf8') });
       response.writeHead(202, { 'access-control-allow-origin': '*', 'content-type': 'application/json' });
       response.end('{}');
     });
@@ -34,7 +35,8 @@ export async function startBeaconSink(): Promise<BeaconSink> {
     async waitForEvents(count, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       while (events().length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} events, got ${events().length}: ${JSON.stringify(events().map((e) => e.type))}`);
+        if (Date.now() > deadline)
+          throw new Error(`expected ${count} events, got ${events().length}: ${JSON.stringify(events().map((e) => e.type))}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       return events();

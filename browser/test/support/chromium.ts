@@ -8,8 +8,7 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * The user agent of an ordinary desktop Chromium. Headless Chromium says `HeadlessChrome`, which
  * the ingest service rightly refuses as a bot; the tests play a real visitor.
  */
-export const visitorUserAgent =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+export const visitorUserAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 
 /**
  * Headless flags: quiet (no network of its own, no updates, no sync) and WebGL in software.

@@ -56,7 +56,8 @@ async function buildDemoOnce(): Promise<string> {
 export async function startDemo(options: StartDemoOptions): Promise<Demo> {
   running++;
   try {
-    const dir = await (built ??= buildDemoOnce());
+    built ??= buildDemoOnce();
+    const dir = await built;
     const server = await serveDemo({
       dir,
       tracker: {

@@ -18,7 +18,9 @@ export interface RunningIngest {
  */
 export async function startIngest(options: { port: number; origins: string[] }): Promise<RunningIngest> {
   const dataDir = await mkdtemp(join(tmpdir(), 'footfall-ingest-'));
-  const catalog = JSON.parse(await readFile(join(repoRoot, 'ingest/catalog.json'), 'utf8')) as { sites: { id: string; origins: string[] }[] };
+  const catalog = JSON.parse(await readFile(join(repoRoot, 'ingest/catalog.json'), 'utf8')) as {
+    sites: { id: string; origins: string[] }[];
+  };
   for (const site of catalog.sites) if (site.id === 'portfolio') site.origins.push(...options.origins);
   const catalogFile = join(dataDir, 'catalog.json');
   await writeFile(catalogFile, JSON.stringify(catalog));
@@ -68,7 +70,12 @@ export async function storedEvents(ingestUrl: string, session: string): Promise<
  * Polls until the session's stored events stop changing and number at least `expected`, so a
  * test sees everything that was going to arrive (and anything extra) before it compares.
  */
-export async function waitForStoredEvents(ingestUrl: string, session: string, expected: number, timeoutMs = 30_000): Promise<StoredEvent[]> {
+export async function waitForStoredEvents(
+  ingestUrl: string,
+  session: string,
+  expected: number,
+  timeoutMs = 30_000,
+): Promise<StoredEvent[]> {
   const deadline = Date.now() + timeoutMs;
   let events: StoredEvent[] = [];
   for (;;) {

@@ -66,7 +66,9 @@ export function metricRequest(resource: AttributeMap, point: AttributeMap, metri
                 unit: 'ms',
                 histogram: {
                   aggregationTemporality: 1,
-                  dataPoints: [{ ...times, count: '1', sum: 1200, bucketCounts: ['0', '1'], explicitBounds: [1000], attributes: toOtlp(point) }],
+                  dataPoints: [
+                    { ...times, count: '1', sum: 1200, bucketCounts: ['0', '1'], explicitBounds: [1000], attributes: toOtlp(point) },
+                  ],
                 },
               },
             ],

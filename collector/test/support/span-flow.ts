@@ -13,11 +13,7 @@ export interface SpanFlow {
   stop(): Promise<SpanFlowResult>;
 }
 
-export function startSpanFlow(
-  collectorUrl: () => string,
-  session: string,
-  { intervalMs = 100, spansPerRequest = 4 } = {},
-): SpanFlow {
+export function startSpanFlow(collectorUrl: () => string, session: string, { intervalMs = 100, spansPerRequest = 4 } = {}): SpanFlow {
   const acceptedSpanIds: string[] = [];
   let failedRequests = 0;
   let running = true;
