@@ -10,6 +10,7 @@ import { OtlpDecodeError } from '../../otlp/decode.js';
 import { OtlpLimitError } from '../../otlp/limits.js';
 import { decodeLogs, LogsResponse } from '../../otlp-logs/decode-logs.js';
 import { mapLogRecords, type LogRow } from '../../otlp-logs/log-rows.js';
+import { refusedValueOf } from '../../stats/refused-values.js';
 import { storeEvents, type Refusal } from '../accepted-events.js';
 import { markIfOwnTelemetry } from '../../telemetry/own-telemetry.js';
 import { rateLimitConfig, type IngestRouteOptions } from '../ingest-route-options.js';
@@ -50,7 +51,7 @@ const logsRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
         continue;
       }
       const outcome = judgeOtlpItem(record.event, visitorOf(record.userAgent), app.catalog);
-      if (outcome.reason) refused.push({ index: record.index, reason: outcome.reason });
+      if (outcome.reason) refused.push({ index: record.index, reason: outcome.reason, value: refusedValueOf(outcome.reason, record.event, request.headers.origin) });
       else if (outcome.row) eventRows.push(outcome.row);
     }
 
