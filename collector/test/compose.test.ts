@@ -88,6 +88,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('builds the ingest image with every workspace manifest and the source of every workspace it runs', () => {
+    const dockerfile = readFileSync(join(repoRoot, 'ingest/Dockerfile'), 'utf8');
+    const copied = new Set([...dockerfile.matchAll(/^COPY (\S+) /gm)].map((match) => match[1]));
+    // npm ci checks the lock file against every workspace's manifest.
+    const root = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { workspaces: string[] };
+    for (const workspace of root.workspaces) expect(copied, workspace).toContain(`${workspace}/package.json`);
+    // A workspace the service imports at run time is a link in node_modules: its source must be there.
+    const ingest = JSON.parse(readFileSync(join(repoRoot, 'ingest/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const workspaceDependencies = Object.keys(ingest.dependencies).filter((name) => name.startsWith('@footfall/'));
+    expect(workspaceDependencies).toEqual(['@footfall/contract']);
+    for (const name of workspaceDependencies) expect(copied, name).toContain(`${name.slice('@footfall/'.length)}/src`);
+  });
+
   it('gives every service a healthcheck and a memory limit, and starts each after what it needs is healthy', () => {
     for (const [name, service] of services) {
       expect(service.healthcheck?.test.length, name).toBeGreaterThan(0);
