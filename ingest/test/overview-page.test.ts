@@ -93,6 +93,21 @@ describe('the overview page', () => {
     expect(await page.evaluate(() => (window as unknown as { beforeLive?: boolean }).beforeLive)).toBe(true);
   });
 
+  it('filters the whole page by a clicked row, and lets the filter go', async () => {
+    const pageViews = () => page.locator('.figure[data-metric="page_views"] .figure-value').textContent();
+    await page.locator('[data-list="top_pages"] .row', { hasText: '/about' }).click();
+    await page.locator('#filters [data-filter="page"]').waitFor();
+    expect(await page.locator('#filters [data-filter="page"]').textContent()).toBe('Page is /about×');
+    expect(new URL(page.url()).searchParams.get('page')).toBe('/about');
+    // visit-1 and visit-2 read /about: 3 + 2 page views.
+    await page.waitForFunction(() => document.querySelector('.figure[data-metric="page_views"] .figure-value')?.textContent === '5');
+    expect(await page.locator('[data-list="sources"] .row .label').allTextContents()).toEqual(['news.ycombinator.com', 'www.google.com']);
+    await page.locator('#filters .remove').click();
+    await page.waitForFunction(() => document.querySelector('.figure[data-metric="page_views"] .figure-value')?.textContent === '7');
+    expect(await page.locator('#filters').isVisible()).toBe(false);
+    expect(await pageViews()).toBe('7');
+  });
+
   it('logged no error and no CSP violation', async () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(problems).toEqual([]);

@@ -110,7 +110,7 @@ describe('StatsFeed', () => {
       throw error;
     });
     const received: number[][] = Array.from({ length: 10 }, () => []);
-    const leave = received.map((list) => feed.subscribe('portfolio', '1h', (stats) => list.push(stats.total_events)));
+    const leave = received.map((list) => feed.subscribe({ site: 'portfolio', range: '1h' }, (stats) => list.push(stats.total_events)));
     await vi.advanceTimersByTimeAsync(0);
     expect(computations).toBe(1);
     expect(received.every((list) => list.join() === '1')).toBe(true);

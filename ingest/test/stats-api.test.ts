@@ -118,6 +118,28 @@ describe('/api/stats', () => {
     expect(times.every((time: number, index: number) => index === 0 || time - times[index - 1] === 60)).toBe(true);
   });
 
+  it('narrows every figure to the visits that match the filters', async () => {
+    const get = async (query: string) =>
+      (await app.inject({ url: `/api/stats?range=1h&${query}`, headers: { authorization: `Bearer ${TOKEN}` } })).json();
+    const about = await get('page=/about');
+    expect(about.filters).toEqual({ page: '/about' });
+    expect(about).toMatchObject({ visitors: 2, visits: 2, page_views: 5, room_entries: 1 });
+    expect(about.previous).toEqual({ visitors: 0, visits: 0, page_views: 0, room_entries: 0 });
+    expect(about.top_pages.map((row: { path: string }) => row.path)).toEqual(['/', '/about', '/contact']);
+    expect(about.sources).toEqual([
+      { source: 'news.ycombinator.com', visitors: 1 },
+      { source: 'www.google.com', visitors: 1 },
+    ]);
+    expect(about.seen_never_clicked).toEqual(['laptop']);
+    // Both filters: the visit that came from Google and read /about.
+    const both = await get('page=/about&source=www.google.com');
+    expect(both).toMatchObject({ visitors: 1, visits: 1, page_views: 2, room_entries: 0, bounce_rate: 0 });
+    expect(both.devices).toEqual([{ device: 'mobile', visitors: 1 }]);
+    expect(both.objects[0]).toMatchObject({ object: 'bookshelf', views: 0, clicks: 0 });
+    expect((await get('country=DE')).top_pages).toEqual([{ path: '/projects', visitors: 1, views: 1 }]);
+    expect((await get('device=tablet')).visits).toBe(0);
+  });
+
   it('lists refused events with the value that was refused', () => {
     expect(stats.refused).toEqual([{ reason: 'unknown_object', value: 'cv-download', count: 1 }]);
   });

@@ -5,6 +5,7 @@
  * total however many steps it appears in, which sums of steps could not give).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { visitsMatching, type Filters } from './filters.js';
 import { count, rows } from './query.js';
 
 export interface Headline {
@@ -39,7 +40,9 @@ export async function readFiguresOverTime(
   client: ClickHouseClient,
   params: { site: string; seconds: number },
   stepSeconds: number,
+  filters: Filters = {},
 ): Promise<{ current: Headline; previous: Headline; timeseries: TimePoint[] }> {
+  const matching = visitsMatching(filters, 'now() - 2 * {seconds:UInt32}');
   const found = await rows<Row>(
     client,
     `SELECT ts >= now() - {seconds:UInt32} AS current,
@@ -50,10 +53,10 @@ export async function readFiguresOverTime(
             countIf(type = 'page_view') AS page_views,
             countIf(type = 'room_enter') AS room_entries
      FROM events
-     WHERE site = {site:String} AND ts >= now() - 2 * {seconds:UInt32}
+     WHERE site = {site:String} AND ts >= now() - 2 * {seconds:UInt32}${matching.sql}
      GROUP BY GROUPING SETS ((current), (time))
      SETTINGS group_by_use_nulls = 1`,
-    { ...params, step: stepSeconds },
+    { ...params, ...matching.params, step: stepSeconds },
   );
   const figures = (row: Row | undefined): Headline =>
     row

@@ -2,7 +2,7 @@
 import fp from 'fastify-plugin';
 import { RANGE_NAMES, type Range } from './range.js';
 import { readStats } from './stats.js';
-import { StatsFeed } from './stats-feed.js';
+import { StatsFeed, type StatsQuery } from './stats-feed.js';
 import { StreamSlots } from './stream-slots.js';
 
 declare module 'fastify' {
@@ -21,10 +21,10 @@ export interface LivePluginOptions {
 
 export const livePlugin = fp<LivePluginOptions>(
   async (app, options) => {
-    const compute = async (siteId: string, range: string) => {
+    const compute = async ({ site: siteId, range, filters }: StatsQuery) => {
       const site = app.catalog.sites.get(siteId);
       if (!site || !RANGE_NAMES.includes(range as Range)) throw new Error(`no summary for site ${siteId} and range ${range}`);
-      return readStats(app.clickhouse, site, range as Range, app.refusedValues.list());
+      return readStats(app.clickhouse, site, range as Range, app.refusedValues.list(), filters);
     };
     const feed = new StatsFeed(compute, options.streamIntervalMs, (error) => app.log.warn({ err: error }, 'could not compute stats for the live streams'));
     app.decorate('statsFeed', feed);

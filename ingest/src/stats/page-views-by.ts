@@ -8,6 +8,7 @@
  * country) are left out.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { visitsMatching, type Filters } from './filters.js';
 import { LIST_LENGTH } from './lists.js';
 import { count, rows } from './query.js';
 
@@ -42,7 +43,9 @@ export async function readPageViewsBy(
   client: ClickHouseClient,
   params: { site: string; seconds: number },
   ownHosts: readonly string[],
+  filters: Filters = {},
 ): Promise<PageViewsBy> {
+  const matching = visitsMatching(filters, 'now() - {seconds:UInt32}');
   // With group_by_use_nulls, the columns outside a row's grouping set are NULL: that tells which
   // breakdown the row belongs to.
   const found = await rows<Row>(
@@ -54,7 +57,7 @@ export async function readPageViewsBy(
             utm_source, utm_medium, utm_campaign, country, device, browser, os,
             uniqIf(visitor_key, visitor_key != 0) AS visitors, count() AS views
      FROM events
-     WHERE site = {site:String} AND type = 'page_view' AND ts >= now() - {seconds:UInt32}
+     WHERE site = {site:String} AND type = 'page_view' AND ts >= now() - {seconds:UInt32}${matching.sql}
      GROUP BY GROUPING SETS ((path), (nav_from, path), (source), (utm_source, utm_medium, utm_campaign), (country), (device), (browser), (os))
      HAVING multiIf(dimension = 'flow', nav_from != '' AND nav_from != path,
                     dimension = 'page', true,
@@ -63,7 +66,7 @@ export async function readPageViewsBy(
      ORDER BY dimension, if(dimension IN ('page', 'flow'), views, visitors) DESC, coalesce(nav_from, ''), coalesce(path, source, country, device, browser, os, '')
      LIMIT {limit:UInt32} BY dimension
      SETTINGS group_by_use_nulls = 1`,
-    { ...params, own: [...ownHosts], limit: LIST_LENGTH },
+    { ...params, ...matching.params, own: [...ownHosts], limit: LIST_LENGTH },
   );
   const of = (dimension: string) => found.filter((row) => row.dimension === dimension);
   return {

@@ -1,6 +1,7 @@
 /** The room: views and clicks of every catalog object, and which were seen but never clicked. */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { SiteEntry } from '../catalog/catalog.js';
+import { activeFilters, visitsMatching, type Filters } from './filters.js';
 import { count, rows } from './query.js';
 
 export interface ObjectRow {
@@ -25,20 +26,28 @@ export interface Room {
 
 /**
  * Counts by type and object from the per-minute rollup (a sum, no distinct count: cheap at any
- * size): the room's views and clicks, and every type's total for `events_by_type`.
+ * size): the room's views and clicks, and every type's total for `events_by_type`. The rollup
+ * knows no visits, so a filtered summary counts raw events of the matching visits instead.
  */
 export async function readRoom(
   client: ClickHouseClient,
   params: { site: string; seconds: number },
   site: SiteEntry,
+  filters: Filters = {},
 ): Promise<Room & { events_by_type: Record<string, number> }> {
+  const matching = visitsMatching(filters, 'now() - {seconds:UInt32}');
   const found = await rows<{ type: string; object: string; events: string }>(
     client,
-    `SELECT type, object_id AS object, sum(events) AS events
-     FROM events_per_minute
-     WHERE site = {site:String} AND minute >= toStartOfMinute(now() - {seconds:UInt32})
-     GROUP BY type, object_id ORDER BY type, object_id`,
-    params,
+    activeFilters(filters).length === 0
+      ? `SELECT type, object_id AS object, sum(events) AS events
+         FROM events_per_minute
+         WHERE site = {site:String} AND minute >= toStartOfMinute(now() - {seconds:UInt32})
+         GROUP BY type, object_id ORDER BY type, object_id`
+      : `SELECT type, object_id AS object, count() AS events
+         FROM events
+         WHERE site = {site:String} AND ts >= now() - {seconds:UInt32}${matching.sql}
+         GROUP BY type, object_id ORDER BY type, object_id`,
+    { ...params, ...matching.params },
   );
   const eventsByType: Record<string, number> = {};
   const stored = new Map<string, { views: number; clicks: number }>();

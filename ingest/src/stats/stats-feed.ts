@@ -1,13 +1,21 @@
 /**
- * One computation per (site, range) and interval, shared by every live stream that shows it.
+ * One computation per (site, range, filters) and interval, shared by every live stream that shows it.
  * Without it each stream ran its own queries: 500 streams took /api/stats from 62 ms to over a
  * minute, and the backlog ran on after they left. A tick that finds the previous computation
  * still running is skipped, so slow queries never pile up; the last answer is handed to streams
  * that join meanwhile. Requests for /api/stats made while the same computation runs share it too.
  */
+import { activeFilters, type Filters } from './filters.js';
 import type { Stats } from './stats.js';
 
-export type ComputeStats = (site: string, range: string) => Promise<Stats>;
+/** What a summary is of: a site, a range and the filters. */
+export interface StatsQuery {
+  site: string;
+  range: string;
+  filters?: Filters;
+}
+
+export type ComputeStats = (query: StatsQuery) => Promise<Stats>;
 export type StatsListener = (stats: Stats) => void;
 
 interface Feed {
@@ -32,17 +40,17 @@ export class StatsFeed {
   ) {}
 
   /** Calls `listener` with the summary now (the last one, or the next one) and after every interval, until the returned function is called. */
-  subscribe(site: string, range: string, listener: StatsListener): () => void {
-    const key = keyOf(site, range);
+  subscribe(query: StatsQuery, listener: StatsListener): () => void {
+    const key = keyOf(query);
     let feed = this.#feeds.get(key);
     if (!feed) {
       feed = { listeners: new Set(), timer: undefined, last: undefined, delivering: false };
       this.#feeds.set(key, feed);
-      feed.timer = setInterval(() => void this.#tick(site, range), this.intervalMs);
+      feed.timer = setInterval(() => void this.#tick(query), this.intervalMs);
     }
     feed.listeners.add(listener);
     if (feed.last) listener(feed.last);
-    else void this.#tick(site, range);
+    else void this.#tick(query);
     const joined = feed;
     return () => {
       joined.listeners.delete(listener);
@@ -54,17 +62,17 @@ export class StatsFeed {
   }
 
   /** The summary, sharing a computation already under way for the same site and range. */
-  current(site: string, range: string): Promise<Stats> {
-    const key = keyOf(site, range);
+  current(query: StatsQuery): Promise<Stats> {
+    const key = keyOf(query);
     const running = this.#running.get(key);
     if (running) return running;
     this.computations += 1;
-    const started = this.compute(site, range).finally(() => this.#running.delete(key));
+    const started = this.compute(query).finally(() => this.#running.delete(key));
     this.#running.set(key, started);
     return started;
   }
 
-  /** Open feeds (one per site and range being streamed). */
+  /** Open feeds (one per site, range and filters being streamed). */
   get size(): number {
     return this.#feeds.size;
   }
@@ -75,12 +83,12 @@ export class StatsFeed {
   }
 
   /** Hands one computation to every listener; a tick while one is being handed out does nothing. */
-  async #tick(site: string, range: string): Promise<void> {
-    const feed = this.#feeds.get(keyOf(site, range));
+  async #tick(query: StatsQuery): Promise<void> {
+    const feed = this.#feeds.get(keyOf(query));
     if (!feed || feed.delivering) return;
     feed.delivering = true;
     try {
-      const stats = await this.current(site, range);
+      const stats = await this.current(query);
       feed.last = stats;
       for (const listener of feed.listeners) listener(stats);
     } catch (error) {
@@ -91,6 +99,6 @@ export class StatsFeed {
   }
 }
 
-function keyOf(site: string, range: string): string {
-  return `${site}\n${range}`;
+function keyOf(query: StatsQuery): string {
+  return JSON.stringify([query.site, query.range, activeFilters(query.filters ?? {})]);
 }

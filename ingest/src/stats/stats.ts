@@ -1,6 +1,7 @@
 /** The summary behind `/api/stats`, `/api/stream` and the overview page: every figure of a site and range. */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { SiteEntry } from '../catalog/catalog.js';
+import { activeFilters, type Filters } from './filters.js';
 import { readFiguresOverTime, type Headline, type TimePoint } from './figures-over-time.js';
 import { readLive, type Live } from './live.js';
 import { hostsOf, readPageViewsBy, type PageViewsBy } from './page-views-by.js';
@@ -14,6 +15,8 @@ export { RANGES, RANGE_NAMES, type Range } from './range.js';
 export interface Stats extends Headline, Room, PageViewsBy, Visits, Live {
   site: string;
   range: Range;
+  /** The filters applied (visits with a matching page view); the live figures ignore them. */
+  filters: Filters;
   total_events: number;
   events_by_type: Record<string, number>;
   /** The same figures for the period of the same length just before the range. */
@@ -33,18 +36,20 @@ export async function readStats(
   site: SiteEntry,
   range: Range,
   refused: readonly RefusedValue[] = [],
+  filters: Filters = {},
 ): Promise<Stats> {
   const params = rangeParams(site.id, range);
   const [overTime, pageViews, visits, room, live] = await Promise.all([
-    readFiguresOverTime(client, params, STEP_SECONDS[range]),
-    readPageViewsBy(client, params, hostsOf(site.origins)),
-    readVisits(client, params),
-    readRoom(client, params, site),
+    readFiguresOverTime(client, params, STEP_SECONDS[range], filters),
+    readPageViewsBy(client, params, hostsOf(site.origins), filters),
+    readVisits(client, params, filters),
+    readRoom(client, params, site, filters),
     readLive(client, params),
   ]);
   return {
     site: site.id,
     range,
+    filters: Object.fromEntries(activeFilters(filters)),
     total_events: Object.values(room.events_by_type).reduce((sum, n) => sum + n, 0),
     ...room,
     ...overTime.current,

@@ -1,5 +1,6 @@
 /** Visits (sessions): where they begin and end, how many bounce, how long they last. */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { visitsMatching, type Filters } from './filters.js';
 import { LIST_LENGTH } from './lists.js';
 import { count, rows } from './query.js';
 
@@ -17,7 +18,12 @@ export interface Visits {
  * and last page view are its entry and exit pages; the visit itself gives bounce and duration.
  * A visit that started before the range counts from its first event inside it.
  */
-export async function readVisits(client: ClickHouseClient, params: { site: string; seconds: number }): Promise<Visits> {
+export async function readVisits(
+  client: ClickHouseClient,
+  params: { site: string; seconds: number },
+  filters: Filters = {},
+): Promise<Visits> {
+  const matching = visitsMatching(filters, 'now() - {seconds:UInt32}');
   const found = await rows<{ kind: string; path: string; n: string; bounces: string; duration_ms: string }>(
     client,
     `SELECT item.1 AS kind, item.2 AS path, count() AS n,
@@ -29,14 +35,14 @@ export async function readVisits(client: ClickHouseClient, params: { site: strin
               countIf(type = 'room_enter') AS rooms,
               toUInt64(dateDiff('millisecond', min(ts), max(ts))) AS duration_ms
        FROM events
-       WHERE site = {site:String} AND session_key != 0 AND ts >= now() - {seconds:UInt32}
+       WHERE site = {site:String} AND session_key != 0 AND ts >= now() - {seconds:UInt32}${matching.sql}
        GROUP BY session_key
      )
      ARRAY JOIN if(views = 0, [('visit', '')], [('visit', ''), ('entry', entry), ('exit', exit)]) AS item
      GROUP BY kind, path
      ORDER BY kind, n DESC, path
      LIMIT {limit:UInt32} BY kind`,
-    { ...params, limit: LIST_LENGTH },
+    { ...params, ...matching.params, limit: LIST_LENGTH },
   );
   const of = (kind: string) => found.filter((row) => row.kind === kind);
   const visit = of('visit')[0];

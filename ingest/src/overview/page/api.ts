@@ -3,7 +3,7 @@
 // fetch whose body is read as Server-Sent Events: the token travels in the header, never in a URL
 // (where proxies and logs would keep it).
 
-import type { Sites, Stats } from './types.js';
+import type { Filters, Sites, Stats } from './types.js';
 
 const TOKEN_KEY = 'footfall-token';
 
@@ -44,13 +44,13 @@ export class Api {
     return this.#get('/api/sites');
   }
 
-  stats(site: string, range: string): Promise<Stats> {
-    return this.#get(`/api/stats?${new URLSearchParams({ site, range })}`);
+  stats(site: string, range: string, filters: Filters): Promise<Stats> {
+    return this.#get(`/api/stats?${new URLSearchParams({ site, range, ...filters })}`);
   }
 
   /** Calls `onStats` with every summary the stream sends until `signal` aborts; resolves when the stream ends. */
-  async stream(site: string, range: string, onStats: (stats: Stats) => void, signal: AbortSignal): Promise<void> {
-    const response = await fetch(`/api/stream?${new URLSearchParams({ site, range })}`, {
+  async stream(site: string, range: string, filters: Filters, onStats: (stats: Stats) => void, signal: AbortSignal): Promise<void> {
+    const response = await fetch(`/api/stream?${new URLSearchParams({ site, range, ...filters })}`, {
       headers: this.#headers('text/event-stream'),
       signal,
     });

@@ -17,30 +17,30 @@ const LISTS: Record<string, (stats: Stats) => RankedList> = {
   top_pages: (s) => ({
     title: 'Top pages',
     columns: ['Page', 'Visitors', 'Views'],
-    rows: s.top_pages.map((r) => ({ label: r.path || '(none)', values: [r.visitors, r.views], share: shareOf(r.visitors, s.visitors, []) })),
+    rows: s.top_pages.map((r) => ({ label: r.path || '(none)', values: [r.visitors, r.views], share: shareOf(r.visitors, s.visitors, []), filter: { name: 'page', value: r.path } })),
     empty: 'No page views in this range.',
   }),
   sources: (s) => ({
     title: 'Sources',
     columns: ['Referrer', 'Visitors'],
-    rows: s.sources.map((r) => ({ label: r.source, values: [r.visitors], share: shareOf(r.visitors, s.visitors, []) })),
+    rows: s.sources.map((r) => ({ label: r.source, values: [r.visitors], share: shareOf(r.visitors, s.visitors, []), filter: { name: 'source', value: r.source } })),
     empty: 'No visitor came from another site in this range.',
   }),
   entry_pages: (s) => ({
     title: 'Entry pages',
     columns: ['Page', 'Visits'],
-    rows: s.entry_pages.map((r) => ({ label: r.path, values: [r.visits], share: shareOf(r.visits, s.visits, []) })),
+    rows: s.entry_pages.map((r) => ({ label: r.path, values: [r.visits], share: shareOf(r.visits, s.visits, []), filter: { name: 'page', value: r.path } })),
     empty: 'No visits in this range.',
   }),
   exit_pages: (s) => ({
     title: 'Exit pages',
     columns: ['Page', 'Visits'],
-    rows: s.exit_pages.map((r) => ({ label: r.path, values: [r.visits], share: shareOf(r.visits, s.visits, []) })),
+    rows: s.exit_pages.map((r) => ({ label: r.path, values: [r.visits], share: shareOf(r.visits, s.visits, []), filter: { name: 'page', value: r.path } })),
     empty: 'No visits in this range.',
   }),
   flows: (s) => ({
     title: 'Between pages',
-    columns: ['From → to', 'Visits'],
+    columns: ['From → to', 'Steps'],
     rows: s.flows.map((r) => ({ label: `${r.from} → ${r.to}`, values: [r.count], share: shareOf(r.count, 0, s.flows.map((f) => f.count)) })),
     empty: 'No visit moved between pages in this range.',
   }),
@@ -58,19 +58,25 @@ const LISTS: Record<string, (stats: Stats) => RankedList> = {
   countries: (s) => ({
     title: 'Countries',
     columns: ['Country', 'Visitors'],
-    rows: s.countries.map((r) => ({ label: countryName(r.country), detail: r.country, values: [r.visitors], share: shareOf(r.visitors, s.visitors, []) })),
+    rows: s.countries.map((r) => ({
+      label: countryName(r.country),
+      detail: r.country,
+      values: [r.visitors],
+      share: shareOf(r.visitors, s.visitors, []),
+      filter: { name: 'country', value: r.country },
+    })),
     empty: 'No country known in this range.',
   }),
   devices: (s) => ({
     title: 'Devices',
     columns: ['Device', 'Visitors'],
-    rows: s.devices.map((r) => ({ label: r.device, values: [r.visitors], share: shareOf(r.visitors, s.visitors, []) })),
+    rows: s.devices.map((r) => ({ label: r.device, values: [r.visitors], share: shareOf(r.visitors, s.visitors, []), filter: { name: 'device', value: r.device } })),
     empty: 'No visitors in this range.',
   }),
   browsers: (s) => ({
     title: 'Browsers',
     columns: ['Browser', 'Visitors'],
-    rows: s.browsers.map((r) => ({ label: r.browser, values: [r.visitors], share: shareOf(r.visitors, s.visitors, []) })),
+    rows: s.browsers.map((r) => ({ label: r.browser, values: [r.visitors], share: shareOf(r.visitors, s.visitors, []), filter: { name: 'browser', value: r.browser } })),
     empty: 'No visitors in this range.',
   }),
   refused: (s) => ({
@@ -82,9 +88,10 @@ const LISTS: Record<string, (stats: Stats) => RankedList> = {
   }),
 };
 
-export function renderLists(stats: Stats): void {
+/** Draws every list; a click on a row that can filter calls `onFilter`. */
+export function renderLists(stats: Stats, onFilter: (name: string, value: string) => void): void {
   for (const section of document.querySelectorAll<HTMLElement>('[data-list]')) {
     const make = LISTS[section.dataset.list ?? ''];
-    if (make) renderRankedList(section, make(stats));
+    if (make) renderRankedList(section, make(stats), onFilter);
   }
 }

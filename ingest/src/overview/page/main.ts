@@ -1,6 +1,6 @@
 // The overview page: pickers, headline figures, the chart, the room and the ranked lists, kept
-// live by /api/stream. Site and range live in the address (?site=&range=) so a reload or a shared
-// link shows the same view.
+// live by /api/stream. Site, range and filters live in the address (?site=&range=&page=...) so a
+// reload or a shared link shows the same view. A click on a row filters the whole page by it.
 
 import { Api, Unauthorized } from './api.js';
 import { Chart } from './chart.js';
@@ -9,7 +9,7 @@ import { count } from './format.js';
 import { METRICS, renderFigures } from './figures.js';
 import { renderLists } from './lists.js';
 import { renderRoom } from './room.js';
-import type { Metric, Stats } from './types.js';
+import { FILTER_LABELS, type Filters, type Metric, type Stats } from './types.js';
 
 const RECONNECT_MS = 5000;
 const RANGE_LABELS: Record<string, string> = { '5m': '5 min', '1h': '1 hour', '24h': '24 hours', '7d': '7 days', '30d': '30 days' };
@@ -23,7 +23,12 @@ const RANGE_TITLES: Record<string, string> = {
 
 const api = new Api();
 const address = new URLSearchParams(location.search);
-const state = { site: address.get('site') ?? '', range: address.get('range') ?? '24h', metric: 'visitors' as Metric };
+const state = {
+  site: address.get('site') ?? '',
+  range: address.get('range') ?? '24h',
+  metric: 'visitors' as Metric,
+  filters: Object.fromEntries(Object.keys(FILTER_LABELS).flatMap((name) => (address.get(name) ? [[name, address.get(name)!]] : []))) as Filters,
+};
 let chart: Chart | undefined;
 let latest: Stats | undefined;
 let streaming: AbortController | undefined;
@@ -61,7 +66,7 @@ async function start(): Promise<void> {
 
 function choose(change: Partial<typeof state>): void {
   Object.assign(state, change);
-  const query = new URLSearchParams({ site: state.site, range: state.range });
+  const query = new URLSearchParams({ site: state.site, range: state.range, ...state.filters });
   history.replaceState(null, '', `?${query}`);
   void load();
 }
@@ -72,8 +77,9 @@ async function load(): Promise<void> {
     button.setAttribute('aria-pressed', String(button.dataset.range === state.range));
   }
   stopStream();
+  renderFilters();
   try {
-    render(await api.stats(state.site, state.range));
+    render(await api.stats(state.site, state.range, state.filters));
   } catch (error) {
     if (error instanceof Unauthorized) return askForToken(true);
     return notice(`Could not read the figures: ${(error as Error).message}`);
@@ -84,10 +90,10 @@ async function load(): Promise<void> {
 function follow(): void {
   const controller = new AbortController();
   streaming = controller;
-  const { site, range } = state;
+  const { site, range, filters } = state;
   live(true);
   api
-    .stream(site, range, render, controller.signal)
+    .stream(site, range, filters, render, controller.signal)
     .catch((error: unknown) => {
       if (controller.signal.aborted) return;
       if (error instanceof Unauthorized) return askForToken(true);
@@ -108,7 +114,8 @@ function stopStream(): void {
 }
 
 function render(stats: Stats): void {
-  if (stats.site !== state.site || stats.range !== state.range) return;
+  // An answer for a view the owner has left (a slow request, a stream closing) is dropped.
+  if (stats.site !== state.site || stats.range !== state.range || JSON.stringify(stats.filters) !== JSON.stringify(sorted(state.filters))) return;
   latest = stats;
   byId('notice').hidden = true;
   byId('overview').hidden = false;
@@ -124,7 +131,33 @@ function render(stats: Stats): void {
   chart ??= new Chart(byId('chart'));
   chart.draw(stats.timeseries, state.metric, label, stats.timeseries_step_s);
   renderRoom(stats);
-  renderLists(stats);
+  renderLists(stats, (name, value) => choose({ filters: { ...state.filters, [name]: value } }));
+}
+
+/** The filters in the order the API echoes them. */
+function sorted(filters: Filters): Filters {
+  return Object.fromEntries(Object.keys(FILTER_LABELS).flatMap((name) => (filters[name] === undefined ? [] : [[name, filters[name]!]])));
+}
+
+function renderFilters(): void {
+  const bar = byId('filters');
+  const entries = Object.entries(sorted(state.filters));
+  bar.hidden = entries.length === 0;
+  fill(
+    bar,
+    entries.map(([name, value]) => {
+      const remove = el('button', 'remove', ['×']);
+      remove.type = 'button';
+      remove.setAttribute('aria-label', `Remove the filter ${FILTER_LABELS[name]} is ${value}`);
+      remove.onclick = () => {
+        const { [name]: _removed, ...rest } = state.filters;
+        choose({ filters: rest });
+      };
+      const chip = el('span', 'filter', [`${FILTER_LABELS[name] ?? name} is `, el('strong', '', [value]), remove]);
+      chip.dataset.filter = name;
+      return chip;
+    }),
+  );
 }
 
 function live(on: boolean): void {

@@ -12,6 +12,8 @@ export interface RankedRow {
   values: number[];
   /** 0 to 1: the bar's width. */
   share: number;
+  /** The filter a click on the row sets, when the row can narrow the page. */
+  filter?: { name: string; value: string };
 }
 
 export interface RankedList {
@@ -23,7 +25,7 @@ export interface RankedList {
   note?: string;
 }
 
-export function renderRankedList(section: Element, list: RankedList): void {
+export function renderRankedList(section: Element, list: RankedList, onFilter: (name: string, value: string) => void): void {
   const heading = el('h2', '', [list.title]);
   const note = list.note ? el('p', 'note', [list.note]) : null;
   if (list.rows.length === 0) {
@@ -36,7 +38,23 @@ export function renderRankedList(section: Element, list: RankedList): void {
     bar.style.width = `${Math.max(0, Math.min(1, row.share)) * 100}%`;
     const label = el('span', 'label', [row.label, row.detail ? el('small', '', [row.detail]) : null]);
     label.title = row.detail ? `${row.label} ${row.detail}` : row.label;
-    return el('li', 'row', [bar, label, ...row.values.map((value) => el('span', 'num', [count(value)]))]);
+    const item = el('li', 'row', [bar, label, ...row.values.map((value) => el('span', 'num', [count(value)]))]);
+    const filter = row.filter;
+    if (filter) {
+      // A row that filters is a button for the keyboard and for screen readers too.
+      item.classList.add('filters');
+      item.tabIndex = 0;
+      item.setAttribute('role', 'button');
+      item.title = `Show only visits with ${row.label}`;
+      item.addEventListener('click', () => onFilter(filter.name, filter.value));
+      item.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          onFilter(filter.name, filter.value);
+        }
+      });
+    }
+    return item;
   });
   fill(section, [heading, note, head, el('ol', 'ranked', rows)]);
 }

@@ -11,9 +11,21 @@ export interface TimePoint extends Headline {
   time: number;
 }
 
+/** Filters by name (`page`, `source`, `country`, `device`, `browser`) and value. */
+export type Filters = Record<string, string>;
+
+export const FILTER_LABELS: Record<string, string> = {
+  page: 'Page',
+  source: 'Source',
+  country: 'Country',
+  device: 'Device',
+  browser: 'Browser',
+};
+
 export interface Stats extends Headline {
   site: string;
   range: string;
+  filters: Filters;
   previous: Headline;
   bounce_rate: number;
   visit_duration_s: number;

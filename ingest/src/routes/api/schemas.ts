@@ -8,10 +8,21 @@ export const siteProperty = { type: 'string', minLength: 1, maxLength: 64 } as c
 export const rangeProperty = { type: 'string', enum: RANGE_NAMES, default: '24h' } as const;
 export const formatProperty = { type: 'string', enum: FORMATS, default: 'json' } as const;
 
+/** `page`, `source`, `country`, `device`, `browser`: see ingest/src/stats/filters.ts. */
+const filterProperty = { type: 'string', minLength: 1, maxLength: 512 } as const;
+
 export const statsQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { range: rangeProperty, site: siteProperty },
+  properties: {
+    range: rangeProperty,
+    site: siteProperty,
+    page: filterProperty,
+    source: filterProperty,
+    country: filterProperty,
+    device: filterProperty,
+    browser: filterProperty,
+  },
 } as const;
 
 /**
