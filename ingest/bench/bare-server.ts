@@ -1,10 +1,12 @@
 import Fastify from 'fastify';
 
-// The baseline: a fastify route that takes the same body as POST /v1/beacon (text/plain JSON,
-// the same envelope schema, the same size limit) and does no work. Our beacon throughput is
-// printed as a ratio of this one's, measured in the same run on the same machine.
+// The baseline: fastify routes that take the same bodies as POST /v1/beacon (text/plain JSON, the
+// same envelope schema, the same size limit) and POST /v1/traces (protobuf read whole into a
+// buffer) and do no work. The service's figures are printed as ratios of these, measured in the
+// same run on the same machine.
 
 const MAX_BEACON_BYTES = 64 * 1024;
+const MAX_OTLP_BYTES = 4 * 1024 * 1024;
 
 // The envelope schema of routes/beacon/index.ts (not exported there), copied so both routes validate the same.
 const bodySchema = {
@@ -24,8 +26,10 @@ app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, text, d
     done(error as Error, undefined);
   }
 });
-app.post('/v1/beacon', { bodyLimit: MAX_BEACON_BYTES, schema: { body: bodySchema } }, async (_request, reply) =>
-  reply.code(202).send({ accepted: 1, duplicates: 0, refused: [] }),
+app.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', bodyLimit: MAX_OTLP_BYTES }, (_request, body, done) => done(null, body));
+app.post<{ Body: { events?: unknown[] } }>('/v1/beacon', { bodyLimit: MAX_BEACON_BYTES, schema: { body: bodySchema } }, async (request, reply) =>
+  reply.code(202).send({ accepted: request.body.events?.length ?? 1, duplicates: 0, refused: [] }),
 );
+app.post('/v1/traces', async (_request, reply) => reply.code(200).type('application/x-protobuf').send(Buffer.alloc(0)));
 
 await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });

@@ -1,0 +1,34 @@
+// The load scenarios of `npm run bench`, the same for the service and the bare baseline: beacons of
+// one or many events (text/plain JSON, as sendBeacon sends them) and OTLP trace requests made by the
+// OpenTelemetry SDK's own serializers.
+import { beaconBody, IdSource, otlpTraceBodies } from './bodies.js';
+import type { LoadOptions } from './load.js';
+
+export type Scenario = Omit<LoadOptions, 'url' | 'durationS' | 'connections'>;
+
+export const SPANS_PER_OTLP_REQUEST = 20;
+export const EVENTS_PER_BATCH = 50;
+
+const ids = new IdSource();
+
+export function beacons(events: number): Scenario {
+  return {
+    path: '/v1/beacon',
+    contentType: 'text/plain;charset=UTF-8',
+    body: () => beaconBody(ids, events),
+    eventsPerRequest: events,
+    acceptedIn: (status: number, body: string) => (status === 202 ? (JSON.parse(body) as { accepted: number }).accepted : 0),
+  };
+}
+
+export function otlpTraces(encoding: 'json' | 'protobuf'): Scenario {
+  const makeBody = otlpTraceBodies(encoding, SPANS_PER_OTLP_REQUEST);
+  return {
+    path: '/v1/traces',
+    contentType: encoding === 'json' ? 'application/json' : 'application/x-protobuf',
+    body: () => makeBody(ids),
+    eventsPerRequest: SPANS_PER_OTLP_REQUEST,
+    // A full success answers an empty message; anything else is a partial success, which this load never expects.
+    acceptedIn: (status: number, body: string) => (status !== 200 ? 0 : body === '' || body === '{}' ? SPANS_PER_OTLP_REQUEST : Number.NaN),
+  };
+}
