@@ -31,6 +31,8 @@ const stack = new NativeStack({
   corsOrigins: [`http://127.0.0.1:${demoPort}`, `http://localhost:${demoPort}`],
   // Ctrl-C reaches only this process, which stops the services in order.
   ownProcessGroups: true,
+  // The ingest service's own spans and metrics go through the Collector into its own tables.
+  selfTelemetry: true,
 });
 let demo: RunningDemo | undefined;
 let stopping = false;

@@ -80,6 +80,23 @@ describe('collector/config.yaml', () => {
     expect([...versions]).toEqual(['v0.159.0']);
   });
 
+  it('has one pipeline per signal, traces, metrics and logs, each limited, cleaned and sent to the ingest service', () => {
+    const config = parse(readFileSync(collectorConfigFile, 'utf8')) as {
+      service: { pipelines: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }> };
+      processors: { 'transform/privacy': Record<string, unknown> };
+    };
+    expect(Object.keys(config.service.pipelines).sort()).toEqual(['logs', 'metrics', 'traces']);
+    for (const [signal, pipeline] of Object.entries(config.service.pipelines)) {
+      expect(pipeline, signal).toEqual({ receivers: ['otlp'], processors: ['memory_limiter', 'transform/privacy'], exporters: ['otlp_http/ingest'] });
+    }
+    // The privacy processor has statements for every signal it is in.
+    expect(Object.keys(config.processors['transform/privacy']).filter((key) => key.endsWith('_statements')).sort()).toEqual([
+      'log_statements',
+      'metric_statements',
+      'trace_statements',
+    ]);
+  });
+
   it('pins the Collector release once, in the manifest, for the native and the Docker build', () => {
     const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
     // Both builds read the builder's release out of the manifest with the same expression.

@@ -12,7 +12,7 @@ import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { ingestMetric } from '@footfall/stack';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseCounts, exportCase, STORED_PER_CASE, type CaseExporters } from './support/interop-telemetry.js';
+import { caseCounts, CLICKS_PER_CASE, exportCase, STORED_PER_CASE, type CaseExporters } from './support/interop-telemetry.js';
 import { countOf, testApp } from './support/test-app.js';
 
 let app: FastifyInstance;
@@ -27,9 +27,10 @@ afterAll(async () => {
   await app.close();
 });
 
-const CASES: Array<[string, (url: (signal: string) => string) => CaseExporters]> = [
+const CASES: Array<[string, string, (url: (signal: string) => string) => CaseExporters]> = [
   [
     'http-json',
+    'guitar',
     (url) => ({
       traces: new JsonTraceExporter({ url: url('traces') }),
       metrics: new JsonMetricExporter({ url: url('metrics') }),
@@ -38,6 +39,7 @@ const CASES: Array<[string, (url: (signal: string) => string) => CaseExporters]>
   ],
   [
     'http-protobuf',
+    'bookshelf',
     (url) => ({
       traces: new ProtobufTraceExporter({ url: url('traces') }),
       metrics: new ProtobufMetricExporter({ url: url('metrics') }),
@@ -46,6 +48,7 @@ const CASES: Array<[string, (url: (signal: string) => string) => CaseExporters]>
   ],
   [
     'http-protobuf-gzip',
+    'laptop',
     (url) => ({
       traces: new ProtobufTraceExporter({ url: url('traces'), compression: CompressionAlgorithm.GZIP }),
       metrics: new ProtobufMetricExporter({ url: url('metrics'), compression: CompressionAlgorithm.GZIP }),
@@ -55,13 +58,14 @@ const CASES: Array<[string, (url: (signal: string) => string) => CaseExporters]>
 ];
 
 describe('OpenTelemetry JS exporters straight to the ingest service', () => {
-  it.each(CASES)('%s: traces, metrics and logs stored exactly once, none refused', async (name, exporters) => {
+  it.each(CASES)('%s: traces, metrics and logs stored exactly once, none refused', async (name, object, exporters) => {
     const marker = `direct-${name}`;
-    await exportCase(marker, exporters((signal) => `${base}/v1/${signal}`));
+    await exportCase(marker, exporters((signal) => `${base}/v1/${signal}`), object);
     const counts = caseCounts(marker);
     for (const table of Object.keys(STORED_PER_CASE) as Array<keyof typeof STORED_PER_CASE>) {
       expect(await countOf(app, counts[table]), table).toBe(STORED_PER_CASE[table]);
     }
+    expect(await ingestMetric(base, 'footfall_browser_events_total', { object })).toBe(CLICKS_PER_CASE);
     expect(await ingestMetric(base, 'footfall_events_refused_total', {})).toBe(0);
   });
 });

@@ -23,6 +23,11 @@ export interface NativeStackOptions {
   collectorEnv?: Record<string, string>;
   /** Each service in a process group of its own (see ProcessSpec.ownProcessGroup). */
   ownProcessGroups?: boolean;
+  /**
+   * The ingest service sends its own spans and metrics to the Collector (README, "Self-telemetry"),
+   * which stores them with everything else; OTEL_* variables of the parent still win.
+   */
+  selfTelemetry?: boolean;
 }
 
 export interface StackUrls {
@@ -46,6 +51,12 @@ export function stackUrls(ports: StackPorts): StackUrls {
 /** Stop order: the Collector first (it flushes into the ingest service), then the ingest service
  * (it flushes into ClickHouse), Prometheus last. */
 const STOP_ORDER: ServiceName[] = ['collector', 'ingest', 'prometheus'];
+
+/** The standard OTEL_* variable pointing the ingest service at the Collector, unless the parent set it. */
+export function selfTelemetryEnv(collectorOtlpHttp: string): Record<string, string> {
+  const defaults: Record<string, string> = { OTEL_EXPORTER_OTLP_ENDPOINT: collectorOtlpHttp };
+  return Object.fromEntries(Object.entries(defaults).filter(([name]) => process.env[name] === undefined));
+}
 
 export class NativeStack {
   readonly urls: StackUrls;
@@ -121,7 +132,7 @@ export class NativeStack {
           dataDir: join(baseDir, 'ingest'),
           logFile: this.logFile(name),
           ownProcessGroup: this.options.ownProcessGroups,
-          env: this.options.ingestEnv,
+          env: { ...(this.options.selfTelemetry ? selfTelemetryEnv(this.urls.collectorOtlpHttp) : {}), ...this.options.ingestEnv },
         });
       case 'collector':
         return startCollector({

@@ -21,6 +21,9 @@ export interface CaseExporters {
   logs: Exporter<ReadableLogRecord[]>;
 }
 
+/** The clicks a case's counter reports. */
+export const CLICKS_PER_CASE = 3;
+
 /** The marker attribute every item of a case carries. */
 export const CASE_ATTRIBUTE = 'test.case';
 
@@ -42,10 +45,10 @@ export function caseCounts(marker: string): Record<keyof typeof STORED_PER_CASE,
  * agent, as a Node SDK's does not: the request's only User-Agent is the exporter's own, which
  * must refuse nothing; the events carry their visitor's agent themselves, as the browser tier does.
  */
-export async function exportCase(marker: string, exporters: CaseExporters): Promise<void> {
+export async function exportCase(marker: string, exporters: CaseExporters, clickedObject = 'guitar'): Promise<void> {
   const resource: Attributes = { 'service.name': `interop-${marker}`, 'portfolio.site': 'portfolio' };
   const spans = makeSpans(marker, resource);
-  const metrics = await makeMetrics(marker, resource);
+  const metrics = await makeMetrics(marker, resource, clickedObject);
   const logs = makeLogs(marker, resource);
   for (let attempt = 1; attempt <= 2; attempt++) {
     await send(`${marker} traces, attempt ${attempt}`, exporters.traces, spans);
@@ -87,11 +90,18 @@ class CollectOnDemand extends MetricReader {
   protected override async onShutdown(): Promise<void> {}
 }
 
-/** One data point of a counter, collected once (so both sends carry the very same point). */
-async function makeMetrics(marker: string, resource: Attributes): Promise<ResourceMetrics> {
+/**
+ * One data point of the browser events counter (CLICKS_PER_CASE clicks on `object`), collected
+ * once, so both sends carry the very same point; the ingest service adds it to
+ * footfall_browser_events_total once.
+ */
+async function makeMetrics(marker: string, resource: Attributes, object: string): Promise<ResourceMetrics> {
   const reader = new CollectOnDemand();
   const provider = new MeterProvider({ resource: resourceFromAttributes(resource), readers: [reader] });
-  provider.getMeter('footfall-interop').createCounter('interop.requests').add(3, { [CASE_ATTRIBUTE]: marker });
+  provider
+    .getMeter('footfall-interop')
+    .createCounter('portfolio.events')
+    .add(CLICKS_PER_CASE, { [CASE_ATTRIBUTE]: marker, 'portfolio.event.type': 'object_click', 'portfolio.object.id': object });
   const { resourceMetrics } = await reader.collect();
   return resourceMetrics;
 }
@@ -102,6 +112,7 @@ function makeLogs(marker: string, resource: Attributes): ReadableLogRecord[] {
   const provider = new LoggerProvider({ resource: resourceFromAttributes(resource), processors: [new SimpleLogRecordProcessor({ exporter })] });
   const logger = provider.getLogger('footfall-interop', '1.0.0');
   logger.emit({ eventName: 'page_view', attributes: { 'session.id': `${marker}-log`, 'url.path': '/about', 'user_agent.original': BROWSER_UA } });
-  logger.emit({ body: `plain line ${marker}`, severityNumber: 9, severityText: 'INFO', attributes: { [CASE_ATTRIBUTE]: marker } });
+  // A client address, which the Collector removes and the ingest service would store as it came.
+  logger.emit({ body: `plain line ${marker}`, severityNumber: 9, severityText: 'INFO', attributes: { [CASE_ATTRIBUTE]: marker, 'client.address': '203.0.113.9' } });
   return exporter.getFinishedLogRecords();
 }
