@@ -72,7 +72,7 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
   let pageStartedAt = 0;
   const batcher = endpoint
     ? createBatcher(
-        guard((events: FootfallEvent[]) => toBodies(site, events).map(createTransport(endpoint, ignored))),
+        guard((events: FootfallEvent[]) => toBodies(site, events).map(createTransport(endpoint, ignored, options.debug))),
         Math.min(options.maxBatch || DEFAULT_MAX_BATCH, 100),
         FLUSH_INTERVAL_MS,
       )
@@ -105,9 +105,8 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
       if (!away) emit('room_enter', { room });
     },
     trackRoomExit(room) {
-      if (!(room in rooms)) return ignored('room_not_open', room);
-      // While the page is away the room was closed already.
-      if (!away) closeRoom(room);
+      // A room not open has nothing to close. While the page is away it was closed already.
+      if (room in rooms && !away) closeRoom(room);
       delete rooms[room];
     },
     trackObjectClick: (object, room, props) => emit('object_click', { object, room, props }),
