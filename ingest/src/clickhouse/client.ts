@@ -6,6 +6,14 @@ import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions
  * One client, two engines: a ClickHouse server over HTTP when `url` is given, otherwise the
  * embedded engine (chdb) storing its data under `dataDir`. Everything above uses the same API.
  */
+/** Set on a client of the embedded engine: it shares this machine's files (clickhouse/client.ts). */
+const EMBEDDED = Symbol.for('footfall.clickhouse.embedded');
+
+/** True for a client of the embedded engine, which can read the write-ahead log's files itself. */
+export function isEmbedded(client: ClickHouseClient): boolean {
+  return (client as unknown as Record<symbol, unknown>)[EMBEDDED] === true;
+}
+
 export async function createClickHouse(options: { url: string | undefined; dataDir: string }): Promise<ClickHouseClient> {
   if (options.url) {
     return createClient({ url: options.url, request_timeout: 30_000 });
@@ -17,5 +25,7 @@ export async function createClickHouse(options: { url: string | undefined; dataD
   // chdb implements the client's Connection interface against its own copy of the client's
   // types, which TypeScript sees as different declarations of the same shapes.
   const connection = createChdbConnection({ path }) as unknown as NonNullable<ClickHouseClientConfigOptions['connection']>;
-  return createClient({ connection });
+  const client = createClient({ connection });
+  Object.defineProperty(client, EMBEDDED, { value: true });
+  return client;
 }

@@ -92,38 +92,55 @@ export class Pipeline {
   }
 
   /**
-   * Stores the rows not seen before and returns them (every string made well-formed, in place). Keys are remembered only once the
-   * write-ahead log holds the rows; when it throws (disk full), nothing is remembered.
+   * Stores the rows not seen before and returns them (every string made well-formed, in place).
+   * The rows reach the write-ahead log with the other rows of this turn of the event loop: the
+   * request must not be answered before `durable()` settles (plugins/pipeline.ts waits for it
+   * before any answer goes out). Keys are remembered at once, so a copy sent in the same turn is
+   * a duplicate; they are forgotten again when the disk refuses the write.
    */
   accept<Name extends TableName>(table: Name, rows: readonly RowOf<Name>[]): RowOf<Name>[] {
     const { keyOf, serialize } = TABLES[table] as StoredTable<RowOf<Name>>;
-    const lines: string[] = [];
+    let lines = '';
     const stored: RowOf<Name>[] = [];
     const keys: string[] = [];
-    const inThisRequest = new Set<string>();
     let repaired = 0;
     for (const row of rows) {
       // Before the key and the log line: no row ClickHouse would refuse for its text gets in.
       repaired += repairRow(row as object);
       const key = keyOf(row);
-      if (this.recent.has(key) || inThisRequest.has(key)) continue;
-      inThisRequest.add(key);
+      // Remembered at once: a copy later in this request is a duplicate too.
+      if (!this.recent.addIfNew(key)) continue;
       keys.push(key);
-      lines.push(serialize(row));
+      lines += `${serialize(row)}\n`;
       stored.push(row);
     }
     if (repaired > 0) this.options.metrics.stringsRepaired.inc({ table }, repaired);
     if (stored.length > 0) {
-      try {
-        this.writers[table].write(`${lines.join('\n')}\n`, stored.length);
-      } catch (error) {
+      this.writers[table].write(lines, stored.length).catch((error: unknown) => {
+        for (const key of keys) this.recent.delete(key);
         this.options.log.error({ err: error, table }, 'appending to the write-ahead log failed');
-        throw new LogUnwritableError((error as NodeJS.ErrnoException).code ?? 'unknown error');
-      }
-      for (const key of keys) this.recent.add(key);
-      this.updateSpoolGauges();
+      });
     }
     return stored;
+  }
+
+  /**
+   * Settles once every row accepted so far is in the write-ahead log; rejects with
+   * LogUnwritableError when the disk refused some of them. Undefined when nothing is waiting.
+   */
+  durable(): Promise<void> | undefined {
+    let waits: Promise<void>[] | undefined;
+    for (const table of TABLE_NAMES) {
+      const pending = this.writers[table].pendingWrite;
+      if (pending) (waits ??= []).push(pending);
+    }
+    if (!waits) return undefined;
+    return Promise.all(waits).then(
+      () => undefined,
+      (error: unknown) => {
+        throw new LogUnwritableError((error as NodeJS.ErrnoException).code ?? 'unknown error');
+      },
+    );
   }
 
   /** Writes everything accepted so far; false when `timeoutMs` passed first (the rest stays spooled). */

@@ -13,6 +13,19 @@ export class RecentIds {
     return this.young.has(key) || this.old.has(key);
   }
 
+  /** Remembers `key` unless it is remembered already; false then (one lookup per generation, no second one to add). */
+  addIfNew(key: string): boolean {
+    if (this.young.has(key) || this.old.has(key)) return false;
+    this.add(key);
+    return true;
+  }
+
+  /** Forgets a key whose row never reached the log, so a re-send of it is stored. */
+  delete(key: string): void {
+    this.young.delete(key);
+    this.old.delete(key);
+  }
+
   add(key: string): void {
     if (this.young.size >= this.capacity / 2) {
       this.old = this.young;

@@ -18,17 +18,19 @@ export type InsertLines = (body: Buffer, rows: number, token: string) => Promise
 
 /**
  * Writes the batch `body` (JSON lines) and returns the lines ClickHouse refused, each without its
- * newline; an empty list when everything was written.
+ * newline; an empty list when everything was written. `wholeRefused` says the caller already sent
+ * the whole batch (with the batch's token) and ClickHouse refused it: the halving starts at once.
  */
-export async function insertSplittingRefusedRows(body: Buffer, token: string, insert: InsertLines): Promise<Buffer[]> {
+export async function insertSplittingRefusedRows(body: Buffer, token: string, insert: InsertLines, wholeRefused = false): Promise<Buffer[]> {
   const starts = lineStarts(body);
   const rows = starts.length - 1;
   const refused: Buffer[] = [];
   const write = async (first: number, end: number): Promise<void> => {
     const part = body.subarray(starts[first]!, starts[end]!);
     // The whole batch keeps the batch's own token, so a batch written whole is recognised as before.
-    const partToken = first === 0 && end === rows ? token : `${token}-rows-${first}-${end}`;
-    if ((await insert(part, end - first, partToken)) === 'written') return;
+    const whole = first === 0 && end === rows;
+    const partToken = whole ? token : `${token}-rows-${first}-${end}`;
+    if (!(whole && wholeRefused) && (await insert(part, end - first, partToken)) === 'written') return;
     if (end - first === 1) {
       refused.push(part.at(-1) === 0x0a ? part.subarray(0, part.length - 1) : part);
       return;

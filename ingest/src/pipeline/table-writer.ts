@@ -1,17 +1,17 @@
-import { Readable } from 'node:stream';
+import { readFile } from 'node:fs/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyBaseLogger } from 'fastify';
+import { isEmbedded } from '../clickhouse/client.js';
 import type { Metrics } from '../metrics/registry.js';
-import { inOwnTelemetryWork } from '../telemetry/own-telemetry.js';
 import { traceBatchWrite, traceInsert } from '../telemetry/pipeline-spans.js';
+import { insertFile, insertLines } from './batch-insert.js';
 import { isDataError } from './clickhouse-errors.js';
+import { GroupCommit, type Appended } from './group-commit.js';
 import { insertSplittingRefusedRows, type InsertOutcome } from './split-insert.js';
 import { WriteAheadLog, type Segment } from './wal.js';
 
 const FIRST_RETRY_MS = 200;
 const LONGEST_RETRY_MS = 30_000;
-/** Sealed batches kept in memory as well as on disk, so a healthy pipeline never reads back. */
-const MAX_BATCH_BYTES_IN_MEMORY = 16 * 1024 * 1024;
 
 export interface TableWriterOptions {
   table: string;
@@ -27,7 +27,6 @@ export interface TableWriterOptions {
 
 interface QueuedBatch extends Segment {
   rows: number;
-  body: Buffer | undefined;
   /** Holds only the service's own telemetry: written without a span (telemetry/own-telemetry.ts). */
   ownOnly?: boolean;
 }
@@ -39,12 +38,13 @@ interface QueuedBatch extends Segment {
  */
 export class TableWriter {
   private readonly wal: WriteAheadLog;
+  private readonly commit: GroupCommit;
+  /** The embedded engine reads each batch from its segment file; a server gets it over HTTP. */
+  private readonly embedded: boolean;
   private readonly queue: QueuedBatch[] = [];
   private openRows = 0;
   private openOwnOnly = false;
-  private openChunks: Buffer[] = [];
   private queuedBytes = 0;
-  private bytesInMemory = 0;
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> | undefined;
   private retryDelayMs = 0;
@@ -55,13 +55,14 @@ export class TableWriter {
   constructor(private readonly options: TableWriterOptions) {
     const { wal, leftover } = WriteAheadLog.open(options.dir);
     this.wal = wal;
+    this.commit = new GroupCommit(wal, (appended) => this.appended(appended));
+    this.embedded = isEmbedded(options.client);
     // Zero from the start, so an alert on an increase sees the first quarantined row.
     options.metrics.rowsQuarantined.inc({ table: options.table }, 0);
     for (const segment of leftover) {
-      const body = this.wal.read(segment);
-      const rows = countLines(body);
+      const rows = countLines(this.wal.read(segment));
       options.metrics.bufferRows.inc({ table: options.table }, rows);
-      this.enqueue(segment, rows, this.bytesInMemory + body.length <= MAX_BATCH_BYTES_IN_MEMORY ? body : undefined);
+      this.enqueue(segment, rows);
     }
     if (leftover.length > 0) {
       options.log.info({ table: options.table, segments: leftover.length }, 'replaying write-ahead log');
@@ -69,11 +70,24 @@ export class TableWriter {
     }
   }
 
-  /** Appends rows (one JSON object per line, each ending in a newline). Durable on return. */
-  write(lines: string, rows: number): void {
+  /**
+   * Appends rows (one JSON object per line, each ending in a newline) with the other rows of this
+   * turn of the event loop. Resolves once they are in the log; rejects when the disk refused them,
+   * and then none of them is.
+   */
+  write(lines: string, rows: number): Promise<void> {
     if (this.closed) throw new Error(`writer for ${this.options.table} is closed`);
-    this.openChunks.push(this.wal.append(lines));
-    this.openOwnOnly = (this.openRows === 0 || this.openOwnOnly) && inOwnTelemetryWork();
+    return this.commit.add(lines, rows);
+  }
+
+  /** Settles once every row given so far is in the log (or refused); undefined when it already is. */
+  get pendingWrite(): Promise<void> | undefined {
+    return this.commit.pending;
+  }
+
+  /** Rows now in the open segment: a batch once there are enough of them, or once the interval passed. */
+  private appended({ rows, ownOnly }: Appended): void {
+    this.openOwnOnly = (this.openRows === 0 || this.openOwnOnly) && ownOnly;
     this.openRows += rows;
     this.options.metrics.bufferRows.inc({ table: this.options.table }, rows);
     if (this.openRows >= this.options.batchSize) this.sealBatch();
@@ -97,7 +111,7 @@ export class TableWriter {
   /** Calls `fn` with every row waiting in the spool (at start-up: what a previous process left). */
   forEachPendingRow(fn: (row: Record<string, unknown>) => void): void {
     for (const batch of this.queue) {
-      const body = batch.body ?? this.wal.read(batch);
+      const body = this.wal.read(batch);
       for (const line of body.toString('utf8').split('\n')) if (line) fn(JSON.parse(line));
     }
   }
@@ -112,6 +126,7 @@ export class TableWriter {
    * `timeoutMs` passed first (what is left stays in the spool for the next start).
    */
   async flush(timeoutMs: number): Promise<boolean> {
+    await this.commit.idle();
     this.sealBatch();
     const deadline = Date.now() + timeoutMs;
     this.wakeUp?.();
@@ -126,27 +141,27 @@ export class TableWriter {
     this.closed = true;
     this.wakeUp?.();
     await this.sending;
+    await this.commit.idle();
     this.wal.close();
     return flushed;
   }
 
+  /** Seals the open segment into a batch, between two writes of the log. */
   private sealBatch(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const segment = this.wal.seal();
-    if (!segment) return;
-    // Keep the batch in memory while that stays small; a long outage spills it to the disk only.
-    const keep = this.bytesInMemory + segment.bytes <= MAX_BATCH_BYTES_IN_MEMORY;
-    this.enqueue(segment, this.openRows, keep ? Buffer.concat(this.openChunks) : undefined, this.openOwnOnly);
-    this.openRows = 0;
-    this.openChunks = [];
-    this.startSending();
+    this.commit.whenNoWrite(() => {
+      const segment = this.wal.seal();
+      if (!segment) return;
+      this.enqueue(segment, this.openRows, this.openOwnOnly);
+      this.openRows = 0;
+      this.startSending();
+    });
   }
 
-  private enqueue(segment: Segment, rows: number, body: Buffer | undefined, ownOnly = false): void {
-    this.queue.push({ ...segment, rows, body, ownOnly });
+  private enqueue(segment: Segment, rows: number, ownOnly = false): void {
+    this.queue.push({ ...segment, rows, ownOnly });
     this.queuedBytes += segment.bytes;
-    if (body) this.bytesInMemory += body.length;
   }
 
   private startSending(): void {
@@ -159,10 +174,7 @@ export class TableWriter {
     while (this.queue.length > 0 && !this.closed) {
       const batch = this.queue[0]!;
       try {
-        const body = batch.body ?? this.wal.read(batch);
-        const refused = await traceBatchWrite(this.options.table, batch.rows, batch.ownOnly === true, () =>
-          insertSplittingRefusedRows(body, this.tokenOf(batch), (part, rows, token) => this.insertUntilAnswered(part, rows, token)),
-        );
+        const refused = await traceBatchWrite(this.options.table, batch.rows, batch.ownOnly === true, () => this.writeBatch(batch));
         if (refused.length > 0) this.quarantine(batch, refused);
         else this.wal.remove(batch);
       } catch (error) {
@@ -174,9 +186,26 @@ export class TableWriter {
       }
       this.queue.shift();
       this.queuedBytes -= batch.bytes;
-      if (batch.body) this.bytesInMemory -= batch.body.length;
       this.options.metrics.bufferRows.dec({ table: this.options.table }, batch.rows);
     }
+  }
+
+  /**
+   * Writes one batch whole, read by the embedded engine from its segment or sent to a server;
+   * when ClickHouse refuses it for its data, halves it (inline inserts, from the segment read back)
+   * until the refused rows stand alone, and returns those.
+   */
+  private async writeBatch(batch: QueuedBatch): Promise<Buffer[]> {
+    const { client, table } = this.options;
+    const token = this.tokenOf(batch);
+    const whole = await this.insertUntilAnswered(batch.rows, token, async () =>
+      this.embedded ? insertFile(client, table, batch.path, token) : insertLines(client, table, await readFile(batch.path), token),
+    );
+    if (whole === 'written') return [];
+    const body = await readFile(batch.path);
+    const insertPart = (part: Buffer, rows: number, partToken: string) =>
+      this.insertUntilAnswered(rows, partToken, () => insertLines(client, table, part, partToken));
+    return insertSplittingRefusedRows(body, token, insertPart, true);
   }
 
   /** Names a batch in ClickHouse: the same batch sent again (a retry, a replay after a crash) is stored once. */
@@ -204,9 +233,9 @@ export class TableWriter {
    * One insert, retried with backoff while ClickHouse is away, until ClickHouse either takes the
    * rows or refuses them for their content. Throws WriterClosed when the writer closes meanwhile.
    */
-  private async insertUntilAnswered(body: Buffer, rows: number, token: string): Promise<InsertOutcome> {
+  private async insertUntilAnswered(rows: number, token: string, send: () => Promise<void>): Promise<InsertOutcome> {
     for (;;) {
-      const outcome = await traceInsert(this.options.table, rows, () => this.insert(body, rows, token));
+      const outcome = await traceInsert(this.options.table, rows, () => this.insert(rows, token, send));
       if (outcome !== 'unavailable') {
         this.retryDelayMs = 0;
         return outcome;
@@ -218,21 +247,11 @@ export class TableWriter {
     }
   }
 
-  private async insert(body: Buffer, rows: number, token: string): Promise<InsertOutcome | 'unavailable'> {
-    const { table, client, metrics, log } = this.options;
+  private async insert(rows: number, token: string, send: () => Promise<void>): Promise<InsertOutcome | 'unavailable'> {
+    const { table, metrics, log } = this.options;
     const stopTimer = metrics.writeDuration.startTimer({ table });
     try {
-      const result = await client.exec({
-        query: `INSERT INTO ${table} FORMAT JSONEachRow`,
-        values: Readable.from([body], { objectMode: false }),
-        clickhouse_settings: {
-          // The same rows sent again (a retry after a timeout, a replay after a crash) are stored once,
-          // in the table and in the rollups fed from it.
-          insert_deduplication_token: token,
-          deduplicate_blocks_in_dependent_materialized_views: 1,
-        },
-      });
-      result.stream.destroy();
+      await send();
       stopTimer();
       metrics.batchesWritten.inc({ table });
       metrics.rowsWritten.inc({ table }, rows);

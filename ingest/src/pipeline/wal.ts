@@ -1,4 +1,4 @@
-import { close, fsync, fsyncSync, ftruncateSync, mkdirSync, renameSync, openSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { close, fsync, fsyncSync, ftruncate, mkdirSync, renameSync, openSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, writeFileSync, writev } from 'node:fs';
 import { join } from 'node:path';
 
 /** A closed segment: exactly one ClickHouse batch, written once and deleted after. */
@@ -57,21 +57,37 @@ export class WriteAheadLog {
     return { wal: new WriteAheadLog(dir, nextSeq), leftover };
   }
 
-  /** Appends complete lines; returns once the OS holds them, with the bytes written. */
-  append(lines: string): Buffer {
-    if (this.fd === undefined) this.fd = openSync(this.pathOf(this.openSeq), 'a');
-    const buffer = Buffer.from(lines);
-    let written = 0;
+  /**
+   * Appends complete lines (the rows of every request of one turn of the event loop) with one
+   * write, off the event loop; `done` is called once the OS holds them all, or with the error
+   * after a failed write was taken back, so the segment holds whole lines of answered requests
+   * only. One append at a time: the caller waits for `done` before the next append or a seal.
+   */
+  append(chunks: Buffer[], done: (error: Error | null) => void): void {
+    let fd: number;
     try {
-      while (written < buffer.length) written += writeSync(this.fd, buffer, written);
+      if (this.fd === undefined) this.fd = openSync(this.pathOf(this.openSeq), 'a');
+      fd = this.fd;
     } catch (error) {
-      // Take back a partial append, so the segment holds whole lines of answered requests only.
-      if (written > 0) ftruncateSync(this.fd, this.openBytes);
-      throw error;
+      done(error as Error);
+      return;
     }
-    this.openBytes += buffer.length;
-    this.dirty = true;
-    return buffer;
+    let total = 0;
+    for (const chunk of chunks) total += chunk.length;
+    const takeBack = (error: Error) => ftruncate(fd, this.openBytes, () => done(error));
+    const writeFrom = (pending: Buffer[], written: number): void => {
+      writev(fd, pending, (error, bytes) => {
+        if (error) return takeBack(error);
+        if (written + bytes === total) {
+          this.openBytes += total;
+          this.dirty = true;
+          return done(null);
+        }
+        // A short write (rare for a file): go on with what the OS did not take.
+        writeFrom(remainder(pending, bytes), written + bytes);
+      });
+    };
+    writeFrom(chunks, 0);
   }
 
   get openSegmentBytes(): number {
@@ -131,6 +147,14 @@ export class WriteAheadLog {
   private pathOf(seq: number): string {
     return join(this.dir, `${String(seq).padStart(SEQ_DIGITS, '0')}.ndjson`);
   }
+}
+
+/** The chunks without their first `bytes` bytes. */
+function remainder(chunks: Buffer[], bytes: number): Buffer[] {
+  let skip = bytes;
+  let index = 0;
+  while (skip >= chunks[index]!.length) skip -= chunks[index++]!.length;
+  return [chunks[index]!.subarray(skip), ...chunks.slice(index + 1)];
 }
 
 /**

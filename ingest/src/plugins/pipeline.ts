@@ -17,6 +17,16 @@ export default fp<PipelinePluginOptions>(
   async (app, options) => {
     const pipeline = new Pipeline({ ...options, client: app.clickhouse, metrics: app.metrics, log: app.log });
     app.decorate('pipeline', pipeline);
+    // No answer leaves before the rows accepted so far are in the write-ahead log (one write per
+    // turn of the event loop for every request of that turn); a refused write answers 503.
+    app.addHook('onSend', (_request, _reply, payload, done) => {
+      const durable = pipeline.durable();
+      if (!durable) return done(null, payload);
+      durable.then(
+        () => done(null, payload),
+        (error: Error) => done(error),
+      );
+    });
     try {
       const remembered = await pipeline.loadRecentIds();
       app.log.info({ remembered }, 'recent ids loaded for deduplication');

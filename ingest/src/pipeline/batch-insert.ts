@@ -1,0 +1,34 @@
+// How one batch reaches ClickHouse. The embedded engine reads the sealed write-ahead-log segment
+// itself (INSERT ... FROM INFILE): the rows never pass through JavaScript strings, and the engine
+// parses them on its own threads, about three times as fast as the same rows sent inline. A
+// server cannot read this machine's files, so it gets the rows as the body of an HTTP insert.
+import { Readable } from 'node:stream';
+import type { ClickHouseClient } from '@clickhouse/client';
+
+/**
+ * The settings every insert carries, in the statement itself (never as session-wide SET, which the
+ * embedded engine would keep for the next statements). The same rows sent again (a retry after a
+ * timeout, a replay after a crash) are stored once, in the table and in the rollups fed from it.
+ */
+function settingsClause(token: string): string {
+  return `SETTINGS insert_deduplication_token = ${quoted(token)}, deduplicate_blocks_in_dependent_materialized_views = 1`;
+}
+
+/** The file's JSON lines, read by the embedded engine (the same format, defaults and checks as an inline insert). */
+export async function insertFile(client: ClickHouseClient, table: string, path: string, token: string): Promise<void> {
+  await client.command({ query: `INSERT INTO ${table} FROM INFILE ${quoted(path)} ${settingsClause(token)} FORMAT JSONEachRow` });
+}
+
+/** JSON lines sent as the body of the insert. */
+export async function insertLines(client: ClickHouseClient, table: string, lines: Buffer | readonly Buffer[], token: string): Promise<void> {
+  const result = await client.exec({
+    query: `INSERT INTO ${table} ${settingsClause(token)} FORMAT JSONEachRow`,
+    values: Readable.from(Buffer.isBuffer(lines) ? [lines] : lines, { objectMode: false }),
+  });
+  result.stream.destroy();
+}
+
+/** A ClickHouse string literal. */
+function quoted(text: string): string {
+  return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}
