@@ -64,6 +64,8 @@ describe('rate limit and streams', () => {
   });
 
   it('computes the summary once for every stream of the same site and range', async () => {
+    // The previous test's streams left a summary to reuse: start from none.
+    app.statsFeed.forget();
     const before = app.statsFeed.computations;
     const first = await stream('10.0.1.1');
     const others = await Promise.all([stream('10.0.1.2'), stream('10.0.1.3')]);
@@ -128,6 +130,40 @@ describe('StatsFeed', () => {
     expect(feed.size).toBe(0);
     await vi.advanceTimersByTimeAsync(5000);
     expect(computations).toBe(3);
+  });
+});
+
+describe('StatsFeed reuse', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  // Fake timers stand in for the clock (Date.now included).
+  it('answers requests from the last summary for one interval, never streams, and forgets on demand', async () => {
+    vi.useFakeTimers();
+    let computations = 0;
+    const feed = new StatsFeed(async () => ({ total_events: ++computations }) as unknown as Stats, 1000, (error) => {
+      throw error;
+    });
+    const query = { site: 'portfolio', range: '1h' };
+    expect((await feed.current(query)).total_events).toBe(1);
+    await vi.advanceTimersByTimeAsync(999);
+    expect((await feed.current(query)).total_events).toBe(1);
+    // Other filters are another summary.
+    expect((await feed.current({ ...query, filters: { page: '/about' } })).total_events).toBe(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await feed.current(query)).total_events).toBe(3);
+
+    // A stream opened now starts from that answer; its ticks always compute.
+    const received: number[] = [];
+    const leave = feed.subscribe(query, (stats) => received.push(stats.total_events));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(received).toEqual([3, 4]);
+    leave();
+
+    feed.forget();
+    expect((await feed.current(query)).total_events).toBe(5);
+    feed.close();
   });
 });
 

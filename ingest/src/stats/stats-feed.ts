@@ -3,7 +3,10 @@
  * Without it each stream ran its own queries: 500 streams took /api/stats from 62 ms to over a
  * minute, and the backlog ran on after they left. A tick that finds the previous computation
  * still running is skipped, so slow queries never pile up; the last answer is handed to streams
- * that join meanwhile. Requests for /api/stats made while the same computation runs share it too.
+ * that join meanwhile. Requests for /api/stats made while the same computation runs share it too,
+ * and so does any request within one interval of the last answer (a page load asks /api/stats,
+ * then opens its stream: one computation, not two; a thousand clients asking the same summary
+ * cost one computation per interval). Answers are at most one interval old, as on a stream.
  */
 import { activeFilters, type Filters } from './filters.js';
 import type { Stats } from './stats.js';
@@ -14,6 +17,9 @@ export interface StatsQuery {
   range: string;
   filters?: Filters;
 }
+
+/** Summaries kept for reuse within their interval; filters make the keys unbounded, so this bounds them. */
+export const MAX_RECENT_SUMMARIES = 64;
 
 export type ComputeStats = (query: StatsQuery) => Promise<Stats>;
 export type StatsListener = (stats: Stats) => void;
@@ -30,6 +36,8 @@ export class StatsFeed {
   readonly #feeds = new Map<string, Feed>();
   /** Computations under way, by site and range, whether a stream or a request started them. */
   readonly #running = new Map<string, Promise<Stats>>();
+  /** The last answer of each recent key and when it was computed (epoch ms), oldest first. */
+  readonly #recent = new Map<string, { stats: Stats; at: number }>();
   /** How many times the summary was computed: what a test or a metric can count. */
   computations = 0;
 
@@ -49,6 +57,7 @@ export class StatsFeed {
       feed.timer = setInterval(() => void this.#tick(query), this.intervalMs);
     }
     feed.listeners.add(listener);
+    feed.last ??= this.#fresh(key);
     if (feed.last) listener(feed.last);
     else void this.#tick(query);
     const joined = feed;
@@ -61,15 +70,41 @@ export class StatsFeed {
     };
   }
 
-  /** The summary, sharing a computation already under way for the same site and range. */
-  current(query: StatsQuery): Promise<Stats> {
+  /**
+   * The summary: the last one when it is younger than one interval (unless `fresh`), else a
+   * computation already under way for the same query, else a new one.
+   */
+  current(query: StatsQuery, { fresh = false } = {}): Promise<Stats> {
     const key = keyOf(query);
+    const recent = fresh ? undefined : this.#fresh(key);
+    if (recent) return Promise.resolve(recent);
     const running = this.#running.get(key);
     if (running) return running;
     this.computations += 1;
-    const started = this.compute(query).finally(() => this.#running.delete(key));
+    const started = this.compute(query)
+      .then((stats) => {
+        this.#remember(key, stats);
+        return stats;
+      })
+      .finally(() => this.#running.delete(key));
     this.#running.set(key, started);
     return started;
+  }
+
+  /** Drops every kept answer (after an erasure, whose rows they may still count). */
+  forget(): void {
+    this.#recent.clear();
+  }
+
+  #fresh(key: string): Stats | undefined {
+    const recent = this.#recent.get(key);
+    return recent && Date.now() - recent.at < this.intervalMs ? recent.stats : undefined;
+  }
+
+  #remember(key: string, stats: Stats): void {
+    this.#recent.delete(key);
+    this.#recent.set(key, { stats, at: Date.now() });
+    if (this.#recent.size > MAX_RECENT_SUMMARIES) this.#recent.delete(this.#recent.keys().next().value!);
   }
 
   /** Open feeds (one per site, range and filters being streamed). */
@@ -80,6 +115,7 @@ export class StatsFeed {
   close(): void {
     for (const feed of this.#feeds.values()) clearInterval(feed.timer);
     this.#feeds.clear();
+    this.#recent.clear();
   }
 
   /** Hands one computation to every listener; a tick while one is being handed out does nothing. */
@@ -88,7 +124,7 @@ export class StatsFeed {
     if (!feed || feed.delivering) return;
     feed.delivering = true;
     try {
-      const stats = await this.current(query);
+      const stats = await this.current(query, { fresh: true });
       feed.last = stats;
       for (const listener of feed.listeners) listener(stats);
     } catch (error) {

@@ -29,6 +29,8 @@ const erasureRoutes: FastifyPluginAsync<ErasureRouteOptions> = async (app, optio
       // Rows accepted but still buffered would escape the erasure: write them first.
       await app.pipeline.flush(FLUSH_TIMEOUT_MS);
       const deleted = await erase(app.clickhouse, request.params.id);
+      // Summaries computed before the erasure may still count its rows: the next one is fresh.
+      app.statsFeed.forget();
       request.log.info({ url, deleted }, 'erased');
       return { id: request.params.id, deleted };
     });
