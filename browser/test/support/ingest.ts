@@ -30,7 +30,8 @@ export async function startIngest(options: { port: number; origins: string[] }):
     dataDir: join(dataDir, 'data'),
     logFile,
     catalogFile,
-    env: { RATE_LIMIT_PER_MINUTE: '0', BATCH_INTERVAL_MS: '200', LOG_LEVEL: 'warn' },
+    // The tests poll /api/events often: no read-API rate limit.
+    env: { RATE_LIMIT_PER_MINUTE: '0', API_RATE_LIMIT_PER_MINUTE: '0', BATCH_INTERVAL_MS: '200', LOG_LEVEL: 'warn' },
     readyTimeoutMs: 100_000,
   }).catch(async (error: unknown) => {
     await rm(dataDir, { recursive: true, force: true });
