@@ -11,10 +11,11 @@ import {
 } from '../alerting/expected-level.js';
 import { BROWSER_EVENTS_MISSING_SHARE, type PanelRef } from '../alerting/rules.js';
 import type { Catalog } from '../catalog.js';
+import { clickhouseSql, clickhouseTimeSeries } from '../clickhouse-query.js';
 import { otelcolCounter } from '../collector-metrics.js';
 import { promQuery } from '../prometheus-query.js';
 import { finishDashboard, newDashboard, siteVariable } from './common.js';
-import { stat, timeSeries } from './panels.js';
+import { stat, table, timeSeries } from './panels.js';
 
 export const PIPELINE_UID = 'footfall-pipeline';
 
@@ -42,6 +43,13 @@ export function alertPanelIds(dashboard: Dashboard): Record<PanelRef, number> {
 }
 
 const bySite = (recorded: string): string => `${recorded}{site="$site"}`;
+
+/**
+ * The ingest service's own spans (README, "Self-telemetry"): its service.name unless OTEL_SERVICE_NAME
+ * renames it. Request spans are named method and route, the write path footfall.batch.write and
+ * INSERT <table>.
+ */
+const OWN_SPANS = `ServiceName = 'footfall-ingest' AND $__timeFilter(Timestamp)`;
 
 export function pipelineDashboard(catalog: Catalog) {
   const builder = newDashboard({
@@ -95,6 +103,48 @@ export function pipelineDashboard(catalog: Catalog) {
         promQuery('sum(footfall_spool_bytes)', 'spool bytes'),
         promQuery('sum by (table) (footfall_buffer_rows)', 'buffer rows {{table}}', 'B'),
       ).overrideByRegexp('^buffer rows.*', [{ id: 'unit', value: 'short' }]),
+    )
+    .withRow(new RowBuilder('Ingest service, from its own spans'))
+    .withPanel(
+      timeSeries(
+        {
+          title: 'Latency by stage (p95, own spans)',
+          description:
+            'The ingest service\'s own spans, stored through the Collector when self-telemetry is on: 95th percentile of each request route, of a batch write and of each INSERT. Empty when self-telemetry is off.',
+          unit: 'ms',
+          width: 16,
+        },
+        clickhouseTimeSeries(`
+          SELECT $__timeInterval(Timestamp) AS time, SpanName, quantile(0.95)(Duration) / 1000000 AS p95
+          FROM otel_traces
+          WHERE ${OWN_SPANS}
+          GROUP BY time, SpanName
+          ORDER BY time
+        `),
+      ),
+    )
+    .withPanel(
+      table(
+        {
+          title: 'Where the time goes (own spans)',
+          description: 'Per stage over the time range: how many spans, their median, 95th and 99th percentile, and the error count.',
+          unit: 'ms',
+          width: 8,
+        },
+        clickhouseSql(`
+          SELECT SpanName AS stage, count() AS spans,
+            quantile(0.5)(Duration) / 1000000 AS p50,
+            quantile(0.95)(Duration) / 1000000 AS p95,
+            quantile(0.99)(Duration) / 1000000 AS p99,
+            countIf(StatusCode = 'Error') AS errors
+          FROM otel_traces
+          WHERE ${OWN_SPANS}
+          GROUP BY stage
+          ORDER BY p95 DESC
+        `),
+      )
+        .overrideByName('spans', [{ id: 'unit', value: 'short' }])
+        .overrideByName('errors', [{ id: 'unit', value: 'short' }]),
     )
     .withRow(new RowBuilder('Collector'))
     .withPanel(

@@ -46,6 +46,8 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 }
 
 const distinct = (values: Iterable<string>): number => new Set(values).size;
+/** The ingest service's own spans (self-telemetry), as the Pipeline dashboard reads them. */
+const ownSpans = (f: SeedFacts) => f.spans.filter((span) => span.service === 'footfall-ingest');
 const ofType = (events: readonly SentEvent[], type: string) => events.filter((event) => event.type === type);
 
 /** Events of the last 5 minutes by their minute (the rollup's `minute >= now() - 5 minutes`). */
@@ -215,6 +217,24 @@ export const PANEL_ANSWERS: Record<string, (f: SeedFacts) => Row[]> = {
       .filter((span) => span.durationMs >= twentieth)
       .map((span) => ({ ...spanRow(span), span: 'resourceFetch', url: span.url, trace_id: span.traceId }));
   },
+  'Latency by stage (p95, own spans)': (f) =>
+    [...groupBy(ownSpans(f), (span) => `${bucketOf(span.startMs, f.intervalMs)}|${span.name}`).values()].map((list) => ({
+      time: bucketOf(list[0]!.startMs, f.intervalMs),
+      SpanName: list[0]!.name,
+      p95: clickhouseQuantile(0.95, list.map((span) => span.durationMs * 1e6)) / 1e6,
+    })),
+  'Where the time goes (own spans)': (f) =>
+    [...groupBy(ownSpans(f), (span) => span.name)].map(([stage, list]) => {
+      const durations = list.map((span) => span.durationMs * 1e6);
+      return {
+        stage,
+        spans: list.length,
+        p50: clickhouseQuantile(0.5, durations) / 1e6,
+        p95: clickhouseQuantile(0.95, durations) / 1e6,
+        p99: clickhouseQuantile(0.99, durations) / 1e6,
+        errors: list.filter((span) => span.error).length,
+      };
+    }),
   'Slow page loads (open as trace)': (f) =>
     f.spans
       .filter((span) => span.name === 'documentLoad' && span.durationMs > 3000)

@@ -2,7 +2,7 @@
 // sessions (pages, the room, object views and clicks, navigation, time spent) from a few hundred
 // visitors on several devices, page-load traces, and web-vital histograms. Everything sent is
 // also returned, so a test can work out what each dashboard panel must show.
-import { context, trace } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { JsonMetricsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
@@ -54,6 +54,10 @@ export interface SentSpan {
   /** `url.path` of a documentLoad span, `http.url` of a resourceFetch span. */
   path: string;
   url: string;
+  /** The resource's service.name: portfolio-web, or footfall-ingest for the ingest service's own spans. */
+  service?: string;
+  /** Ended with an error status. */
+  error?: boolean;
 }
 
 export interface SentVital {
@@ -180,6 +184,7 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
   }
 
   await sendPageLoadTraces(app, starts, next, summary);
+  await sendIngestSpans(app, starts, next, summary);
   await sendWebVitals(app, next, summary);
   summary.pages = [...pages].sort();
   return summary;
@@ -215,6 +220,39 @@ async function sendPageLoadTraces(app: FastifyInstance, starts: number[], next: 
   }
   const body = JsonTraceSerializer.serializeRequest(exporter.getFinishedSpans());
   await postOtlp(app, '/v1/traces', body);
+  await provider.shutdown();
+}
+
+/**
+ * The ingest service's own spans, as its self-telemetry makes them: a request span per beacon, and
+ * per batch a write span with its INSERT, every tenth INSERT failing. Whole milliseconds.
+ */
+async function sendIngestSpans(app: FastifyInstance, starts: number[], next: () => number, summary: SeedSummary): Promise<void> {
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'footfall-ingest' }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
+  const tracer = provider.getTracer('@footfall/ingest');
+  const record = (name: string, start: number, durationMs: number, error: boolean, parent = context.active()) => {
+    const span = tracer.startSpan(name, { startTime: start }, parent);
+    if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: 'ClickHouse is away' });
+    span.end(start + durationMs);
+    summary.sentSpans.push({ traceId: span.spanContext().traceId, name, startMs: start, durationMs, path: '', url: '', service: 'footfall-ingest', error });
+    return span;
+  };
+  starts
+    .filter((_, index) => index % 4 === 0)
+    .forEach((start, index) => {
+      record('POST /v1/beacon', start, Math.round(2 + next() * 38), false);
+      const batchStart = start + 1000;
+      const insertMs = Math.round(5 + next() * 150);
+      const batch = tracer.startSpan('footfall.batch.write', { root: true, startTime: batchStart });
+      record('INSERT events', batchStart + 1, insertMs, index % 10 === 9, trace.setSpan(context.active(), batch));
+      batch.end(batchStart + insertMs + 2);
+      summary.sentSpans.push({ traceId: batch.spanContext().traceId, name: 'footfall.batch.write', startMs: batchStart, durationMs: insertMs + 2, path: '', url: '', service: 'footfall-ingest', error: false });
+    });
+  await postOtlp(app, '/v1/traces', JsonTraceSerializer.serializeRequest(exporter.getFinishedSpans())!);
   await provider.shutdown();
 }
 
