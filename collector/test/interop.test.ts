@@ -117,7 +117,8 @@ describe('OpenTelemetry JS exporters through the Collector to the ingest service
     await stack!.stopAll();
     const client = await createClickHouse({ url: undefined, dataDir: join(scratch, 'ingest') });
     try {
-      const count = async (query: string) => Number((await (await client.query({ query, format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n);
+      const count = async (query: string) =>
+        Number((await (await client.query({ query, format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n);
       for (const [name] of CASES) {
         const counts = caseCounts(`collector-${name}`);
         for (const table of Object.keys(STORED_PER_CASE) as Array<keyof typeof STORED_PER_CASE>) {
@@ -137,7 +138,11 @@ describe('OpenTelemetry JS exporters through the Collector to the ingest service
       // Its handling of the cases' requests and its writes, never of its own telemetry.
       expect(names).toContain('footfall.batch.write');
       expect(names.filter((name) => name.startsWith('POST /v1/')).length).toBeGreaterThan(0);
-      expect(await count(`SELECT count() AS n FROM otel_traces WHERE ServiceName = 'footfall-ingest' AND SpanAttributes['footfall.own_telemetry'] = 'true'`)).toBe(0);
+      expect(
+        await count(
+          `SELECT count() AS n FROM otel_traces WHERE ServiceName = 'footfall-ingest' AND SpanAttributes['footfall.own_telemetry'] = 'true'`,
+        ),
+      ).toBe(0);
       // Its own telemetry is never visitor traffic.
       expect(await count(`SELECT count() AS n FROM events WHERE session_id NOT LIKE 'collector-%'`)).toBe(0);
     } finally {

@@ -60,7 +60,11 @@ const CASES: Array<[string, string, (url: (signal: string) => string) => CaseExp
 describe('OpenTelemetry JS exporters straight to the ingest service', () => {
   it.each(CASES)('%s: traces, metrics and logs stored exactly once, none refused', async (name, object, exporters) => {
     const marker = `direct-${name}`;
-    await exportCase(marker, exporters((signal) => `${base}/v1/${signal}`), object);
+    await exportCase(
+      marker,
+      exporters((signal) => `${base}/v1/${signal}`),
+      object,
+    );
     const counts = caseCounts(marker);
     for (const table of Object.keys(STORED_PER_CASE) as Array<keyof typeof STORED_PER_CASE>) {
       expect(await countOf(app, counts[table]), table).toBe(STORED_PER_CASE[table]);

@@ -17,7 +17,10 @@ const CRAWLER_UA = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.c
 const post = (app: FastifyInstance, url: string, body: Buffer, contentType: string, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url, headers: { 'content-type': contentType, 'user-agent': EXPORTER_UA, ...headers }, payload: body });
 
-function responseOf(encoding: 'protobuf' | 'json', payload: Buffer | string): { partialSuccess?: { rejectedLogRecords?: number; errorMessage?: string } } {
+function responseOf(
+  encoding: 'protobuf' | 'json',
+  payload: Buffer | string,
+): { partialSuccess?: { rejectedLogRecords?: number; errorMessage?: string } } {
   if (encoding === 'json') return JSON.parse(String(payload));
   return ProtobufLogsSerializer.deserializeResponse(payload as Buffer) as never;
 }
@@ -37,9 +40,15 @@ describe.each([
   it('stores event records as events and the others in otel_logs, each once however often sent', async () => {
     const session = `logs-${encoding}`;
     const records = makeLogRecords([
-      { eventName: 'object_click', attributes: { 'portfolio.object.id': 'guitar', 'session.id': session, 'url.path': '/room', 'portfolio.props.source': 'raycast' } },
+      {
+        eventName: 'object_click',
+        attributes: { 'portfolio.object.id': 'guitar', 'session.id': session, 'url.path': '/room', 'portfolio.props.source': 'raycast' },
+      },
       { attributes: { 'event.name': 'page_view', 'session.id': session, 'url.path': '/about' } },
-      { eventName: 'portfolio.room', attributes: { 'portfolio.event.type': 'room_enter', 'portfolio.room.id': 'studio', 'session.id': session } },
+      {
+        eventName: 'portfolio.room',
+        attributes: { 'portfolio.event.type': 'room_enter', 'portfolio.room.id': 'studio', 'session.id': session },
+      },
       { body: `plain line ${session}`, severityNumber: 9, severityText: 'INFO', attributes: { 'code.function': 'boot' } },
       { eventName: 'browser.page_view', body: { url: 'http://localhost:5173/' }, attributes: { 'session.id': session } },
     ]);
@@ -60,7 +69,14 @@ describe.each([
       `SELECT type, object_id, room_id, path, props, source, device FROM events WHERE session_id = '${session}' ORDER BY type`,
     );
     expect(events.map((event) => event.type)).toEqual(['object_click', 'page_view', 'room_enter']);
-    expect(events[0]).toMatchObject({ object_id: 'guitar', room_id: 'studio', path: '/room', source: 'otlp', device: 'desktop', props: { source: 'raycast' } });
+    expect(events[0]).toMatchObject({
+      object_id: 'guitar',
+      room_id: 'studio',
+      path: '/room',
+      source: 'otlp',
+      device: 'desktop',
+      props: { source: 'raycast' },
+    });
     expect(events[2]).toMatchObject({ room_id: 'studio' });
 
     const logs = await queryRows<Record<string, unknown>>(
@@ -69,10 +85,23 @@ describe.each([
        WHERE Body = 'plain line ${session}' OR LogAttributes['session.id'] = '${session}' ORDER BY EventName`,
     );
     expect(logs).toEqual([
-      expect.objectContaining({ Body: `plain line ${session}`, SeverityText: 'INFO', SeverityNumber: 9, ServiceName: 'portfolio-web', ScopeName: 'footfall-test', EventName: '', LogAttributes: { 'code.function': 'boot' } }),
+      expect.objectContaining({
+        Body: `plain line ${session}`,
+        SeverityText: 'INFO',
+        SeverityNumber: 9,
+        ServiceName: 'portfolio-web',
+        ScopeName: 'footfall-test',
+        EventName: '',
+        LogAttributes: { 'code.function': 'boot' },
+      }),
       expect.objectContaining({ Body: '{"url":"http://localhost:5173/"}', EventName: 'browser.page_view' }),
     ]);
-    expect(await countOf(app, `SELECT count() AS n FROM otel_logs WHERE LogAttributes['session.id'] = '${session}' OR Body = 'plain line ${session}'`)).toBe(2);
+    expect(
+      await countOf(
+        app,
+        `SELECT count() AS n FROM otel_logs WHERE LogAttributes['session.id'] = '${session}' OR Body = 'plain line ${session}'`,
+      ),
+    ).toBe(2);
   });
 
   it('refuses bad events with partial success, judging bots by the visitor agent only', async () => {
@@ -96,9 +125,15 @@ describe.each([
     const session = `logs-no-agent-${encoding}`;
     const { 'user_agent.original': _visitorAgent, ...resource } = RESOURCE;
     const records = makeLogRecords([{ eventName: 'page_view', attributes: { 'session.id': session, 'url.path': '/' } }], resource);
-    const spans = makeSpans([{ name: 'page', attributes: { 'portfolio.event.type': 'page_view', 'session.id': `${session}-span`, 'url.path': '/' } }], resource);
+    const spans = makeSpans(
+      [{ name: 'page', attributes: { 'portfolio.event.type': 'page_view', 'session.id': `${session}-span`, 'url.path': '/' } }],
+      resource,
+    );
     // A crawler's agent in the request header: the exporter's, not the visitor's.
-    for (const [url, body] of [['/v1/logs', logsBody(records, encoding)], ['/v1/traces', tracesBody(spans, encoding)]] as const) {
+    for (const [url, body] of [
+      ['/v1/logs', logsBody(records, encoding)],
+      ['/v1/traces', tracesBody(spans, encoding)],
+    ] as const) {
       const response = await post(app, url, body, contentType, { 'user-agent': CRAWLER_UA });
       expect(response.statusCode, url).toBe(200);
       if (encoding === 'json') expect(JSON.parse(response.body).partialSuccess ?? {}, url).toEqual({});

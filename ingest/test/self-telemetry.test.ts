@@ -34,8 +34,12 @@ describe('when self-telemetry is on', () => {
     expect(kinds({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' })).toEqual([GrpcTraceExporter]);
     expect(kinds({ OTEL_TRACES_EXPORTER: 'console,otlp' })).toEqual([ConsoleSpanExporter, ProtobufTraceExporter]);
     expect(kinds({ OTEL_TRACES_EXPORTER: 'none' })).toEqual([]);
-    expect(() => spanExporters({ OTEL_TRACES_EXPORTER: 'jaeger' })).toThrow('OTEL_TRACES_EXPORTER=jaeger is not supported here; use otlp, console or none');
-    expect(() => spanExporters({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http' })).toThrow(/not an OTLP protocol; use grpc, http\/protobuf or http\/json/);
+    expect(() => spanExporters({ OTEL_TRACES_EXPORTER: 'jaeger' })).toThrow(
+      'OTEL_TRACES_EXPORTER=jaeger is not supported here; use otlp, console or none',
+    );
+    expect(() => spanExporters({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http' })).toThrow(
+      /not an OTLP protocol; use grpc, http\/protobuf or http\/json/,
+    );
   });
 });
 
@@ -97,7 +101,9 @@ describe('the service sending its telemetry to itself', () => {
       expect(spans.filter((span) => span.route.startsWith('/v1/traces') || span.route.startsWith('/v1/metrics'))).toEqual([]);
       expect(spans.filter((span) => span.table !== '' && span.table !== 'events')).toEqual([]);
 
-      const metrics = await query<{ name: string }>(`SELECT DISTINCT name FROM metric_points WHERE service_name = 'footfall-ingest' ORDER BY name`);
+      const metrics = await query<{ name: string }>(
+        `SELECT DISTINCT name FROM metric_points WHERE service_name = 'footfall-ingest' ORDER BY name`,
+      );
       expect(metrics.map((metric) => metric.name)).toContain('footfall.clickhouse.insert.duration');
 
       // Its own telemetry is not visitor traffic: the one event is the beacon's.

@@ -52,10 +52,15 @@ export function decodeLogs(body: Buffer | unknown, encoding: 'protobuf' | 'json'
     scopes: list(field(resourceLogs, 'scopeLogs')).map((scopeLogs) => {
       const items = list(field(scopeLogs, 'logRecords'));
       records += items.length;
-      if (records > MAX_LOG_RECORDS_PER_REQUEST) throw new OtlpLimitError(`more than ${MAX_LOG_RECORDS_PER_REQUEST} log records in one request`);
+      if (records > MAX_LOG_RECORDS_PER_REQUEST)
+        throw new OtlpLimitError(`more than ${MAX_LOG_RECORDS_PER_REQUEST} log records in one request`);
       const scope = field(scopeLogs, 'scope');
       return {
-        scope: { name: text(field(scope, 'name')), version: text(field(scope, 'version')), attributes: attributes(field(scope, 'attributes')) },
+        scope: {
+          name: text(field(scope, 'name')),
+          version: text(field(scope, 'version')),
+          attributes: attributes(field(scope, 'attributes')),
+        },
         schemaUrl: text(field(scopeLogs, 'schemaUrl')),
         records: items.map((record) => recordOf(record, ids)),
       };

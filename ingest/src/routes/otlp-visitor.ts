@@ -21,7 +21,10 @@ export function otlpVisitors(app: FastifyInstance, request: FastifyRequest): (us
   return (userAgent) => {
     const agent = userAgent ?? '';
     let judged = senders.get(agent);
-    if (!judged) senders.set(agent, (judged = senderOf(request, 'otlp', undefined, app.senders, agent)));
+    if (!judged) {
+      judged = senderOf(request, 'otlp', undefined, app.senders, agent);
+      senders.set(agent, judged);
+    }
     return judged;
   };
 }

@@ -45,7 +45,8 @@ export function traceBatchWrite<T>(table: string, rows: number, ownOnly: boolean
 export async function traceInsert<Outcome extends string>(table: string, rows: number, insert: () => Promise<Outcome>): Promise<Outcome> {
   const started = performance.now();
   const record = (outcome: Outcome) => {
-    const { insertDuration, rowsWritten } = (instruments ??= makeInstruments());
+    instruments ??= makeInstruments();
+    const { insertDuration, rowsWritten } = instruments;
     insertDuration.record((performance.now() - started) / 1000, { 'db.collection.name': table, 'footfall.outcome': outcome });
     if (outcome === 'written') rowsWritten.add(rows, { 'db.collection.name': table });
     return outcome;

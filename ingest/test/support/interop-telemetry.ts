@@ -70,12 +70,21 @@ function send<Items>(what: string, exporter: Exporter<Items>, items: Items): Pro
 /** An analytics span (a page view of a visitor with a browser agent) and a plain one. */
 function makeSpans(marker: string, resource: Attributes): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ resource: resourceFromAttributes(resource), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes(resource),
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
   const tracer = provider.getTracer('footfall-interop', '1.0.0');
   const common = { [CASE_ATTRIBUTE]: marker };
   tracer
     .startSpan('portfolio.page_view', {
-      attributes: { ...common, 'portfolio.event.type': 'page_view', 'session.id': marker, 'url.path': '/', 'user_agent.original': BROWSER_UA },
+      attributes: {
+        ...common,
+        'portfolio.event.type': 'page_view',
+        'session.id': marker,
+        'url.path': '/',
+        'user_agent.original': BROWSER_UA,
+      },
     })
     .end();
   tracer.startSpan(`plain ${marker}`, { attributes: common }).end();
@@ -109,10 +118,21 @@ async function makeMetrics(marker: string, resource: Attributes, object: string)
 /** An event in the OpenTelemetry event model (a record with an event name) and a plain log line. */
 function makeLogs(marker: string, resource: Attributes): ReadableLogRecord[] {
   const exporter = new InMemoryLogRecordExporter();
-  const provider = new LoggerProvider({ resource: resourceFromAttributes(resource), processors: [new SimpleLogRecordProcessor({ exporter })] });
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes(resource),
+    processors: [new SimpleLogRecordProcessor({ exporter })],
+  });
   const logger = provider.getLogger('footfall-interop', '1.0.0');
-  logger.emit({ eventName: 'page_view', attributes: { 'session.id': `${marker}-log`, 'url.path': '/about', 'user_agent.original': BROWSER_UA } });
+  logger.emit({
+    eventName: 'page_view',
+    attributes: { 'session.id': `${marker}-log`, 'url.path': '/about', 'user_agent.original': BROWSER_UA },
+  });
   // A client address, which the Collector removes and the ingest service would store as it came.
-  logger.emit({ body: `plain line ${marker}`, severityNumber: 9, severityText: 'INFO', attributes: { [CASE_ATTRIBUTE]: marker, 'client.address': '203.0.113.9' } });
+  logger.emit({
+    body: `plain line ${marker}`,
+    severityNumber: 9,
+    severityText: 'INFO',
+    attributes: { [CASE_ATTRIBUTE]: marker, 'client.address': '203.0.113.9' },
+  });
   return exporter.getFinishedLogRecords();
 }

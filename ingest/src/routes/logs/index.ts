@@ -51,7 +51,12 @@ const logsRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
         continue;
       }
       const outcome = judgeOtlpItem(record.event, visitorOf(record.userAgent), app.catalog);
-      if (outcome.reason) refused.push({ index: record.index, reason: outcome.reason, value: refusedValueOf(outcome.reason, record.event, request.headers.origin) });
+      if (outcome.reason)
+        refused.push({
+          index: record.index,
+          reason: outcome.reason,
+          value: refusedValueOf(outcome.reason, record.event, request.headers.origin),
+        });
       else if (outcome.row) eventRows.push(outcome.row);
     }
 
@@ -61,7 +66,10 @@ const logsRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
     const partialSuccess = refused.length === 0 ? undefined : { rejectedLogRecords: refused.length, errorMessage: summarise(refused) };
     const message = partialSuccess ? { partialSuccess } : {};
     if (encoding === 'json') return reply.code(200).send(message);
-    return reply.code(200).type(PROTOBUF).send(Buffer.from(LogsResponse.encode(LogsResponse.fromObject(message)).finish()));
+    return reply
+      .code(200)
+      .type(PROTOBUF)
+      .send(Buffer.from(LogsResponse.encode(LogsResponse.fromObject(message)).finish()));
   });
 };
 
