@@ -50,7 +50,13 @@ await buildDemo();
 let ingest: ManagedProcess;
 try {
   // Its own process group: Ctrl-C reaches only this script, which stops the demo, then the service.
-  ingest = await startIngest({ port: ingestPort, catalogFile: catalog.file, env: { HOST }, ownProcessGroup: true, readyTimeoutMs: READY_TIMEOUT_MS });
+  ingest = await startIngest({
+    port: ingestPort,
+    catalogFile: catalog.file,
+    env: { HOST },
+    ownProcessGroup: true,
+    readyTimeoutMs: READY_TIMEOUT_MS,
+  });
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
