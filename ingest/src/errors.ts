@@ -23,6 +23,11 @@ export const OtlpLimitExceededError = createError(
   'the OTLP request is over a limit: %s (see "Limits and refusals" in the README); nothing of it was stored',
   400,
 );
+export const UnsupportedEncodingError = createError(
+  'FOOTFALL_UNSUPPORTED_ENCODING',
+  'content-encoding %s is not supported; send gzip or no content-encoding',
+  415,
+);
 export const BodyTooLargeError = createError('FOOTFALL_BODY_TOO_LARGE', 'the body is larger than %s bytes once decompressed', 413);
 export const UnauthorizedError = createError('FOOTFALL_UNAUTHORIZED', 'a valid bearer token is required', 401);
 export const UnknownSiteError = createError('FOOTFALL_UNKNOWN_SITE', 'the catalog has no site %s', 404);

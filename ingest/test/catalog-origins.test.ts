@@ -67,7 +67,7 @@ describe('catalog origins', () => {
     const before = await refusedCounted(app, 'unknown_origin', 'beacon');
     const response = await postBeacon(app, { site: 'shop', events: [beaconEvent(), beaconEvent()] }, { origin: 'https://copycat.example.net' });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({ code: 'FOOTFALL_NOTHING_USABLE', message: 'no event in the body could be used: every event was refused (unknown_origin)' });
+    expect(response.json()).toMatchObject({ code: 'FOOTFALL_NOTHING_USABLE', message: 'no event in the body could be used: every event was refused (2 unknown_origin)' });
     expect((await refusedCounted(app, 'unknown_origin', 'beacon')) - before).toBe(2);
     expect(app.refusedValues.list()).toContainEqual({ reason: 'unknown_origin', value: 'https://copycat.example.net', count: 2 });
   });

@@ -1,10 +1,11 @@
+// `POST /v1/beacon` and `POST /track`: the body's shape and limits, then the judging and storing
+// that every source shares (ingest/src/accept).
 import type { FastifyPluginAsync } from 'fastify';
+import { judgeBeaconEvents } from '../../accept/judge-events.js';
+import { summariseReasons } from '../../accept/refusals.js';
+import { storeEvents } from '../../accept/store-events.js';
 import { BadBeaconError, NothingUsableError, SpoolFullError } from '../../errors.js';
-import type { EventRow } from '../../tables/index.js';
 import { senderOf } from '../../events/sender.js';
-import { toEventRow } from '../../events/to-event-row.js';
-import { refusedValueOf } from '../../stats/refused-values.js';
-import { storeEvents, type Refusal } from '../accepted-events.js';
 import { sharedRateLimit, type IngestRouteOptions } from '../ingest-route-options.js';
 
 export const MAX_BEACON_BYTES = 64 * 1024;
@@ -67,26 +68,14 @@ const beaconRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options
         const body = request.body;
         const events = body.events ?? [body];
         const envelopeSite = body.events ? body.site : undefined;
-        const { sender, refusal } = senderOf(request, 'beacon', envelopeSite, app.senders);
-        const rows: EventRow[] = [];
-        const refused: Refusal[] = [];
-        events.forEach((event, index) => {
-          if (refusal) return refused.push({ index, reason: refusal });
-          const checked = toEventRow(event, app.catalog, sender);
-          if (checked.row) rows.push(checked.row);
-          else refused.push({ index, reason: checked.reason, value: refusedValueOf(checked.reason, event, sender.origin) });
-        });
-        const { accepted, duplicates } = storeEvents(app, request, 'beacon', rows, refused);
-        if (rows.length === 0) throw new NothingUsableError(describe(refused));
+        const judged = senderOf(request, 'beacon', envelopeSite, app.senders);
+        const { rows, refused } = judgeBeaconEvents(events, judged, app.catalog);
+        const { accepted, duplicates } = storeEvents(app, request.log, 'beacon', rows, refused);
+        if (rows.length === 0) throw new NothingUsableError(`every event was refused (${summariseReasons(refused.map(({ reason }) => reason))})`);
         return reply.code(202).send({ accepted, duplicates, refused });
       },
     });
   }
 };
-
-function describe(refused: readonly Refusal[]): string {
-  const reasons = [...new Set(refused.map((refusal) => refusal.reason))];
-  return `every event was refused (${reasons.join(', ')})`;
-}
 
 export default beaconRoutes;

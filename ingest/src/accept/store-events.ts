@@ -1,24 +1,28 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RefusalReason } from '../events/event-row.js';
+// Stores checked event rows (each id once) and counts what happened to every event of a request:
+// accepted by site and type, clicks by object, duplicates, refusals by reason and their values.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Metrics } from '../metrics/registry.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { RefusedValues } from '../stats/refused-values.js';
 import type { EventRow } from '../tables/index.js';
+import type { Refusal } from './refusals.js';
 
-export interface Refusal {
-  index: number;
-  reason: RefusalReason;
-  /** The refused value (an unknown object id...), shown to the owner by `/api/stats` `refused`. */
-  value?: string;
+/** Where accepted events go and where what happened to them is counted (the app has all three). */
+export interface EventStore {
+  pipeline: Pipeline;
+  metrics: Metrics;
+  refusedValues: RefusedValues;
 }
 
-/** Stores checked event rows (each id once) and counts what happened to every event of the request. */
 export function storeEvents(
-  app: FastifyInstance,
-  request: FastifyRequest,
+  store: EventStore,
+  log: FastifyBaseLogger,
   source: 'beacon' | 'otlp',
   rows: readonly EventRow[],
   refused: readonly Refusal[],
 ): { accepted: number; duplicates: number } {
-  const stored = app.pipeline.accept('events', rows);
-  const { metrics } = app;
+  const stored = store.pipeline.accept('events', rows);
+  const { metrics } = store;
   // One counter update per label set, not per event: a beacon carries up to 100 events.
   for (const { item, count } of countBy(stored, (row) => `${row.site}|${row.type}`)) {
     metrics.eventsAccepted.inc({ site: item.site, type: item.type, source }, count);
@@ -33,9 +37,9 @@ export function storeEvents(
     metrics.eventsRefused.inc({ reason: item.reason, source }, count);
   }
   for (const { item, count } of countBy(refused, (refusal) => `${refusal.reason}|${refusal.value ?? ''}`)) {
-    app.refusedValues.record(item.reason, item.value ?? '', count);
+    store.refusedValues.record(item.reason, item.value ?? '', count);
   }
-  if (refused.length > 0) request.log.info({ source, refused: refused.slice(0, 10), refusedCount: refused.length }, 'events refused');
+  if (refused.length > 0) log.info({ source, refused: refused.slice(0, 10), refusedCount: refused.length }, 'events refused');
   return { accepted: stored.length, duplicates };
 }
 
