@@ -1,12 +1,17 @@
 /**
  * The headline figures of a range, the same for the period of equal length just before it, and
- * the range's time series: one scan of the raw events of both periods. GROUPING SETS give the
- * per-period totals and the per-step points from that one pass (a visitor counts once in the
- * total however many steps it appears in, which sums of steps could not give).
+ * the range's time series, in one query. Each stretch of the two periods is read from the
+ * coarsest table that holds it at the time series' step (rollups.ts): the hourly rollup for a
+ * 24-hour or 7-day range, the daily one too for 30 days, raw events for the edges, for steps of a
+ * minute and for filtered summaries. Every part yields the same states (uniq of the 64-bit keys,
+ * sums), merged per period and per step: GROUPING SETS give both from one pass (a visitor counts
+ * once in the total however many steps it appears in, which sums of steps could not give).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { visitsMatching, type Filters } from './filters.js';
+import { activeFilters, visitsMatching, type Filters } from './filters.js';
 import { count, rows } from './query.js';
+import type { RangeParams } from './range.js';
+import { bySource, GRAIN_SECONDS, grainsFor, stretchesOf, timeCondition, TimeParams, type Grain } from './rollups.js';
 
 export interface Headline {
   visitors: number;
@@ -23,7 +28,6 @@ export interface TimePoint extends Headline {
 interface Row {
   current: number | null;
   time: string | null;
-  now: string;
   visitors: string;
   visits: string;
   page_views: string;
@@ -34,29 +38,51 @@ const EMPTY: Headline = { visitors: 0, visits: 0, page_views: 0, room_entries: 0
 
 /**
  * Visitors and visits are `uniq` of the ids' 64-bit keys (exact for small sets, within about 1 %
- * beyond tens of thousands); events without ids (Do Not Track) count as views but as nobody.
+ * beyond tens of thousands), the same whether a stretch comes from a rollup or from raw events;
+ * page views and room entries are exact counts. Events without ids (Do Not Track) count as views
+ * but as nobody.
  */
 export async function readFiguresOverTime(
   client: ClickHouseClient,
-  params: { site: string; seconds: number },
+  params: RangeParams,
   stepSeconds: number,
   filters: Filters = {},
+  { rollups = true } = {},
 ): Promise<{ current: Headline; previous: Headline; timeseries: TimePoint[] }> {
-  const matching = visitsMatching(filters, 'now() - 2 * {seconds:UInt32}');
+  const { now, seconds } = params;
+  // A rollup serves the time series only if its buckets tile the step.
+  const fitting = (Object.keys(GRAIN_SECONDS) as Grain[]).filter((grain) => stepSeconds % GRAIN_SECONDS[grain] === 0);
+  const grains = rollups ? grainsFor(activeFilters(filters).length > 0, fitting) : [];
+  const stretches = [...stretchesOf(now - seconds, undefined, grains), ...stretchesOf(now - 2 * seconds, now - seconds, grains)];
+  const times = new TimeParams();
+  const currentFrom = times.time(now - seconds);
+  const matching = visitsMatching(filters, `${times.time(now - 2 * seconds)}`);
+  const parts = bySource(stretches).map(({ source, table, time, stretches: own }) =>
+    source === 'raw'
+      ? `SELECT ts >= ${currentFrom} AS current, intDiv(toUnixTimestamp(toDateTime(ts)), {step:UInt32}) * {step:UInt32} AS bucket,
+                uniqStateIf(visitor_key, visitor_key != 0) AS visitors,
+                uniqStateIf(session_key, session_key != 0) AS visits,
+                countIf(type = 'page_view') AS page_views,
+                countIf(type = 'room_enter') AS room_entries
+         FROM events
+         WHERE site = {site:String} AND (${timeCondition('ts', own, times)})${matching.sql}
+         GROUP BY current, bucket`
+      : `SELECT ${time} >= ${currentFrom} AS current, intDiv(toUnixTimestamp(${time}), {step:UInt32}) * {step:UInt32} AS bucket,
+                visitors, visits,
+                if(value = 'page_view', events, 0) AS page_views,
+                if(value = 'room_enter', events, 0) AS room_entries
+         FROM ${table}
+         WHERE site = {site:String} AND dimension = 'type' AND (${timeCondition(time, own, times)})`,
+  );
   const found = await rows<Row>(
     client,
-    `SELECT ts >= now() - {seconds:UInt32} AS current,
-            if(current, toUnixTimestamp(toStartOfInterval(ts, toIntervalSecond({step:UInt32}))), 0) AS time,
-            toUnixTimestamp(now()) AS now,
-            uniqIf(visitor_key, visitor_key != 0) AS visitors,
-            uniqIf(session_key, session_key != 0) AS visits,
-            countIf(type = 'page_view') AS page_views,
-            countIf(type = 'room_enter') AS room_entries
-     FROM events
-     WHERE site = {site:String} AND ts >= now() - 2 * {seconds:UInt32}${matching.sql}
+    `SELECT current, if(current, bucket, 0) AS time,
+            uniqMerge(visitors) AS visitors, uniqMerge(visits) AS visits,
+            sum(page_views) AS page_views, sum(room_entries) AS room_entries
+     FROM (${parts.join('\n UNION ALL \n')})
      GROUP BY GROUPING SETS ((current), (time))
      SETTINGS group_by_use_nulls = 1`,
-    { ...params, ...matching.params, step: stepSeconds },
+    { site: params.site, ...matching.params, ...times.values, step: stepSeconds },
   );
   const figures = (row: Row | undefined): Headline =>
     row
@@ -66,9 +92,8 @@ export async function readFiguresOverTime(
   const byTime = new Map(found.filter((row) => row.current === null && Number(row.time) > 0).map((row) => [Number(row.time), row]));
 
   // Every step of the range, empty ones as zero: a quiet hour is a zero, not a straight line.
-  const now = Number(found[0]?.now ?? Math.floor(Date.now() / 1000));
   const timeseries: TimePoint[] = [];
-  for (let time = Math.floor((now - params.seconds) / stepSeconds) * stepSeconds; time <= now; time += stepSeconds) {
+  for (let time = Math.floor((now - seconds) / stepSeconds) * stepSeconds; time <= now; time += stepSeconds) {
     timeseries.push({ time, ...figures(byTime.get(time)) });
   }
   return {

@@ -1,16 +1,21 @@
 /**
  * The range's page views broken down every way the owner reads them: by page, by step between
- * pages, source, campaign, country, device, browser and system. One scan: GROUPING SETS build
- * every breakdown in the same pass (no row is copied), and visitors are counted by their 64-bit
- * key (migration 0008). A step between pages is a page view that names the page before it
- * (`nav_from`: the tracker's `from`, or a referrer on the site's own origins). A referrer on one
- * of the site's own hosts is never a source. Empty values (no referrer, no campaign, an unknown
- * country) are left out.
+ * pages, source, campaign, country, device, browser and system. Whole days and hours come from
+ * the daily and hourly rollups (migrations 0010 and 0013: one row per value of each breakdown),
+ * the edges of the range and filtered summaries from raw events, turned into the same rows (one
+ * per breakdown a page view falls in); both merge into one figure per value: views are exact,
+ * visitors `uniq` of the 64-bit keys either way. A step between pages is a page view that names
+ * the page before it (`nav_from`: the tracker's `from`, or a referrer on the site's own origins).
+ * A referrer on one of the site's own hosts is never a source (decided when read, so a change of
+ * the catalog's origins applies to the past too). Empty values (no referrer, no campaign, an
+ * unknown country) are left out.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { visitsMatching, type Filters } from './filters.js';
+import { activeFilters, visitsMatching, type Filters } from './filters.js';
 import { LIST_LENGTH } from './lists.js';
 import { count, rows } from './query.js';
+import type { RangeParams } from './range.js';
+import { bySource, grainsFor, stretchesOf, timeCondition, TimeParams } from './rollups.js';
 
 export interface PageViewsBy {
   top_pages: Array<{ path: string; visitors: number; views: number }>;
@@ -25,64 +30,67 @@ export interface PageViewsBy {
 
 interface Row {
   dimension: string;
-  nav_from: string | null;
-  path: string | null;
-  source: string | null;
-  utm_source: string | null;
-  utm_medium: string | null;
-  utm_campaign: string | null;
-  country: string | null;
-  device: string | null;
-  browser: string | null;
-  os: string | null;
+  value: string;
+  value2: string;
+  value3: string;
   visitors: string;
   views: string;
 }
 
+/** A raw page view as the rows of the breakdowns it falls in: the rollups' `dimension, value, value2, value3` (migration 0010). */
+const BREAKDOWNS = `[('page', path, '', ''), ('flow', nav_from, path, ''), ('source', toString(referrer_host), '', ''),
+   ('campaign', toString(utm_source), toString(utm_medium), toString(utm_campaign)), ('country', toString(country), '', ''),
+   ('device', toString(device), '', ''), ('browser', toString(browser), '', ''), ('os', toString(os), '', '')]`;
+
+const DIMENSIONS = ['page', 'flow', 'source', 'campaign', 'country', 'device', 'browser', 'os'];
+
 export async function readPageViewsBy(
   client: ClickHouseClient,
-  params: { site: string; seconds: number },
+  params: RangeParams,
   ownHosts: readonly string[],
   filters: Filters = {},
+  { rollups = true } = {},
 ): Promise<PageViewsBy> {
-  const matching = visitsMatching(filters, 'now() - {seconds:UInt32}');
-  // With group_by_use_nulls, the columns outside a row's grouping set are NULL: that tells which
-  // breakdown the row belongs to.
+  const { now, seconds } = params;
+  const stretches = stretchesOf(now - seconds, undefined, rollups ? grainsFor(activeFilters(filters).length > 0) : []);
+  const times = new TimeParams();
+  const matching = visitsMatching(filters, times.time(now - seconds));
+  const parts = bySource(stretches).map(({ source, table, time, stretches: own }) =>
+    source === 'raw'
+      ? `SELECT item.1 AS dimension, item.2 AS v1, item.3 AS v2, item.4 AS v3,
+                count() AS views, uniqStateIf(visitor_key, visitor_key != 0) AS visitors
+         FROM events ARRAY JOIN ${BREAKDOWNS} AS item
+         WHERE site = {site:String} AND type = 'page_view' AND (${timeCondition('ts', own, times)})${matching.sql}
+         GROUP BY dimension, v1, v2, v3`
+      : `SELECT toString(dimension) AS dimension, value AS v1, value2 AS v2, value3 AS v3, events AS views, visitors
+         FROM ${table}
+         WHERE site = {site:String} AND dimension IN {dimensions:Array(String)} AND (${timeCondition(time, own, times)})`,
+  );
   const found = await rows<Row>(
     client,
-    `SELECT multiIf(nav_from IS NOT NULL, 'flow', path IS NOT NULL, 'page', source IS NOT NULL, 'source',
-                    utm_source IS NOT NULL, 'campaign', country IS NOT NULL, 'country', device IS NOT NULL, 'device',
-                    browser IS NOT NULL, 'browser', 'os') AS dimension,
-            nav_from, path, if(has({own:Array(String)}, referrer_host), '', referrer_host) AS source,
-            utm_source, utm_medium, utm_campaign, country, device, browser, os,
-            uniqIf(visitor_key, visitor_key != 0) AS visitors, count() AS views
-     FROM events
-     WHERE site = {site:String} AND type = 'page_view' AND ts >= now() - {seconds:UInt32}${matching.sql}
-     GROUP BY GROUPING SETS ((path), (nav_from, path), (source), (utm_source, utm_medium, utm_campaign), (country), (device), (browser), (os))
-     HAVING multiIf(dimension = 'flow', nav_from != '' AND nav_from != path,
+    `SELECT dimension, if(dimension = 'source' AND has({own:Array(String)}, v1), '', v1) AS value, v2 AS value2, v3 AS value3,
+            uniqMerge(visitors) AS visitors, sum(views) AS views
+     FROM (${parts.join('\n UNION ALL \n')})
+     GROUP BY dimension, value, value2, value3
+     HAVING multiIf(dimension = 'flow', value != '' AND value != value2,
                     dimension = 'page', true,
-                    dimension = 'campaign', utm_source != '' OR utm_medium != '' OR utm_campaign != '',
-                    coalesce(source, country, device, browser, os, '') != '' AND visitors > 0)
-     ORDER BY dimension, if(dimension IN ('page', 'flow'), views, visitors) DESC, coalesce(nav_from, ''), coalesce(path, source, country, device, browser, os, '')
-     LIMIT {limit:UInt32} BY dimension
-     SETTINGS group_by_use_nulls = 1`,
-    { ...params, ...matching.params, own: [...ownHosts], limit: LIST_LENGTH },
+                    dimension = 'campaign', value != '' OR value2 != '' OR value3 != '',
+                    value != '' AND visitors > 0)
+     ORDER BY dimension, if(dimension IN ('page', 'flow'), views, visitors) DESC, value, value2, value3
+     LIMIT {limit:UInt32} BY dimension`,
+    { site: params.site, ...matching.params, ...times.values, own: [...ownHosts], dimensions: DIMENSIONS, limit: LIST_LENGTH },
   );
   const of = (dimension: string) => found.filter((row) => row.dimension === dimension);
+  const visitors = (row: Row) => count(row.visitors);
   return {
-    top_pages: of('page').map((row) => ({ path: row.path ?? '', visitors: count(row.visitors), views: count(row.views) })),
-    flows: of('flow').map((row) => ({ from: row.nav_from ?? '', to: row.path ?? '', count: count(row.views) })),
-    sources: of('source').map((row) => ({ source: row.source ?? '', visitors: count(row.visitors) })),
-    campaigns: of('campaign').map((row) => ({
-      source: row.utm_source ?? '',
-      medium: row.utm_medium ?? '',
-      campaign: row.utm_campaign ?? '',
-      visitors: count(row.visitors),
-    })),
-    countries: of('country').map((row) => ({ country: row.country ?? '', visitors: count(row.visitors) })),
-    devices: of('device').map((row) => ({ device: row.device ?? '', visitors: count(row.visitors) })),
-    browsers: of('browser').map((row) => ({ browser: row.browser ?? '', visitors: count(row.visitors) })),
-    operating_systems: of('os').map((row) => ({ os: row.os ?? '', visitors: count(row.visitors) })),
+    top_pages: of('page').map((row) => ({ path: row.value, visitors: visitors(row), views: count(row.views) })),
+    flows: of('flow').map((row) => ({ from: row.value, to: row.value2, count: count(row.views) })),
+    sources: of('source').map((row) => ({ source: row.value, visitors: visitors(row) })),
+    campaigns: of('campaign').map((row) => ({ source: row.value, medium: row.value2, campaign: row.value3, visitors: visitors(row) })),
+    countries: of('country').map((row) => ({ country: row.value, visitors: visitors(row) })),
+    devices: of('device').map((row) => ({ device: row.value, visitors: visitors(row) })),
+    browsers: of('browser').map((row) => ({ browser: row.value, visitors: visitors(row) })),
+    operating_systems: of('os').map((row) => ({ os: row.value, visitors: visitors(row) })),
   };
 }
 

@@ -13,7 +13,17 @@ export const STEP_SECONDS: Record<Range, number> = {
   '30d': 86_400,
 };
 
-/** Query parameters every range query binds: the site and the range's length. */
-export function rangeParams(site: string, range: Range): { site: string; seconds: number } {
-  return { site, seconds: RANGES[range] };
+/** What every range query is of: the site, the range's length, and the moment it ends (epoch seconds). */
+export interface RangeParams {
+  site: string;
+  seconds: number;
+  /**
+   * One "now" for every query of a summary, so the stretches each reads from the rollups and from
+   * raw events meet exactly; whole seconds, as ClickHouse's now() that the queries used before.
+   */
+  now: number;
+}
+
+export function rangeParams(site: string, range: Range, now = Math.floor(Date.now() / 1000)): RangeParams {
+  return { site, seconds: RANGES[range], now };
 }

@@ -3,6 +3,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { SiteEntry } from '../catalog/catalog.js';
 import { activeFilters, visitsMatching, type Filters } from './filters.js';
 import { count, rows } from './query.js';
+import type { RangeParams } from './range.js';
+import { bySource, grainsFor, stretchesOf, timeCondition, TimeParams } from './rollups.js';
 
 export interface ObjectRow {
   object: string;
@@ -25,29 +27,38 @@ export interface Room {
 }
 
 /**
- * Counts by type and object from the per-minute rollup (a sum, no distinct count: cheap at any
- * size): the room's views and clicks, and every type's total for `events_by_type`. The rollup
- * knows no visits, so a filtered summary counts raw events of the matching visits instead.
+ * Counts by type and object (sums, no distinct count: exact from any table): the room's views and
+ * clicks, and every type's total for `events_by_type`. Whole days and hours come from the daily
+ * and hourly rollups' `type` rows, the edges of the range from raw events. The rollups know no
+ * visits, so a filtered summary counts raw events of the matching visits instead.
  */
 export async function readRoom(
   client: ClickHouseClient,
-  params: { site: string; seconds: number },
+  params: RangeParams,
   site: SiteEntry,
   filters: Filters = {},
+  { rollups = true } = {},
 ): Promise<Room & { events_by_type: Record<string, number> }> {
-  const matching = visitsMatching(filters, 'now() - {seconds:UInt32}');
+  const { now, seconds } = params;
+  const stretches = stretchesOf(now - seconds, undefined, rollups ? grainsFor(activeFilters(filters).length > 0) : []);
+  const times = new TimeParams();
+  const matching = visitsMatching(filters, times.time(now - seconds));
+  const parts = bySource(stretches).map(({ source, table, time, stretches: own }) =>
+    source === 'raw'
+      ? `SELECT toString(type) AS type, toString(object_id) AS object, count() AS events
+         FROM events
+         WHERE site = {site:String} AND (${timeCondition('ts', own, times)})${matching.sql}
+         GROUP BY type, object`
+      : `SELECT value AS type, value2 AS object, events
+         FROM ${table}
+         WHERE site = {site:String} AND dimension = 'type' AND (${timeCondition(time, own, times)})`,
+  );
   const found = await rows<{ type: string; object: string; events: string }>(
     client,
-    activeFilters(filters).length === 0
-      ? `SELECT type, object_id AS object, sum(events) AS events
-         FROM events_per_minute
-         WHERE site = {site:String} AND minute >= toStartOfMinute(now() - {seconds:UInt32})
-         GROUP BY type, object_id ORDER BY type, object_id`
-      : `SELECT type, object_id AS object, count() AS events
-         FROM events
-         WHERE site = {site:String} AND ts >= now() - {seconds:UInt32}${matching.sql}
-         GROUP BY type, object_id ORDER BY type, object_id`,
-    { ...params, ...matching.params },
+    `SELECT type, object, sum(events) AS events
+     FROM (${parts.join('\n UNION ALL \n')})
+     GROUP BY type, object ORDER BY type, object`,
+    { site: params.site, ...matching.params, ...times.values },
   );
   const eventsByType: Record<string, number> = {};
   const stored = new Map<string, { views: number; clicks: number }>();

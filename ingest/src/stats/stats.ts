@@ -26,10 +26,20 @@ export interface Stats extends Headline, Room, PageViewsBy, Visits, Live {
   refused: RefusedValue[];
 }
 
+export interface ReadOptions {
+  /**
+   * Read whole hours and days from the rollups (the default); false reads every figure from raw
+   * events, which the tests compare the rollups' answers with.
+   */
+  rollups?: boolean;
+  /** The end of the range, epoch seconds; now by default. */
+  now?: number;
+}
+
 /**
- * Five queries side by side: three scans of raw events (figures over time, page views by
- * dimension, visits), one of the per-minute rollup (counts by type and object), and the last
- * minutes for the live figures.
+ * Five queries side by side: figures over time, page views by dimension, visits, counts by type
+ * and object, each reading whole hours and days of an unfiltered range from the rollups and only
+ * its edges from raw events (rollups.ts); and the last minutes, raw, for the live figures.
  */
 export async function readStats(
   client: ClickHouseClient,
@@ -37,13 +47,14 @@ export async function readStats(
   range: Range,
   refused: readonly RefusedValue[] = [],
   filters: Filters = {},
+  { rollups = true, now }: ReadOptions = {},
 ): Promise<Stats> {
-  const params = rangeParams(site.id, range);
+  const params = rangeParams(site.id, range, now);
   const [overTime, pageViews, visits, room, live] = await Promise.all([
-    readFiguresOverTime(client, params, STEP_SECONDS[range], filters),
-    readPageViewsBy(client, params, hostsOf(site.origins), filters),
-    readVisits(client, params, filters),
-    readRoom(client, params, site, filters),
+    readFiguresOverTime(client, params, STEP_SECONDS[range], filters, { rollups }),
+    readPageViewsBy(client, params, hostsOf(site.origins), filters, { rollups }),
+    readVisits(client, params, filters, { rollups }),
+    readRoom(client, params, site, filters, { rollups }),
     readLive(client, params),
   ]);
   return {

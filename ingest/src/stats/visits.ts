@@ -1,8 +1,10 @@
 /** Visits (sessions): where they begin and end, how many bounce, how long they last. */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { visitsMatching, type Filters } from './filters.js';
+import { activeFilters, visitsMatching, type Filters } from './filters.js';
 import { LIST_LENGTH } from './lists.js';
 import { count, rows } from './query.js';
+import type { RangeParams } from './range.js';
+import { bySource, grainsFor, stretchesOf, timeCondition, TimeParams } from './rollups.js';
 
 export interface Visits {
   entry_pages: Array<{ path: string; visits: number }>;
@@ -14,35 +16,56 @@ export interface Visits {
 }
 
 /**
- * One pass over the range's visits, grouped by session key (migration 0008): each visit's first
+ * One row per visit of the range, grouped by session key (migration 0008): each visit's first
  * and last page view are its entry and exit pages; the visit itself gives bounce and duration.
- * A visit that started before the range counts from its first event inside it.
+ * A visit that started before the range counts from its first event inside it. Whole hours come
+ * from the per-visit rollup (migration 0016: a visit's first and last page view, first and last
+ * event and counts per hour), the edges of the range and filtered summaries from raw events
+ * turned into the same states; merged per visit, they give exactly what grouping the visit's raw
+ * events would (every figure here is exact; ties between page views stamped the same millisecond
+ * may resolve either way, as they always could). A range reads one rollup row per visit and hour
+ * instead of every event.
  */
 export async function readVisits(
   client: ClickHouseClient,
-  params: { site: string; seconds: number },
+  params: RangeParams,
   filters: Filters = {},
+  { rollups = true } = {},
 ): Promise<Visits> {
-  const matching = visitsMatching(filters, 'now() - {seconds:UInt32}');
+  const { now, seconds } = params;
+  const stretches = stretchesOf(now - seconds, undefined, rollups ? grainsFor(activeFilters(filters).length > 0, ['hour']) : []);
+  const times = new TimeParams();
+  const matching = visitsMatching(filters, times.time(now - seconds));
+  const parts = bySource(stretches).map(({ source, stretches: own }) =>
+    source === 'raw'
+      ? `SELECT session_key,
+                argMinStateIf(path, ts, type = 'page_view') AS entry,
+                argMaxStateIf(path, ts, type = 'page_view') AS exit,
+                min(ts) AS first_ts, max(ts) AS last_ts,
+                countIf(type = 'page_view') AS page_views, countIf(type = 'room_enter') AS room_entries
+         FROM events
+         WHERE site = {site:String} AND session_key != 0 AND (${timeCondition('ts', own, times)})${matching.sql}
+         GROUP BY session_key`
+      : `SELECT session_key, entry, exit, first_ts, last_ts, page_views, room_entries
+         FROM visits_per_hour
+         WHERE site = {site:String} AND (${timeCondition('hour', own, times)})`,
+  );
   const found = await rows<{ kind: string; path: string; n: string; bounces: string; duration_ms: string }>(
     client,
     `SELECT item.1 AS kind, item.2 AS path, count() AS n,
             countIf(views <= 1 AND rooms = 0) AS bounces, sum(duration_ms) AS duration_ms
      FROM (
-       SELECT argMinIf(path, ts, type = 'page_view') AS entry,
-              argMaxIf(path, ts, type = 'page_view') AS exit,
-              countIf(type = 'page_view') AS views,
-              countIf(type = 'room_enter') AS rooms,
-              toUInt64(dateDiff('millisecond', min(ts), max(ts))) AS duration_ms
-       FROM events
-       WHERE site = {site:String} AND session_key != 0 AND ts >= now() - {seconds:UInt32}${matching.sql}
+       SELECT argMinMerge(entry) AS entry_page, argMaxMerge(exit) AS exit_page,
+              sum(page_views) AS views, sum(room_entries) AS rooms,
+              toUInt64(dateDiff('millisecond', min(first_ts), max(last_ts))) AS duration_ms
+       FROM (${parts.join('\n UNION ALL \n')})
        GROUP BY session_key
      )
-     ARRAY JOIN if(views = 0, [('visit', '')], [('visit', ''), ('entry', entry), ('exit', exit)]) AS item
+     ARRAY JOIN if(views = 0, [('visit', '')], [('visit', ''), ('entry', entry_page), ('exit', exit_page)]) AS item
      GROUP BY kind, path
      ORDER BY kind, n DESC, path
      LIMIT {limit:UInt32} BY kind`,
-    { ...params, ...matching.params, limit: LIST_LENGTH },
+    { site: params.site, ...matching.params, ...times.values, limit: LIST_LENGTH },
   );
   const of = (kind: string) => found.filter((row) => row.kind === kind);
   const visit = of('visit')[0];
