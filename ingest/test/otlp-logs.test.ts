@@ -176,3 +176,33 @@ describe('POST /v1/logs refusals', () => {
     expect(badGzip.json()).toMatchObject({ code: 'FOOTFALL_BAD_OTLP', message: expect.stringContaining('invalid gzip') });
   });
 });
+
+describe('erasure of a session', () => {
+  const TOKEN = 'logs-erasure-token';
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await testApp({ statsToken: TOKEN });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('removes its log records from otel_logs, on the record or on the resource, and no other', async () => {
+    const onRecord = makeLogRecords([
+      { body: 'kept', attributes: { 'session.id': 'logs-kept' } },
+      { body: 'erased on the record', attributes: { 'session.id': 'logs-erased' } },
+    ]);
+    const onResource = makeLogRecords([{ body: 'erased on the resource' }], { ...RESOURCE, 'session.id': 'logs-erased' });
+    for (const records of [onRecord, onResource]) {
+      expect((await post(app, '/v1/logs', logsBody(records, 'json'), JSON_TYPE)).statusCode).toBe(200);
+    }
+    const response = await app.inject({
+      method: 'DELETE',
+      url: '/api/sessions/logs-erased',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ id: 'logs-erased', deleted: { events: 0, traces: 0, metric_points: 0, logs: 2 } });
+    expect(await queryRows<{ Body: string }>(app, 'SELECT Body FROM otel_logs ORDER BY Body')).toEqual([{ Body: 'kept' }]);
+  });
+});

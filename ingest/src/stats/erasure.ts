@@ -1,8 +1,8 @@
 /**
  * Erasure (the GDPR's right to be forgotten): every stored row of one session or one visitor, in
- * events, otel_traces and metric_points. Spans and data points carry the session id, never the
- * visitor id (it is made by this service), so a visitor's spans are found through the sessions
- * its events name. The per-minute rollup keeps its counts: it holds no ids, only numbers.
+ * events, otel_traces, metric_points and otel_logs. Spans, data points and log records carry the
+ * session id, never the visitor id (it is made by this service), so a visitor's spans are found
+ * through the sessions its events name. The per-minute rollup keeps its counts: it holds no ids, only numbers.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { count, rows } from './query.js';
@@ -11,6 +11,7 @@ export interface Erased {
   events: number;
   traces: number;
   metric_points: number;
+  logs: number;
 }
 
 export async function eraseSession(client: ClickHouseClient, sessionId: string): Promise<Erased> {
@@ -35,6 +36,10 @@ async function erase(client: ClickHouseClient, eventsWhere: string, id: string, 
       where: `(SpanAttributes['session.id'] IN {sessions:Array(String)} OR ResourceAttributes['session.id'] IN {sessions:Array(String)})`,
     },
     { table: 'metric_points', where: `attributes['session.id'] IN {sessions:Array(String)}` },
+    {
+      table: 'otel_logs',
+      where: `(LogAttributes['session.id'] IN {sessions:Array(String)} OR ResourceAttributes['session.id'] IN {sessions:Array(String)})`,
+    },
   ];
   const erased: number[] = [];
   for (const { table, where } of targets) {
@@ -47,5 +52,5 @@ async function erase(client: ClickHouseClient, eventsWhere: string, id: string, 
     }
     erased.push(n);
   }
-  return { events: erased[0]!, traces: erased[1]!, metric_points: erased[2]! };
+  return { events: erased[0]!, traces: erased[1]!, metric_points: erased[2]!, logs: erased[3]! };
 }
