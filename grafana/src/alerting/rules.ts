@@ -9,15 +9,16 @@
 import { otelcolCounter } from '../collector-metrics.js';
 import {
   BROKEN_MIN_EXPECTED_EVENTS_10M,
+  cappedRate30m,
   dropLine,
   EXPECTED_RATE,
   EXPECTED_RATE_HIGH,
   EXPECTED_RATE_WEEKLY,
   expectedOver,
   observedRate,
+  SPIKE_WINDOW_10M,
+  SPIKE_WINDOW_30M,
   spikeLine,
-  SPIKE_FLOOR_PER_MINUTE_10M,
-  SPIKE_FLOOR_PER_MINUTE_30M,
 } from './expected-level.js';
 
 export type Severity = 'page' | 'ticket';
@@ -87,10 +88,11 @@ export const ALERT_RULES: AlertRuleSpec[] = [
     uid: 'footfall-traffic-spike',
     title: 'Traffic spike',
     // How far above the spike line the site is (1 = on it), over 10 minutes (a busy site is
-    // caught fast) or over 30 (a quiet site needs the longer window to rise above its floor).
+    // caught fast) or over 30 with each minute capped (a quiet site needs the longer window to
+    // rise above its floor, and one visitor's burst must not carry it there).
     value: larger(
-      `${observedRate('10m')}\n/ ${spikeLine(expectedOver(EXPECTED_RATE_HIGH, 10), SPIKE_FLOOR_PER_MINUTE_10M)}`,
-      `${observedRate('30m')}\n/ ${spikeLine(expectedOver(EXPECTED_RATE_HIGH, 30), SPIKE_FLOOR_PER_MINUTE_30M)}`,
+      `${observedRate('10m')}\n/ ${spikeLine(expectedOver(EXPECTED_RATE_HIGH, 10), SPIKE_WINDOW_10M)}`,
+      `${cappedRate30m(EXPECTED_RATE_HIGH)}\n/ ${spikeLine(expectedOver(EXPECTED_RATE_HIGH, 30), SPIKE_WINDOW_30M)}`,
     ),
     threshold: { type: 'gt', value: 1 },
     for: '2m',

@@ -7,7 +7,7 @@ import {
   EXPECTED_RATE_HIGH,
   EXPECTED_RATE_WEEKLY,
   spikeLine,
-  SPIKE_FLOOR_PER_MINUTE_30M,
+  SPIKE_WINDOW_30M,
 } from '../alerting/expected-level.js';
 import { BROWSER_EVENTS_MISSING_SHARE, type PanelRef } from '../alerting/rules.js';
 import type { Catalog } from '../catalog.js';
@@ -204,14 +204,14 @@ export function pipelineDashboard(catalog: Catalog) {
         {
           title: ALERT_PANEL_TITLES.band,
           description:
-            'Events a minute on the selected site beside its expected level (the same hour last week, scaled by the growth since; the same hour yesterday for a site younger than a week). Above the spike line is a spike, below the drop line a partial drop; no lines for a site with less than a day of history.',
+            'Events a minute on the selected site beside its expected level (the same hour last week, scaled by the growth since; the same hour on the previous day of the same kind for a site younger than a week). Above the spike line (drawn for 30 minutes) is a spike, below the drop line a partial drop; no lines for a site with less than a day of history.',
           unit: 'cpm',
           width: 16,
           height: 9,
         },
         promQuery(`60 * sum(rate(footfall_events_accepted_total{site="$site"}[10m]))`, 'actual (10 min)', 'A'),
         promQuery(`60 * ${bySite(EXPECTED_RATE)}`, 'expected', 'B'),
-        promQuery(`60 * ${spikeLine(bySite(EXPECTED_RATE_HIGH), SPIKE_FLOOR_PER_MINUTE_30M)}`, 'spike line', 'C'),
+        promQuery(`60 * ${spikeLine(bySite(EXPECTED_RATE_HIGH), SPIKE_WINDOW_30M)}`, 'spike line', 'C'),
         promQuery(`60 * (${dropLine(bySite(EXPECTED_RATE_WEEKLY))})`, 'drop line', 'D'),
       ),
     )
