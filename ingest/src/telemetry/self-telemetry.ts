@@ -18,6 +18,13 @@ export const TURN_ON_VARIABLES = [
   'OTEL_METRICS_EXPORTER',
 ] as const;
 
+/**
+ * How long stopping waits for the last spans and metrics to leave. Self-telemetry must never hold
+ * up a stop: in the stack the Collector stops first, and the exporter would retry for its whole
+ * timeout (10 s). What has not left by then is dropped; it is only the service's own telemetry.
+ */
+const SHUTDOWN_TIMEOUT_MS = 1000;
+
 /** Scrapes and probes: a span every few seconds that says nothing about the pipeline. */
 const UNTRACED_PATHS = ['/metrics', '/healthz', '/readyz'];
 
@@ -31,7 +38,7 @@ export function selfTelemetryWanted(env: NodeJS.ProcessEnv): boolean {
 }
 
 export interface SelfTelemetry {
-  /** Exports what is buffered and stops. */
+  /** Exports what is buffered (for at most SHUTDOWN_TIMEOUT_MS) and stops. */
   shutdown(): Promise<void>;
 }
 
@@ -62,7 +69,14 @@ export function startSelfTelemetry(env: NodeJS.ProcessEnv = process.env): SelfTe
     ],
   });
   sdk.start();
-  return { shutdown: () => sdk.shutdown() };
+  return {
+    shutdown: () =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, SHUTDOWN_TIMEOUT_MS);
+        timer.unref();
+        sdk.shutdown().then(resolve, reject).finally(() => clearTimeout(timer));
+      }),
+  };
 }
 
 /**
