@@ -14,7 +14,7 @@ import { CLICKHOUSE_UID } from '../src/datasources.js';
 import { allDashboards } from '../src/dashboards/index.js';
 import { TRACE_BY_ID_SQL } from '../src/dashboards/performance.js';
 import { panelSql, type TimeRange, type VariableValues } from './support/grafana-interpolation.js';
-import { PANEL_ANSWERS, type Row } from './support/panel-answers.js';
+import { funnelOf, PANEL_ANSWERS, type Row } from './support/panel-answers.js';
 import { seedDayOfTraffic, type SeedSummary } from './support/seed-traffic.js';
 
 interface Column {
@@ -64,7 +64,12 @@ const clickhousePanels = Object.values(allDashboards(catalog)).flatMap((dashboar
         // A title used twice on one dashboard ("Room entries": now and over the range) is told apart by its place.
         const occurrence = (seen.get(panel.title) ?? 0) + 1;
         seen.set(panel.title, occurrence);
-        return { dashboard: dashboard.title ?? '', panel, target, answerKey: occurrence === 1 ? panel.title : `${panel.title}#${occurrence}` };
+        return {
+          dashboard: dashboard.title ?? '',
+          panel,
+          target,
+          answerKey: occurrence === 1 ? panel.title : `${panel.title}#${occurrence}`,
+        };
       }),
   );
 });
@@ -72,7 +77,11 @@ const clickhousePanels = Object.values(allDashboards(catalog)).flatMap((dashboar
 const round = (value: number): number => Math.round(value * 1e6) / 1e6;
 /** A row with its keys in one order and numbers rounded, so rows compare as text. */
 const canonical = (row: Row): string =>
-  JSON.stringify(Object.keys(row).sort().map((key) => [key, typeof row[key] === 'number' ? round(row[key] as number) : row[key]]));
+  JSON.stringify(
+    Object.keys(row)
+      .sort()
+      .map((key) => [key, typeof row[key] === 'number' ? round(row[key] as number) : row[key]]),
+  );
 
 /** The answer's rows as plain values: numbers as numbers, times as epoch milliseconds (the session runs in UTC). */
 function answerRows(answer: Answer): Row[] {
@@ -87,9 +96,15 @@ function answerRows(answer: Answer): Row[] {
     ),
   );
 }
+/** The funnel steps a dashboard opens with: the answers assume them. */
+const funnelDefaults = Object.fromEntries(
+  (allDashboards(catalog)['navigation.json']!.templating?.list ?? [])
+    .filter((variable) => variable.name.startsWith('funnel_step_'))
+    .map((variable) => [variable.name, String((variable.current as { value: string }).value)]),
+);
 const pageVariableSql = (() => {
   const variable = allDashboards(catalog)['visitors.json']!.templating?.list?.find((v) => v.name === 'page');
-  return (variable?.query as { rawSql: string }).rawSql;
+  return (variable!.query as { rawSql: string }).rawSql;
 })();
 
 describe('ClickHouse panels on a seeded day of traffic', () => {
@@ -123,7 +138,7 @@ describe('ClickHouse panels on a seeded day of traffic', () => {
     expect(await app.pipeline.flush(30_000)).toBe(true);
     range = { from: now - 24 * 3_600_000, to: now + 60_000, intervalMs: 300_000 };
     const pages = await run(panelSql(pageVariableSql, { site: 'portfolio' }, range));
-    variables = { site: 'portfolio', page: pages.data.map((row) => String(row.path)) };
+    variables = { site: 'portfolio', page: pages.data.map((row) => String(row.path)), ...funnelDefaults };
   });
 
   afterAll(async () => {
@@ -188,11 +203,55 @@ describe('ClickHouse panels on a seeded day of traffic', () => {
     expect(Number(byObject.get('guitar')?.clicks)).toBeGreaterThan(0);
   });
 
+  const panelRows = async (title: string, extra: VariableValues = {}) => {
+    const panel = clickhousePanels.find((p) => p.panel.title === title)!;
+    return (await run(panelSql(panel.target.rawSql, { ...variables, ...extra }, range))).data;
+  };
+
+  it("never lists the site's own host as a source, and counts its links as steps between pages", async () => {
+    expect(seed.sentEvents.some((event) => event.type === 'page_view' && event.from === '/projects' && event.path === '/')).toBe(true);
+    const sources = (await panelRows('Sources')).map((row) => row.source);
+    expect(sources).toEqual(expect.arrayContaining(['www.google.com', 'github.com', 'news.ycombinator.com']));
+    expect(sources.filter((source) => String(source).includes('5173'))).toEqual([]);
+    const flows = await panelRows('Flows');
+    // An ordinary link: a page view whose referrer is the site's home page, no navigation event.
+    expect(flows.some((row) => row.from_page === '/' && row.to_page === '/contact')).toBe(true);
+    expect(flows.some((row) => row.from_page === '/projects' && row.to_page === '/')).toBe(true);
+  });
+
+  it('lists the countries the seed came from, and campaigns without every parameter', async () => {
+    expect((await panelRows('Countries')).map((row) => row.country).sort()).toEqual(['DE', 'FR', 'JP', 'US']);
+    const campaigns = await panelRows('Campaigns');
+    expect(campaigns.some((row) => row.source === '' && row.campaign === 'cv')).toBe(true);
+  });
+
+  it('counts a funnel of chosen steps with targets, as the variables allow', async () => {
+    const steps = ['page_view:/', 'room_enter:studio', 'object_click:guitar', 'page_view:/projects'];
+    const chosen = Object.fromEntries(steps.map((step, index) => [`funnel_step_${index + 1}`, step]));
+    const rows = answerRows(
+      await run(panelSql(clickhousePanels.find((p) => p.panel.title === 'Funnel')!.target.rawSql, { ...variables, ...chosen }, range)),
+    );
+    expect(rows).toEqual(funnelOf(seed.sentEvents, steps));
+    expect(rows.map((row) => row.sessions)).toEqual([...rows.map((row) => row.sessions)].sort((a, b) => Number(b) - Number(a)));
+    expect(rows.at(-1)!.sessions).toBeGreaterThan(0);
+    // "none" ends the funnel there.
+    const short = await panelRows('Funnel', { funnel_step_2: 'object_click:guitar', funnel_step_3: 'none', funnel_step_4: 'room_enter' });
+    expect(short.map((row) => row.step)).toEqual(['1. page_view', '2. object_click:guitar']);
+  });
+
   it('opens a slow page load as a whole trace through the trace link', async () => {
     const traceId = seed.slowTraceIds[0]!;
     const answer = await run(panelSql(TRACE_BY_ID_SQL, { '__value.raw': traceId }, range));
     expect(answer.meta.map((column) => column.name)).toEqual([
-      'traceID', 'spanID', 'parentSpanID', 'serviceName', 'operationName', 'startTime', 'duration', 'tags', 'serviceTags',
+      'traceID',
+      'spanID',
+      'parentSpanID',
+      'serviceName',
+      'operationName',
+      'startTime',
+      'duration',
+      'tags',
+      'serviceTags',
     ]);
     expect(answer.data.length).toBe(4);
     expect(answer.data.filter((row) => row.parentSpanID === '').map((row) => row.operationName)).toEqual(['documentLoad']);

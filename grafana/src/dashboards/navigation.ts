@@ -1,29 +1,48 @@
-// Navigation: how visitors move between the room and the pages.
+// Navigation: how visitors move between the room and the pages, and how far they get along a funnel.
+import { RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Catalog } from '../catalog.js';
 import { clickhouseSql, clickhouseTimeSeries } from '../clickhouse-query.js';
 import { finishDashboard, newDashboard, pageIs, pageVariable, siteIs, siteVariable } from './common.js';
+import { funnelPanel, funnelStepVariable } from './funnel.js';
 import { ranking, table, timeSeries } from './panels.js';
 
 export const NAVIGATION_UID = 'footfall-navigation';
+
+// A step between pages is a page view that names the page before it (nav_from: the tracker's
+// `from`, or a referrer on the site's own origins), as /api/stats counts its flows; reloading
+// the same page is no step.
+const STEP_BETWEEN_PAGES = "type = 'page_view' AND nav_from != '' AND nav_from != path";
 
 export function navigationDashboard(catalog: Catalog) {
   const builder = newDashboard({
     uid: NAVIGATION_UID,
     title: 'Footfall / Navigation',
-    description: 'How visitors move between the room and the pages: flows from page to page, entry and exit pages, time on page.',
+    description:
+      'How visitors move between the room and the pages: flows from page to page, entry and exit pages, time on page, and a funnel of up to four steps.',
     tags: ['navigation'],
   })
     .withVariable(siteVariable(catalog))
     .withVariable(pageVariable())
+    .withVariable(funnelStepVariable(1, catalog))
+    .withVariable(funnelStepVariable(2, catalog))
+    .withVariable(funnelStepVariable(3, catalog))
+    .withVariable(funnelStepVariable(4, catalog))
     .withPanel(
       table(
-        { title: 'Flows', description: 'Navigations from one page to another, most frequent first.', unit: 'short', width: 12, height: 10 },
+        {
+          title: 'Flows',
+          description:
+            'Steps from one page to another, most frequent first: page views that name the page before them, whether the tracker sent it (History API navigations) or the referrer was a page of the same site (ordinary links), as the overview page counts them.',
+          unit: 'short',
+          width: 12,
+          height: 10,
+        },
         clickhouseSql(`
-          SELECT nav_from AS from_page, nav_to AS to_page, count() AS navigations, uniq(session_id) AS sessions
+          SELECT nav_from AS from_page, path AS to_page, count() AS steps, uniq(session_id) AS sessions
           FROM events
-          WHERE ${siteIs()} AND type = 'navigation' AND $__timeFilter(ts)
+          WHERE ${siteIs()} AND ${STEP_BETWEEN_PAGES} AND $__timeFilter(ts)
           GROUP BY from_page, to_page
-          ORDER BY navigations DESC
+          ORDER BY steps DESC, from_page, to_page
           LIMIT 50
         `),
       ),
@@ -45,16 +64,22 @@ export function navigationDashboard(catalog: Catalog) {
     )
     .withPanel(
       timeSeries(
-        { title: 'Navigations', description: 'Navigations per time bucket on the chosen pages (as origin).', unit: 'short' },
+        {
+          title: 'Steps between pages',
+          description: 'Steps from one page to another per time bucket (as in Flows), leaving the chosen pages.',
+          unit: 'short',
+        },
         clickhouseTimeSeries(`
-          SELECT $__timeInterval(ts) AS time, count() AS navigations
+          SELECT $__timeInterval(ts) AS time, count() AS steps
           FROM events
-          WHERE ${siteIs()} AND type = 'navigation' AND ${pageIs('nav_from')} AND $__timeFilter(ts)
+          WHERE ${siteIs()} AND ${STEP_BETWEEN_PAGES} AND ${pageIs('nav_from')} AND $__timeFilter(ts)
           GROUP BY time
           ORDER BY time
         `),
       ),
-    );
+    )
+    .withRow(new RowBuilder('Funnel'))
+    .withPanel(funnelPanel());
   return finishDashboard(builder);
 }
 

@@ -96,3 +96,17 @@ export function pie(text: PanelText, query: Query): PieChartPanel {
     .reduceOptions(new ReduceDataOptionsBuilder().values(true).calcs([]))
     .withTarget(query);
 }
+
+/** Horizontal bars, one per series, each the series' last value (an instant query's one point). */
+export function seriesRanking(text: PanelText, query: Query): BarGaugePanel {
+  return new BarGaugePanel()
+    .title(text.title)
+    .description(text.description)
+    .unit(text.unit)
+    .span(text.width ?? 12)
+    .height(text.height ?? 8)
+    .orientation(VizOrientation.Horizontal)
+    .displayMode(BarGaugeDisplayMode.Basic)
+    .reduceOptions(new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']))
+    .withTarget(query);
+}

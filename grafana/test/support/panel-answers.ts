@@ -3,6 +3,7 @@
 // wrong (a filter dropped, a value multiplied, a wrong column) disagrees with its function here.
 import type { Catalog } from '../../src/catalog.js';
 import { catalogObjects } from '../../src/catalog.js';
+import { DEFAULT_FUNNEL, NO_STEP } from '../../src/dashboards/funnel.js';
 import type { SentEvent, SentSpan, SentVital } from './seed-traffic.js';
 import { VITAL_BOUNDS } from './seed-traffic.js';
 
@@ -56,6 +57,45 @@ const lastFiveMinutesByMinute = (f: SeedFacts) => {
   return f.events.filter((event) => bucketOf(event.ts, MINUTE_MS) >= since);
 };
 
+const pageViews = (f: SeedFacts) => ofType(f.events, 'page_view');
+
+/** Visitors by one property of their page views, unknown ('') values left out. */
+function visitorsBy(f: SeedFacts, column: 'country' | 'device' | 'browser'): Row[] {
+  const known = pageViews(f).filter((event) => event[column] !== '');
+  return [...groupBy(known, (event) => event[column])].map(([value, list]) => ({
+    [column]: value,
+    visitors: distinct(list.map((event) => event.visitor)),
+  }));
+}
+
+/** Page views that name another page before them: the steps between pages. */
+const stepsBetweenPages = (f: SeedFacts) => pageViews(f).filter((event) => event.from !== '' && event.from !== event.path);
+
+/** What a funnel step's target is compared with, by event type. */
+function targetOf(event: SentEvent): string {
+  if (event.type === 'room_enter' || event.type === 'room_exit') return event.room;
+  if (event.type === 'object_view' || event.type === 'object_click') return event.object;
+  if (event.type === 'navigation') return event.to;
+  return event.path;
+}
+
+/**
+ * Visits that did the steps in order (up to the first `none`), each step counting the visits that
+ * reached at least it: each visit's events walked in time order, every step taken at its first
+ * match after the one before (the earliest match never reaches fewer steps).
+ */
+export function funnelOf(events: readonly SentEvent[], chosen: readonly string[]): Row[] {
+  const steps = chosen.slice(0, chosen.includes(NO_STEP) ? chosen.indexOf(NO_STEP) : chosen.length);
+  const matches = (event: SentEvent, step: string) => event.type === step || `${event.type}:${targetOf(event)}` === step;
+  const reached = new Array<number>(steps.length).fill(0);
+  for (const list of groupBy(events, (event) => event.session).values()) {
+    let level = 0;
+    for (const event of [...list].sort((a, b) => a.ts - b.ts)) if (level < steps.length && matches(event, steps[level]!)) level += 1;
+    for (let step = 0; step < level; step++) reached[step]! += 1;
+  }
+  return steps.map((step, index) => ({ step: `${index + 1}. ${step}`, sessions: reached[index]! }));
+}
+
 /** The visible time of every page view of a session, entry and exit pages. */
 function sessionEdges(f: SeedFacts, pick: 'first' | 'last'): Row[] {
   const bySession = groupBy(ofType(f.events, 'page_view'), (event) => event.session);
@@ -100,7 +140,8 @@ export const PANEL_ANSWERS: Record<string, (f: SeedFacts) => Row[]> = {
   'Visitors who enter the room': (f) => [
     {
       room_share:
-        distinct(ofType(f.events, 'room_enter').map((event) => event.visitor)) / Math.max(1, distinct(f.events.map((event) => event.visitor))),
+        distinct(ofType(f.events, 'room_enter').map((event) => event.visitor)) /
+        Math.max(1, distinct(f.events.map((event) => event.visitor))),
     },
   ],
   'Events by type': (f) =>
@@ -115,22 +156,47 @@ export const PANEL_ANSWERS: Record<string, (f: SeedFacts) => Row[]> = {
       visitors: distinct(list.map((event) => event.visitor)),
       sessions: distinct(list.map((event) => event.session)),
     })),
-  'Top pages': (f) => [...groupBy(ofType(f.events, 'page_view'), (event) => event.path)].map(([path, list]) => ({ path, page_views: list.length })),
-  Referrers: (f) =>
-    [...groupBy(ofType(f.events, 'page_view').filter((event) => event.referrerHost !== ''), (event) => event.referrerHost)].map(
-      ([referrer, list]) => ({ referrer, page_views: list.length, visitors: distinct(list.map((event) => event.visitor)) }),
-    ),
-  Devices: (f) =>
-    [...groupBy(f.events, (event) => event.device)].map(([device, list]) => ({ device, visitors: distinct(list.map((event) => event.visitor)) })),
+  'Top pages': (f) =>
+    [...groupBy(ofType(f.events, 'page_view'), (event) => event.path)].map(([path, list]) => ({ path, page_views: list.length })),
+  Sources: (f) =>
+    [
+      ...groupBy(
+        pageViews(f).filter((event) => event.referrerHost !== ''),
+        (event) => event.referrerHost,
+      ),
+    ].map(([source, list]) => ({
+      source,
+      visitors: distinct(list.map((event) => event.visitor)),
+      page_views: list.length,
+    })),
+  Campaigns: (f) =>
+    [
+      ...groupBy(
+        pageViews(f).filter((event) => event.utmSource !== '' || event.utmMedium !== '' || event.utmCampaign !== ''),
+        (event) => `${event.utmSource}|${event.utmMedium}|${event.utmCampaign}`,
+      ).values(),
+    ].map((list) => ({
+      source: list[0]!.utmSource,
+      medium: list[0]!.utmMedium,
+      campaign: list[0]!.utmCampaign,
+      visitors: distinct(list.map((event) => event.visitor)),
+      page_views: list.length,
+    })),
+  Countries: (f) => visitorsBy(f, 'country'),
+  Devices: (f) => visitorsBy(f, 'device'),
+  Browsers: (f) => visitorsBy(f, 'browser'),
 
   // The room
   'Object clicks': (f) =>
-    [...groupBy(ofType(f.events, 'object_click'), (event) => `${bucketOf(event.ts, f.intervalMs)}|${event.object}`).values()].map((list) => ({
-      time: bucketOf(list[0]!.ts, f.intervalMs),
-      object: list[0]!.object,
-      clicks: list.length,
-    })),
-  'Top objects': (f) => [...groupBy(ofType(f.events, 'object_click'), (event) => event.object)].map(([object, list]) => ({ object, clicks: list.length })),
+    [...groupBy(ofType(f.events, 'object_click'), (event) => `${bucketOf(event.ts, f.intervalMs)}|${event.object}`).values()].map(
+      (list) => ({
+        time: bucketOf(list[0]!.ts, f.intervalMs),
+        object: list[0]!.object,
+        clicks: list.length,
+      }),
+    ),
+  'Top objects': (f) =>
+    [...groupBy(ofType(f.events, 'object_click'), (event) => event.object)].map(([object, list]) => ({ object, clicks: list.length })),
   'Least clicked objects': (f) =>
     catalogObjects(f.catalog).map((object) => {
       const clicks = ofType(f.events, 'object_click').filter((event) => event.object === object.id).length;
@@ -144,12 +210,15 @@ export const PANEL_ANSWERS: Record<string, (f: SeedFacts) => Row[]> = {
       clicks: list.length,
     })),
   'Time spent in the room': (f) =>
-    [...groupBy(ofType(f.events, 'time_spent').filter((event) => event.room !== ''), (event) => String(bucketOf(event.ts, f.intervalMs)))].map(
-      ([time, list]) => {
-        const durations = list.map((event) => event.durationMs);
-        return { time: Number(time), median: clickhouseQuantile(0.5, durations), p90: clickhouseQuantile(0.9, durations) };
-      },
-    ),
+    [
+      ...groupBy(
+        ofType(f.events, 'time_spent').filter((event) => event.room !== ''),
+        (event) => String(bucketOf(event.ts, f.intervalMs)),
+      ),
+    ].map(([time, list]) => {
+      const durations = list.map((event) => event.durationMs);
+      return { time: Number(time), median: clickhouseQuantile(0.5, durations), p90: clickhouseQuantile(0.9, durations) };
+    }),
   'Where visitors go after the room': (f) => {
     const next: string[] = [];
     const relevant = f.events.filter((event) => event.type === 'room_exit' || event.type === 'page_view');
@@ -164,10 +233,10 @@ export const PANEL_ANSWERS: Record<string, (f: SeedFacts) => Row[]> = {
 
   // Navigation
   Flows: (f) =>
-    [...groupBy(ofType(f.events, 'navigation'), (event) => `${event.from}|${event.to}`).values()].map((list) => ({
+    [...groupBy(stepsBetweenPages(f), (event) => `${event.from}|${event.path}`).values()].map((list) => ({
       from_page: list[0]!.from,
-      to_page: list[0]!.to,
-      navigations: list.length,
+      to_page: list[0]!.path,
+      steps: list.length,
       sessions: distinct(list.map((event) => event.session)),
     })),
   'Entry pages': (f) => sessionEdges(f, 'first'),
@@ -177,11 +246,12 @@ export const PANEL_ANSWERS: Record<string, (f: SeedFacts) => Row[]> = {
       const durations = list.map((event) => event.durationMs);
       return { path, visits: list.length, median_ms: clickhouseQuantile(0.5, durations), p90_ms: clickhouseQuantile(0.9, durations) };
     }),
-  Navigations: (f) =>
-    [...groupBy(ofType(f.events, 'navigation'), (event) => String(bucketOf(event.ts, f.intervalMs)))].map(([time, list]) => ({
+  'Steps between pages': (f) =>
+    [...groupBy(stepsBetweenPages(f), (event) => String(bucketOf(event.ts, f.intervalMs)))].map(([time, list]) => ({
       time: Number(time),
-      navigations: list.length,
+      steps: list.length,
     })),
+  Funnel: (f) => funnelOf(f.events, DEFAULT_FUNNEL),
 
   // Performance
   'Web vitals at p75 by page': (f) =>
@@ -198,17 +268,20 @@ export const PANEL_ANSWERS: Record<string, (f: SeedFacts) => Row[]> = {
       };
     }),
   'Document load': (f) =>
-    [...groupBy(f.spans.filter((span) => span.name === 'documentLoad'), (span) => String(bucketOf(span.startMs, f.intervalMs)))].map(
-      ([time, list]) => {
-        const durations = list.map((span) => span.durationMs * 1e6);
-        return {
-          time: Number(time),
-          p50: clickhouseQuantile(0.5, durations) / 1e6,
-          p75: clickhouseQuantile(0.75, durations) / 1e6,
-          p95: clickhouseQuantile(0.95, durations) / 1e6,
-        };
-      },
-    ),
+    [
+      ...groupBy(
+        f.spans.filter((span) => span.name === 'documentLoad'),
+        (span) => String(bucketOf(span.startMs, f.intervalMs)),
+      ),
+    ].map(([time, list]) => {
+      const durations = list.map((span) => span.durationMs * 1e6);
+      return {
+        time: Number(time),
+        p50: clickhouseQuantile(0.5, durations) / 1e6,
+        p75: clickhouseQuantile(0.75, durations) / 1e6,
+        p95: clickhouseQuantile(0.95, durations) / 1e6,
+      };
+    }),
   // The 20 slowest, and any fetch as slow as the 20th: which of equals ClickHouse picks is open.
   'Slowest fetches': (f) => {
     const fetches = f.spans.filter((span) => span.name === 'resourceFetch').sort((a, b) => b.durationMs - a.durationMs);
@@ -221,7 +294,11 @@ export const PANEL_ANSWERS: Record<string, (f: SeedFacts) => Row[]> = {
     [...groupBy(ownSpans(f), (span) => `${bucketOf(span.startMs, f.intervalMs)}|${span.name}`).values()].map((list) => ({
       time: bucketOf(list[0]!.startMs, f.intervalMs),
       SpanName: list[0]!.name,
-      p95: clickhouseQuantile(0.95, list.map((span) => span.durationMs * 1e6)) / 1e6,
+      p95:
+        clickhouseQuantile(
+          0.95,
+          list.map((span) => span.durationMs * 1e6),
+        ) / 1e6,
     })),
   'Where the time goes (own spans)': (f) =>
     [...groupBy(ownSpans(f), (span) => span.name)].map(([stage, list]) => {

@@ -1,6 +1,7 @@
 // A realistic day of portfolio traffic, sent through the ingest service's own API: beacon
-// sessions (pages, the room, object views and clicks, navigation, time spent) from a few hundred
-// visitors on several devices, page-load traces, and web-vital histograms. Everything sent is
+// sessions (pages, the room, object views and clicks, navigation, time spent; referrers, campaign
+// parameters, steps between pages with and without the History API) from a few hundred visitors
+// on several devices and in several countries, page-load traces, and web-vital histograms. Everything sent is
 // also returned, so a test can work out what each dashboard panel must show.
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { JsonMetricsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -13,19 +14,68 @@ import { dailyRhythm, DAY, HOUR, MINUTE } from './traffic-scenarios.js';
 
 const SITE = 'portfolio';
 const ROOM = 'studio';
-// Each agent with the device class the ingest service must find in it.
-const AGENTS: ReadonlyArray<{ userAgent: string; device: string }> = [
-  { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', device: 'desktop' },
-  { userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15', device: 'desktop' },
-  { userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0', device: 'desktop' },
-  { userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', device: 'mobile' },
-  { userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36', device: 'mobile' },
-  { userAgent: 'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', device: 'tablet' },
+// Each agent with the device class and browser the ingest service must find in it.
+const AGENTS: ReadonlyArray<{ userAgent: string; device: string; browser: string }> = [
+  {
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+    device: 'desktop',
+    browser: 'Chrome',
+  },
+  {
+    userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+    device: 'desktop',
+    browser: 'Safari',
+  },
+  { userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0', device: 'desktop', browser: 'Firefox' },
+  {
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+    device: 'mobile',
+    browser: 'Safari',
+  },
+  {
+    userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+    device: 'mobile',
+    browser: 'Chrome',
+  },
+  {
+    userAgent:
+      'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+    device: 'tablet',
+    browser: 'Safari',
+  },
 ];
 const USER_AGENTS = AGENTS.map((agent) => agent.userAgent);
 /** The web vitals' histogram buckets, set here so the expected p75 can be worked out from the samples. */
 export const VITAL_BOUNDS = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
-const REFERRERS = ['https://www.google.com/', 'https://github.com/someone', 'https://news.ycombinator.com/', '', ''];
+// The last is a page of the site itself (another tab, or a multi-page site's ordinary link): never
+// a source, the page before this one instead.
+const REFERRERS = [
+  'https://www.google.com/',
+  'https://github.com/someone',
+  'https://news.ycombinator.com/',
+  '',
+  '',
+  'http://localhost:5173/projects',
+];
+/** The catalog's origins of the site: a referrer on one of them is stored as `from`, not as a source. */
+const OWN_ORIGINS = new Set(['http://localhost:5173', 'http://127.0.0.1:5173']);
+// Campaign parameters of some landing page views, as the tracker reads them from the landing URL.
+const CAMPAIGNS: ReadonlyArray<Record<string, string>> = [
+  { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'spring-launch' },
+  { utm_source: 'mastodon', utm_medium: 'social', utm_campaign: 'spring-launch' },
+  { utm_source: 'mastodon', utm_medium: 'social' },
+  { utm_campaign: 'cv' },
+];
+// Visitors' addresses, each block with the country the bundled IP-to-country database gives it
+// ('' for a documentation range it does not know): the country panels are worked out from these.
+const ADDRESS_BLOCKS: ReadonlyArray<{ prefix: string; country: string }> = [
+  { prefix: '80.128.0.', country: 'DE' },
+  { prefix: '62.210.16.', country: 'FR' },
+  { prefix: '8.8.8.', country: 'US' },
+  { prefix: '133.11.0.', country: 'JP' },
+  { prefix: '192.0.2.', country: '' },
+];
 // Click weights: the plant is looked at and never clicked; the desk lamp is never even seen.
 const CLICK_WEIGHT: Record<string, number> = { guitar: 5, laptop: 4, bookshelf: 3, 'record-player': 2, camera: 1, poster: 1, plant: 0 };
 const VISIBLE_OBJECTS = Object.keys(CLICK_WEIGHT);
@@ -38,9 +88,16 @@ export interface SentEvent {
   path: string;
   visitor: string;
   device: string;
+  browser: string;
+  /** The referrer's host as stored: '' for none and for a referrer on the site's own origins. */
   referrerHost: string;
+  country: string;
+  utmSource: string;
+  utmMedium: string;
+  utmCampaign: string;
   object: string;
   room: string;
+  /** The page before, as stored in nav_from: the event's `from`, or the path of a referrer on the site's own origins. */
   from: string;
   to: string;
   durationMs: number;
@@ -96,7 +153,16 @@ interface BeaconEvent {
 export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessions = 240): Promise<SeedSummary> {
   const next = random(20261123);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  const summary: SeedSummary = { sessions: 0, events: 0, traces: 0, slowTraceIds: [], pages: [], sentEvents: [], sentSpans: [], sentVitals: [] };
+  const summary: SeedSummary = {
+    sessions: 0,
+    events: 0,
+    traces: 0,
+    slowTraceIds: [],
+    pages: [],
+    sentEvents: [],
+    sentSpans: [],
+    sentVitals: [],
+  };
   const pages = new Set<string>();
 
   // Session starts follow the daily rhythm over the last 23 hours; the last few are live. The
@@ -113,7 +179,10 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
   for (const [index, start] of starts.entries()) {
     const session = `s-${index}-${Math.floor(next() * 1e9)}`;
     const visitor = Math.floor(next() * sessions * 0.75);
-    const { userAgent, device } = AGENTS[visitor % AGENTS.length]!;
+    const { userAgent, device, browser } = AGENTS[visitor % AGENTS.length]!;
+    // One address per visitor: the block by visitor number, the last octet counting through it.
+    const block = ADDRESS_BLOCKS[visitor % ADDRESS_BLOCKS.length]!;
+    const address = `${block.prefix}${Math.floor(visitor / ADDRESS_BLOCKS.length) % 250}`;
     let ts = start;
     let eventNumber = 0;
     const events: BeaconEvent[] = [];
@@ -122,11 +191,13 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
       pages.add(path);
       ts += 2000 + Math.floor(next() * 8000);
     };
-    add('page_view', '/', { referrer: pick(REFERRERS) });
+    const campaign = next() < 0.25 ? pick(CAMPAIGNS) : {};
+    add('page_view', '/', { referrer: pick(REFERRERS), ...campaign });
     add('time_spent', '/', { duration_ms: 3000 + Math.floor(next() * 20_000) });
     if (next() < 0.7) {
+      // History API navigations: the tracker sends a navigation, then a page view naming the page before.
       add('navigation', '/', { from: '/', to: '/room' });
-      add('page_view', '/room');
+      add('page_view', '/room', { from: '/' });
       add('room_enter', '/room', { room: ROOM });
       const seen = VISIBLE_OBJECTS.filter(() => next() < 0.6);
       for (const object of seen) add('object_view', '/room', { object });
@@ -136,20 +207,25 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
       if (next() < 0.6) {
         const target = pick(['/projects', '/about', '/contact']);
         add('navigation', '/room', { from: '/room', to: target });
-        add('page_view', target);
+        add('page_view', target, { from: '/room' });
         add('time_spent', target, { duration_ms: 5000 + Math.floor(next() * 60_000) });
       }
-    } else {
+    } else if (next() < 0.5) {
       add('navigation', '/', { from: '/', to: '/about' });
-      add('page_view', '/about');
+      add('page_view', '/about', { from: '/' });
       add('time_spent', '/about', { duration_ms: 4000 + Math.floor(next() * 30_000) });
-      // Some go back and read it again: one flow twice in a session, so flows count navigations, not sessions.
+      // Some go back and read it again: one flow twice in a session, so flows count steps, not sessions.
       if (next() < 0.3) {
         add('navigation', '/about', { from: '/about', to: '/' });
-        add('page_view', '/');
+        add('page_view', '/', { from: '/about' });
         add('navigation', '/', { from: '/', to: '/about' });
-        add('page_view', '/about');
+        add('page_view', '/about', { from: '/' });
       }
+    } else {
+      // An ordinary link of a multi-page site: a new page load, no navigation event, the page
+      // before only in the referrer.
+      add('page_view', '/contact', { referrer: 'http://localhost:5173/' });
+      add('time_spent', '/contact', { duration_ms: 4000 + Math.floor(next() * 30_000) });
     }
     // Nothing from the future: the live sessions' last events are pulled back to just before now,
     // a millisecond apart so their order stays certain.
@@ -157,7 +233,7 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
     const response = await app.inject({
       method: 'POST',
       url: '/v1/beacon',
-      headers: { 'content-type': 'text/plain', 'user-agent': userAgent, 'x-forwarded-for': `198.51.100.${visitor % 250}` },
+      headers: { 'content-type': 'text/plain', 'user-agent': userAgent, 'x-forwarded-for': address },
       payload: JSON.stringify({ site: SITE, events: live }),
     });
     if (response.statusCode !== 202) throw new Error(`seed beacon answered ${response.statusCode}: ${response.body}`);
@@ -166,6 +242,8 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
     summary.sessions += 1;
     summary.events += live.length;
     for (const event of live) {
+      const referrer = typeof event.referrer === 'string' && event.referrer !== '' ? new URL(event.referrer) : undefined;
+      const ownReferrer = referrer !== undefined && OWN_ORIGINS.has(referrer.origin);
       summary.sentEvents.push({
         type: event.type,
         ts: event.ts,
@@ -173,10 +251,15 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
         path: event.path,
         visitor: `visitor-${visitor}`,
         device,
-        referrerHost: typeof event.referrer === 'string' && event.referrer !== '' ? new URL(event.referrer).host : '',
+        browser,
+        referrerHost: referrer && !ownReferrer ? referrer.host : '',
+        country: block.country,
+        utmSource: String(event.utm_source ?? ''),
+        utmMedium: String(event.utm_medium ?? ''),
+        utmCampaign: String(event.utm_campaign ?? ''),
         object: String(event.object ?? ''),
         room: String(event.room ?? (event.object ? ROOM : '')),
-        from: String(event.from ?? ''),
+        from: String(event.from ?? (ownReferrer ? referrer.pathname : '')),
         to: String(event.to ?? ''),
         durationMs: Number(event.duration_ms ?? 0),
       });
@@ -238,7 +321,16 @@ async function sendIngestSpans(app: FastifyInstance, starts: number[], next: () 
     const span = tracer.startSpan(name, { startTime: start }, parent);
     if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: 'ClickHouse is away' });
     span.end(start + durationMs);
-    summary.sentSpans.push({ traceId: span.spanContext().traceId, name, startMs: start, durationMs, path: '', url: '', service: 'footfall-ingest', error });
+    summary.sentSpans.push({
+      traceId: span.spanContext().traceId,
+      name,
+      startMs: start,
+      durationMs,
+      path: '',
+      url: '',
+      service: 'footfall-ingest',
+      error,
+    });
     return span;
   };
   starts
@@ -250,7 +342,16 @@ async function sendIngestSpans(app: FastifyInstance, starts: number[], next: () 
       const batch = tracer.startSpan('footfall.batch.write', { root: true, startTime: batchStart });
       record('INSERT events', batchStart + 1, insertMs, index % 10 === 9, trace.setSpan(context.active(), batch));
       batch.end(batchStart + insertMs + 2);
-      summary.sentSpans.push({ traceId: batch.spanContext().traceId, name: 'footfall.batch.write', startMs: batchStart, durationMs: insertMs + 2, path: '', url: '', service: 'footfall-ingest', error: false });
+      summary.sentSpans.push({
+        traceId: batch.spanContext().traceId,
+        name: 'footfall.batch.write',
+        startMs: batchStart,
+        durationMs: insertMs + 2,
+        path: '',
+        url: '',
+        service: 'footfall-ingest',
+        error: false,
+      });
     });
   await postOtlp(app, '/v1/traces', JsonTraceSerializer.serializeRequest(exporter.getFinishedSpans())!);
   await provider.shutdown();
