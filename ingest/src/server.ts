@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { CatalogError } from './catalog/catalog.js';
 import { loadConfig } from './config.js';
 import { startSelfTelemetry } from './telemetry/self-telemetry.js';
+import { injectedFaultsFrom } from './testing/injected-faults.js';
 
 // The entry point: the only place that listens, handles signals and exits.
 let config;
@@ -15,9 +16,11 @@ try {
 
 // Before the app is built: the fastify instrumentation hooks the instance's creation.
 const selfTelemetry = startSelfTelemetry();
+// Test-only doubles of a full disk and a failing engine (README, FOOTFALL_TEST_FAULT_FILE); undefined unless asked for.
+const injectedFaults = await injectedFaultsFrom(process.env, config, (message) => console.warn(message));
 let app;
 try {
-  app = await buildApp(config);
+  app = await buildApp(config, injectedFaults ? { clickhouse: injectedFaults.clickhouse } : {});
 } catch (error) {
   // A bad catalog is the owner's to fix: its message names each bad entry, a stack trace would bury it.
   if (!(error instanceof CatalogError)) throw error;
@@ -34,4 +37,5 @@ closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
   await selfTelemetry?.shutdown().catch((error: unknown) => app.log.warn({ err: error }, 'the last self-telemetry could not be exported'));
 });
 
+if (injectedFaults) app.log.warn({ file: injectedFaults.file }, 'test-only fault injection is on (FOOTFALL_TEST_FAULT_FILE)');
 await app.listen({ port: config.port, host: config.host });

@@ -1,7 +1,7 @@
 // The client's side of "nothing acknowledged is lost": every request body is kept until an answer
 // settles it. A 2xx acknowledges its events; a 4xx refuses them (our bodies are valid, so that is a
-// finding); 429 and 503 are retried after Retry-After, other failures and requests that never got
-// an answer after a back-off. A retry sends the same body, so the service recognises the events it
+// finding); 429 and 503 with Retry-After are retried after it, other failures (a 503 without
+// Retry-After among them) and requests that never got an answer after a back-off. A retry sends the same body, so the service recognises the events it
 // may already hold. At the end, acknowledged + refused = sent, and ClickHouse must hold exactly the
 // acknowledged events.
 import type { Path } from './scenario.js';
@@ -17,9 +17,9 @@ export interface DeliveryCounts {
   attempts: number;
   /** 2xx answers. */
   ok: number;
-  /** 429 and 503: the designed answer to overload, retried after Retry-After. */
+  /** 429 and 503 with Retry-After: the designed answer to overload, retried after it. */
   deferred: number;
-  /** Any other non-2xx answer. */
+  /** Any other non-2xx answer (a 429 or 503 without Retry-After too: retried after a back-off). */
   failed: number;
   /** Sent and never answered: connection refused or reset, time-out, or cut by the end of a run. */
   lost: number;
@@ -100,6 +100,8 @@ export class Delivery {
   readonly counts = zeroCounts();
   /** The first refusal's status and body, to say what the service objected to. */
   firstRefusal: string | undefined;
+  /** The first 429 or 503's status and body, to say why the service asked for a retry. */
+  firstDeferral: string | undefined;
   private nextId = 0;
   private readonly inFlight = new Map<number, Outgoing>();
   private readonly retryQueue: Outgoing[] = [];
@@ -150,9 +152,10 @@ export class Delivery {
       this.counts.duplicateEvents += settled.duplicates;
       this.counts.refusedEvents += settled.refused;
       if (settled.refused > 0) this.firstRefusal ??= `${status} ${body.slice(0, 300)}`;
-    } else if (status === 429 || status === 503) {
+    } else if ((status === 429 || status === 503) && retryAfter !== undefined) {
       this.counts.deferred += 1;
-      const seconds = Number(retryAfter ?? DEFAULT_RETRY_AFTER_S);
+      this.firstDeferral ??= `${status} ${body.slice(0, 300)}`;
+      const seconds = Number(retryAfter);
       this.requeue(outgoing, now + (Number.isFinite(seconds) ? seconds : DEFAULT_RETRY_AFTER_S) * 1000);
     } else if (status >= 500) {
       this.counts.failed += 1;

@@ -51,6 +51,8 @@ export interface ScenarioFigures {
   breakpoint?: Partial<Record<Path, BreakpointFigures>>;
   samples: IngestSample[];
   firstRefusal?: string;
+  /** The first answer that asked for a retry (429 or 503 with Retry-After), by path. */
+  firstDeferral: Partial<Record<Path, string>>;
   /** Every threshold or reconciliation that failed; empty when the run passed. */
   failures: string[];
 }
@@ -201,6 +203,9 @@ export async function runScenario(scenario: Scenario, targets: Targets, options:
     ...(deliveries.beacon.firstRefusal || deliveries.otlp.firstRefusal
       ? { firstRefusal: deliveries.beacon.firstRefusal ?? deliveries.otlp.firstRefusal }
       : {}),
+    firstDeferral: Object.fromEntries(
+      PATHS.flatMap((path) => (deliveries[path].firstDeferral ? [[path, deliveries[path].firstDeferral]] : [])),
+    ),
     failures,
   };
 }

@@ -8,24 +8,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePorts, NativeStack, type ServiceName } from '@footfall/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { figuresLine } from '../src/figures.js';
-import { runScenario, type ScenarioFigures } from '../src/run-scenario.js';
-import type { Scenario } from '../src/scenario.js';
+import { expectReconciled, loadWithFault } from './support/under-fault.js';
 
 /** How long the ingest service stays down while the Collector queues (60 s in the issue; CI
  * affords less: FAULT_INGEST_DOWN_S). */
 const INGEST_DOWN_S = Number(process.env.FAULT_INGEST_DOWN_S ?? 10);
-
-/** Steady mixed traffic, long enough for a fault in the middle and a recovery after it. */
-const underFault = (holdS: number): Scenario => ({
-  name: 'fault',
-  summary: 'steady traffic while a part of the pipeline fails',
-  beaconShare: 0.5,
-  eventsPerRequest: 5,
-  shape: { kind: 'stages', startRate: 40, stages: [{ rate: 40, durationS: holdS, hold: true }], maxConnections: 40 },
-  // Requests fail while a part is down, by design: what must hold is checked below.
-  thresholds: { maxFailedRate: 1, p95Ms: 60_000, maxRefusedEvents: 0 },
-});
 
 const scratch = mkdtempSync(join(tmpdir(), 'footfall-load-faults-'));
 let stack: NativeStack;
@@ -53,30 +40,9 @@ function running(name: ServiceName) {
   return service;
 }
 
-/** Runs the load and, `afterMs` into it, the fault; resolves with the reconciled figures. */
-async function loadWithFault(holdS: number, afterMs: number, fault: () => Promise<void>): Promise<ScenarioFigures> {
-  const run = runScenario(underFault(holdS), { ingest: { url: stack.urls.ingest }, collectorUrl: stack.urls.collectorOtlpHttp });
-  await sleep(afterMs);
-  await fault();
-  const figures = await run;
-  // The figures line, for the README's table of faults.
-  console.log(figuresLine(figures));
-  return figures;
-}
-
-function expectReconciled(figures: ScenarioFigures): void {
-  expect(figures.failures).toEqual([]);
-  expect(figures.unsettled).toBe(0);
-  expect(figures.counts.refusedEvents).toBe(0);
-  expect(figures.counts.acknowledgedEvents).toBe(figures.counts.sentEvents);
-  expect(figures.stored).toBe(figures.counts.acknowledgedEvents);
-  // Only 503 or 429 with Retry-After (deferred) may answer an overload or an outage.
-  expect(figures.counts.failed).toBe(0);
-}
-
 describe('faults under load, reconciled exactly after the client retries', () => {
   it('Collector SIGKILL and restart mid-run: its persistent queue keeps what it acknowledged', { timeout: 300_000 }, async () => {
-    const figures = await loadWithFault(15, 5_000, async () => {
+    const figures = await loadWithFault(stack, 15, 5_000, async () => {
       await running('collector').kill();
       await sleep(2_000);
       await stack.start('collector');
@@ -88,7 +54,7 @@ describe('faults under load, reconciled exactly after the client retries', () =>
   });
 
   it(`ingest service down ${INGEST_DOWN_S} s while the Collector queues`, { timeout: 300_000 }, async () => {
-    const figures = await loadWithFault(INGEST_DOWN_S + 10, 3_000, async () => {
+    const figures = await loadWithFault(stack, INGEST_DOWN_S + 10, 3_000, async () => {
       await stack.stop('ingest');
       await sleep(INGEST_DOWN_S * 1000);
       await stack.start('ingest');
@@ -100,7 +66,7 @@ describe('faults under load, reconciled exactly after the client retries', () =>
   });
 
   it('ingest service SIGKILL mid-run: its write-ahead log keeps what it acknowledged', { timeout: 300_000 }, async () => {
-    const figures = await loadWithFault(15, 5_000, async () => {
+    const figures = await loadWithFault(stack, 15, 5_000, async () => {
       await running('ingest').kill();
       await stack.start('ingest');
     });
