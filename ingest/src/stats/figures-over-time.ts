@@ -3,8 +3,9 @@
  * the range's time series, in one query. Each stretch of the two periods is read from the
  * coarsest table that holds it at the time series' step (rollups.ts): the hourly rollup for a
  * 24-hour or 7-day range, the daily one too for 30 days, raw events for the edges, for steps of a
- * minute and for filtered summaries. Every part yields the same states (uniq of the 64-bit keys,
- * sums), merged per period and per step: GROUPING SETS give both from one pass (a visitor counts
+ * minute and for filtered summaries. A rollup bucket's distinct visitors and visits are one state
+ * on its `all` row (migration 0021), its counts on its `type` rows; a raw part yields the same
+ * states (uniq of the 64-bit keys) and counts, all merged per period and per step: GROUPING SETS give both from one pass (a visitor counts
  * once in the total however many steps it appears in, which sums of steps could not give).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -60,6 +61,7 @@ export async function readFiguresOverTime(
   const parts = bySource(stretches).map(({ source, table, time, stretches: own }) =>
     source === 'raw'
       ? `SELECT ts >= ${currentFrom} AS current, intDiv(toUnixTimestamp(toDateTime(ts)), {step:UInt32}) * {step:UInt32} AS bucket,
+                1 AS distinct_counts,
                 uniqStateIf(visitor_key, visitor_key != 0) AS visitors,
                 uniqStateIf(session_key, session_key != 0) AS visits,
                 countIf(type = 'page_view') AS page_views,
@@ -68,16 +70,16 @@ export async function readFiguresOverTime(
          WHERE site = {site:String} AND (${timeCondition('ts', own, times)})${matching.sql}
          GROUP BY current, bucket`
       : `SELECT ${time} >= ${currentFrom} AS current, intDiv(toUnixTimestamp(${time}), {step:UInt32}) * {step:UInt32} AS bucket,
-                visitors, visits,
-                if(value = 'page_view', events, 0) AS page_views,
-                if(value = 'room_enter', events, 0) AS room_entries
+                dimension = 'all' AS distinct_counts, visitors, visits,
+                if(dimension = 'type' AND value = 'page_view', events, 0) AS page_views,
+                if(dimension = 'type' AND value = 'room_enter', events, 0) AS room_entries
          FROM ${table}
-         WHERE site = {site:String} AND dimension = 'type' AND (${timeCondition(time, own, times)})`,
+         WHERE site = {site:String} AND dimension IN ('all', 'type') AND (${timeCondition(time, own, times)})`,
   );
   const found = await rows<Row>(
     client,
     `SELECT current, if(current, bucket, 0) AS time,
-            uniqMerge(visitors) AS visitors, uniqMerge(visits) AS visits,
+            uniqMergeIf(visitors, distinct_counts) AS visitors, uniqMergeIf(visits, distinct_counts) AS visits,
             sum(page_views) AS page_views, sum(room_entries) AS room_entries
      FROM (${parts.join('\n UNION ALL \n')})
      GROUP BY GROUPING SETS ((current), (time))
