@@ -18,6 +18,7 @@ import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/expor
 import { freePorts, ingestMetric, NativeStack, waitUntil, type StackPorts } from '@footfall/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../ingest/src/clickhouse/client.js';
+import { BROWSER_UA } from '../../ingest/test/support/test-app.js';
 import {
   caseCounts,
   CLICKS_PER_CASE,
@@ -88,7 +89,9 @@ afterAll(async () => {
 
 describe('OpenTelemetry JS exporters through the Collector to the ingest service', () => {
   it('sends every case: traces, metrics and logs over OTLP/HTTP JSON, protobuf and gRPC, each request twice', async () => {
-    for (const [name, object, exporters] of CASES) await exportCase(`collector-${name}`, exporters(ports), object);
+    for (const [name, object, exporters] of CASES) {
+      await exportCase(`collector-${name}`, exporters(ports), { userAgent: BROWSER_UA, clickedObject: object });
+    }
     const ingest = stack!.urls.ingest;
     // The counter points arrive once each; the spans of the cases are 2 rows each, so rows past
     // those in otel_traces are the ingest service's own spans, come back through the Collector.

@@ -13,7 +13,7 @@ import { ingestMetric } from '@footfall/stack';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseCounts, CLICKS_PER_CASE, exportCase, STORED_PER_CASE, type CaseExporters } from './support/interop-telemetry.js';
-import { countOf, testApp } from './support/test-app.js';
+import { BROWSER_UA, countOf, testApp } from './support/test-app.js';
 
 let app: FastifyInstance;
 let base: string;
@@ -63,7 +63,7 @@ describe('OpenTelemetry JS exporters straight to the ingest service', () => {
     await exportCase(
       marker,
       exporters((signal) => `${base}/v1/${signal}`),
-      object,
+      { userAgent: BROWSER_UA, clickedObject: object },
     );
     const counts = caseCounts(marker);
     for (const table of Object.keys(STORED_PER_CASE) as Array<keyof typeof STORED_PER_CASE>) {

@@ -1,13 +1,13 @@
 // One case of the interop matrix: spans, a metric and log records made by the OpenTelemetry JS SDK
 // and sent by the exporters under test (the caller brings them: OTLP/HTTP JSON or protobuf, or
 // gRPC), each request sent twice as an SDK retry would. What one case must leave in ClickHouse is
-// counted by the queries below, so every transport is held to the same numbers.
+// counted by the queries below, so every transport is held to the same numbers. It runs in Node
+// and, bundled, in Chromium: nothing here may need Node.
 import type { Attributes } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { AggregationTemporality, MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
-import { BROWSER_UA } from './test-app.js';
 
 /** The part of an SDK exporter the matrix uses: export, answered through a callback. */
 interface Exporter<Items> {
@@ -19,6 +19,12 @@ export interface CaseExporters {
   traces: Exporter<ReadableSpan[]>;
   metrics: Exporter<ResourceMetrics>;
   logs: Exporter<ReadableLogRecord[]>;
+}
+
+/** The visitor of a case: the agent its events carry, and the object its counter clicked. */
+export interface CaseVisit {
+  userAgent: string;
+  clickedObject: string;
 }
 
 /** The clicks a case's counter reports. */
@@ -45,11 +51,11 @@ export function caseCounts(marker: string): Record<keyof typeof STORED_PER_CASE,
  * agent, as a Node SDK's does not: the request's only User-Agent is the exporter's own, which
  * must refuse nothing; the events carry their visitor's agent themselves, as the browser tier does.
  */
-export async function exportCase(marker: string, exporters: CaseExporters, clickedObject = 'guitar'): Promise<void> {
+export async function exportCase(marker: string, exporters: CaseExporters, visit: CaseVisit): Promise<void> {
   const resource: Attributes = { 'service.name': `interop-${marker}`, 'portfolio.site': 'portfolio' };
-  const spans = makeSpans(marker, resource);
-  const metrics = await makeMetrics(marker, resource, clickedObject);
-  const logs = makeLogs(marker, resource);
+  const spans = makeSpans(marker, resource, visit.userAgent);
+  const metrics = await makeMetrics(marker, resource, visit.clickedObject);
+  const logs = makeLogs(marker, resource, visit.userAgent);
   for (let attempt = 1; attempt <= 2; attempt++) {
     await send(`${marker} traces, attempt ${attempt}`, exporters.traces, spans);
     await send(`${marker} metrics, attempt ${attempt}`, exporters.metrics, metrics);
@@ -68,7 +74,7 @@ function send<Items>(what: string, exporter: Exporter<Items>, items: Items): Pro
 }
 
 /** An analytics span (a page view of a visitor with a browser agent) and a plain one. */
-function makeSpans(marker: string, resource: Attributes): ReadableSpan[] {
+function makeSpans(marker: string, resource: Attributes, userAgent: string): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({
     resource: resourceFromAttributes(resource),
@@ -83,7 +89,7 @@ function makeSpans(marker: string, resource: Attributes): ReadableSpan[] {
         'portfolio.event.type': 'page_view',
         'session.id': marker,
         'url.path': '/',
-        'user_agent.original': BROWSER_UA,
+        'user_agent.original': userAgent,
       },
     })
     .end();
@@ -116,7 +122,7 @@ async function makeMetrics(marker: string, resource: Attributes, object: string)
 }
 
 /** An event in the OpenTelemetry event model (a record with an event name) and a plain log line. */
-function makeLogs(marker: string, resource: Attributes): ReadableLogRecord[] {
+function makeLogs(marker: string, resource: Attributes, userAgent: string): ReadableLogRecord[] {
   const exporter = new InMemoryLogRecordExporter();
   const provider = new LoggerProvider({
     resource: resourceFromAttributes(resource),
@@ -125,7 +131,7 @@ function makeLogs(marker: string, resource: Attributes): ReadableLogRecord[] {
   const logger = provider.getLogger('footfall-interop', '1.0.0');
   logger.emit({
     eventName: 'page_view',
-    attributes: { 'session.id': `${marker}-log`, 'url.path': '/about', 'user_agent.original': BROWSER_UA },
+    attributes: { 'session.id': `${marker}-log`, 'url.path': '/about', 'user_agent.original': userAgent },
   });
   // A client address, which the Collector removes and the ingest service would store as it came.
   logger.emit({
