@@ -61,7 +61,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   await app.register(metricsPlugin);
-  await app.register(clickhousePlugin, { url: config.clickhouseUrl, dataDir: config.dataDir, client: overrides.clickhouse });
+  await app.register(clickhousePlugin, {
+    url: config.clickhouseUrl,
+    dataDir: config.dataDir,
+    client: overrides.clickhouse,
+    retention: config.retention,
+  });
   await app.register(catalogTablePlugin, { catalog });
   await app.register(pipelinePlugin, {
     dataDir: config.dataDir,

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
+import type { Retention } from './clickhouse/retention.js';
 import { defaultCountryDatabase } from './events/country.js';
 
 const DEFAULT_CATALOG_FILE = fileURLToPath(new URL('../catalog.json', import.meta.url));
@@ -51,7 +52,12 @@ export interface Config {
   walFsyncMs: number;
   /** How many recent event, span and data-point ids are remembered to recognise a re-send. */
   dedupCapacity: number;
+  /** Days each kind of data is kept, applied as table TTLs at start-up. */
+  retention: Retention;
 }
+
+/** Longest retention a variable may set: ten years (the README's defaults all stay within 25 months). */
+const MAX_RETENTION_DAYS = 3650;
 
 // The names are the environment variables documented in the README; env-schema validates and
 // coerces them and names the bad variable in its error.
@@ -89,6 +95,12 @@ const schema = {
     },
     WAL_FSYNC_MS: { type: 'integer', minimum: 0, default: 1000 },
     DEDUP_CAPACITY: { type: 'integer', minimum: 1000, default: 500_000 },
+    // Whole days. Events for 13 months (a year against the year before), spans and logs for a
+    // month (debugging, not analytics), the rollups for two years (long ranges, no ids).
+    RETENTION_EVENTS_DAYS: { type: 'integer', minimum: 1, maximum: MAX_RETENTION_DAYS, default: 400 },
+    RETENTION_TRACES_DAYS: { type: 'integer', minimum: 1, maximum: MAX_RETENTION_DAYS, default: 30 },
+    RETENTION_METRICS_DAYS: { type: 'integer', minimum: 1, maximum: MAX_RETENTION_DAYS, default: 400 },
+    RETENTION_ROLLUPS_DAYS: { type: 'integer', minimum: 1, maximum: MAX_RETENTION_DAYS, default: 730 },
   },
 } as const;
 
@@ -118,6 +130,10 @@ interface RawEnv {
   LOG_LEVEL: string;
   WAL_FSYNC_MS: number;
   DEDUP_CAPACITY: number;
+  RETENTION_EVENTS_DAYS: number;
+  RETENTION_TRACES_DAYS: number;
+  RETENTION_METRICS_DAYS: number;
+  RETENTION_ROLLUPS_DAYS: number;
 }
 
 /** Reads the configuration from environment variables; throws naming the bad variable. */
@@ -142,6 +158,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (raw.REQUEST_TIMEOUT_MS > 0 && raw.HEADERS_TIMEOUT_MS > raw.REQUEST_TIMEOUT_MS) {
     throw new Error(
       `invalid configuration: HEADERS_TIMEOUT_MS (${raw.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${raw.REQUEST_TIMEOUT_MS}); the headers are part of the request`,
+    );
+  }
+  // The rollups answer long ranges from what raw events no longer hold; kept shorter, those ranges
+  // would come out empty while the raw events were still there.
+  if (raw.RETENTION_ROLLUPS_DAYS < raw.RETENTION_EVENTS_DAYS) {
+    throw new Error(
+      `invalid configuration: RETENTION_ROLLUPS_DAYS (${raw.RETENTION_ROLLUPS_DAYS}) must be at least RETENTION_EVENTS_DAYS (${raw.RETENTION_EVENTS_DAYS}); the rollups are what long ranges read`,
     );
   }
   return {
@@ -170,6 +193,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: raw.LOG_LEVEL,
     walFsyncMs: raw.WAL_FSYNC_MS,
     dedupCapacity: raw.DEDUP_CAPACITY,
+    retention: {
+      eventsDays: raw.RETENTION_EVENTS_DAYS,
+      tracesDays: raw.RETENTION_TRACES_DAYS,
+      metricsDays: raw.RETENTION_METRICS_DAYS,
+      rollupsDays: raw.RETENTION_ROLLUPS_DAYS,
+    },
   };
 }
 

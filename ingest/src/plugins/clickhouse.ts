@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import fp from 'fastify-plugin';
 import { createClickHouse } from '../clickhouse/client.js';
 import { migrate } from '../clickhouse/migrate.js';
+import { applyRetention, type Retention } from '../clickhouse/retention.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,6 +15,8 @@ export interface ClickHousePluginOptions {
   dataDir: string;
   /** Used instead of a new client when given. */
   client?: ClickHouseClient;
+  /** Table TTLs set once the schema is migrated; the migrations' own when not given. */
+  retention?: Retention;
 }
 
 /**
@@ -28,8 +31,10 @@ export default fp<ClickHousePluginOptions>(
     let migrated: Promise<void> | undefined;
     const migrateOnce = async () => {
       migrated ??= migrate(client).then(
-        (applied) => {
+        async (applied) => {
           if (applied.length > 0) app.log.info({ applied }, 'migrations applied');
+          const changed = options.retention ? await applyRetention(client, options.retention) : [];
+          if (changed.length > 0) app.log.info({ tables: changed, retention: options.retention }, 'retention applied');
         },
         (error: unknown) => {
           migrated = undefined;
