@@ -117,9 +117,10 @@ export const SPIKE_FLOOR_EVENTS_10M = 50;
 export const SPIKE_FLOOR_EVENTS_30M = 30;
 /**
  * Over 30 minutes, one minute counts for at most this many events, or ten times the expected
- * minute where that is more: one visitor's burst of pages is not a spike, many visitors are.
+ * minute where that is more: one visitor's burst of pages is not a spike, many visitors are. A
+ * real spike still crosses the line: thirty minutes at the cap are ten times the expected count.
  */
-export const SPIKE_MINUTE_CAP_EVENTS = 12;
+export const SPIKE_MINUTE_CAP_EVENTS = 8;
 export const SPIKE_MINUTE_CAP_FACTOR = 10;
 /** A partial drop is traffic below this share of the expected rate over 30 minutes... */
 export const DROP_SHARE = 0.65;
