@@ -15,7 +15,7 @@ import { createClickHouse } from '../src/clickhouse/client.js';
 import { MIGRATIONS_DIR, migrate } from '../src/clickhouse/migrate.js';
 import { insertLines } from '../src/pipeline/batch-insert.js';
 import { RANGES, RANGE_NAMES, readStats, type Range, type Stats } from '../src/stats/stats.js';
-import { freshDataDir, testApp } from './support/test-app.js';
+import { countOf, freshDataDir, testApp } from './support/test-app.js';
 
 const HOUR = 3600;
 const DAY = 86_400;
@@ -280,3 +280,21 @@ async function rowsOf(client: ClickHouseClient, query: string): Promise<Array<Re
   const result = await client.query({ query, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
   return result.json<Record<string, number>>();
 }
+
+describe('erasure and the per-visit rollup', () => {
+  it('removes the erased visit from visits_per_hour and leaves the others', async () => {
+    const app = await testApp({ statsToken: 'owner-token-1' });
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      await store(app.clickhouse, makeEvents(now).filter((event) => event.session_id === 'visit-3' || event.session_id === 'visit-4'));
+      const visits = () => countOf(app, 'SELECT uniqExact(session_key) AS n FROM visits_per_hour');
+      expect(await visits()).toBe(2);
+      const response = await app.inject({ method: 'DELETE', url: '/api/sessions/visit-3', headers: { authorization: 'Bearer owner-token-1' } });
+      expect(response.statusCode).toBe(200);
+      expect(await visits()).toBe(1);
+      expect(await countOf(app, "SELECT count() AS n FROM visits_per_hour WHERE session_key = cityHash64('visit-4')")).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -2,7 +2,9 @@
  * Erasure (the GDPR's right to be forgotten): every stored row of one session or one visitor, in
  * events, otel_traces, metric_points and otel_logs. Spans, data points and log records carry the
  * session id, never the visitor id (it is made by this service), so a visitor's spans are found
- * through the sessions its events name. The per-minute rollup keeps its counts: it holds no ids, only numbers.
+ * through the sessions its events name. The per-visit rollup (visits_per_hour) holds a key per
+ * visit: those visits' rows go too. The per-minute, hourly and daily rollups keep their counts:
+ * they hold no ids, only numbers and distinct-count states.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { count, rows } from './query.js';
@@ -51,6 +53,13 @@ async function erase(client: ClickHouseClient, eventsWhere: string, id: string, 
       await client.command({ query: `DELETE FROM ${table} WHERE ${where}`, query_params: params, clickhouse_settings: { mutations_sync: '2' } });
     }
     erased.push(n);
+  }
+  if (sessions.length > 0) {
+    await client.command({
+      query: 'DELETE FROM visits_per_hour WHERE session_key IN (SELECT cityHash64(arrayJoin({sessions:Array(String)})))',
+      query_params: params,
+      clickhouse_settings: { mutations_sync: '2' },
+    });
   }
   return { events: erased[0]!, traces: erased[1]!, metric_points: erased[2]!, logs: erased[3]! };
 }
