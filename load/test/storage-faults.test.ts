@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePorts, ingestMetric, NativeStack } from '@footfall/stack';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_FILE_VARIABLE, FaultSwitch } from '../src/fault-switch.js';
 import { ReadinessWatch } from '../src/readiness.js';
 import { expectReconciled, loadWithFault } from './support/under-fault.js';
@@ -49,8 +49,10 @@ beforeAll(async () => {
   await stack.start('collector');
 });
 
+// A test that failed mid-fault leaves none behind for the next.
+afterEach(() => faults.clear());
+
 afterAll(async () => {
-  await faults.clear();
   await stack?.stopAll();
   rmSync(scratch, { recursive: true, force: true });
 });
