@@ -2,7 +2,13 @@
 // it; the staleness test compares it with the committed files.
 import { stringify } from 'yaml';
 import { recordingRulesFile } from './alerting/expected-level.js';
-import { alertRulesFile, contactPointsFile, notificationPoliciesFile, notificationTemplatesFile } from './alerting/provisioning.js';
+import {
+  alertRulesFile,
+  CONTACT_POINTS_DIR,
+  contactPointChannels,
+  notificationPoliciesFile,
+  notificationTemplatesFile,
+} from './alerting/provisioning.js';
 import { loadCatalog } from './catalog.js';
 import { allDashboards } from './dashboards/index.js';
 import { alertPanelIds, PIPELINE_UID } from './dashboards/pipeline.js';
@@ -28,7 +34,7 @@ export function renderAll(): Map<string, string> {
   files.set('provisioning/alerting/rules.yaml', yaml(alertRulesFile({ dashboardUid: PIPELINE_UID, panelIds: alertPanelIds(pipeline) })));
   files.set('provisioning/alerting/templates.yaml', yaml(notificationTemplatesFile()));
   files.set('provisioning/prometheus/footfall-rules.yml', yaml(recordingRulesFile()));
-  files.set('provisioning/alerting/contact-points.yaml', yaml(contactPointsFile()));
+  for (const channel of contactPointChannels()) files.set(`${CONTACT_POINTS_DIR}/${channel.file}`, yaml(channel.document));
   files.set('provisioning/alerting/notification-policies.yaml', yaml(notificationPoliciesFile()));
   return files;
 }

@@ -40,9 +40,16 @@ const providers = readYaml<{ providers: Array<{ folder: string; folderUid: strin
 const rules = readYaml<{
   groups: Array<{ folder: string; rules: Array<{ uid: string; condition: string; data: Array<{ refId: string; datasourceUid: string }> }> }>;
 }>('provisioning/alerting/rules.yaml');
-const contactPoints = readYaml<{ contactPoints: Array<{ name: string; receivers: Array<{ uid: string; type: string }> }> }>(
-  'provisioning/alerting/contact-points.yaml',
-);
+// One file per optional channel (the Grafana entrypoint keeps those in use); all of them here.
+const CONTACT_POINTS_DIR = 'provisioning/alerting/contact-points/';
+const contactPointFiles = readdirSync(new URL(CONTACT_POINTS_DIR, root)).filter((name) => name.endsWith('.yaml'));
+const contactPoints = {
+  contactPoints: contactPointFiles.flatMap(
+    (name) =>
+      readYaml<{ contactPoints: Array<{ name: string; receivers: Array<{ uid: string; type: string }> }> }>(`${CONTACT_POINTS_DIR}${name}`)
+        .contactPoints,
+  ),
+};
 const policies = readYaml<{ policies: Array<{ receiver: string; routes?: Array<{ receiver: string }> }> }>(
   'provisioning/alerting/notification-policies.yaml',
 );
@@ -136,7 +143,7 @@ describe('references between dashboards, data sources and alerting', () => {
   it('takes contact point addresses from the environment, with a webhook and an email', () => {
     const receivers = contactPoints.contactPoints.flatMap((point) => point.receivers);
     expect(new Set(receivers.map((receiver) => receiver.type))).toEqual(new Set(['webhook', 'email']));
-    const text = readFileSync(new URL('provisioning/alerting/contact-points.yaml', root), 'utf8');
+    const text = contactPointFiles.map((name) => readFileSync(new URL(`${CONTACT_POINTS_DIR}${name}`, root), 'utf8')).join('');
     expect(text).toContain('${FOOTFALL_ALERT_WEBHOOK_URL}');
     expect(text).toContain('${FOOTFALL_ALERT_EMAIL}');
   });

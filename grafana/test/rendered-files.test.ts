@@ -16,9 +16,10 @@ describe('rendered files', () => {
 
   it('renders the five dashboards and the provisioning files', () => {
     expect([...rendered.keys()].filter((path) => path.startsWith('grafana/dashboards/'))).toHaveLength(5);
-    // Data sources, dashboard provider, alert rules, notification templates, contact points,
-    // notification policies, and the Prometheus recording rules.
-    expect([...rendered.keys()].filter((path) => path.startsWith('provisioning/'))).toHaveLength(7);
+    // Data sources, dashboard provider, alert rules, notification templates, contact points (one
+    // file per channel: webhook, email, webhook without email), notification policies, and the
+    // Prometheus recording rules.
+    expect([...rendered.keys()].filter((path) => path.startsWith('provisioning/'))).toHaveLength(9);
   });
 
   for (const [path, content] of rendered) {

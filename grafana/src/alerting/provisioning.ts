@@ -131,34 +131,84 @@ export function notificationTemplatesFile() {
   return { apiVersion: 1, templates: [{ orgId: 1, name: template.name, template: template.template }] };
 }
 
-// Addresses come from the environment when Grafana starts, never from this repository.
-export function contactPointsFile() {
-  const webhook = new ContactPointBuilder()
-    .uid('footfall-webhook')
-    .name(PAGE_CONTACT_POINT)
+// Addresses come from the environment when Grafana starts, never from this repository. Each channel
+// is optional, so each is its own file: Grafana provisioning has no conditionals, and a contact point
+// whose variable is unset would fail to load. Grafana merges the integrations of files that name the
+// same contact point, so a file adds its channel to `footfall-page` and `footfall-email`; the Grafana
+// service's entrypoint (contact-points/grafana-entrypoint.sh) keeps the files of the channels whose
+// variable is set, and refuses to start when none is.
+
+/** Where the per-channel contact point files live: a folder Grafana does not read by itself. */
+export const CONTACT_POINTS_DIR = 'provisioning/alerting/contact-points';
+
+/** One optional channel: the file that provisions it and the variable that turns it on. */
+export interface ContactPointChannel {
+  file: string;
+  /** The file is kept when this variable is set (and not empty)... */
+  whenSet: string;
+  /** ...and, when given, this one is not. */
+  whenUnset?: string;
+  document: ReturnType<typeof contactPointsDocument>;
+}
+
+type Receiver = ReturnType<ContactPointBuilder['build']>;
+
+const receiver = ({ uid, type, settings, disableResolveMessage }: Receiver) => ({
+  uid,
+  type,
+  settings,
+  disableResolveMessage: disableResolveMessage ?? false,
+});
+
+function contactPointsDocument(points: Array<{ name: string; receivers: Receiver[] }>) {
+  return { apiVersion: 1, contactPoints: points.map(({ name, receivers }) => ({ orgId: 1, name, receivers: receivers.map(receiver) })) };
+}
+
+const WEBHOOK_VARIABLE = 'FOOTFALL_ALERT_WEBHOOK_URL';
+const EMAIL_VARIABLE = 'FOOTFALL_ALERT_EMAIL';
+
+const webhook = (uid: string, name: string): Receiver =>
+  new ContactPointBuilder()
+    .uid(uid)
+    .name(name)
     .type('webhook')
-    .settings({ url: '${FOOTFALL_ALERT_WEBHOOK_URL}', httpMethod: 'POST', title: TITLE, message: MESSAGE })
+    .settings({ url: `\${${WEBHOOK_VARIABLE}}`, httpMethod: 'POST', title: TITLE, message: MESSAGE })
     .build();
-  const email = (uid: string, name: string) =>
-    new ContactPointBuilder()
-      .uid(uid)
-      .name(name)
-      .type('email')
-      .settings({ addresses: '${FOOTFALL_ALERT_EMAIL}', singleEmail: true, subject: TITLE, message: MESSAGE })
-      .build();
-  const receiver = ({ uid, type, settings, disableResolveMessage }: ReturnType<ContactPointBuilder['build']>) => ({
-    uid,
-    type,
-    settings,
-    disableResolveMessage: disableResolveMessage ?? false,
-  });
-  return {
-    apiVersion: 1,
-    contactPoints: [
-      { orgId: 1, name: PAGE_CONTACT_POINT, receivers: [receiver(webhook), receiver(email('footfall-page-email', PAGE_CONTACT_POINT))] },
-      { orgId: 1, name: EMAIL_CONTACT_POINT, receivers: [receiver(email('footfall-email', EMAIL_CONTACT_POINT))] },
-    ],
-  };
+
+const email = (uid: string, name: string): Receiver =>
+  new ContactPointBuilder()
+    .uid(uid)
+    .name(name)
+    .type('email')
+    .settings({ addresses: `\${${EMAIL_VARIABLE}}`, singleEmail: true, subject: TITLE, message: MESSAGE })
+    .build();
+
+/**
+ * The channels: pages go to the webhook and to email, everything else to email; with no email
+ * address, everything else goes to the webhook too rather than nowhere.
+ */
+export function contactPointChannels(): ContactPointChannel[] {
+  return [
+    {
+      file: 'webhook.yaml',
+      whenSet: WEBHOOK_VARIABLE,
+      document: contactPointsDocument([{ name: PAGE_CONTACT_POINT, receivers: [webhook('footfall-webhook', PAGE_CONTACT_POINT)] }]),
+    },
+    {
+      file: 'email.yaml',
+      whenSet: EMAIL_VARIABLE,
+      document: contactPointsDocument([
+        { name: PAGE_CONTACT_POINT, receivers: [email('footfall-page-email', PAGE_CONTACT_POINT)] },
+        { name: EMAIL_CONTACT_POINT, receivers: [email('footfall-email', EMAIL_CONTACT_POINT)] },
+      ]),
+    },
+    {
+      file: 'webhook-without-email.yaml',
+      whenSet: WEBHOOK_VARIABLE,
+      whenUnset: EMAIL_VARIABLE,
+      document: contactPointsDocument([{ name: EMAIL_CONTACT_POINT, receivers: [webhook('footfall-ticket-webhook', EMAIL_CONTACT_POINT)] }]),
+    },
+  ];
 }
 
 export function notificationPoliciesFile() {
