@@ -44,6 +44,18 @@ const BREAKDOWNS = `[('page', path, '', ''), ('flow', nav_from, path, ''), ('sou
 
 const DIMENSIONS = ['page', 'flow', 'source', 'campaign', 'country', 'device', 'browser', 'os'];
 
+/**
+ * The rows that can be shown, on each part's `dimension, v1, v2, v3`: a step to another page, a
+ * campaign with a parameter, any other value but empty or one of the site's own hosts. Applied
+ * before the distinct counts are merged, which is where the time goes; the same condition after
+ * the merge (HAVING) gives the same rows.
+ */
+const SHOWN = `multiIf(dimension = 'flow', v1 != '' AND v1 != v2,
+                 dimension = 'page', true,
+                 dimension = 'campaign', v1 != '' OR v2 != '' OR v3 != '',
+                 dimension = 'source', v1 != '' AND NOT has({own:Array(String)}, v1),
+                 v1 != '')`;
+
 export async function readPageViewsBy(
   client: ClickHouseClient,
   params: RangeParams,
@@ -58,18 +70,21 @@ export async function readPageViewsBy(
   const parts = bySource(stretches).map(({ source, table, time, stretches: own }) =>
     source === 'raw'
       ? `SELECT item.1 AS dimension, item.2 AS v1, item.3 AS v2, item.4 AS v3,
-                count() AS views, uniqStateIf(visitor_key, visitor_key != 0) AS visitors
+                count() AS views, uniqStateIf(visitor_key, visitor_key != 0 AND dimension != 'flow') AS visitors
          FROM events ARRAY JOIN ${BREAKDOWNS} AS item
          WHERE site = {site:String} AND type = 'page_view' AND (${timeCondition('ts', own, times)})${matching.sql}
+           AND ${SHOWN}
          GROUP BY dimension, v1, v2, v3`
       : `SELECT toString(dimension) AS dimension, value AS v1, value2 AS v2, value3 AS v3, events AS views, visitors
          FROM ${table}
-         WHERE site = {site:String} AND dimension IN {dimensions:Array(String)} AND (${timeCondition(time, own, times)})`,
+         WHERE site = {site:String} AND dimension IN {dimensions:Array(String)} AND (${timeCondition(time, own, times)})
+           AND ${SHOWN}`,
   );
   const found = await rows<Row>(
     client,
-    `SELECT dimension, if(dimension = 'source' AND has({own:Array(String)}, v1), '', v1) AS value, v2 AS value2, v3 AS value3,
-            uniqMerge(visitors) AS visitors, sum(views) AS views
+    `SELECT dimension, v1 AS value, v2 AS value2, v3 AS value3,
+            -- Steps between pages are ranked and shown by views: their visitors are never merged.
+            uniqMergeIf(visitors, dimension != 'flow') AS visitors, sum(views) AS views
      FROM (${parts.join('\n UNION ALL \n')})
      GROUP BY dimension, value, value2, value3
      HAVING multiIf(dimension = 'flow', value != '' AND value != value2,
