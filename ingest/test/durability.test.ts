@@ -106,11 +106,17 @@ describe('when the disk refuses the write-ahead log', () => {
       expect(refused.statusCode).toBe(503);
       expect(refused.json().code).toBe('FOOTFALL_LOG_UNWRITABLE');
       expect(refused.headers['retry-after']).toBe('30');
+      const unready = await app.inject('/readyz');
+      expect(unready.statusCode).toBe(503);
+      expect(unready.json()).toMatchObject({ status: 'not ready', write_ahead_log: 'refusing writes (disk full?)' });
 
       rmSync(walDir);
       mkdirSync(walDir);
       const retried = await postBeacon(app, body);
       expect(retried.statusCode).toBe(202);
+      const ready = await app.inject('/readyz');
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json()).toMatchObject({ write_ahead_log: 'writable' });
       expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id = 'disk'")).toBe(1);
     } finally {
       await app.close();

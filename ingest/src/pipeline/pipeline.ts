@@ -26,7 +26,11 @@ export interface PipelineOptions {
  * Where accepted rows go: each new row (by key) is logged ahead and batched to its table; a row
  * seen lately is skipped. `accept` returns only once the rows are durable.
  */
+/** How long a refused log write keeps the service unready, unless a write succeeds first. */
+const LOG_REFUSAL_UNREADY_MS = 10_000;
+
 export class Pipeline {
+  private logRefusedAt: number | undefined;
   private readonly writers: Record<TableName, TableWriter>;
   private readonly recent: RecentIds;
   private readonly fsyncTimer: NodeJS.Timeout | undefined;
@@ -116,12 +120,27 @@ export class Pipeline {
     }
     if (repaired > 0) this.options.metrics.stringsRepaired.inc({ table }, repaired);
     if (stored.length > 0) {
-      this.writers[table].write(lines, stored.length).catch((error: unknown) => {
-        for (const key of keys) this.recent.delete(key);
-        this.options.log.error({ err: error, table }, 'appending to the write-ahead log failed');
-      });
+      this.writers[table].write(lines, stored.length).then(
+        () => {
+          this.logRefusedAt = undefined;
+        },
+        (error: unknown) => {
+          this.logRefusedAt = Date.now();
+          for (const key of keys) this.recent.delete(key);
+          this.options.log.error({ err: error, table }, 'appending to the write-ahead log failed');
+        },
+      );
     }
     return stored;
+  }
+
+  /**
+   * True while the disk refuses the write-ahead log: since its last refused write, with no write
+   * taken after it, for at most LOG_REFUSAL_UNREADY_MS. The bound matters: a load balancer that
+   * stops sending on 503 would otherwise never send the write that shows the disk has room again.
+   */
+  get logRefusing(): boolean {
+    return this.logRefusedAt !== undefined && Date.now() - this.logRefusedAt < LOG_REFUSAL_UNREADY_MS;
   }
 
   /**

@@ -12,7 +12,8 @@ const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/readyz', async (_request, reply) => {
     const clickhouse = await pingClickHouse(app);
     const spoolFull = app.pipeline.full;
-    const ready = clickhouse && !spoolFull;
+    const logRefusing = app.pipeline.logRefusing;
+    const ready = clickhouse && !spoolFull && !logRefusing;
     const quarantined = app.pipeline.quarantinedRows;
     // Rows set aside do not make the service unready: every other row is being written, and a 503
     // would take it out of the load balancer and hold back every visitor's data. It says
@@ -22,6 +23,7 @@ const healthRoutes: FastifyPluginAsync = async (app) => {
       status: ready ? (degraded ? 'degraded' : 'ready') : 'not ready',
       clickhouse: clickhouse ? 'reachable' : 'unreachable',
       spool: spoolFull ? 'full' : 'has room',
+      write_ahead_log: logRefusing ? 'refusing writes (disk full?)' : 'writable',
       spool_bytes: app.pipeline.pendingBytes,
       quarantined_rows: quarantined,
     });
