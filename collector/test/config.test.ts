@@ -87,14 +87,18 @@ describe('collector/config.yaml', () => {
     };
     expect(Object.keys(config.service.pipelines).sort()).toEqual(['logs', 'metrics', 'traces']);
     for (const [signal, pipeline] of Object.entries(config.service.pipelines)) {
-      expect(pipeline, signal).toEqual({ receivers: ['otlp'], processors: ['memory_limiter', 'transform/privacy'], exporters: ['otlp_http/ingest'] });
+      expect(pipeline, signal).toEqual({
+        receivers: ['otlp'],
+        processors: ['memory_limiter', 'transform/privacy'],
+        exporters: ['otlp_http/ingest'],
+      });
     }
     // The privacy processor has statements for every signal it is in.
-    expect(Object.keys(config.processors['transform/privacy']).filter((key) => key.endsWith('_statements')).sort()).toEqual([
-      'log_statements',
-      'metric_statements',
-      'trace_statements',
-    ]);
+    expect(
+      Object.keys(config.processors['transform/privacy'])
+        .filter((key) => key.endsWith('_statements'))
+        .sort(),
+    ).toEqual(['log_statements', 'metric_statements', 'trace_statements']);
   });
 
   it('pins the Collector release once, in the manifest, for the native and the Docker build', () => {

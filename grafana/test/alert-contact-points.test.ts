@@ -115,10 +115,18 @@ describe('alert contact points', () => {
       const result = await start(env);
       const points = provisionedContactPoints(result.target);
       const names = new Set(points.map((point) => point.name));
-      expect(policyReceivers(result.target).filter((receiver) => !names.has(receiver)), JSON.stringify(env)).toEqual([]);
+      expect(
+        policyReceivers(result.target).filter((receiver) => !names.has(receiver)),
+        JSON.stringify(env),
+      ).toEqual([]);
       const read = [...JSON.stringify(points).matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]);
-      const set = Object.entries(env).filter(([, value]) => value !== '').map(([name]) => name);
-      expect(read.filter((name) => !set.includes(name!)), JSON.stringify(env)).toEqual([]);
+      const set = Object.entries(env)
+        .filter(([, value]) => value !== '')
+        .map(([name]) => name);
+      expect(
+        read.filter((name) => !set.includes(name!)),
+        JSON.stringify(env),
+      ).toEqual([]);
       // The rest of the provisioning is there, the folder of channel files is not.
       for (const file of ['datasources/datasources.yaml', 'dashboards/footfall.yaml', 'alerting/rules.yaml', 'alerting/templates.yaml']) {
         expect(existsSync(join(result.target, file)), file).toBe(true);

@@ -64,9 +64,12 @@ describe('alert rules on traffic scenarios', () => {
     const tsdb = join(workDir, 'tsdb');
     const metricsFile = join(workDir, 'timeline.om');
     writeOpenMetrics(metricsFile, generateSeries(SCENARIOS, SEED), TIMELINE_START);
-    await run(toolPath('promtool'), // One block for the whole timeline: with the default 2-hour blocks promtool re-reads the
-    // file once per block (180 times here).
-    ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', `--max-block-duration=${TIMELINE_DAYS * 24 + 24}h`, metricsFile, tsdb], { maxBuffer: 64 * 1024 * 1024 });
+    await run(
+      toolPath('promtool'), // One block for the whole timeline: with the default 2-hour blocks promtool re-reads the
+      // file once per block (180 times here).
+      ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', `--max-block-duration=${TIMELINE_DAYS * 24 + 24}h`, metricsFile, tsdb],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
     rmSync(metricsFile);
     stage('raw series backfilled');
 
@@ -120,7 +123,9 @@ describe('alert rules on traffic scenarios', () => {
     const sites = SCENARIOS.flatMap((scenario) => scenario.sites);
     // Every site has a day of history before the last evaluated day; the weekly estimate needs a week.
     expect(recorded.get('site:footfall_events_accepted:expected_rate')).toBe(sites.length);
-    expect(recorded.get('site:footfall_events_accepted:expected_rate_weekly')).toBe(sites.filter((site) => site.startsAt === undefined).length);
+    expect(recorded.get('site:footfall_events_accepted:expected_rate_weekly')).toBe(
+      sites.filter((site) => site.startsAt === undefined).length,
+    );
     expect(recorded.get('site:footfall_events_accepted:expected_rate_high')).toBe(sites.length);
   });
 
@@ -235,7 +240,10 @@ function falseAlarmHours(episodes: Firing[]): number {
 }
 
 function printReport(rules: ProvisionedRule[], outcomes: Outcome[]): void {
-  const lines = ['', `alert rules on traffic scenarios (days ${FIRST_EVALUATED_DAY}-${TIMELINE_DAYS - 1}, evaluated every minute, seed ${SEED})`];
+  const lines = [
+    '',
+    `alert rules on traffic scenarios (days ${FIRST_EVALUATED_DAY}-${TIMELINE_DAYS - 1}, evaluated every minute, seed ${SEED})`,
+  ];
   lines.push(`${'rule'.padEnd(36)} ${'caught'.padEnd(7)} ${'missed'.padEnd(7)} ${'false-alarm hours'.padEnd(18)} delays`);
   for (const rule of rules) {
     const mine = outcomes.filter((o) => o.rule === rule.uid);

@@ -104,7 +104,11 @@ describe('PromQL panels on a live stack', () => {
   for (const { dashboard, panel, target } of promPanels) {
     const failureOnly = ONLY_ON_FAILURE.some((name) => target.expr.includes(name));
     const historyOnly = ONLY_WITH_HISTORY.some((name) => target.expr.includes(name));
-    const expectation = failureOnly ? 'parses (a failure-only series)' : historyOnly ? 'parses (needs a day of history)' : 'parses and returns series';
+    const expectation = failureOnly
+      ? 'parses (a failure-only series)'
+      : historyOnly
+        ? 'parses (needs a day of history)'
+        : 'parses and returns series';
     it(`${dashboard} / ${panel} [${target.refId}] ${expectation}`, async () => {
       const now = Date.now();
       const result = await queryRange(stack.urls.prometheus, interpolate(target.expr), now - 120_000, now, 5);

@@ -30,15 +30,16 @@ interface Dashboard {
 }
 
 const dashboardFiles = readdirSync(new URL('grafana/dashboards/', root)).filter((name) => name.endsWith('.json'));
-const dashboards = dashboardFiles.map(
-  (name) => JSON.parse(readFileSync(new URL(`grafana/dashboards/${name}`, root), 'utf8')) as Dashboard,
-);
+const dashboards = dashboardFiles.map((name) => JSON.parse(readFileSync(new URL(`grafana/dashboards/${name}`, root), 'utf8')) as Dashboard);
 const dataSources = readYaml<{ datasources: Array<{ uid: string; type: string }> }>('provisioning/datasources/datasources.yaml');
 const providers = readYaml<{ providers: Array<{ folder: string; folderUid: string; options: { path: string } }> }>(
   'provisioning/dashboards/footfall.yaml',
 );
 const rules = readYaml<{
-  groups: Array<{ folder: string; rules: Array<{ uid: string; condition: string; data: Array<{ refId: string; datasourceUid: string }> }> }>;
+  groups: Array<{
+    folder: string;
+    rules: Array<{ uid: string; condition: string; data: Array<{ refId: string; datasourceUid: string }> }>;
+  }>;
 }>('provisioning/alerting/rules.yaml');
 // One file per optional channel (the Grafana entrypoint keeps those in use); all of them here.
 const CONTACT_POINTS_DIR = 'provisioning/alerting/contact-points/';
@@ -128,7 +129,10 @@ describe('references between dashboards, data sources and alerting', () => {
   it('points every alert query at a provisioned data source or at server expressions', () => {
     for (const rule of rules.groups.flatMap((group) => group.rules)) {
       expect(rule.uid.length, rule.uid).toBeLessThanOrEqual(40);
-      expect(rule.data.map((query) => query.refId), rule.uid).toContain(rule.condition);
+      expect(
+        rule.data.map((query) => query.refId),
+        rule.uid,
+      ).toContain(rule.condition);
       for (const query of rule.data) expect([...dataSourceUids, '__expr__'], rule.uid).toContain(query.datasourceUid);
     }
   });

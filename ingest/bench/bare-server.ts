@@ -26,9 +26,13 @@ app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, text, d
     done(error as Error, undefined);
   }
 });
-app.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', bodyLimit: MAX_OTLP_BYTES }, (_request, body, done) => done(null, body));
-app.post<{ Body: { events?: unknown[] } }>('/v1/beacon', { bodyLimit: MAX_BEACON_BYTES, schema: { body: bodySchema } }, async (request, reply) =>
-  reply.code(202).send({ accepted: request.body.events?.length ?? 1, duplicates: 0, refused: [] }),
+app.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', bodyLimit: MAX_OTLP_BYTES }, (_request, body, done) =>
+  done(null, body),
+);
+app.post<{ Body: { events?: unknown[] } }>(
+  '/v1/beacon',
+  { bodyLimit: MAX_BEACON_BYTES, schema: { body: bodySchema } },
+  async (request, reply) => reply.code(202).send({ accepted: request.body.events?.length ?? 1, duplicates: 0, refused: [] }),
 );
 app.post('/v1/traces', async (_request, reply) => reply.code(200).type('application/x-protobuf').send(Buffer.alloc(0)));
 

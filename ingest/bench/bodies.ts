@@ -44,7 +44,12 @@ const EVENT_SHAPES = [
 export function beaconBody(ids: IdSource, events: number): string {
   const ts = Date.now();
   const session = ids.session();
-  const list = Array.from({ length: events }, (_, index) => ({ id: ids.eventId(), ts, session, ...EVENT_SHAPES[index % EVENT_SHAPES.length] }));
+  const list = Array.from({ length: events }, (_, index) => ({
+    id: ids.eventId(),
+    ts,
+    session,
+    ...EVENT_SHAPES[index % EVENT_SHAPES.length],
+  }));
   return JSON.stringify(events === 1 ? { site: SITE, ...list[0] } : { site: SITE, events: list });
 }
 

@@ -65,7 +65,11 @@ async function measureBare(): Promise<ServerFigures> {
 async function measureService(label: string, script: string): Promise<{ figures: ServerFigures; intact: boolean }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'footfall-bench-'));
   try {
-    const service = await startServer(script, { DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', CLICKHOUSE_URL: undefined }, '/readyz');
+    const service = await startServer(
+      script,
+      { DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', CLICKHOUSE_URL: undefined },
+      '/readyz',
+    );
     const runs: LoadFigures[] = [];
     let figures: ServerFigures;
     let exit: number | string;
@@ -96,9 +100,14 @@ async function measureService(label: string, script: string): Promise<{ figures:
     // reading answers when a scenario ends, with the last requests still in flight).
     const answered = runs.reduce((sum, run) => sum + run.acceptedEvents, 0);
     const stored = await storedCounts(dataDir);
-    console.log(`${label}: exit code after SIGTERM ${exit}; events accepted ${accepted.events}, answered 2xx ${answered}, in ClickHouse ${stored.events} (distinct ${stored.distinctEvents}); spans accepted ${accepted.spans}, in ClickHouse ${stored.spans}`);
+    console.log(
+      `${label}: exit code after SIGTERM ${exit}; events accepted ${accepted.events}, answered 2xx ${answered}, in ClickHouse ${stored.events} (distinct ${stored.distinctEvents}); spans accepted ${accepted.spans}, in ClickHouse ${stored.spans}`,
+    );
     const intact =
-      stored.events === accepted.events && stored.distinctEvents === stored.events && stored.events >= answered && stored.spans === accepted.spans;
+      stored.events === accepted.events &&
+      stored.distinctEvents === stored.events &&
+      stored.events >= answered &&
+      stored.spans === accepted.spans;
     console.log(intact ? `${label}: nothing lost, nothing doubled` : `${label}: MISMATCH, events were lost or doubled`);
     return { figures, intact };
   } finally {
@@ -116,8 +125,20 @@ async function drained(url: string): Promise<void> {
   }
 }
 
-console.log(`${DURATION_S} s per scenario, ${CONNECTIONS} connections; the load generator and the servers share this machine's ${availableParallelism()} cores`);
-console.log(['scenario'.padEnd(50), 'req/s'.padStart(8), 'events/s'.padStart(9), 'p50 ms'.padStart(7), 'p99 ms'.padStart(7), 'peak RSS'.padStart(9), 'failed'.padStart(7)].join('  '));
+console.log(
+  `${DURATION_S} s per scenario, ${CONNECTIONS} connections; the load generator and the servers share this machine's ${availableParallelism()} cores`,
+);
+console.log(
+  [
+    'scenario'.padEnd(50),
+    'req/s'.padStart(8),
+    'events/s'.padStart(9),
+    'p50 ms'.padStart(7),
+    'p99 ms'.padStart(7),
+    'peak RSS'.padStart(9),
+    'failed'.padStart(7),
+  ].join('  '),
+);
 const bare = await measureBare();
 const services: Array<{ label: string; figures: ServerFigures }> = [];
 let intact = true;

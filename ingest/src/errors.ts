@@ -8,11 +8,7 @@ import createError from '@fastify/error';
 export const NothingUsableError = createError('FOOTFALL_NOTHING_USABLE', 'no event in the body could be used: %s', 400);
 export const BadOtlpError = createError('FOOTFALL_BAD_OTLP', 'the OTLP body cannot be decoded: %s', 400);
 export const BadBeaconError = createError('FOOTFALL_BAD_BEACON', 'the beacon body is not usable: %s', 400);
-export const SpoolFullError = createError(
-  'FOOTFALL_SPOOL_FULL',
-  'ClickHouse is behind and the spool is full; retry later',
-  503,
-);
+export const SpoolFullError = createError('FOOTFALL_SPOOL_FULL', 'ClickHouse is behind and the spool is full; retry later', 503);
 export const LogUnwritableError = createError(
   'FOOTFALL_LOG_UNWRITABLE',
   'the write-ahead log cannot be written (%s); nothing of this request was accepted, retry later',

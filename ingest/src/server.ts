@@ -6,7 +6,7 @@ import { startSelfTelemetry } from './telemetry/self-telemetry.js';
 import { injectedFaultsFrom } from './testing/injected-faults.js';
 
 // The entry point: the only place that listens, handles signals and exits.
-let config;
+let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (error) {
@@ -18,7 +18,7 @@ try {
 const selfTelemetry = startSelfTelemetry();
 // Test-only doubles of a full disk and a failing engine (README, FOOTFALL_TEST_FAULT_FILE); undefined unless asked for.
 const injectedFaults = await injectedFaultsFrom(process.env, config, (message) => console.warn(message));
-let app;
+let app: Awaited<ReturnType<typeof buildApp>>;
 try {
   app = await buildApp(config, injectedFaults ? { clickhouse: injectedFaults.clickhouse } : {});
 } catch (error) {

@@ -84,7 +84,9 @@ describe('a batch ClickHouse refuses for the data of some rows', () => {
     const walDir = join(dataDir, 'wal', 'events');
     mkdirSync(walDir, { recursive: true });
     const segment = join(walDir, '00000000000000000007.ndjson');
-    const lines = `${mixedRows('replay').map((row) => JSON.stringify(row)).join('\n')}\n`;
+    const lines = `${mixedRows('replay')
+      .map((row) => JSON.stringify(row))
+      .join('\n')}\n`;
     writeFileSync(segment, lines);
     // What a crash leaves: the segment still in the log while parts of it are already in ClickHouse.
     // A copy put back after a whole run is the worst case: every part was written before the "crash".
@@ -116,7 +118,10 @@ describe('isDataError', () => {
     try {
       const refusal = await app.clickhouse
         .exec({ query: 'INSERT INTO events FORMAT JSONEachRow', values: Readable.from([Buffer.from('{"ts": "never"}\n')]) })
-        .then(() => undefined, (error: unknown) => error);
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
       expect(refusal).toBeDefined();
       expect(isDataError(refusal)).toBe(true);
     } finally {
@@ -124,7 +129,10 @@ describe('isDataError', () => {
     }
     // A real client and a port nobody listens on: the connection is refused.
     const away = createClient({ url: `http://127.0.0.1:${await freePort()}`, request_timeout: 2000 });
-    const refused = await away.exec({ query: 'SELECT 1' }).then(() => undefined, (error: unknown) => error);
+    const refused = await away.exec({ query: 'SELECT 1' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     await away.close();
     expect(refused).toBeDefined();
     expect(isDataError(refused)).toBe(false);

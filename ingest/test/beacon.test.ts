@@ -29,7 +29,14 @@ describe('POST /v1/beacon', () => {
     );
     expect(rows.map((row) => row.type)).toEqual(['navigation', 'object_click', 'page_view', 'room_enter', 'time_spent']);
     const byType = Object.fromEntries(rows.map((row) => [row.type, row]));
-    expect(byType.page_view).toMatchObject({ path: '/projects', referrer_host: 'news.example.org', device: 'desktop', browser: 'Chrome', os: 'Linux', source: 'beacon' });
+    expect(byType.page_view).toMatchObject({
+      path: '/projects',
+      referrer_host: 'news.example.org',
+      device: 'desktop',
+      browser: 'Chrome',
+      os: 'Linux',
+      source: 'beacon',
+    });
     expect(byType.object_click).toMatchObject({ object_id: 'guitar', room_id: 'studio' });
     expect(byType.navigation).toMatchObject({ nav_from: '/room', nav_to: '/about' });
     expect(byType.time_spent).toMatchObject({ duration_ms: 4200, props: { visible: 'true', label: 'x', n: '3' } });
@@ -114,7 +121,11 @@ describe('POST /v1/beacon', () => {
   });
 
   it('refuses bots and counts them', async () => {
-    const response = await postBeacon(app, { events: [beaconEvent(), beaconEvent()] }, { 'user-agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' });
+    const response = await postBeacon(
+      app,
+      { events: [beaconEvent(), beaconEvent()] },
+      { 'user-agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' },
+    );
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toContain('bot');
     expect((await app.inject('/metrics')).body).toMatch(/footfall_events_refused_total\{reason="bot",source="beacon"\} 2/);
@@ -125,7 +136,10 @@ describe('POST /v1/beacon', () => {
       const response = await postBeacon(app, { events: [beaconEvent({ session: 'private', path: '/private' })] }, header);
       expect(response.statusCode).toBe(202);
     }
-    const rows = await queryRows<{ visitor_id: string; session_id: string }>(app, "SELECT visitor_id, session_id FROM events WHERE path = '/private'");
+    const rows = await queryRows<{ visitor_id: string; session_id: string }>(
+      app,
+      "SELECT visitor_id, session_id FROM events WHERE path = '/private'",
+    );
     expect(rows).toEqual([
       { visitor_id: '', session_id: '' },
       { visitor_id: '', session_id: '' },
@@ -183,7 +197,7 @@ describe('rate limit', () => {
     const app = await testApp({ rateLimitPerMinute: 3 });
     try {
       const statuses: number[] = [];
-      let last;
+      let last: Awaited<ReturnType<typeof postBeacon>> | undefined;
       for (let i = 0; i < 5; i++) {
         last = await postBeacon(app, { events: [beaconEvent()] });
         statuses.push(last.statusCode);

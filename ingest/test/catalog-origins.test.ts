@@ -65,9 +65,16 @@ describe('catalog origins', () => {
 
   it('refuses a page of an origin no site lists with 400, counts it and keeps the origin among the refused values', async () => {
     const before = await refusedCounted(app, 'unknown_origin', 'beacon');
-    const response = await postBeacon(app, { site: 'shop', events: [beaconEvent(), beaconEvent()] }, { origin: 'https://copycat.example.net' });
+    const response = await postBeacon(
+      app,
+      { site: 'shop', events: [beaconEvent(), beaconEvent()] },
+      { origin: 'https://copycat.example.net' },
+    );
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({ code: 'FOOTFALL_NOTHING_USABLE', message: 'no event in the body could be used: every event was refused (2 unknown_origin)' });
+    expect(response.json()).toMatchObject({
+      code: 'FOOTFALL_NOTHING_USABLE',
+      message: 'no event in the body could be used: every event was refused (2 unknown_origin)',
+    });
     expect((await refusedCounted(app, 'unknown_origin', 'beacon')) - before).toBe(2);
     expect(app.refusedValues.list()).toContainEqual({ reason: 'unknown_origin', value: 'https://copycat.example.net', count: 2 });
   });
@@ -79,22 +86,28 @@ describe('catalog origins', () => {
   });
 
   it('judges requests without an Origin header by the catalog alone, as from a server', async () => {
-    const response = await postBeacon(app, { events: [beaconEvent({ site: 'backend', session: 'no-origin' }), beaconEvent({ site: 'blog', session: 'no-origin' })] });
+    const response = await postBeacon(app, {
+      events: [beaconEvent({ site: 'backend', session: 'no-origin' }), beaconEvent({ site: 'blog', session: 'no-origin' })],
+    });
     expect(response.json()).toEqual({ accepted: 2, duplicates: 0, refused: [] });
   });
 
   it('answers the refused value, cut to 64 characters: the unknown object, type, site or origin', async () => {
     const longOrigin = `https://${'a'.repeat(200)}.example.com`;
-    const named = await postBeacon(app, {
-      site: 'shop',
-      events: [
-        beaconEvent({ type: 'object_click', object: 'cv-download' }),
-        beaconEvent({ type: 'signup' }),
-        beaconEvent({ site: 'someone-else' }),
-        beaconEvent({ type: 'object_click' }),
-        beaconEvent(),
-      ],
-    }, { origin: SHOP });
+    const named = await postBeacon(
+      app,
+      {
+        site: 'shop',
+        events: [
+          beaconEvent({ type: 'object_click', object: 'cv-download' }),
+          beaconEvent({ type: 'signup' }),
+          beaconEvent({ site: 'someone-else' }),
+          beaconEvent({ type: 'object_click' }),
+          beaconEvent(),
+        ],
+      },
+      { origin: SHOP },
+    );
     expect(named.json().refused).toEqual([
       { index: 0, reason: 'unknown_object', value: 'cv-download' },
       { index: 1, reason: 'unknown_type', value: 'signup' },
@@ -109,7 +122,12 @@ describe('catalog origins', () => {
 
   it('refuses OTLP spans sent straight from a page of another origin, and takes them from the Collector (no Origin)', async () => {
     const spans = (session: string) =>
-      makeSpans([{ name: 'page_view', attributes: { 'portfolio.event.type': 'page_view', 'portfolio.site': 'shop', 'session.id': session, 'url.path': '/' } }]);
+      makeSpans([
+        {
+          name: 'page_view',
+          attributes: { 'portfolio.event.type': 'page_view', 'portfolio.site': 'shop', 'session.id': session, 'url.path': '/' },
+        },
+      ]);
     const post = (body: Buffer, headers: Record<string, string>) =>
       app.inject({ method: 'POST', url: '/v1/traces', headers: { 'content-type': 'application/json', ...headers }, payload: body });
 
@@ -121,7 +139,9 @@ describe('catalog origins', () => {
 
     expect((await post(tracesBody(spans('otlp-own'), 'json'), { origin: SHOP })).json()).toEqual({});
     expect((await post(tracesBody(spans('otlp-collector'), 'json'), {})).json()).toEqual({});
-    expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id IN ('otlp-foreign', 'otlp-own', 'otlp-collector')")).toBe(2);
+    expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id IN ('otlp-foreign', 'otlp-own', 'otlp-collector')")).toBe(
+      2,
+    );
   });
 
   it('still answers CORS preflights for every origin of the catalog, and for no other', async () => {

@@ -20,8 +20,24 @@ describe('the catalog_objects table', () => {
     const app = await testApp();
     try {
       const rows = await queryRows(app, ROWS_SQL);
-      expect(rows.map((row) => row.object)).toEqual(['guitar', 'bookshelf', 'laptop', 'record-player', 'camera', 'plant', 'poster', 'desk-lamp']);
-      expect(rows[0]).toEqual({ site: 'portfolio', room: 'studio', room_label: 'studio', object: 'guitar', label: 'Acoustic guitar', position: 0 });
+      expect(rows.map((row) => row.object)).toEqual([
+        'guitar',
+        'bookshelf',
+        'laptop',
+        'record-player',
+        'camera',
+        'plant',
+        'poster',
+        'desk-lamp',
+      ]);
+      expect(rows[0]).toEqual({
+        site: 'portfolio',
+        room: 'studio',
+        room_label: 'studio',
+        object: 'guitar',
+        label: 'Acoustic guitar',
+        position: 0,
+      });
       expect(rows.map((row) => row.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     } finally {
       await app.close();
@@ -30,7 +46,10 @@ describe('the catalog_objects table', () => {
 
   it('is replaced whole at the next start with the edited catalog, leaving no staging table behind', async () => {
     const dataDir = freshDataDir();
-    const first = await testApp({ dataDir, catalogFile: catalogFile([{ id: 'studio', objects: [{ id: 'guitar' }, { id: 'lamp', label: 'Desk lamp' }] }]) });
+    const first = await testApp({
+      dataDir,
+      catalogFile: catalogFile([{ id: 'studio', objects: [{ id: 'guitar' }, { id: 'lamp', label: 'Desk lamp' }] }]),
+    });
     expect((await queryRows(first, ROWS_SQL)).map((row) => row.object)).toEqual(['guitar', 'lamp']);
     await first.close();
 

@@ -34,20 +34,42 @@ describe('the catalog', () => {
     const portfolio = catalog.sites.get('portfolio')!;
     expect(portfolio.objects).toHaveLength(8);
     expect(portfolio.objectRooms.get('guitar')).toBe('studio');
-    expect([...catalog.eventTypes]).toEqual(['page_view', 'room_enter', 'room_exit', 'object_view', 'object_click', 'navigation', 'time_spent']);
+    expect([...catalog.eventTypes]).toEqual([
+      'page_view',
+      'room_enter',
+      'room_exit',
+      'object_view',
+      'object_click',
+      'navigation',
+      'time_spent',
+    ]);
     expect([...portfolio.origins]).toEqual(['http://localhost:5173', 'http://127.0.0.1:5173']);
     expect(catalog.origins.has('http://localhost:5173')).toBe(true);
   });
 
   it('fills in what may be left out: no origins, no rooms, no objects, no labels', () => {
     const catalog = loadCatalog(
-      write({ sites: [{ id: 'pages-only' }, { id: 'with-room', rooms: [{ id: 'hall' }, { id: 'studio', objects: [{ id: 'lamp' }, { id: 'desk', label: 'Oak desk' }] }] }], eventTypes: TYPES }),
+      write({
+        sites: [
+          { id: 'pages-only' },
+          { id: 'with-room', rooms: [{ id: 'hall' }, { id: 'studio', objects: [{ id: 'lamp' }, { id: 'desk', label: 'Oak desk' }] }] },
+        ],
+        eventTypes: TYPES,
+      }),
     );
     expect(catalog.defaultSite).toBe('pages-only');
     expect(catalog.sites.get('pages-only')).toMatchObject({ objects: [], rooms: new Set() });
     expect(catalog.sites.get('pages-only')!.origins.size).toBe(0);
-    expect(catalog.sites.get('with-room')!.objectRooms).toEqual(new Map([['lamp', 'studio'], ['desk', 'studio']]));
-    expect(catalog.document.sites[1]!.rooms[1]!.objects).toEqual([{ id: 'lamp', label: 'lamp' }, { id: 'desk', label: 'Oak desk' }]);
+    expect(catalog.sites.get('with-room')!.objectRooms).toEqual(
+      new Map([
+        ['lamp', 'studio'],
+        ['desk', 'studio'],
+      ]),
+    );
+    expect(catalog.document.sites[1]!.rooms[1]!.objects).toEqual([
+      { id: 'lamp', label: 'lamp' },
+      { id: 'desk', label: 'Oak desk' },
+    ]);
     expect(catalog.document.sites[0]).toEqual({ id: 'pages-only', origins: [], rooms: [] });
   });
 
@@ -63,15 +85,26 @@ describe('the catalog', () => {
     expect(problemsOf({ sites: [site()] })).toEqual(['(top level): needs "eventTypes"']);
     expect(
       problemsOf({
-        sites: [site({ rooms: [{ id: 'studio', objects: [{ id: 'guitar' }] }, { id: 'attic', objects: [{ id: 'ok' }, { id: 'ok2' }, { id: 'CV Download' }] }] })],
+        sites: [
+          site({
+            rooms: [
+              { id: 'studio', objects: [{ id: 'guitar' }] },
+              { id: 'attic', objects: [{ id: 'ok' }, { id: 'ok2' }, { id: 'CV Download' }] },
+            ],
+          }),
+        ],
         eventTypes: TYPES,
       }),
-    ).toEqual(['sites[0].rooms[1].objects[2].id: "CV Download" is not an id: ids are 1 to 64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit']);
+    ).toEqual([
+      'sites[0].rooms[1].objects[2].id: "CV Download" is not an id: ids are 1 to 64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit',
+    ]);
     expect(problemsOf({ sites: [site({ rooms: [{ objects: [] }], colour: 'red' })], eventTypes: TYPES })).toEqual([
       'sites[0]: has "colour", which the catalog does not know; allowed: id, origins, rooms',
       'sites[0].rooms[0]: needs "id"',
     ]);
-    expect(problemsOf({ sites: [site({ origins: 'https://www.example.com' })], eventTypes: TYPES })).toEqual(['sites[0].origins: must be array']);
+    expect(problemsOf({ sites: [site({ origins: 'https://www.example.com' })], eventTypes: TYPES })).toEqual([
+      'sites[0].origins: must be array',
+    ]);
   });
 
   it('refuses ids used twice and an object in two rooms', () => {
@@ -89,7 +122,15 @@ describe('the catalog', () => {
   });
 
   it('refuses origins written the way no browser sends them, saying how to write them', () => {
-    const origins = ['*', 'https://www.example.com/', 'HTTPS://WWW.EXAMPLE.COM', 'https://www.example.com:443', 'ftp://files.example.com', 'http://localhost:3000', 'http://localhost:3000'];
+    const origins = [
+      '*',
+      'https://www.example.com/',
+      'HTTPS://WWW.EXAMPLE.COM',
+      'https://www.example.com:443',
+      'ftp://files.example.com',
+      'http://localhost:3000',
+      'http://localhost:3000',
+    ];
     expect(problemsOf({ sites: [site({ origins })], eventTypes: TYPES })).toEqual([
       'sites[0].origins[0]: "*" is not an origin; write it as scheme://host[:port], e.g. "https://www.example.com"',
       'sites[0].origins[1]: "https://www.example.com/" is not written the way browsers send it; write "https://www.example.com" (no path, no trailing slash, no default port, lower case)',

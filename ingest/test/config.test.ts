@@ -4,13 +4,32 @@ import { loadConfig } from '../src/config.js';
 describe('loadConfig', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', clickhouseUrl: undefined, rateLimitPerMinute: 1200, rateLimitOtlpPerMinute: 12_000, privacySignalMode: 'anonymise' });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      clickhouseUrl: undefined,
+      rateLimitPerMinute: 1200,
+      rateLimitOtlpPerMinute: 12_000,
+      privacySignalMode: 'anonymise',
+    });
     expect(config.catalogFile).toMatch(/catalog\.json$/);
   });
 
   it('reads and converts the documented variables', () => {
-    const config = loadConfig({ PORT: '9000', CLICKHOUSE_URL: 'http://ch:8123/analytics', RATE_LIMIT_PER_MINUTE: '0', TRUST_PROXY: '1', PRIVACY_SIGNAL_MODE: 'drop' });
-    expect(config).toMatchObject({ port: 9000, clickhouseUrl: 'http://ch:8123/analytics', rateLimitPerMinute: 0, trustProxy: 1, privacySignalMode: 'drop' });
+    const config = loadConfig({
+      PORT: '9000',
+      CLICKHOUSE_URL: 'http://ch:8123/analytics',
+      RATE_LIMIT_PER_MINUTE: '0',
+      TRUST_PROXY: '1',
+      PRIVACY_SIGNAL_MODE: 'drop',
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      clickhouseUrl: 'http://ch:8123/analytics',
+      rateLimitPerMinute: 0,
+      trustProxy: 1,
+      privacySignalMode: 'drop',
+    });
   });
 
   it('names the bad variable', () => {
@@ -30,7 +49,13 @@ describe('loadConfig', () => {
   });
 
   it('has slow-client limits a slow mobile visitor never meets, and checks them', () => {
-    expect(loadConfig({})).toMatchObject({ requestTimeoutMs: 60_000, headersTimeoutMs: 30_000, connectionTimeoutMs: 120_000, keepAliveTimeoutMs: 72_000, maxConnections: 10_000 });
+    expect(loadConfig({})).toMatchObject({
+      requestTimeoutMs: 60_000,
+      headersTimeoutMs: 30_000,
+      connectionTimeoutMs: 120_000,
+      keepAliveTimeoutMs: 72_000,
+      maxConnections: 10_000,
+    });
     expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '10000' })).toThrow(/HEADERS_TIMEOUT_MS/);
     expect(() => loadConfig({ MAX_CONNECTIONS: '0' })).toThrow(/MAX_CONNECTIONS/);
   });

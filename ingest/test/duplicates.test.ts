@@ -18,7 +18,12 @@ const postOtlp = (app: FastifyInstance, url: string, body: Buffer | string, cont
   app.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload: body });
 
 const clickSpans = (session: string, objects: string[]) =>
-  makeSpans(objects.map((object) => ({ name: 'object.click', attributes: { 'portfolio.event.type': 'object_click', 'portfolio.object.id': object, 'session.id': session } })));
+  makeSpans(
+    objects.map((object) => ({
+      name: 'object.click',
+      attributes: { 'portfolio.event.type': 'object_click', 'portfolio.object.id': object, 'session.id': session },
+    })),
+  );
 
 describe('beacons sent again', () => {
   let app: FastifyInstance;
@@ -109,7 +114,12 @@ describe('OTLP spans sent again', () => {
     expect((await postOtlp(app, '/v1/traces', body, JSON_TYPE)).statusCode).toBe(200);
     expect((await duplicatesCounted(app, 'otlp')) - before).toBe(1);
     expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id = 'otlp-within'")).toBe(2);
-    expect(await countOf(app, `SELECT count() AS n FROM otel_traces WHERE SpanId IN ('${first!.spanContext().spanId}', '${second!.spanContext().spanId}')`)).toBe(2);
+    expect(
+      await countOf(
+        app,
+        `SELECT count() AS n FROM otel_traces WHERE SpanId IN ('${first!.spanContext().spanId}', '${second!.spanContext().spanId}')`,
+      ),
+    ).toBe(2);
   });
 
   it('stores a request re-sent by the Collector once and counts each repeated event', async () => {
@@ -119,7 +129,12 @@ describe('OTLP spans sent again', () => {
     for (let attempt = 0; attempt < 3; attempt++) expect((await postOtlp(app, '/v1/traces', body, PROTOBUF)).statusCode).toBe(200);
     expect((await duplicatesCounted(app, 'otlp')) - before).toBe(6);
     expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id = 'otlp-across'")).toBe(3);
-    expect(await countOf(app, `SELECT count() AS n FROM otel_traces WHERE SpanId IN (${spans.map((s) => `'${s.spanContext().spanId}'`).join(',')})`)).toBe(3);
+    expect(
+      await countOf(
+        app,
+        `SELECT count() AS n FROM otel_traces WHERE SpanId IN (${spans.map((s) => `'${s.spanContext().spanId}'`).join(',')})`,
+      ),
+    ).toBe(3);
   });
 
   it('stores an event sent both as a beacon and as a span (mode "both") once', async () => {

@@ -129,7 +129,8 @@ describe('a batch ClickHouse refuses for its content', () => {
     const dataDir = freshDataDir();
     const walDir = join(dataDir, 'wal', 'events');
     mkdirSync(walDir, { recursive: true });
-    const row = (id: string, ts: unknown) => JSON.stringify({ site: 'portfolio', type: 'page_view', ts, event_id: id, received_at: Date.now() });
+    const row = (id: string, ts: unknown) =>
+      JSON.stringify({ site: 'portfolio', type: 'page_view', ts, event_id: id, received_at: Date.now() });
     writeFileSync(join(walDir, '00000000000000000001.ndjson'), `${row('poison-1', 'not a time at all')}\n`);
     writeFileSync(join(walDir, '00000000000000000002.ndjson'), `${row('healthy-1', Date.now())}\n`);
 
@@ -149,8 +150,15 @@ describe('the service process', () => {
   const send = async (url: string, session: string, count: number) => {
     const bodies: string[] = [];
     for (let i = 0; i < count; i++) {
-      const body = JSON.stringify({ site: 'portfolio', events: [beaconEvent({ session }), beaconEvent({ session, type: 'object_click', object: 'guitar' })] });
-      const response = await fetch(`${url}/v1/beacon`, { method: 'POST', body, headers: { 'content-type': 'text/plain', 'user-agent': BROWSER_UA } });
+      const body = JSON.stringify({
+        site: 'portfolio',
+        events: [beaconEvent({ session }), beaconEvent({ session, type: 'object_click', object: 'guitar' })],
+      });
+      const response = await fetch(`${url}/v1/beacon`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'text/plain', 'user-agent': BROWSER_UA },
+      });
       expect(response.status).toBe(202);
       bodies.push(body);
     }
@@ -217,7 +225,10 @@ describe('the service process', () => {
 
     const client = await createClickHouse({ url: undefined, dataDir });
     try {
-      const result = await client.query({ query: "SELECT count() AS n FROM events WHERE session_id = 'terminated'", format: 'JSONEachRow' });
+      const result = await client.query({
+        query: "SELECT count() AS n FROM events WHERE session_id = 'terminated'",
+        format: 'JSONEachRow',
+      });
       expect(Number((await result.json<{ n: string }>())[0]!.n)).toBe(20);
     } finally {
       await client.close();

@@ -94,7 +94,11 @@ const byteOp = fc.oneof(
   fc.record({ op: fc.constant('flip' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), mask: fc.integer({ min: 1, max: 255 }) }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
   fc.record({ op: fc.constant('duplicate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), length: fc.nat(64) }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), bytes: fc.uint8Array({ maxLength: 16 }) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    bytes: fc.uint8Array({ maxLength: 16 }),
+  }),
   fc.record({ op: fc.constant('delete' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), length: fc.nat(16) }),
 );
 type ByteOp = typeof byteOp extends fc.Arbitrary<infer T> ? T : never;
@@ -222,7 +226,23 @@ const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fro
 function hostileText(maxLength: number) {
   return fc.oneof(
     fc.string({ unit: anyCodeUnit, maxLength: Math.min(maxLength, 48) }),
-    fc.constantFrom('\ud800', '\udc00', 'a\udbff', '\udfffz', '\ud83d\ude00', '\u0000', '\u202e', '\\', '"', "'; DROP TABLE events; --", '{"a":1}', '<script>', '\\ud800').map((text) => text.slice(0, maxLength)),
+    fc
+      .constantFrom(
+        '\ud800',
+        '\udc00',
+        'a\udbff',
+        '\udfffz',
+        '\ud83d\ude00',
+        '\u0000',
+        '\u202e',
+        '\\',
+        '"',
+        "'; DROP TABLE events; --",
+        '{"a":1}',
+        '<script>',
+        '\\ud800',
+      )
+      .map((text) => text.slice(0, maxLength)),
     fc.constant('/'.padEnd(maxLength, 'x')),
   );
 }
@@ -256,7 +276,12 @@ const goodEvent = fc.constantFrom<Record<string, unknown>>(
 );
 
 /** Rows stored per event id, read straight from ClickHouse once everything accepted is written. */
-async function storedCounts(app: FastifyInstance, column: 'event_id' | 'SpanId', table: string, ids: readonly string[]): Promise<Map<string, number>> {
+async function storedCounts(
+  app: FastifyInstance,
+  column: 'event_id' | 'SpanId',
+  table: string,
+  ids: readonly string[],
+): Promise<Map<string, number>> {
   expect(await app.pipeline.flush(30_000)).toBe(true);
   const result = await app.clickhouse.query({
     query: `SELECT ${column} AS id, count() AS n, min(isValidUTF8(toString(tuple(*)))) AS valid FROM ${table} WHERE ${column} IN {ids:Array(String)} GROUP BY id`,
@@ -289,10 +314,15 @@ describe('random and mutated input', () => {
 
   it('beacons: valid batches damaged in their structure', async () => {
     await fc.assert(
-      fc.asyncProperty(beaconUrl, fc.constantFrom('text/plain', 'application/json'), fc.array(jsonOp, { minLength: 1, maxLength: 4 }), async (url, type, ops) => {
-        const body = Buffer.from(JSON.stringify(applyJsonOps(beaconBatch(), ops)) ?? '');
-        expectClientOrSuccess(await send(app, { url, contentType: type, encoding: undefined, body }), { url, ops });
-      }),
+      fc.asyncProperty(
+        beaconUrl,
+        fc.constantFrom('text/plain', 'application/json'),
+        fc.array(jsonOp, { minLength: 1, maxLength: 4 }),
+        async (url, type, ops) => {
+          const body = Buffer.from(JSON.stringify(applyJsonOps(beaconBatch(), ops)) ?? '');
+          expectClientOrSuccess(await send(app, { url, contentType: type, encoding: undefined, body }), { url, ops });
+        },
+      ),
       assertOptions,
     );
   });
@@ -305,7 +335,12 @@ describe('random and mutated input', () => {
     );
     await fc.assert(
       fc.asyncProperty(beaconUrl, contentType, contentEncoding, body, async (url, type, encoding, bytes) => {
-        expectClientOrSuccess(await send(app, { url, contentType: type, encoding, body: bytes }), { url, type, encoding, body: bytes.toString('base64') });
+        expectClientOrSuccess(await send(app, { url, contentType: type, encoding, body: bytes }), {
+          url,
+          type,
+          encoding,
+          body: bytes.toString('base64'),
+        });
       }),
       assertOptions,
     );
@@ -316,10 +351,11 @@ describe('random and mutated input', () => {
       it(`${url} ${type}: valid requests from the OpenTelemetry serializers, damaged`, async () => {
         const valid = () => (url === '/v1/traces' ? Promise.resolve(otlpTraces(type)) : otlpMetrics(type));
         const structural =
-          type === 'application/json'
-            ? [fc.array(jsonOp, { minLength: 1, maxLength: 4 }).map((ops) => ({ json: ops }))]
-            : [];
-        const mutation = fc.oneof(fc.array(byteOp, { minLength: 1, maxLength: 4 }).map((ops) => ({ bytes: ops })), ...structural);
+          type === 'application/json' ? [fc.array(jsonOp, { minLength: 1, maxLength: 4 }).map((ops) => ({ json: ops }))] : [];
+        const mutation = fc.oneof(
+          fc.array(byteOp, { minLength: 1, maxLength: 4 }).map((ops) => ({ bytes: ops })),
+          ...structural,
+        );
         await fc.assert(
           fc.asyncProperty(mutation, contentEncoding, async (damage, encoding) => {
             const original = await valid();
@@ -345,7 +381,12 @@ describe('random and mutated input', () => {
     );
     await fc.assert(
       fc.asyncProperty(otlpUrl, otlpType, contentEncoding, body, async (url, type, encoding, bytes) => {
-        expectClientOrSuccess(await send(app, { url, contentType: type, encoding, body: bytes }), { url, type, encoding, body: bytes.toString('base64') });
+        expectClientOrSuccess(await send(app, { url, contentType: type, encoding, body: bytes }), {
+          url,
+          type,
+          encoding,
+          body: bytes.toString('base64'),
+        });
       }),
       assertOptions,
     );
@@ -411,45 +452,63 @@ describe('random and mutated input', () => {
       Object.entries(attributes).map(([key, value]) => ({ key, value: anyValueOf(value) }));
     // Non-finite numbers go as text: an attribute double that is NaN refuses the whole request, which is not what this property looks at.
     const anyValueOf = (value: unknown) =>
-      typeof value === 'boolean' ? { boolValue: value } : typeof value === 'number' && Number.isFinite(value) ? { doubleValue: value } : { stringValue: String(value) };
+      typeof value === 'boolean'
+        ? { boolValue: value }
+        : typeof value === 'number' && Number.isFinite(value)
+          ? { doubleValue: value }
+          : { stringValue: String(value) };
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.array(hostileEvent, { minLength: 1, maxLength: 3 }), hostileText(64), async (goodCount, hostiles, resourceText) => {
-        const now = BigInt(Date.now()) * 1_000_000n;
-        const span = (name: string, attributes: Record<string, unknown>) => ({
-          traceId: randomBytes(16).toString('hex'),
-          spanId: randomBytes(8).toString('hex'),
-          name,
-          kind: 1,
-          startTimeUnixNano: String(now),
-          endTimeUnixNano: String(now + 1_000_000n),
-          attributes: keyValues(attributes),
-        });
-        const good = Array.from({ length: goodCount }, () => span('page_view', { 'portfolio.event.type': 'page_view', 'session.id': 'fuzz-otlp-good', 'url.path': '/room' }));
-        const hostile = hostiles.map((event) =>
-          span(event.path, {
-            'portfolio.event.type': 'page_view',
-            'session.id': event.session,
-            'url.path': event.path,
-            [event.from]: event.referrer,
-            ...Object.fromEntries(Object.entries(event.props).map(([key, value]) => [`portfolio.props.${key}`, value])),
-          }),
-        );
-        const body = JSON.stringify({
-          resourceSpans: [
-            {
-              resource: { attributes: keyValues({ 'service.name': resourceText, 'portfolio.site': 'portfolio', [resourceText]: resourceText }) },
-              scopeSpans: [{ scope: { name: 'fuzz-hostile' }, spans: [...hostile, ...good] }],
-            },
-          ],
-        });
-        const response = await send(app, { url: '/v1/traces', contentType: 'application/json', encoding: undefined, body: Buffer.from(body) });
-        expect(response.statusCode, response.body).toBe(200);
-        const rejected = Number(response.json().partialSuccess?.rejectedSpans ?? 0);
-        expect(rejected).toBeLessThanOrEqual(hostile.length);
-        goodSpanIds.push(...good.map((item) => item.spanId));
-        hostileSpanIds.push(...hostile.map((item) => item.spanId));
-        hostileAcknowledged += hostile.length - rejected;
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(hostileEvent, { minLength: 1, maxLength: 3 }),
+        hostileText(64),
+        async (goodCount, hostiles, resourceText) => {
+          const now = BigInt(Date.now()) * 1_000_000n;
+          const span = (name: string, attributes: Record<string, unknown>) => ({
+            traceId: randomBytes(16).toString('hex'),
+            spanId: randomBytes(8).toString('hex'),
+            name,
+            kind: 1,
+            startTimeUnixNano: String(now),
+            endTimeUnixNano: String(now + 1_000_000n),
+            attributes: keyValues(attributes),
+          });
+          const good = Array.from({ length: goodCount }, () =>
+            span('page_view', { 'portfolio.event.type': 'page_view', 'session.id': 'fuzz-otlp-good', 'url.path': '/room' }),
+          );
+          const hostile = hostiles.map((event) =>
+            span(event.path, {
+              'portfolio.event.type': 'page_view',
+              'session.id': event.session,
+              'url.path': event.path,
+              [event.from]: event.referrer,
+              ...Object.fromEntries(Object.entries(event.props).map(([key, value]) => [`portfolio.props.${key}`, value])),
+            }),
+          );
+          const body = JSON.stringify({
+            resourceSpans: [
+              {
+                resource: {
+                  attributes: keyValues({ 'service.name': resourceText, 'portfolio.site': 'portfolio', [resourceText]: resourceText }),
+                },
+                scopeSpans: [{ scope: { name: 'fuzz-hostile' }, spans: [...hostile, ...good] }],
+              },
+            ],
+          });
+          const response = await send(app, {
+            url: '/v1/traces',
+            contentType: 'application/json',
+            encoding: undefined,
+            body: Buffer.from(body),
+          });
+          expect(response.statusCode, response.body).toBe(200);
+          const rejected = Number(response.json().partialSuccess?.rejectedSpans ?? 0);
+          expect(rejected).toBeLessThanOrEqual(hostile.length);
+          goodSpanIds.push(...good.map((item) => item.spanId));
+          hostileSpanIds.push(...hostile.map((item) => item.spanId));
+          hostileAcknowledged += hostile.length - rejected;
+        },
+      ),
       { ...assertOptions, numRuns: RUNS / 4 },
     );
     const events = await storedCounts(app, 'event_id', 'events', goodSpanIds);
@@ -466,7 +525,12 @@ describe('random and mutated input', () => {
 
     const session = `after-fuzz-${randomBytes(4).toString('hex')}`;
     const batch = beaconBatch(session);
-    const beacon = await send(app, { url: '/v1/beacon', contentType: 'text/plain', encoding: undefined, body: Buffer.from(JSON.stringify(batch)) });
+    const beacon = await send(app, {
+      url: '/v1/beacon',
+      contentType: 'text/plain',
+      encoding: undefined,
+      body: Buffer.from(JSON.stringify(batch)),
+    });
     expect(beacon.statusCode, beacon.body).toBe(202);
     expect(beacon.json()).toEqual({ accepted: batch.events.length, duplicates: 0, refused: [] });
 
@@ -479,7 +543,12 @@ describe('random and mutated input', () => {
       const response = await send(app, { url: '/v1/traces', contentType: type, encoding: 'gzip', body });
       expect(response.statusCode, response.body).toBe(200);
     }
-    const metrics = await send(app, { url: '/v1/metrics', contentType: 'application/x-protobuf', encoding: undefined, body: await otlpMetrics('application/x-protobuf') });
+    const metrics = await send(app, {
+      url: '/v1/metrics',
+      contentType: 'application/x-protobuf',
+      encoding: undefined,
+      body: await otlpMetrics('application/x-protobuf'),
+    });
     expect(metrics.statusCode).toBe(200);
 
     // A row accepted earlier that ClickHouse refuses would block its table's batches from here on.

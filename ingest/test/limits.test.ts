@@ -39,7 +39,16 @@ function protobufSpans(spans: Array<Record<string, unknown>>, resourceAttributes
     resourceSpans: [
       {
         resource: { attributes: resourceAttributes },
-        scopeSpans: [{ scope: { name: 'limits' }, spans: spans.map((item) => ({ ...item, traceId: Buffer.from(item.traceId as string, 'hex'), spanId: Buffer.from(item.spanId as string, 'hex') })) }],
+        scopeSpans: [
+          {
+            scope: { name: 'limits' },
+            spans: spans.map((item) => ({
+              ...item,
+              traceId: Buffer.from(item.traceId as string, 'hex'),
+              spanId: Buffer.from(item.spanId as string, 'hex'),
+            })),
+          },
+        ],
       },
     ],
   };
@@ -63,14 +72,29 @@ describe('OTLP limits', () => {
   });
 
   const post = (url: string, body: string | Buffer, type: 'json' | 'protobuf') =>
-    app.inject({ method: 'POST', url, headers: { 'content-type': type === 'json' ? 'application/json' : 'application/x-protobuf' }, payload: body });
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': type === 'json' ? 'application/json' : 'application/x-protobuf' },
+      payload: body,
+    });
 
   const over: Array<[string, () => Array<Record<string, unknown>>, unknown[] | undefined, string]> = [
     ['attributes of a span', () => [span({ attributes: keyValues(OTLP_LIMITS.attributesPerItem + 1) })], undefined, 'attributes'],
     ['attributes of a resource', () => [span()], keyValues(OTLP_LIMITS.attributesPerItem + 1), 'attributes'],
-    ['events of a span', () => [span({ events: Array.from({ length: OTLP_LIMITS.eventsPerSpan + 1 }, () => ({ timeUnixNano: nowNs(), name: 'e' })) })], undefined, 'events of one span'],
+    [
+      'events of a span',
+      () => [span({ events: Array.from({ length: OTLP_LIMITS.eventsPerSpan + 1 }, () => ({ timeUnixNano: nowNs(), name: 'e' })) })],
+      undefined,
+      'events of one span',
+    ],
     ['spans of a request', () => Array.from({ length: OTLP_LIMITS.spansPerRequest + 1 }, () => span()), undefined, 'spans in one request'],
-    ['nesting of a value', () => [span({ attributes: [{ key: 'deep', value: nested(OTLP_LIMITS.nestingDepth + 1) }] })], undefined, 'nested'],
+    [
+      'nesting of a value',
+      () => [span({ attributes: [{ key: 'deep', value: nested(OTLP_LIMITS.nestingDepth + 1) }] })],
+      undefined,
+      'nested',
+    ],
   ];
 
   for (const encoding of ['json', 'protobuf'] as const) {
@@ -86,8 +110,15 @@ describe('OTLP limits', () => {
     }
 
     it(`${encoding}: takes a request at every limit`, async () => {
-      const made = [span({ attributes: [...keyValues(OTLP_LIMITS.attributesPerItem - 1), { key: 'deep', value: nested(OTLP_LIMITS.nestingDepth - 1) }] })];
-      const body = encoding === 'json' ? jsonSpans(made, keyValues(OTLP_LIMITS.attributesPerItem)) : protobufSpans(made, keyValues(OTLP_LIMITS.attributesPerItem));
+      const made = [
+        span({
+          attributes: [...keyValues(OTLP_LIMITS.attributesPerItem - 1), { key: 'deep', value: nested(OTLP_LIMITS.nestingDepth - 1) }],
+        }),
+      ];
+      const body =
+        encoding === 'json'
+          ? jsonSpans(made, keyValues(OTLP_LIMITS.attributesPerItem))
+          : protobufSpans(made, keyValues(OTLP_LIMITS.attributesPerItem));
       const response = await post('/v1/traces', body, encoding);
       expect(response.statusCode, response.body).toBe(200);
       expect(await countOf(app, `SELECT count() AS n FROM otel_traces WHERE SpanId = '${made[0]!.spanId as string}'`)).toBe(1);
@@ -97,7 +128,10 @@ describe('OTLP limits', () => {
   it('answers 400, not 500, for a JSON value nested 10,000 deep', async () => {
     // Written as text: JSON.stringify itself cannot go that deep.
     const deep = `${'{"kvlistValue":{"values":[{"key":"k","value":'.repeat(10_000)}{"stringValue":"bottom"}${'}]}}'.repeat(10_000)}`;
-    const body = jsonSpans([span({ attributes: [{ key: 'deep', value: { stringValue: 'DEEP' } }] })]).replace('{"stringValue":"DEEP"}', deep);
+    const body = jsonSpans([span({ attributes: [{ key: 'deep', value: { stringValue: 'DEEP' } }] })]).replace(
+      '{"stringValue":"DEEP"}',
+      deep,
+    );
     const response = await post('/v1/traces', body, 'json');
     expect(response.statusCode, response.body).toBe(400);
     expect(response.json().code).toBe('FOOTFALL_OTLP_LIMIT');
@@ -106,7 +140,12 @@ describe('OTLP limits', () => {
   it('refuses a protobuf body of a million attributes before decoding it', async () => {
     // 16 MB of protobuf, 2.4 MB as gzip: inside the size limits, so only the count refuses it.
     const body = gzipSync(protobufSpans([span({ attributes: keyValues(1_000_000) })]));
-    const response = await app.inject({ method: 'POST', url: '/v1/traces', headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, payload: body });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/traces',
+      headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' },
+      payload: body,
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toContain(`more than ${OTLP_LIMITS.attributesPerItem} attributes of one span`);
     expect((await app.inject('/healthz')).statusCode).toBe(200);
@@ -157,7 +196,12 @@ describe('numbers that cannot be true, per data point', () => {
 
   it('refuses negative, non-finite and huge counts with partial success, writes them nowhere, keeps the good one', async () => {
     const body = browserCounts([-5, 'NaN', 'Infinity', 1e308, 2.5, 4], 'camera');
-    const response = await app.inject({ method: 'POST', url: '/v1/metrics', headers: { 'content-type': 'application/json' }, payload: body });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/metrics',
+      headers: { 'content-type': 'application/json' },
+      payload: body,
+    });
     expect(response.statusCode, response.body).toBe(200);
     const answer = JsonMetricsSerializer.deserializeResponse(response.rawPayload);
     expect(Number(answer.partialSuccess?.rejectedDataPoints)).toBe(5);
@@ -165,12 +209,22 @@ describe('numbers that cannot be true, per data point', () => {
     const metrics = (await app.inject('/metrics')).body;
     expect(metrics).toContain('footfall_browser_events_total{site="portfolio",type="object_click",object="camera"} 4');
     expect(metrics).toContain('footfall_events_refused_total{reason="invalid_value",source="otlp"} 5');
-    const stored = await queryRows<{ value: number }>(app, "SELECT value FROM metric_points WHERE name = 'portfolio.events' AND attributes['portfolio.object.id'] = 'camera'");
+    const stored = await queryRows<{ value: number }>(
+      app,
+      "SELECT value FROM metric_points WHERE name = 'portfolio.events' AND attributes['portfolio.object.id'] = 'camera'",
+    );
     expect(stored).toEqual([{ value: 4 }]);
 
     // Sent twice, 1e308 would have made the counter +Inf until a restart.
-    await app.inject({ method: 'POST', url: '/v1/metrics', headers: { 'content-type': 'application/json' }, payload: browserCounts([1e308], 'camera') });
-    expect((await app.inject('/metrics')).body).toContain('footfall_browser_events_total{site="portfolio",type="object_click",object="camera"} 4');
+    await app.inject({
+      method: 'POST',
+      url: '/v1/metrics',
+      headers: { 'content-type': 'application/json' },
+      payload: browserCounts([1e308], 'camera'),
+    });
+    expect((await app.inject('/metrics')).body).toContain(
+      'footfall_browser_events_total{site="portfolio",type="object_click",object="camera"} 4',
+    );
   });
 
   it('refuses a non-finite value in protobuf the same way', async () => {
@@ -179,7 +233,12 @@ describe('numbers that cannot be true, per data point', () => {
     const request = root.lookupType('otlp.ExportMetricsServiceRequest');
     for (const point of json.resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints) point.asDouble = Number(point.asDouble);
     const body = Buffer.from(request.encode(request.fromObject(json)).finish());
-    const response = await app.inject({ method: 'POST', url: '/v1/metrics', headers: { 'content-type': 'application/x-protobuf' }, payload: body });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/metrics',
+      headers: { 'content-type': 'application/x-protobuf' },
+      payload: body,
+    });
     expect(response.statusCode).toBe(200);
     expect(Number(ProtobufMetricsSerializer.deserializeResponse(response.rawPayload).partialSuccess?.rejectedDataPoints)).toBe(1);
     expect(await countOf(app, "SELECT count() AS n FROM metric_points WHERE attributes['portfolio.object.id'] = 'poster'")).toBe(1);
@@ -200,13 +259,23 @@ describe('user agents', () => {
           ],
         }),
       ]);
-      const response = await app.inject({ method: 'POST', url: '/v1/traces', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: gzipSync(body) });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/traces',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        payload: gzipSync(body),
+      });
       expect(response.statusCode, response.body).toBe(200);
-      const [row] = await queryRows<{ browser: string; os: string; device: string }>(app, "SELECT browser, os, device FROM events WHERE session_id = 'huge-ua'");
+      const [row] = await queryRows<{ browser: string; os: string; device: string }>(
+        app,
+        "SELECT browser, os, device FROM events WHERE session_id = 'huge-ua'",
+      );
       expect(row).toBeDefined();
       expect(row!.browser.length).toBeLessThanOrEqual(64);
       expect(row!.os.length).toBeLessThanOrEqual(64);
-      expect(await countOf(app, "SELECT max(length(SpanAttributes['user_agent.original'])) AS n FROM otel_traces")).toBeLessThanOrEqual(1024);
+      expect(await countOf(app, "SELECT max(length(SpanAttributes['user_agent.original'])) AS n FROM otel_traces")).toBeLessThanOrEqual(
+        1024,
+      );
     } finally {
       await app.close();
     }
@@ -220,7 +289,13 @@ describe('rate limit and proxies', () => {
       const statuses: number[] = [];
       for (let request = 0; request < 6; request++) {
         const url = request % 2 === 0 ? '/v1/beacon' : '/track';
-        const response = await app.inject({ method: 'POST', url, remoteAddress: '198.51.100.7', headers: { 'content-type': 'text/plain', 'user-agent': BROWSER_UA }, payload: JSON.stringify(beaconEvent()) });
+        const response = await app.inject({
+          method: 'POST',
+          url,
+          remoteAddress: '198.51.100.7',
+          headers: { 'content-type': 'text/plain', 'user-agent': BROWSER_UA },
+          payload: JSON.stringify(beaconEvent()),
+        });
         statuses.push(response.statusCode);
         if (response.statusCode === 429) expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
       }
@@ -237,7 +312,13 @@ describe('rate limit and proxies', () => {
       for (let request = 0; request < 4; request++) {
         // The client writes a new address each time; the proxy (the socket peer) appends the real one.
         const forwarded = `10.9.8.${request}, 203.0.113.50`;
-        const response = await app.inject({ method: 'POST', url: '/v1/beacon', remoteAddress: '192.0.2.1', headers: { 'content-type': 'text/plain', 'x-forwarded-for': forwarded, 'user-agent': BROWSER_UA }, payload: JSON.stringify(beaconEvent()) });
+        const response = await app.inject({
+          method: 'POST',
+          url: '/v1/beacon',
+          remoteAddress: '192.0.2.1',
+          headers: { 'content-type': 'text/plain', 'x-forwarded-for': forwarded, 'user-agent': BROWSER_UA },
+          payload: JSON.stringify(beaconEvent()),
+        });
         statuses.push(response.statusCode);
       }
       expect(statuses).toEqual([202, 202, 429, 429]);

@@ -26,9 +26,25 @@ describe.each([
   it('stores every span as a trace and analytics spans as events too', async () => {
     const session = `otlp-${encoding}`;
     const spans = makeSpans([
-      { name: 'room.enter', attributes: { 'portfolio.event.type': 'room_enter', 'portfolio.room.id': 'studio', 'session.id': session, 'url.path': '/room' } },
-      { name: 'object.click', attributes: { 'portfolio.event.type': 'object_click', 'portfolio.object.id': 'laptop', 'session.id': session, 'url.path': '/room', 'portfolio.props.source': 'raycast' } },
-      { name: 'time.spent', attributes: { 'portfolio.event.type': 'time_spent', 'session.id': session, 'url.path': '/room' }, durationMs: 3000 },
+      {
+        name: 'room.enter',
+        attributes: { 'portfolio.event.type': 'room_enter', 'portfolio.room.id': 'studio', 'session.id': session, 'url.path': '/room' },
+      },
+      {
+        name: 'object.click',
+        attributes: {
+          'portfolio.event.type': 'object_click',
+          'portfolio.object.id': 'laptop',
+          'session.id': session,
+          'url.path': '/room',
+          'portfolio.props.source': 'raycast',
+        },
+      },
+      {
+        name: 'time.spent',
+        attributes: { 'portfolio.event.type': 'time_spent', 'session.id': session, 'url.path': '/room' },
+        durationMs: 3000,
+      },
       { name: 'documentLoad', attributes: { 'http.url': 'http://localhost:5173/room' } },
     ]);
     const response = await post(app, '/v1/traces', tracesBody(spans, encoding), contentType);
@@ -41,7 +57,14 @@ describe.each([
     );
     expect(events.map((event) => event.type)).toEqual(['object_click', 'room_enter', 'time_spent']);
     const click = events[0]!;
-    expect(click).toMatchObject({ object_id: 'laptop', room_id: 'studio', path: '/room', source: 'otlp', device: 'desktop', props: { source: 'raycast' } });
+    expect(click).toMatchObject({
+      object_id: 'laptop',
+      room_id: 'studio',
+      path: '/room',
+      source: 'otlp',
+      device: 'desktop',
+      props: { source: 'raycast' },
+    });
     expect(click.event_id).toBe(spans[1]!.spanContext().spanId);
     expect(Number(events[2]!.duration_ms)).toBeGreaterThanOrEqual(2999);
 
@@ -65,7 +88,12 @@ describe.each([
 
   it('stores a re-sent request once', async () => {
     const session = `resend-${encoding}`;
-    const spans = makeSpans([{ name: 'object.click', attributes: { 'portfolio.event.type': 'object_click', 'portfolio.object.id': 'camera', 'session.id': session } }]);
+    const spans = makeSpans([
+      {
+        name: 'object.click',
+        attributes: { 'portfolio.event.type': 'object_click', 'portfolio.object.id': 'camera', 'session.id': session },
+      },
+    ]);
     const body = tracesBody(spans, encoding);
     for (let i = 0; i < 3; i++) expect((await post(app, '/v1/traces', body, contentType)).statusCode).toBe(200);
     expect(await countOf(app, `SELECT count() AS n FROM events WHERE session_id = '${session}'`)).toBe(1);
@@ -88,7 +116,9 @@ describe.each([
   });
 
   it('takes gzip bodies', async () => {
-    const spans = makeSpans([{ name: 'gz', attributes: { 'portfolio.event.type': 'page_view', 'session.id': `gzip-${encoding}`, 'url.path': '/about' } }]);
+    const spans = makeSpans([
+      { name: 'gz', attributes: { 'portfolio.event.type': 'page_view', 'session.id': `gzip-${encoding}`, 'url.path': '/about' } },
+    ]);
     const response = await post(app, '/v1/traces', gzipSync(tracesBody(spans, encoding)), contentType, { 'content-encoding': 'gzip' });
     expect(response.statusCode).toBe(200);
     expect(await countOf(app, `SELECT count() AS n FROM events WHERE session_id = 'gzip-${encoding}'`)).toBe(1);
@@ -155,7 +185,10 @@ describe.each([
       expect(metrics).toContain('footfall_browser_events_total{site="portfolio",type="object_click",object="other"} 1');
       expect(metrics).toContain('footfall_browser_events_total{site="portfolio",type="other",object=""} 5');
 
-      const points = await queryRows<Record<string, unknown>>(app, 'SELECT name, kind, count, sum, path, service_name FROM metric_points ORDER BY name, kind');
+      const points = await queryRows<Record<string, unknown>>(
+        app,
+        'SELECT name, kind, count, sum, path, service_name FROM metric_points ORDER BY name, kind',
+      );
       expect(points.filter((point) => point.name === 'portfolio.events')).toHaveLength(4);
       const lcp = points.find((point) => point.name === 'portfolio.web_vital.lcp');
       expect(lcp).toMatchObject({ kind: 'histogram', sum: 1234, path: '/room', service_name: 'portfolio-web' });
@@ -168,7 +201,9 @@ describe.each([
 
 describe('exactly once across a restart', () => {
   it('stores a request re-sent after the service restarted once', async () => {
-    const spans = makeSpans([{ name: 'click', attributes: { 'portfolio.event.type': 'object_click', 'portfolio.object.id': 'poster', 'session.id': 'restart' } }]);
+    const spans = makeSpans([
+      { name: 'click', attributes: { 'portfolio.event.type': 'object_click', 'portfolio.object.id': 'poster', 'session.id': 'restart' } },
+    ]);
     const body = tracesBody(spans, 'protobuf');
     const first = await testApp();
     expect((await post(first, '/v1/traces', body, PROTOBUF)).statusCode).toBe(200);
@@ -182,7 +217,9 @@ describe('exactly once across a restart', () => {
       expect(await countOf(second, "SELECT sum(events) AS n FROM events_per_minute WHERE object_id = 'poster'")).toBe(1);
 
       // New data after the restart is stored too (its batches must not look like old ones).
-      const fresh = makeSpans([{ name: 'click', attributes: { 'portfolio.event.type': 'object_click', 'portfolio.object.id': 'poster', 'session.id': 'restart' } }]);
+      const fresh = makeSpans([
+        { name: 'click', attributes: { 'portfolio.event.type': 'object_click', 'portfolio.object.id': 'poster', 'session.id': 'restart' } },
+      ]);
       expect((await post(second, '/v1/traces', tracesBody(fresh, 'protobuf'), PROTOBUF)).statusCode).toBe(200);
       expect(await countOf(second, "SELECT count() AS n FROM events WHERE session_id = 'restart'")).toBe(2);
       expect(await countOf(second, 'SELECT count() AS n FROM otel_traces')).toBe(2);

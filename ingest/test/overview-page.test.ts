@@ -78,7 +78,10 @@ describe('the overview page', () => {
     expect(await canvas.count()).toBe(1);
     expect((await canvas.boundingBox())!.width).toBeGreaterThan(600);
     // The bars behind the rows are sized through the CSSOM, which the policy allows.
-    const bar = await page.locator('[data-list="top_pages"] .row .bar').first().evaluate((element) => (element as HTMLElement).style.width);
+    const bar = await page
+      .locator('[data-list="top_pages"] .row .bar')
+      .first()
+      .evaluate((element) => (element as HTMLElement).style.width);
     expect(Number.parseFloat(bar)).toBeCloseTo((2 / 3) * 100, 2);
   });
 

@@ -121,7 +121,16 @@ describe('lone surrogates over OTLP', () => {
   it('stores a poisoned span and a legitimate span of the same request, repaired, over JSON', async () => {
     const body = jsonTraces(
       [
-        { name: `click${HIGH}`, attributes: { 'portfolio.event.type': 'object_click', 'portfolio.object.id': 'guitar', 'session.id': 'otlp-json', 'url.path': `/r${LOW}`, [`portfolio.props.k${HIGH}`]: `v${LOW}` } },
+        {
+          name: `click${HIGH}`,
+          attributes: {
+            'portfolio.event.type': 'object_click',
+            'portfolio.object.id': 'guitar',
+            'session.id': 'otlp-json',
+            'url.path': `/r${LOW}`,
+            [`portfolio.props.k${HIGH}`]: `v${LOW}`,
+          },
+        },
         { name: 'legitimate', attributes: { 'portfolio.event.type': 'page_view', 'session.id': 'otlp-json', 'url.path': '/about' } },
       ],
       { 'service.version': `1${HIGH}` },
@@ -153,12 +162,19 @@ describe('lone surrogates over OTLP', () => {
     // surrogate in CESU-8 (ED A0 80), which is not UTF-8: the field lengths stay right. Protobuf
     // strings must be UTF-8, and the decoder says so instead of guessing.
     const placeholder = '~~~';
-    const [span] = makeSpans([{ name: `proto${placeholder}`, attributes: { 'portfolio.event.type': 'page_view', 'session.id': 'otlp-proto' } }]);
+    const [span] = makeSpans([
+      { name: `proto${placeholder}`, attributes: { 'portfolio.event.type': 'page_view', 'session.id': 'otlp-proto' } },
+    ]);
     const body = Buffer.from(ProtobufTraceSerializer.serializeRequest([span!])!);
     const poisoned = Buffer.from(body.toString('latin1').replace(placeholder, '\xed\xa0\x80'), 'latin1');
     expect(poisoned.length).toBe(body.length);
     expect(poisoned.includes(Buffer.from([0xed, 0xa0, 0x80]))).toBe(true);
-    const response = await app.inject({ method: 'POST', url: '/v1/traces', headers: { 'content-type': 'application/x-protobuf' }, payload: poisoned });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/traces',
+      headers: { 'content-type': 'application/x-protobuf' },
+      payload: poisoned,
+    });
     expect(response.statusCode, response.body).toBe(400);
     expect(response.json()).toMatchObject({ code: 'FOOTFALL_BAD_OTLP', message: expect.stringContaining('utf-8') });
     expect(await countOf(app, "SELECT count() AS n FROM otel_traces WHERE startsWith(SpanName, 'proto')")).toBe(0);
@@ -175,7 +191,11 @@ describe('lone surrogates over OTLP', () => {
               metrics: [
                 {
                   name: `portfolio.web_vital.lcp${HIGH}`,
-                  gauge: { dataPoints: [{ timeUnixNano: now, asDouble: 1200, attributes: [{ key: 'url.path', value: { stringValue: `/m${HIGH}` } }] }] },
+                  gauge: {
+                    dataPoints: [
+                      { timeUnixNano: now, asDouble: 1200, attributes: [{ key: 'url.path', value: { stringValue: `/m${HIGH}` } }] },
+                    ],
+                  },
                 },
               ],
             },
@@ -185,14 +205,24 @@ describe('lone surrogates over OTLP', () => {
     });
     const response = await postJson(app, '/v1/metrics', body);
     expect(response.statusCode, response.body).toBe(200);
-    const points = await queryRows<{ name: string; service_name: string; path: string }>(app, "SELECT name, service_name, path FROM metric_points WHERE startsWith(name, 'portfolio.web_vital.lcp')");
-    expect(points).toEqual([{ name: `portfolio.web_vital.lcp${REPLACEMENT}`, service_name: `web${REPLACEMENT}`, path: `/m${REPLACEMENT}` }]);
+    const points = await queryRows<{ name: string; service_name: string; path: string }>(
+      app,
+      "SELECT name, service_name, path FROM metric_points WHERE startsWith(name, 'portfolio.web_vital.lcp')",
+    );
+    expect(points).toEqual([
+      { name: `portfolio.web_vital.lcp${REPLACEMENT}`, service_name: `web${REPLACEMENT}`, path: `/m${REPLACEMENT}` },
+    ]);
   });
 
   it('the JSON serializer of the SDK escapes lone surrogates the same way, and those spans are stored too', async () => {
     const spans = makeSpans([{ name: `sdk${LOW}`, attributes: { 'portfolio.event.type': 'page_view', 'session.id': 'otlp-sdk-json' } }]);
     const body = Buffer.from(JsonTraceSerializer.serializeRequest(spans)!);
-    const response = await app.inject({ method: 'POST', url: '/v1/traces', headers: { 'content-type': 'application/json' }, payload: body });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/traces',
+      headers: { 'content-type': 'application/json' },
+      payload: body,
+    });
     expect(response.statusCode).toBe(200);
     expect(await countOf(app, `SELECT count() AS n FROM otel_traces WHERE SpanName = 'sdk${REPLACEMENT}'`)).toBe(1);
   });

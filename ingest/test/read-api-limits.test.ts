@@ -87,7 +87,9 @@ describe('rate limit and streams', () => {
     expect(refused.json()).toMatchObject({ code: 'FOOTFALL_API_RATE_LIMITED' });
     expect(refused.json().message).toContain('more than 6 read API requests in a minute');
     // A wrong token counts too: guessing costs requests like anything else.
-    expect((await app.inject({ url: '/api/stats', headers: { authorization: 'Bearer guess-1234', 'x-forwarded-for': '10.0.2.1' } })).statusCode).toBe(429);
+    expect(
+      (await app.inject({ url: '/api/stats', headers: { authorization: 'Bearer guess-1234', 'x-forwarded-for': '10.0.2.1' } })).statusCode,
+    ).toBe(429);
     // Another client has its own bucket.
     expect((await get('/api/stats', '10.0.2.2')).statusCode).toBe(200);
   });
@@ -142,9 +144,13 @@ describe('StatsFeed reuse', () => {
   it('answers requests from the last summary for one interval, never streams, and forgets on demand', async () => {
     vi.useFakeTimers();
     let computations = 0;
-    const feed = new StatsFeed(async () => ({ total_events: ++computations }) as unknown as Stats, 1000, (error) => {
-      throw error;
-    });
+    const feed = new StatsFeed(
+      async () => ({ total_events: ++computations }) as unknown as Stats,
+      1000,
+      (error) => {
+        throw error;
+      },
+    );
     const query = { site: 'portfolio', range: '1h' };
     expect((await feed.current(query)).total_events).toBe(1);
     await vi.advanceTimersByTimeAsync(999);
@@ -178,7 +184,9 @@ describe('the token', () => {
   });
 
   it('is required when the service listens beyond loopback', () => {
-    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/HOST=0\.0\.0\.0 listens beyond this machine, so STATS_TOKEN is required.*openssl rand -hex 24/);
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(
+      /HOST=0\.0\.0\.0 listens beyond this machine, so STATS_TOKEN is required.*openssl rand -hex 24/,
+    );
     expect(() => loadConfig({ HOST: '192.168.1.20' })).toThrow(/STATS_TOKEN is required/);
     expect(loadConfig({ HOST: '0.0.0.0', STATS_TOKEN: 'long-enough-token' }).statsToken).toBe('long-enough-token');
     for (const host of ['127.0.0.1', '::1', 'localhost', '127.0.0.2']) expect(loadConfig({ HOST: host }).statsToken).toBeUndefined();

@@ -7,14 +7,22 @@ describe('the read API', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     app = await testApp({ statsToken: 'secret-token-1' });
-    const visitors = ['Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1'];
+    const visitors = [
+      'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36',
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1',
+    ];
     for (const [index, userAgent] of visitors.entries()) {
       const session = `reader-${index}`;
       const events = [
         beaconEvent({ session }),
         beaconEvent({ session, type: 'room_enter', room: 'studio' }),
         beaconEvent({ session, type: 'object_click', object: 'guitar' }),
-        ...(index === 0 ? [beaconEvent({ session, type: 'object_click', object: 'guitar' }), beaconEvent({ session, type: 'object_click', object: 'laptop' })] : []),
+        ...(index === 0
+          ? [
+              beaconEvent({ session, type: 'object_click', object: 'guitar' }),
+              beaconEvent({ session, type: 'object_click', object: 'laptop' }),
+            ]
+          : []),
         beaconEvent({ session, type: 'page_view', ts: Date.now() - 2 * 3600_000 }),
       ];
       expect((await postBeacon(app, { events }, { 'user-agent': userAgent })).statusCode).toBe(202);

@@ -10,7 +10,10 @@ import { countOf, freshDataDir, testApp } from './support/test-app.js';
 describe('retention configuration', () => {
   it('has defaults within 25 months and refuses bad values by name', () => {
     expect(loadConfig({}).retention).toEqual({ eventsDays: 400, tracesDays: 30, metricsDays: 400, rollupsDays: 730 });
-    expect(loadConfig({ RETENTION_TRACES_DAYS: '7', RETENTION_ROLLUPS_DAYS: '500' }).retention).toMatchObject({ tracesDays: 7, rollupsDays: 500 });
+    expect(loadConfig({ RETENTION_TRACES_DAYS: '7', RETENTION_ROLLUPS_DAYS: '500' }).retention).toMatchObject({
+      tracesDays: 7,
+      rollupsDays: 500,
+    });
     expect(() => loadConfig({ RETENTION_EVENTS_DAYS: '0' })).toThrow(/RETENTION_EVENTS_DAYS/);
     expect(() => loadConfig({ RETENTION_TRACES_DAYS: 'a month' })).toThrow(/RETENTION_TRACES_DAYS/);
     expect(() => loadConfig({ RETENTION_METRICS_DAYS: '36500' })).toThrow(/RETENTION_METRICS_DAYS/);
@@ -48,8 +51,15 @@ describe('retention at start-up', () => {
 
       const day = 86_400_000;
       const row = (id: string, age: number) => ({
-        site: 'portfolio', type: 'page_view', ts: new Date(Date.now() - age).toISOString().replace('T', ' ').replace('Z', ''),
-        event_id: id, session_id: `s-${id}`, visitor_id: 'v', source: 'beacon', path: '/', received_at: Date.now(),
+        site: 'portfolio',
+        type: 'page_view',
+        ts: new Date(Date.now() - age).toISOString().replace('T', ' ').replace('Z', ''),
+        event_id: id,
+        session_id: `s-${id}`,
+        visitor_id: 'v',
+        source: 'beacon',
+        path: '/',
+        received_at: Date.now(),
       });
       await app.clickhouse.insert({
         table: 'events',

@@ -14,7 +14,9 @@ describe('migrations', () => {
     try {
       const first = await migrate(client, dir);
       // Every file of the folder, in order, each once.
-      const files = readdirSync(dir).filter((name) => name.endsWith('.sql')).sort();
+      const files = readdirSync(dir)
+        .filter((name) => name.endsWith('.sql'))
+        .sort();
       expect(first[0]).toBe('0001_create_events.sql');
       expect(first).toEqual(files);
       const recorded = await client.query({ query: 'SELECT count() AS n FROM schema_migrations', format: 'JSONEachRow' });
@@ -39,7 +41,9 @@ describe('migrations', () => {
         format: 'JSONEachRow',
       });
       const tables = Object.fromEntries(
-        (await result.json<{ name: string; engine: string; partition_key: string; sorting_key: string; create_table_query: string }>()).map((t) => [t.name, t]),
+        (await result.json<{ name: string; engine: string; partition_key: string; sorting_key: string; create_table_query: string }>()).map(
+          (t) => [t.name, t],
+        ),
       );
       expect(tables.events).toMatchObject({ engine: 'MergeTree', partition_key: 'toYYYYMM(ts)', sorting_key: 'site, type, ts' });
       expect(tables.events_per_minute).toMatchObject({ engine: 'AggregatingMergeTree', partition_key: 'toYYYYMM(minute)' });

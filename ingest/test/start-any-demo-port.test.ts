@@ -73,7 +73,13 @@ async function whatArrived(ingestUrl: string, session: string, mode: string) {
   const events = await storedEvents(ingestUrl, session);
   if (mode !== 'both') return { pageViews: pageViewsBySource(events) };
   const duplicates = await ingestMetric(ingestUrl, 'footfall_events_duplicate_total', {});
-  return { pageViews: events.filter((event) => event.type === 'page_view').map((event) => event.path).sort(), everyEventTwice: duplicates === events.length };
+  return {
+    pageViews: events
+      .filter((event) => event.type === 'page_view')
+      .map((event) => event.path)
+      .sort(),
+    everyEventTwice: duplicates === events.length,
+  };
 }
 
 describe('npm start on a demo port the catalog does not list', () => {
@@ -96,7 +102,9 @@ describe('npm start on a demo port the catalog does not list', () => {
       let started: Awaited<ReturnType<typeof npmStart>> | undefined;
       try {
         started = await npmStart(mode, dataDir);
-        const catalog = JSON.parse(readFileSync(join(dataDir, 'demo-catalog.json'), 'utf8')) as { sites: Array<{ id: string; origins: string[] }> };
+        const catalog = JSON.parse(readFileSync(join(dataDir, 'demo-catalog.json'), 'utf8')) as {
+          sites: Array<{ id: string; origins: string[] }>;
+        };
         expect(catalog.sites.find((site) => site.id === 'portfolio')!.origins).toContain(started.demoUrl);
 
         const { session, problems } = await visit(browser, started.demoUrl);

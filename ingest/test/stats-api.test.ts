@@ -27,11 +27,24 @@ describe('/api/stats', () => {
     // Campaign and country columns are filled by the capture side; rows with them are written
     // straight to the table here, as that capture would store them.
     await insertRows(app, 'events', [
-        {
-          site: 'portfolio', type: 'page_view', ts: Date.now() - 60_000, event_id: 'evt-campaign-1', session_id: 'visit-4',
-          visitor_id: 'visitor-4', source: 'beacon', path: '/projects', utm_source: 'newsletter', utm_medium: 'email',
-          utm_campaign: 'launch', device: 'desktop', browser: 'Chrome', os: 'Linux', country: 'DE', received_at: Date.now(),
-        },
+      {
+        site: 'portfolio',
+        type: 'page_view',
+        ts: Date.now() - 60_000,
+        event_id: 'evt-campaign-1',
+        session_id: 'visit-4',
+        visitor_id: 'visitor-4',
+        source: 'beacon',
+        path: '/projects',
+        utm_source: 'newsletter',
+        utm_medium: 'email',
+        utm_campaign: 'launch',
+        device: 'desktop',
+        browser: 'Chrome',
+        os: 'Linux',
+        country: 'DE',
+        received_at: Date.now(),
+      },
     ]);
     const response = await app.inject({ url: '/api/stats?range=1h', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(response.statusCode).toBe(200);
@@ -193,7 +206,9 @@ describe('/api/funnel and CSV', () => {
     expect(one.json().message).toContain('must NOT have fewer than 2 items');
     const nine = await get(`/api/funnel?${Array.from({ length: 9 }, () => 'step=page_view').join('&')}`);
     expect(nine.statusCode).toBe(400);
-    expect((await get('/api/funnel?step=page_view&step=page_view&format=xml')).json().message).toBe('querystring.format must be one of json, csv');
+    expect((await get('/api/funnel?step=page_view&step=page_view&format=xml')).json().message).toBe(
+      'querystring.format must be one of json, csv',
+    );
     expect((await get('/api/stats?range=1y')).json().message).toBe('querystring.range must be one of 5m, 1h, 24h, 7d, 30d');
   });
 
@@ -211,7 +226,14 @@ describe('/api/funnel and CSV', () => {
     // Newest first: /contact's page view.
     const first = Object.fromEntries(EVENT_COLUMNS.map((column, index) => [column, lines[1]!.split(',')[index]]));
     // A referrer on the site itself is the page before, never a source.
-    expect(first).toMatchObject({ type: 'page_view', session_id: 'visit-1', path: '/contact', referrer_host: '', nav_from: '/about', device: 'desktop' });
+    expect(first).toMatchObject({
+      type: 'page_view',
+      session_id: 'visit-1',
+      path: '/contact',
+      referrer_host: '',
+      nav_from: '/about',
+      device: 'desktop',
+    });
   });
 });
 
@@ -240,8 +262,13 @@ describe('erasure', () => {
       app,
       'metric_points',
       ['visit-2', 'visit-1'].map((session) => ({
-        point_id: `point-${session}`, site: 'portfolio', name: 'portfolio.web_vital.lcp', kind: 'gauge',
-        ts: Date.now(), attributes: { 'session.id': session }, value: 1200,
+        point_id: `point-${session}`,
+        site: 'portfolio',
+        name: 'portfolio.web_vital.lcp',
+        kind: 'gauge',
+        ts: Date.now(),
+        attributes: { 'session.id': session },
+        value: 1200,
       })),
     );
   });

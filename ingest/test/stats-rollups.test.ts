@@ -174,7 +174,8 @@ describe('rollups behind /api/stats', () => {
       // Each visit's first page view inside the range is its entry page.
       const entries = new Map<string, string>();
       for (const event of [...inRange].sort((a, b) => a.ms - b.ms)) {
-        if (event.type === 'page_view' && event.session_id !== '' && !entries.has(event.session_id)) entries.set(event.session_id, event.path);
+        if (event.type === 'page_view' && event.session_id !== '' && !entries.has(event.session_id))
+          entries.set(event.session_id, event.path);
       }
       const top = stats.entry_pages[0]!;
       expect(top.visits, range).toBe([...entries.values()].filter((path) => path === top.path).length);
@@ -247,7 +248,9 @@ describe('rollups on a database that already holds events', () => {
       const now = Math.floor(Date.now() / 1000);
       const stored = makeEvents(now);
       await store(client, stored);
-      expect(await rowsOf(client, "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'events_per_hour'")).toEqual([{ n: 0 }]);
+      expect(
+        await rowsOf(client, "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'events_per_hour'"),
+      ).toEqual([{ n: 0 }]);
       const applied = await migrate(client);
       expect(applied).toEqual(files.filter((name) => name >= '0010').sort());
       const [filled] = await rowsOf(
@@ -266,7 +269,10 @@ describe('rollups on a database that already holds events', () => {
         visit_views: stored.filter((event) => event.type === 'page_view' && event.session_id !== '').length,
       });
       // Written after the fill: counted by the views, once.
-      await store(client, stored.slice(0, 10).map((event) => ({ ...event, event_id: `${event.event_id}-later` })));
+      await store(
+        client,
+        stored.slice(0, 10).map((event) => ({ ...event, event_id: `${event.event_id}-later` })),
+      );
       const [later] = await rowsOf(client, "SELECT sum(events) AS n FROM events_per_hour WHERE dimension = 'type'");
       expect(later).toEqual({ n: stored.length + 10 });
     } finally {
@@ -286,10 +292,17 @@ describe('erasure and the per-visit rollup', () => {
     const app = await testApp({ statsToken: 'owner-token-1' });
     try {
       const now = Math.floor(Date.now() / 1000);
-      await store(app.clickhouse, makeEvents(now).filter((event) => event.session_id === 'visit-3' || event.session_id === 'visit-4'));
+      await store(
+        app.clickhouse,
+        makeEvents(now).filter((event) => event.session_id === 'visit-3' || event.session_id === 'visit-4'),
+      );
       const visits = () => countOf(app, 'SELECT uniqExact(session_key) AS n FROM visits_per_hour');
       expect(await visits()).toBe(2);
-      const response = await app.inject({ method: 'DELETE', url: '/api/sessions/visit-3', headers: { authorization: 'Bearer owner-token-1' } });
+      const response = await app.inject({
+        method: 'DELETE',
+        url: '/api/sessions/visit-3',
+        headers: { authorization: 'Bearer owner-token-1' },
+      });
       expect(response.statusCode).toBe(200);
       expect(await visits()).toBe(1);
       expect(await countOf(app, "SELECT count() AS n FROM visits_per_hour WHERE session_key = cityHash64('visit-4')")).toBeGreaterThan(0);

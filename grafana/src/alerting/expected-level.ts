@@ -21,8 +21,7 @@ const siteRate = (window: string, offset?: string): string =>
 const existedAgo = (ago: string): string => `sum by (site) (${ACCEPTED} offset ${ago})`;
 
 /** A 2-hour window centred on the same time of day `days` days ago, once the site existed when it began. */
-const sameHourDaysAgo = (days: number): string =>
-  `${siteRate('2h', `${days - 1}d23h`)}\nand on (site)\n${existedAgo(`${days}d1h`)}`;
+const sameHourDaysAgo = (days: number): string => `${siteRate('2h', `${days - 1}d23h`)}\nand on (site)\n${existedAgo(`${days}d1h`)}`;
 
 // The same hour a week ago and on the previous day, each a 2-hour window centred on that moment
 // (offset by 23 h rather than 1 d, so the window reaches an hour past it): smoothed enough that a

@@ -39,15 +39,13 @@ export interface PanelLinks {
 }
 
 function buildRule(spec: AlertRuleSpec, links: PanelLinks): Rule {
-  const threshold = new QueryBuilder('C')
-    .datasourceUid(EXPRESSION_DATASOURCE_UID)
-    .model(
-      new TypeThresholdBuilder()
-        .refId('C')
-        .datasource({ type: '__expr__', uid: EXPRESSION_DATASOURCE_UID })
-        .expression('A')
-        .conditions([{ evaluator: { type: spec.threshold.type, params: [spec.threshold.value] } }]),
-    );
+  const threshold = new QueryBuilder('C').datasourceUid(EXPRESSION_DATASOURCE_UID).model(
+    new TypeThresholdBuilder()
+      .refId('C')
+      .datasource({ type: '__expr__', uid: EXPRESSION_DATASOURCE_UID })
+      .expression('A')
+      .conditions([{ evaluator: { type: spec.threshold.type, params: [spec.threshold.value] } }]),
+  );
   const builder = new RuleBuilder(spec.title)
     .uid(spec.uid)
     .folderUID(FOLDER_UID)
@@ -55,23 +53,25 @@ function buildRule(spec: AlertRuleSpec, links: PanelLinks): Rule {
     .withQuery(promQuery('A', spec.value));
   // B and E only feed the annotations (Grafana offers every instant query's value to templates).
   if (spec.context) builder.withQuery(promQuery('B', spec.context.observed)).withQuery(promQuery('E', spec.context.expected));
-  return builder
-    .withQuery(threshold)
-    .condition('C')
-    .forDuration(spec.for)
-    // A returns nothing only when what it watches does not exist (a site with no history, a
-    // counter that appears on the first failure): that is not an alarm.
-    .noDataState('OK')
-    .execErrState('Error')
-    .labels({ severity: spec.severity, component: spec.component })
-    .annotations({
-      summary: spec.summary,
-      description: spec.description,
-      // Grafana builds the notification's dashboard and panel links from these two.
-      __dashboardUid__: links.dashboardUid,
-      __panelId__: String(links.panelIds[spec.panel]),
-    })
-    .build();
+  return (
+    builder
+      .withQuery(threshold)
+      .condition('C')
+      .forDuration(spec.for)
+      // A returns nothing only when what it watches does not exist (a site with no history, a
+      // counter that appears on the first failure): that is not an alarm.
+      .noDataState('OK')
+      .execErrState('Error')
+      .labels({ severity: spec.severity, component: spec.component })
+      .annotations({
+        summary: spec.summary,
+        description: spec.description,
+        // Grafana builds the notification's dashboard and panel links from these two.
+        __dashboardUid__: links.dashboardUid,
+        __panelId__: String(links.panelIds[spec.panel]),
+      })
+      .build()
+  );
 }
 
 /** The rule in the shape of a provisioning file (`for`, `data`... without the group's fields). */
@@ -206,7 +206,9 @@ export function contactPointChannels(): ContactPointChannel[] {
       file: 'webhook-without-email.yaml',
       whenSet: WEBHOOK_VARIABLE,
       whenUnset: EMAIL_VARIABLE,
-      document: contactPointsDocument([{ name: EMAIL_CONTACT_POINT, receivers: [webhook('footfall-ticket-webhook', EMAIL_CONTACT_POINT)] }]),
+      document: contactPointsDocument([
+        { name: EMAIL_CONTACT_POINT, receivers: [webhook('footfall-ticket-webhook', EMAIL_CONTACT_POINT)] },
+      ]),
     },
   ];
 }

@@ -69,8 +69,7 @@ const browserCounted = 'sum by (site) (increase(footfall_browser_events_total[10
  * (negative when more arrived than browsers counted, e.g. from visitors without the OpenTelemetry
  * tier). The pipeline dashboard plots it; the divergence rule alerts on it.
  */
-export const BROWSER_EVENTS_MISSING_SHARE =
-  `(${browserCounted} - sum by (site) (increase(${accepted}[10m])))\n/ ${browserCounted}`;
+export const BROWSER_EVENTS_MISSING_SHARE = `(${browserCounted} - sum by (site) (increase(${accepted}[10m])))\n/ ${browserCounted}`;
 
 const perMinute = (perSecond: string): string => `60 * ${perSecond}`;
 

@@ -71,7 +71,10 @@ export function performanceDashboard(catalog: Catalog) {
         },
         clickhouseSql(webVitalsP75Sql),
       )
-        .overrideByName('cls', [{ id: 'unit', value: 'none' }, { id: 'decimals', value: 3 }])
+        .overrideByName('cls', [
+          { id: 'unit', value: 'none' },
+          { id: 'decimals', value: 3 },
+        ])
         .overrideByName('samples', [{ id: 'unit', value: 'short' }]),
     )
     .withPanel(

@@ -33,7 +33,10 @@ export const ALERT_PANEL_TITLES: Record<PanelRef, string> = {
 
 /** The rendered panel ids the alert rules link to. */
 export function alertPanelIds(dashboard: Dashboard): Record<PanelRef, number> {
-  const panels = (dashboard.panels ?? []).flatMap((panel) => [panel, ...('panels' in panel && Array.isArray(panel.panels) ? panel.panels : [])]);
+  const panels = (dashboard.panels ?? []).flatMap((panel) => [
+    panel,
+    ...('panels' in panel && Array.isArray(panel.panels) ? panel.panels : []),
+  ]);
   const idOf = (title: string): number => {
     const panel = panels.find((candidate) => 'title' in candidate && candidate.title === title);
     if (!panel || typeof panel.id !== 'number') throw new Error(`no panel "${title}" in ${PIPELINE_UID}`);
@@ -71,28 +74,40 @@ export function pipelineDashboard(catalog: Catalog) {
     )
     .withPanel(
       timeSeries(
-        { title: 'Refused events by reason', description: 'Events refused per second, by reason (bots, unknown objects...).', unit: 'cps', width: 8 },
+        {
+          title: 'Refused events by reason',
+          description: 'Events refused per second, by reason (bots, unknown objects...).',
+          unit: 'cps',
+          width: 8,
+        },
         promQuery(`sum by (reason) (rate(footfall_events_refused_total[${RATE}]))`, '{{reason}}'),
       ),
     )
     .withPanel(
       timeSeries(
-        { title: 'HTTP requests by status', description: 'Requests per second to the ingest service, by route and status.', unit: 'reqps', width: 8 },
+        {
+          title: 'HTTP requests by status',
+          description: 'Requests per second to the ingest service, by route and status.',
+          unit: 'reqps',
+          width: 8,
+        },
         promQuery(`sum by (route, status) (rate(footfall_http_requests_total[${RATE}]))`, '{{route}} {{status}}'),
       ),
     )
     .withPanel(
       timeSeries(
         { title: 'Write latency (p95)', description: '95th percentile of ClickHouse batch write time, by table.', unit: 's', width: 8 },
-        promQuery(
-          `histogram_quantile(0.95, sum by (le, table) (rate(footfall_write_duration_seconds_bucket[${RATE}])))`,
-          '{{table}}',
-        ),
+        promQuery(`histogram_quantile(0.95, sum by (le, table) (rate(footfall_write_duration_seconds_bucket[${RATE}])))`, '{{table}}'),
       ),
     )
     .withPanel(
       timeSeries(
-        { title: 'Rows written and write failures', description: 'Rows written per second and failed batch writes per second, by table.', unit: 'cps', width: 8 },
+        {
+          title: 'Rows written and write failures',
+          description: 'Rows written per second and failed batch writes per second, by table.',
+          unit: 'cps',
+          width: 8,
+        },
         promQuery(`sum by (table) (rate(footfall_rows_written_total[${RATE}]))`, 'rows {{table}}'),
         promQuery(`sum by (table) (rate(footfall_write_failures_total[${RATE}]))`, 'failures {{table}}', 'B'),
       ),
@@ -110,7 +125,7 @@ export function pipelineDashboard(catalog: Catalog) {
         {
           title: 'Latency by stage (p95, own spans)',
           description:
-            'The ingest service\'s own spans, stored through the Collector when self-telemetry is on: 95th percentile of each request route, of a batch write and of each INSERT. Empty when self-telemetry is off.',
+            "The ingest service's own spans, stored through the Collector when self-telemetry is on: 95th percentile of each request route, of a batch write and of each INSERT. Empty when self-telemetry is off.",
           unit: 'ms',
           width: 16,
         },
@@ -149,7 +164,12 @@ export function pipelineDashboard(catalog: Catalog) {
     .withRow(new RowBuilder('Collector'))
     .withPanel(
       timeSeries(
-        { title: 'Collector spans', description: 'Spans the Collector accepted, refused, exported and failed to export, per second.', unit: 'cps', width: 12 },
+        {
+          title: 'Collector spans',
+          description: 'Spans the Collector accepted, refused, exported and failed to export, per second.',
+          unit: 'cps',
+          width: 12,
+        },
         promQuery(`sum(rate(${otelcolCounter('receiver_accepted_spans')}[${RATE}]))`, 'accepted', 'A'),
         promQuery(`sum(rate(${otelcolCounter('receiver_refused_spans')}[${RATE}]))`, 'refused', 'B'),
         promQuery(`sum(rate(${otelcolCounter('exporter_sent_spans')}[${RATE}]))`, 'exported', 'C'),
@@ -158,7 +178,12 @@ export function pipelineDashboard(catalog: Catalog) {
     )
     .withPanel(
       timeSeries(
-        { title: 'Collector metric points', description: 'Metric points the Collector accepted, refused, exported and failed to export, per second.', unit: 'cps', width: 12 },
+        {
+          title: 'Collector metric points',
+          description: 'Metric points the Collector accepted, refused, exported and failed to export, per second.',
+          unit: 'cps',
+          width: 12,
+        },
         promQuery(`sum(rate(${otelcolCounter('receiver_accepted_metric_points')}[${RATE}]))`, 'accepted', 'A'),
         promQuery(`sum(rate(${otelcolCounter('receiver_refused_metric_points')}[${RATE}]))`, 'refused', 'B'),
         promQuery(`sum(rate(${otelcolCounter('exporter_sent_metric_points')}[${RATE}]))`, 'exported', 'C'),
@@ -168,7 +193,13 @@ export function pipelineDashboard(catalog: Catalog) {
     .withRow(new RowBuilder('End to end'))
     .withPanel(
       stat(
-        { title: 'Scrape targets up', description: 'Prometheus targets answering their last scrape (1) or not (0).', unit: 'bool_yes_no', width: 8, height: 8 },
+        {
+          title: 'Scrape targets up',
+          description: 'Prometheus targets answering their last scrape (1) or not (0).',
+          unit: 'bool_yes_no',
+          width: 8,
+          height: 8,
+        },
         promQuery('up', '{{job}} {{instance}}').instant(),
       ),
     )
@@ -176,7 +207,8 @@ export function pipelineDashboard(catalog: Catalog) {
       timeSeries(
         {
           title: 'Browser-reported vs ingested events',
-          description: 'Events the browsers counted beside the events the ingest service accepted; a gap between them is data lost on the way.',
+          description:
+            'Events the browsers counted beside the events the ingest service accepted; a gap between them is data lost on the way.',
           unit: 'cps',
           width: 8,
           height: 8,
@@ -189,7 +221,8 @@ export function pipelineDashboard(catalog: Catalog) {
       timeSeries(
         {
           title: 'Share of browser events missing',
-          description: 'Share of the events browsers counted over 10 minutes that the ingest service did not accept; the "Browser and ingest disagree" alert fires above 20 %.',
+          description:
+            'Share of the events browsers counted over 10 minutes that the ingest service did not accept; the "Browser and ingest disagree" alert fires above 20 %.',
           unit: 'percentunit',
           width: 8,
           height: 8,
@@ -219,7 +252,8 @@ export function pipelineDashboard(catalog: Catalog) {
       timeSeries(
         {
           title: 'Every site against its expected level',
-          description: 'Events over the last 30 minutes as a share of each site\'s expected level: 100 % is a usual day, the partial-drop alert looks below 65 %.',
+          description:
+            "Events over the last 30 minutes as a share of each site's expected level: 100 % is a usual day, the partial-drop alert looks below 65 %.",
           unit: 'percentunit',
           width: 8,
           height: 9,

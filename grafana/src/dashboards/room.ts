@@ -70,7 +70,13 @@ export function roomDashboard(catalog: Catalog) {
     )
     .withPanel(
       stackedBars(
-        { title: 'Clicks per object per hour', description: 'Object clicks in hourly buckets, by object.', unit: 'short', width: 12, height: 10 },
+        {
+          title: 'Clicks per object per hour',
+          description: 'Object clicks in hourly buckets, by object.',
+          unit: 'short',
+          width: 12,
+          height: 10,
+        },
         clickhouseTimeSeries(`
           SELECT toStartOfHour(minute) AS time, object_id AS object, sum(events) AS clicks
           FROM events_per_minute

@@ -55,7 +55,10 @@ async function sendBeacons(ingest: string, round: number): Promise<void> {
 
 async function sendSpans(collector: string, round: number): Promise<void> {
   const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ resource: resourceFromAttributes(RESOURCE), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes(RESOURCE),
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
   const tracer = provider.getTracer('footfall-live-load');
   for (const type of ['page_view', 'object_view', 'object_click']) {
     tracer

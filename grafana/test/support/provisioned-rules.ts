@@ -23,7 +23,10 @@ interface QueryModel {
   conditions?: Array<{ evaluator: { type: string; params: number[] } }>;
 }
 interface RuleFile {
-  groups: Array<{ interval: string; rules: Array<{ uid: string; for: string; condition: string; data: Array<{ refId: string; model: QueryModel }> }> }>;
+  groups: Array<{
+    interval: string;
+    rules: Array<{ uid: string; for: string; condition: string; data: Array<{ refId: string; model: QueryModel }> }>;
+  }>;
 }
 
 export function provisionedRules(): { rules: ProvisionedRule[]; stepMs: number } {
@@ -38,7 +41,12 @@ export function provisionedRules(): { rules: ProvisionedRule[]; stepMs: number }
     }
     const expr = rule.data.find((query) => query.refId === condition.expression)?.model.expr;
     if (!expr) throw new Error(`rule ${rule.uid}: the threshold judges ${condition.expression}, which is no PromQL query`);
-    return { uid: rule.uid, forMs: durationMs(rule.for), expr, threshold: { type: evaluator.type, value: evaluator.params[0]! } as Threshold };
+    return {
+      uid: rule.uid,
+      forMs: durationMs(rule.for),
+      expr,
+      threshold: { type: evaluator.type, value: evaluator.params[0]! } as Threshold,
+    };
   });
   return { rules, stepMs: durationMs(group.interval) };
 }

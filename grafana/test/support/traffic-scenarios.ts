@@ -108,9 +108,26 @@ export const SCENARIOS: Scenario[] = [
     expected: [],
     transientWriteFailures: [at(7, 9 + 7 / 60), at(12, 17 + 41 / 60)],
   },
-  { name: 'steady busy site', description: `${BUSY} events a weekday, weekends at 70 %`, sites: [{ name: 'busy.example', eventsPerDay: BUSY, browserCounter: true }], expected: [] },
-  { name: 'steady small site', description: `${SMALL} events a weekday`, sites: [{ name: 'small.example', eventsPerDay: SMALL }], expected: [], unwatched: TOO_QUIET_FOR_DROPS },
-  { name: 'steady tiny site', description: `${TINY} events a weekday, nights without a visit`, sites: [{ name: 'tiny.example', eventsPerDay: TINY, browserCounter: true }], expected: [], unwatched: QUIET_SITE },
+  {
+    name: 'steady busy site',
+    description: `${BUSY} events a weekday, weekends at 70 %`,
+    sites: [{ name: 'busy.example', eventsPerDay: BUSY, browserCounter: true }],
+    expected: [],
+  },
+  {
+    name: 'steady small site',
+    description: `${SMALL} events a weekday`,
+    sites: [{ name: 'small.example', eventsPerDay: SMALL }],
+    expected: [],
+    unwatched: TOO_QUIET_FOR_DROPS,
+  },
+  {
+    name: 'steady tiny site',
+    description: `${TINY} events a weekday, nights without a visit`,
+    sites: [{ name: 'tiny.example', eventsPerDay: TINY, browserCounter: true }],
+    expected: [],
+    unwatched: QUIET_SITE,
+  },
   {
     name: 'holiday dip',
     description: 'Wednesday of week 2 at 80 % all day (a public holiday)',
@@ -311,7 +328,11 @@ export function generateSeries(scenarios: Scenario[], seed: number): Series[] {
     browser: site.browserCounter ? counter('footfall_browser_events', { site: site.name, type: 'page_view', object: '' }) : undefined,
     totals: { accepted: 0, browser: 0 },
   }));
-  const refused = Object.keys(NORMAL_REFUSALS).map((reason) => ({ reason, series: counter('footfall_events_refused', { reason, source: 'beacon' }), total: 0 }));
+  const refused = Object.keys(NORMAL_REFUSALS).map((reason) => ({
+    reason,
+    series: counter('footfall_events_refused', { reason, source: 'beacon' }),
+    total: 0,
+  }));
   const writeFailures = counter('footfall_write_failures', { table: 'events' });
   const quarantinedRows = counter('footfall_rows_quarantined', { table: 'events' });
   const spool: Series = { family: 'footfall_spool_bytes', type: 'gauge', labels: ingest, samples: [] };

@@ -36,13 +36,17 @@ export function catalogProblems(catalog: Catalog): CatalogProblem[] {
     site.rooms.forEach((room, roomIndex) => {
       const roomPath = `${at}.rooms[${roomIndex}]`;
       const earlierRoom = firstRoom.get(room.id);
-      if (earlierRoom !== undefined) problems.push({ path: `${roomPath}.id`, message: `"${room.id}" is already the id of ${at}.rooms[${earlierRoom}]` });
+      if (earlierRoom !== undefined)
+        problems.push({ path: `${roomPath}.id`, message: `"${room.id}" is already the id of ${at}.rooms[${earlierRoom}]` });
       else firstRoom.set(room.id, roomIndex);
       room.objects.forEach((object, objectIndex) => {
         const objectPath = `${roomPath}.objects[${objectIndex}]`;
         const earlier = firstObject.get(object.id);
         if (earlier !== undefined) {
-          problems.push({ path: `${objectPath}.id`, message: `"${object.id}" is already ${earlier}.id: an object stands in one room only` });
+          problems.push({
+            path: `${objectPath}.id`,
+            message: `"${object.id}" is already ${earlier}.id: an object stands in one room only`,
+          });
         } else firstObject.set(object.id, objectPath);
       });
     });

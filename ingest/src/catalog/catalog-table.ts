@@ -76,12 +76,14 @@ export const catalogTablePlugin = fp<CatalogTablePluginOptions>(
       const retry = setInterval(() => {
         if (writing) return;
         writing = true;
-        write().then(
-          () => clearInterval(retry),
-          () => undefined,
-        ).finally(() => {
-          writing = false;
-        });
+        write()
+          .then(
+            () => clearInterval(retry),
+            () => undefined,
+          )
+          .finally(() => {
+            writing = false;
+          });
       }, RETRY_INTERVAL_MS);
       retry.unref();
       app.addHook('onClose', async () => clearInterval(retry));

@@ -105,7 +105,10 @@ function schemaProblem(error: ErrorObject): CatalogProblem {
     case 'required':
       return { path: where, message: `needs "${String(params.missingProperty)}"` };
     case 'additionalProperties':
-      return { path: where, message: `has "${String(params.additionalProperty)}", which the catalog does not know; ${allowedFields(error)}` };
+      return {
+        path: where,
+        message: `has "${String(params.additionalProperty)}", which the catalog does not know; ${allowedFields(error)}`,
+      };
     case 'pattern':
       return { path, message: `${JSON.stringify(error.data)} is not an id: ids are ${ID_RULE}` };
     case 'minItems':

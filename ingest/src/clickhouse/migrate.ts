@@ -25,7 +25,9 @@ export async function migrate(client: ClickHouseClient, dir = MIGRATIONS_DIR): P
   const applied = new Map((await result.json<AppliedMigration>()).map((row) => [row.version, row.checksum]));
 
   const newlyApplied: string[] = [];
-  for (const file of readdirSync(dir).filter((name) => /^\d{4}_.+\.sql$/.test(name)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => /^\d{4}_.+\.sql$/.test(name))
+    .sort()) {
     const sql = readFileSync(`${dir}/${file}`, 'utf8');
     const checksum = createHash('sha256').update(sql).digest('hex');
     const known = applied.get(file);

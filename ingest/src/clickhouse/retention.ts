@@ -40,7 +40,9 @@ export async function applyRetention(client: ClickHouseClient, retention: Retent
     query_params: { tables: RETENTION_TABLES.map((entry) => entry.table) },
     format: 'JSONEachRow',
   });
-  const created = new Map((await result.json<{ name: string; create_table_query: string }>()).map((row) => [row.name, row.create_table_query]));
+  const created = new Map(
+    (await result.json<{ name: string; create_table_query: string }>()).map((row) => [row.name, row.create_table_query]),
+  );
   const changed: string[] = [];
   for (const { table, time, days } of RETENTION_TABLES) {
     const statement = created.get(table);

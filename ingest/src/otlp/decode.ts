@@ -214,9 +214,10 @@ function scopeOf(scope: unknown): Scope {
 export function attributes(value: unknown, depth = 0): Attributes {
   // No prototype: a key named "__proto__" is an attribute like any other, never the object's prototype.
   const out: Attributes = Object.create(null) as Attributes;
-  const items = depth === 0
-    ? limitedList(value, OTLP_LIMITS.attributesPerItem, 'attributes of one item')
-    : limitedList(value, OTLP_LIMITS.valuesPerAttribute, 'values of one attribute');
+  const items =
+    depth === 0
+      ? limitedList(value, OTLP_LIMITS.attributesPerItem, 'attributes of one item')
+      : limitedList(value, OTLP_LIMITS.valuesPerAttribute, 'values of one attribute');
   for (const keyValue of items) out[text(field(keyValue, 'key'))] = anyValue(field(keyValue, 'value'), depth);
   return out;
 }

@@ -16,7 +16,6 @@ export const MAX_BROWSER_COUNT_PER_POINT = 100_000;
 /** Why a data point was refused: stable names, as events' refusal reasons. */
 export type PointRefusal = 'unknown_site' | 'invalid_value';
 
-
 export interface BrowserCount {
   site: string;
   type: string;
@@ -103,7 +102,9 @@ function browserCount(site: string, attributes: Attributes, value: number, catal
 
 /** What identifies a data point: its stream (site, service, metric, attributes) and its time window. */
 function pointId(site: string, service: string, name: string, attributes: Record<string, string>, startNs: bigint, timeNs: bigint): string {
-  const sorted = Object.keys(attributes).sort().map((key) => [key, attributes[key]]);
+  const sorted = Object.keys(attributes)
+    .sort()
+    .map((key) => [key, attributes[key]]);
   return createHash('sha256')
     .update(JSON.stringify([site, service, name, sorted, startNs.toString(), timeNs.toString()]))
     .digest('base64url')

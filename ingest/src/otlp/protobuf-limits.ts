@@ -9,10 +9,27 @@ import { OTLP_LIMITS, OtlpLimitError } from './limits.js';
  */
 
 type MessageName =
-  | 'TraceRequest' | 'ResourceSpans' | 'ScopeSpans' | 'Span' | 'SpanEvent' | 'SpanLink'
-  | 'MetricsRequest' | 'ResourceMetrics' | 'ScopeMetrics' | 'Metric'
-  | 'NumberPoints' | 'HistogramPoints' | 'ExponentialPoints' | 'NumberPoint' | 'HistogramPoint' | 'ExponentialPoint'
-  | 'Resource' | 'Scope' | 'KeyValue' | 'AnyValue' | 'ValueList';
+  | 'TraceRequest'
+  | 'ResourceSpans'
+  | 'ScopeSpans'
+  | 'Span'
+  | 'SpanEvent'
+  | 'SpanLink'
+  | 'MetricsRequest'
+  | 'ResourceMetrics'
+  | 'ScopeMetrics'
+  | 'Metric'
+  | 'NumberPoints'
+  | 'HistogramPoints'
+  | 'ExponentialPoints'
+  | 'NumberPoint'
+  | 'HistogramPoint'
+  | 'ExponentialPoint'
+  | 'Resource'
+  | 'Scope'
+  | 'KeyValue'
+  | 'AnyValue'
+  | 'ValueList';
 
 /** What a field holds, and the limit on how often it repeats in one message (or one request). */
 interface FieldRule {
@@ -41,7 +58,12 @@ const SCHEMA: Record<MessageName, Partial<Record<number, FieldRule>>> = {
   ResourceMetrics: { 1: { message: 'Resource' }, 2: { message: 'ScopeMetrics' } },
   ScopeMetrics: { 1: { message: 'Scope' }, 2: { message: 'Metric' } },
   // gauge and sum hold number points, histogram and exponential histogram their own kind, each in field 1.
-  Metric: { 5: { message: 'NumberPoints' }, 7: { message: 'NumberPoints' }, 9: { message: 'HistogramPoints' }, 10: { message: 'ExponentialPoints' } },
+  Metric: {
+    5: { message: 'NumberPoints' },
+    7: { message: 'NumberPoints' },
+    9: { message: 'HistogramPoints' },
+    10: { message: 'ExponentialPoints' },
+  },
   NumberPoints: { 1: { message: 'NumberPoint', perRequest: 'dataPoints' } },
   HistogramPoints: { 1: { message: 'HistogramPoint', perRequest: 'dataPoints' } },
   ExponentialPoints: { 1: { message: 'ExponentialPoint', perRequest: 'dataPoints' } },
@@ -62,7 +84,14 @@ export function checkProtobufLimits(body: Uint8Array, request: 'traces' | 'metri
   scan(body, 0, body.length, request === 'traces' ? 'TraceRequest' : 'MetricsRequest', 0, totals);
 }
 
-function scan(body: Uint8Array, start: number, end: number, message: MessageName, depth: number, totals: { spans: number; dataPoints: number }): void {
+function scan(
+  body: Uint8Array,
+  start: number,
+  end: number,
+  message: MessageName,
+  depth: number,
+  totals: { spans: number; dataPoints: number },
+): void {
   if (message === 'AnyValue' && ++depth > OTLP_LIMITS.nestingDepth) {
     throw new OtlpLimitError(`attribute values nested more than ${OTLP_LIMITS.nestingDepth} deep`);
   }

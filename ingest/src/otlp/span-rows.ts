@@ -11,7 +11,6 @@ const MAX_ATTRIBUTE_CHARS = 1024;
 const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
 const STATUS_CODES = ['Unset', 'Ok', 'Error'];
 
-
 export interface MappedSpan {
   row: TraceRow;
   /** The analytics event the span carries, when it has `portfolio.event.type`. */

@@ -20,7 +20,12 @@ export async function insertFile(client: ClickHouseClient, table: string, path: 
 }
 
 /** JSON lines sent as the body of the insert. */
-export async function insertLines(client: ClickHouseClient, table: string, lines: Buffer | readonly Buffer[], token: string): Promise<void> {
+export async function insertLines(
+  client: ClickHouseClient,
+  table: string,
+  lines: Buffer | readonly Buffer[],
+  token: string,
+): Promise<void> {
   const result = await client.exec({
     query: `INSERT INTO ${table} ${settingsClause(token)} FORMAT JSONEachRow`,
     values: Readable.from(Buffer.isBuffer(lines) ? [lines] : lines, { objectMode: false }),

@@ -21,7 +21,12 @@ export type InsertLines = (body: Buffer, rows: number, token: string) => Promise
  * newline; an empty list when everything was written. `wholeRefused` says the caller already sent
  * the whole batch (with the batch's token) and ClickHouse refused it: the halving starts at once.
  */
-export async function insertSplittingRefusedRows(body: Buffer, token: string, insert: InsertLines, wholeRefused = false): Promise<Buffer[]> {
+export async function insertSplittingRefusedRows(
+  body: Buffer,
+  token: string,
+  insert: InsertLines,
+  wholeRefused = false,
+): Promise<Buffer[]> {
   const starts = lineStarts(body);
   const rows = starts.length - 1;
   const refused: Buffer[] = [];

@@ -180,7 +180,10 @@ export class TableWriter {
       } catch (error) {
         if (error instanceof WriterClosed) return; // the batch stays in the log and is replayed at the next start
         // The disk refused to read the batch or to set rows aside: the batch stays where it is, tried again later.
-        this.options.log.error({ err: error, table: this.options.table, seq: batch.seq }, 'a batch could not be finished; trying again later');
+        this.options.log.error(
+          { err: error, table: this.options.table, seq: batch.seq },
+          'a batch could not be finished; trying again later',
+        );
         await this.sleep(LONGEST_RETRY_MS);
         continue;
       }

@@ -1,4 +1,19 @@
-import { close, fsync, fsyncSync, ftruncate, mkdirSync, renameSync, openSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, writeFileSync, writev } from 'node:fs';
+import {
+  close,
+  fsync,
+  fsyncSync,
+  ftruncate,
+  mkdirSync,
+  renameSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+  writev,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /** A closed segment: exactly one ClickHouse batch, written once and deleted after. */

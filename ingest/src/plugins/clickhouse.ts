@@ -48,7 +48,10 @@ export default fp<ClickHousePluginOptions>(
     } catch (error) {
       app.log.error({ err: error }, 'ClickHouse is not reachable at start-up; accepting into the spool meanwhile');
       const retry = setInterval(() => {
-        migrateOnce().then(() => clearInterval(retry), () => undefined);
+        migrateOnce().then(
+          () => clearInterval(retry),
+          () => undefined,
+        );
       }, 2000);
       retry.unref();
       app.addHook('onClose', async () => clearInterval(retry));

@@ -26,7 +26,12 @@ export async function eraseVisitor(client: ClickHouseClient, visitorId: string):
     `SELECT DISTINCT session_id FROM events WHERE visitor_id = {id:String} AND session_id != ''`,
     { id: visitorId },
   );
-  return erase(client, 'visitor_id = {id:String}', visitorId, sessions.map((row) => row.session_id));
+  return erase(
+    client,
+    'visitor_id = {id:String}',
+    visitorId,
+    sessions.map((row) => row.session_id),
+  );
 }
 
 async function erase(client: ClickHouseClient, eventsWhere: string, id: string, sessions: string[]): Promise<Erased> {
@@ -50,7 +55,11 @@ async function erase(client: ClickHouseClient, eventsWhere: string, id: string, 
     // A lightweight DELETE hides the rows at once and drops them at the next merge; mutations_sync
     // waits for it, so the answer is only sent once the rows are gone.
     if (n > 0) {
-      await client.command({ query: `DELETE FROM ${table} WHERE ${where}`, query_params: params, clickhouse_settings: { mutations_sync: '2' } });
+      await client.command({
+        query: `DELETE FROM ${table} WHERE ${where}`,
+        query_params: params,
+        clickhouse_settings: { mutations_sync: '2' },
+      });
     }
     erased.push(n);
   }

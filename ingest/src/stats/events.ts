@@ -12,9 +12,29 @@ export interface EventsFilter {
 
 /** The columns served, in this order (also the CSV header). */
 export const EVENT_COLUMNS = [
-  'event_id', 'type', 'ts', 'session_id', 'visitor_id', 'source', 'path', 'referrer_host',
-  'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'object_id', 'room_id',
-  'nav_from', 'nav_to', 'duration_ms', 'props', 'device', 'browser', 'os', 'country',
+  'event_id',
+  'type',
+  'ts',
+  'session_id',
+  'visitor_id',
+  'source',
+  'path',
+  'referrer_host',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'object_id',
+  'room_id',
+  'nav_from',
+  'nav_to',
+  'duration_ms',
+  'props',
+  'device',
+  'browser',
+  'os',
+  'country',
 ] as const;
 
 /** The newest stored events of a site, optionally of one session, visitor or type, newest first. */

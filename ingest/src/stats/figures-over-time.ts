@@ -88,7 +88,12 @@ export async function readFiguresOverTime(
   );
   const figures = (row: Row | undefined): Headline =>
     row
-      ? { visitors: count(row.visitors), visits: count(row.visits), page_views: count(row.page_views), room_entries: count(row.room_entries) }
+      ? {
+          visitors: count(row.visitors),
+          visits: count(row.visits),
+          page_views: count(row.page_views),
+          room_entries: count(row.room_entries),
+        }
       : EMPTY;
   const totals = found.filter((row) => row.time === null);
   const byTime = new Map(found.filter((row) => row.current === null && Number(row.time) > 0).map((row) => [Number(row.time), row]));

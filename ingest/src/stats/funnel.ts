@@ -38,9 +38,13 @@ export function parseStep(step: string, catalog: Catalog): FunnelStep {
   const type = colon === -1 ? step : step.slice(0, colon);
   const target = colon === -1 ? undefined : step.slice(colon + 1);
   if (!catalog.eventTypes.has(type)) {
-    throw new BadFunnelStepError(JSON.stringify(step), `the type must be one of ${[...catalog.eventTypes].join(', ')}, optionally followed by :TARGET`);
+    throw new BadFunnelStepError(
+      JSON.stringify(step),
+      `the type must be one of ${[...catalog.eventTypes].join(', ')}, optionally followed by :TARGET`,
+    );
   }
-  if (target === '') throw new BadFunnelStepError(JSON.stringify(step), 'the target after ":" is empty; leave out the colon to match any target');
+  if (target === '')
+    throw new BadFunnelStepError(JSON.stringify(step), 'the target after ":" is empty; leave out the colon to match any target');
   return { step, type, target };
 }
 

@@ -26,7 +26,9 @@ export const livePlugin = fp<LivePluginOptions>(
       if (!site || !RANGE_NAMES.includes(range as Range)) throw new Error(`no summary for site ${siteId} and range ${range}`);
       return readStats(app.clickhouse, site, range as Range, app.refusedValues.list(), filters);
     };
-    const feed = new StatsFeed(compute, options.streamIntervalMs, (error) => app.log.warn({ err: error }, 'could not compute stats for the live streams'));
+    const feed = new StatsFeed(compute, options.streamIntervalMs, (error) =>
+      app.log.warn({ err: error }, 'could not compute stats for the live streams'),
+    );
     app.decorate('statsFeed', feed);
     app.decorate('streamSlots', new StreamSlots(options.streamMaxTotal, options.streamMaxPerClient));
     app.addHook('onClose', async () => feed.close());

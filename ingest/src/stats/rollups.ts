@@ -39,7 +39,11 @@ export function stretchesOf(from: number, to: number | undefined, grains: readon
   const start = Math.ceil(from / size) * size;
   const end = to === undefined ? undefined : Math.floor(to / size) * size;
   if (end !== undefined && end <= start) return stretchesOf(from, to, finer);
-  return [...stretchesOf(from, start, finer), { source: coarsest, from: start, to: end }, ...(end === undefined ? [] : stretchesOf(end, to, finer))];
+  return [
+    ...stretchesOf(from, start, finer),
+    { source: coarsest, from: start, to: end },
+    ...(end === undefined ? [] : stretchesOf(end, to, finer)),
+  ];
 }
 
 /** The table and time column each source is read from. */

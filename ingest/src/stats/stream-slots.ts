@@ -19,7 +19,9 @@ export class StreamSlots {
       );
     }
     if (this.#total >= this.maxTotal) {
-      throw new TooManyStreamsError(`the service has ${this.#total} live streams open (at most ${this.maxTotal}, STREAM_MAX_TOTAL); retry later`);
+      throw new TooManyStreamsError(
+        `the service has ${this.#total} live streams open (at most ${this.maxTotal}, STREAM_MAX_TOTAL); retry later`,
+      );
     }
     this.#perClient.set(client, held + 1);
     this.#total += 1;

@@ -7,5 +7,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  */
 export function tokenMatcher(token: string): (authorization: string | undefined) => boolean {
   const expected = createHash('sha256').update(`Bearer ${token}`).digest();
-  return (authorization) => timingSafeEqual(createHash('sha256').update(authorization ?? '').digest(), expected);
+  return (authorization) =>
+    timingSafeEqual(
+      createHash('sha256')
+        .update(authorization ?? '')
+        .digest(),
+      expected,
+    );
 }

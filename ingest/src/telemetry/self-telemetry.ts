@@ -74,7 +74,10 @@ export function startSelfTelemetry(env: NodeJS.ProcessEnv = process.env): SelfTe
       new Promise<void>((resolve, reject) => {
         const timer = setTimeout(resolve, SHUTDOWN_TIMEOUT_MS);
         timer.unref();
-        sdk.shutdown().then(resolve, reject).finally(() => clearTimeout(timer));
+        sdk
+          .shutdown()
+          .then(resolve, reject)
+          .finally(() => clearTimeout(timer));
       }),
   };
 }

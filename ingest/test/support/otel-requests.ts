@@ -1,5 +1,10 @@
 import type { Attributes } from '@opentelemetry/api';
-import { JsonMetricsSerializer, JsonTraceSerializer, ProtobufMetricsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import {
+  JsonMetricsSerializer,
+  JsonTraceSerializer,
+  ProtobufMetricsSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
@@ -15,7 +20,10 @@ export const RESOURCE = {
 };
 
 /** Finished spans, one per entry: a name and the span's attributes. */
-export function makeSpans(entries: Array<{ name: string; attributes: Attributes; durationMs?: number }>, resource: Attributes = RESOURCE): ReadableSpan[] {
+export function makeSpans(
+  entries: Array<{ name: string; attributes: Attributes; durationMs?: number }>,
+  resource: Attributes = RESOURCE,
+): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({
     resource: resourceFromAttributes(resource),

@@ -6,8 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOverrides } from '../../src/app.js';
 import { configWith, type Config } from '../../src/config.js';
 
-export const BROWSER_UA =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 export const SITE_ORIGIN = 'http://localhost:5173';
 
 export function freshDataDir(): string {
@@ -15,10 +14,7 @@ export function freshDataDir(): string {
 }
 
 /** The service on the embedded engine in a fresh data directory, quiet and without a rate limit. */
-export async function testApp(
-  config: Partial<Config> = {},
-  overrides: AppOverrides = {},
-): Promise<FastifyInstance & { dataDir: string }> {
+export async function testApp(config: Partial<Config> = {}, overrides: AppOverrides = {}): Promise<FastifyInstance & { dataDir: string }> {
   const dataDir = config.dataDir ?? freshDataDir();
   const app = await buildApp(
     configWith({ dataDir, rateLimitPerMinute: 0, rateLimitOtlpPerMinute: 0, batchIntervalMs: 50, logLevel: 'silent', ...config }),
@@ -33,11 +29,7 @@ export function beaconEvent(fields: Record<string, unknown> = {}): Record<string
   return { id: `evt-${randomUUID()}`, type: 'page_view', ts: Date.now(), session: 'session-1', path: '/', ...fields };
 }
 
-export async function postBeacon(
-  app: FastifyInstance,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
+export async function postBeacon(app: FastifyInstance, body: unknown, headers: Record<string, string> = {}) {
   return app.inject({
     method: 'POST',
     url: '/v1/beacon',

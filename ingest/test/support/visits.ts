@@ -49,4 +49,3 @@ export async function sendVisits(app: FastifyInstance): Promise<void> {
   }
   await app.pipeline.flush(10_000);
 }
-

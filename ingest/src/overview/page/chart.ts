@@ -53,7 +53,13 @@ export class Chart {
           ticks: { stroke: GRID },
           values: daily ? '{D} {MMM}' : undefined,
         },
-        { stroke: AXIS, grid: { stroke: GRID, width: 1 }, ticks: { show: false }, size: 48, values: (_plot, ticks) => ticks.map((tick) => count(tick)) },
+        {
+          stroke: AXIS,
+          grid: { stroke: GRID, width: 1 },
+          ticks: { show: false },
+          size: 48,
+          values: (_plot, ticks) => ticks.map((tick) => count(tick)),
+        },
       ],
       series: [
         {},

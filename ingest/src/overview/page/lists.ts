@@ -17,31 +17,59 @@ const LISTS: Record<string, (stats: Stats) => RankedList> = {
   top_pages: (s) => ({
     title: 'Top pages',
     columns: ['Page', 'Visitors', 'Views'],
-    rows: s.top_pages.map((r) => ({ label: r.path || '(none)', values: [r.visitors, r.views], share: shareOf(r.visitors, s.visitors, []), filter: { name: 'page', value: r.path } })),
+    rows: s.top_pages.map((r) => ({
+      label: r.path || '(none)',
+      values: [r.visitors, r.views],
+      share: shareOf(r.visitors, s.visitors, []),
+      filter: { name: 'page', value: r.path },
+    })),
     empty: 'No page views in this range.',
   }),
   sources: (s) => ({
     title: 'Sources',
     columns: ['Referrer', 'Visitors'],
-    rows: s.sources.map((r) => ({ label: r.source, values: [r.visitors], share: shareOf(r.visitors, s.visitors, []), filter: { name: 'source', value: r.source } })),
+    rows: s.sources.map((r) => ({
+      label: r.source,
+      values: [r.visitors],
+      share: shareOf(r.visitors, s.visitors, []),
+      filter: { name: 'source', value: r.source },
+    })),
     empty: 'No visitor came from another site in this range.',
   }),
   entry_pages: (s) => ({
     title: 'Entry pages',
     columns: ['Page', 'Visits'],
-    rows: s.entry_pages.map((r) => ({ label: r.path, values: [r.visits], share: shareOf(r.visits, s.visits, []), filter: { name: 'page', value: r.path } })),
+    rows: s.entry_pages.map((r) => ({
+      label: r.path,
+      values: [r.visits],
+      share: shareOf(r.visits, s.visits, []),
+      filter: { name: 'page', value: r.path },
+    })),
     empty: 'No visits in this range.',
   }),
   exit_pages: (s) => ({
     title: 'Exit pages',
     columns: ['Page', 'Visits'],
-    rows: s.exit_pages.map((r) => ({ label: r.path, values: [r.visits], share: shareOf(r.visits, s.visits, []), filter: { name: 'page', value: r.path } })),
+    rows: s.exit_pages.map((r) => ({
+      label: r.path,
+      values: [r.visits],
+      share: shareOf(r.visits, s.visits, []),
+      filter: { name: 'page', value: r.path },
+    })),
     empty: 'No visits in this range.',
   }),
   flows: (s) => ({
     title: 'Between pages',
     columns: ['From → to', 'Steps'],
-    rows: s.flows.map((r) => ({ label: `${r.from} → ${r.to}`, values: [r.count], share: shareOf(r.count, 0, s.flows.map((f) => f.count)) })),
+    rows: s.flows.map((r) => ({
+      label: `${r.from} → ${r.to}`,
+      values: [r.count],
+      share: shareOf(
+        r.count,
+        0,
+        s.flows.map((f) => f.count),
+      ),
+    })),
     empty: 'No visit moved between pages in this range.',
   }),
   campaigns: (s) => ({
@@ -70,19 +98,38 @@ const LISTS: Record<string, (stats: Stats) => RankedList> = {
   devices: (s) => ({
     title: 'Devices',
     columns: ['Device', 'Visitors'],
-    rows: s.devices.map((r) => ({ label: r.device, values: [r.visitors], share: shareOf(r.visitors, s.visitors, []), filter: { name: 'device', value: r.device } })),
+    rows: s.devices.map((r) => ({
+      label: r.device,
+      values: [r.visitors],
+      share: shareOf(r.visitors, s.visitors, []),
+      filter: { name: 'device', value: r.device },
+    })),
     empty: 'No visitors in this range.',
   }),
   browsers: (s) => ({
     title: 'Browsers',
     columns: ['Browser', 'Visitors'],
-    rows: s.browsers.map((r) => ({ label: r.browser, values: [r.visitors], share: shareOf(r.visitors, s.visitors, []), filter: { name: 'browser', value: r.browser } })),
+    rows: s.browsers.map((r) => ({
+      label: r.browser,
+      values: [r.visitors],
+      share: shareOf(r.visitors, s.visitors, []),
+      filter: { name: 'browser', value: r.browser },
+    })),
     empty: 'No visitors in this range.',
   }),
   refused: (s) => ({
     title: 'Refused events',
     columns: ['Reason: value', 'Events'],
-    rows: s.refused.map((r) => ({ label: r.value || '(no value)', detail: r.reason, values: [r.count], share: shareOf(r.count, 0, s.refused.map((x) => x.count)) })),
+    rows: s.refused.map((r) => ({
+      label: r.value || '(no value)',
+      detail: r.reason,
+      values: [r.count],
+      share: shareOf(
+        r.count,
+        0,
+        s.refused.map((x) => x.count),
+      ),
+    })),
     empty: 'Nothing refused since the service started.',
     note: 'Since the service started. An unknown object here is one to add to the catalog.',
   }),

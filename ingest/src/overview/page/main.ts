@@ -9,7 +9,7 @@ import { count } from './format.js';
 import { METRICS, renderFigures } from './figures.js';
 import { renderLists } from './lists.js';
 import { renderRoom } from './room.js';
-import { FILTER_LABELS, type Filters, type Metric, type Stats } from './types.js';
+import { FILTER_LABELS, type Filters, type Metric, type Sites, type Stats } from './types.js';
 
 const RECONNECT_MS = 5000;
 const RANGE_LABELS: Record<string, string> = { '5m': '5 min', '1h': '1 hour', '24h': '24 hours', '7d': '7 days', '30d': '30 days' };
@@ -27,7 +27,9 @@ const state = {
   site: address.get('site') ?? '',
   range: address.get('range') ?? '24h',
   metric: 'visitors' as Metric,
-  filters: Object.fromEntries(Object.keys(FILTER_LABELS).flatMap((name) => (address.get(name) ? [[name, address.get(name)!]] : []))) as Filters,
+  filters: Object.fromEntries(
+    Object.keys(FILTER_LABELS).flatMap((name) => (address.get(name) ? [[name, address.get(name)!]] : [])),
+  ) as Filters,
 };
 let chart: Chart | undefined;
 let latest: Stats | undefined;
@@ -35,7 +37,7 @@ let streaming: AbortController | undefined;
 let reconnect: ReturnType<typeof setTimeout> | undefined;
 
 async function start(): Promise<void> {
-  let sites;
+  let sites: Sites;
   try {
     if (api.token === null && (await api.tokenRequired())) return askForToken(false);
     sites = await api.sites();
@@ -49,7 +51,10 @@ async function start(): Promise<void> {
   if (!sites.ranges.includes(state.range)) state.range = '24h';
 
   const picker = byId<HTMLSelectElement>('site');
-  fill(picker, ids.map((id) => Object.assign(el('option', '', [id]), { value: id, selected: id === state.site })));
+  fill(
+    picker,
+    ids.map((id) => Object.assign(el('option', '', [id]), { value: id, selected: id === state.site })),
+  );
   picker.onchange = () => choose({ site: picker.value });
   fill(
     byId('ranges'),
@@ -115,7 +120,8 @@ function stopStream(): void {
 
 function render(stats: Stats): void {
   // An answer for a view the owner has left (a slow request, a stream closing) is dropped.
-  if (stats.site !== state.site || stats.range !== state.range || JSON.stringify(stats.filters) !== JSON.stringify(sorted(state.filters))) return;
+  if (stats.site !== state.site || stats.range !== state.range || JSON.stringify(stats.filters) !== JSON.stringify(sorted(state.filters)))
+    return;
   latest = stats;
   byId('notice').hidden = true;
   byId('overview').hidden = false;

@@ -32,7 +32,11 @@ export function renderRankedList(section: Element, list: RankedList, onFilter: (
     fill(section, [heading, note, el('p', 'empty', [list.empty])]);
     return;
   }
-  const head = el('div', 'list-head', list.columns.map((column, index) => el('span', index === 0 ? 'label' : 'num', [column])));
+  const head = el(
+    'div',
+    'list-head',
+    list.columns.map((column, index) => el('span', index === 0 ? 'label' : 'num', [column])),
+  );
   const rows = list.rows.map((row) => {
     const bar = el('span', 'bar');
     bar.style.width = `${Math.max(0, Math.min(1, row.share)) * 100}%`;

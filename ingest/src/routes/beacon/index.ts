@@ -71,7 +71,8 @@ const beaconRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options
         const judged = senderOf(request, 'beacon', envelopeSite, app.senders);
         const { rows, refused } = judgeBeaconEvents(events, judged, app.catalog);
         const { accepted, duplicates } = storeEvents(app, request.log, 'beacon', rows, refused);
-        if (rows.length === 0) throw new NothingUsableError(`every event was refused (${summariseReasons(refused.map(({ reason }) => reason))})`);
+        if (rows.length === 0)
+          throw new NothingUsableError(`every event was refused (${summariseReasons(refused.map(({ reason }) => reason))})`);
         return reply.code(202).send({ accepted, duplicates, refused });
       },
     });

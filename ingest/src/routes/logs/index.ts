@@ -39,7 +39,10 @@ const logsRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
     const partialSuccess =
       refused.length === 0
         ? undefined
-        : { rejectedLogRecords: refused.length, errorMessage: `log records refused: ${summariseReasons(refused.map(({ reason }) => reason))}` };
+        : {
+            rejectedLogRecords: refused.length,
+            errorMessage: `log records refused: ${summariseReasons(refused.map(({ reason }) => reason))}`,
+          };
     return answerOtlp(reply, encoding, LogsResponse, partialSuccess);
   });
 };

@@ -46,7 +46,10 @@ const otlpRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
   app.post('/v1/metrics', routeOptions, async (request, reply) => {
     refuseWhenFull();
     const encoding = encodingOf(request);
-    const { points, refused } = mapMetricPoints(decodeOr400(() => decodeMetrics(request.body, encoding)), app.catalog);
+    const { points, refused } = mapMetricPoints(
+      decodeOr400(() => decodeMetrics(request.body, encoding)),
+      app.catalog,
+    );
     markIfOwnTelemetry(points.map((point) => point.row.service_name));
     const stored = app.pipeline.accept(
       'metric_points',

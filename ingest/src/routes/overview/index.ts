@@ -38,10 +38,16 @@ const overviewRoutes: FastifyPluginAsync<OverviewRouteOptions> = async (app, opt
   app.get('/', async (_request, reply) => secured(reply).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(HTML));
   app.get('/overview/settings.json', async (_request, reply) => secured(reply).send({ token_required: options.tokenRequired }));
   app.get('/overview/overview.js', async (_request, reply) =>
-    secured(reply).type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send((await pageAssets()).script),
+    secured(reply)
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send((await pageAssets()).script),
   );
   app.get('/overview/overview.css', async (_request, reply) =>
-    secured(reply).type('text/css; charset=utf-8').header('cache-control', 'no-cache').send((await pageAssets()).style),
+    secured(reply)
+      .type('text/css; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send((await pageAssets()).style),
   );
 };
 
