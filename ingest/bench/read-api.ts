@@ -104,7 +104,12 @@ try {
       () => readStats(app.clickhouse, site, range, [], {}, { rollups: true }),
       () => readStats(app.clickhouse, site, range, [], {}, { rollups: false }),
     ]);
-    rows.push({ request: `/api/stats?range=${range}`, ...request!, count: count!.median, summary: { rollups: rollups!.median, raw: raw!.median } });
+    rows.push({
+      request: `/api/stats?range=${range}`,
+      ...request!,
+      count: count!.median,
+      summary: { rollups: rollups!.median, raw: raw!.median },
+    });
   }
   for (const range of ['24h', '30d']) {
     const url = `/api/funnel?range=${range}&step=page_view:/&step=room_enter&step=object_click:guitar`;
@@ -116,7 +121,9 @@ try {
     `\nbaselines, each measured in turn with its request: count() over the ${EVENTS.toLocaleString('en')} rows; ` +
       'the summary alone (no HTTP) through the rollups and from raw events only\n',
   );
-  console.log('| request | median ms | slowest ms | count() ms | median / count() | summary, rollups ms | summary, raw only ms | rollups / raw only |');
+  console.log(
+    '| request | median ms | slowest ms | count() ms | median / count() | summary, rollups ms | summary, raw only ms | rollups / raw only |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
     const summary = row.summary

@@ -14,6 +14,7 @@ import type { SiteEntry } from '../src/catalog/catalog.js';
 import { createClickHouse } from '../src/clickhouse/client.js';
 import { MIGRATIONS_DIR, migrate } from '../src/clickhouse/migrate.js';
 import { insertLines } from '../src/pipeline/batch-insert.js';
+import { stretchesOf } from '../src/stats/rollups.js';
 import { RANGES, RANGE_NAMES, readStats, type Range, type Stats } from '../src/stats/stats.js';
 import { countOf, freshDataDir, testApp } from './support/test-app.js';
 
@@ -136,6 +137,32 @@ function withoutLive(stats: Stats): Partial<Stats> {
   const { active_visitors: _a, visits_last_minute: _v, recent_events: _r, ...rest } = stats;
   return rest;
 }
+
+describe('stretches of a range', () => {
+  const midnight = 20_000 * DAY;
+
+  it('are cut where hours and days begin, raw events only at the edges', () => {
+    expect(stretchesOf(midnight - 1.5 * HOUR, undefined, ['hour', 'day'], midnight + HOUR / 2)).toEqual([
+      { source: 'raw', from: midnight - 1.5 * HOUR, to: midnight - HOUR },
+      { source: 'hour', from: midnight - HOUR, to: midnight },
+      { source: 'day', from: midnight, to: undefined },
+    ]);
+    // A closed period (the one before a range): whole days inside, raw events at both ends.
+    expect(stretchesOf(midnight - DAY - 600, midnight + 900, ['hour', 'day'])).toEqual([
+      { source: 'raw', from: midnight - DAY - 600, to: midnight - DAY },
+      { source: 'day', from: midnight - DAY, to: midnight },
+      { source: 'raw', from: midnight, to: midnight + 900 },
+    ]);
+    // Without grains (a time series by the minute, filters): raw events throughout.
+    expect(stretchesOf(midnight - DAY, undefined, [])).toEqual([{ source: 'raw', from: midnight - DAY, to: undefined }]);
+  });
+
+  it('leave a range of minutes to raw events: its next hour has not begun', () => {
+    expect(stretchesOf(midnight + 600, undefined, ['hour', 'day'], midnight + 900)).toEqual([
+      { source: 'raw', from: midnight + 600, to: undefined },
+    ]);
+  });
+});
 
 describe('rollups behind /api/stats', () => {
   let app: FastifyInstance;

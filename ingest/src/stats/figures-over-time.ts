@@ -54,7 +54,7 @@ export async function readFiguresOverTime(
   // A rollup serves the time series only if its buckets tile the step.
   const fitting = (Object.keys(GRAIN_SECONDS) as Grain[]).filter((grain) => stepSeconds % GRAIN_SECONDS[grain] === 0);
   const grains = rollups ? grainsFor(activeFilters(filters).length > 0, fitting) : [];
-  const stretches = [...stretchesOf(now - seconds, undefined, grains), ...stretchesOf(now - 2 * seconds, now - seconds, grains)];
+  const stretches = [...stretchesOf(now - seconds, undefined, grains, now), ...stretchesOf(now - 2 * seconds, now - seconds, grains)];
   const times = new TimeParams();
   const currentFrom = times.time(now - seconds);
   const matching = visitsMatching(filters, `${times.time(now - 2 * seconds)}`);

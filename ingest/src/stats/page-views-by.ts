@@ -64,7 +64,7 @@ export async function readPageViewsBy(
   { rollups = true } = {},
 ): Promise<PageViewsBy> {
   const { now, seconds } = params;
-  const stretches = stretchesOf(now - seconds, undefined, rollups ? grainsFor(activeFilters(filters).length > 0) : []);
+  const stretches = stretchesOf(now - seconds, undefined, rollups ? grainsFor(activeFilters(filters).length > 0) : [], now);
   const times = new TimeParams();
   const matching = visitsMatching(filters, times.time(now - seconds));
   const parts = bySource(stretches).map(({ source, table, time, stretches: own }) =>

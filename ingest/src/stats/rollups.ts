@@ -29,8 +29,11 @@ export interface Stretch {
 /**
  * The stretches that cover `[from, to)`: the coarsest grain offered takes every whole bucket, the
  * finer ones the edges it leaves, raw events what no grain covers. Empty stretches are left out.
+ * An open stretch (`to` undefined) whose first whole bucket begins after `now` is read from raw
+ * events: such buckets hold only events stamped ahead of time, and reading them from a rollup
+ * would only add a part to the query (a range of minutes is all raw).
  */
-export function stretchesOf(from: number, to: number | undefined, grains: readonly Grain[]): Stretch[] {
+export function stretchesOf(from: number, to: number | undefined, grains: readonly Grain[], now = Number.POSITIVE_INFINITY): Stretch[] {
   if (to !== undefined && to <= from) return [];
   const coarsest = [...grains].sort((a, b) => GRAIN_SECONDS[b] - GRAIN_SECONDS[a])[0];
   if (coarsest === undefined) return [{ source: 'raw', from, to }];
@@ -38,11 +41,11 @@ export function stretchesOf(from: number, to: number | undefined, grains: readon
   const size = GRAIN_SECONDS[coarsest];
   const start = Math.ceil(from / size) * size;
   const end = to === undefined ? undefined : Math.floor(to / size) * size;
-  if (end !== undefined && end <= start) return stretchesOf(from, to, finer);
+  if ((end !== undefined && end <= start) || (to === undefined && start > now)) return stretchesOf(from, to, finer, now);
   return [
-    ...stretchesOf(from, start, finer),
+    ...stretchesOf(from, start, finer, now),
     { source: coarsest, from: start, to: end },
-    ...(end === undefined ? [] : stretchesOf(end, to, finer)),
+    ...(end === undefined ? [] : stretchesOf(end, to, finer, now)),
   ];
 }
 

@@ -33,7 +33,7 @@ export async function readVisits(
   { rollups = true } = {},
 ): Promise<Visits> {
   const { now, seconds } = params;
-  const stretches = stretchesOf(now - seconds, undefined, rollups ? grainsFor(activeFilters(filters).length > 0, ['hour']) : []);
+  const stretches = stretchesOf(now - seconds, undefined, rollups ? grainsFor(activeFilters(filters).length > 0, ['hour']) : [], now);
   const times = new TimeParams();
   const matching = visitsMatching(filters, times.time(now - seconds));
   const parts = bySource(stretches).map(({ source, stretches: own }) =>
