@@ -142,10 +142,16 @@ describe('stretches of a range', () => {
   const midnight = 20_000 * DAY;
 
   it('are cut where hours and days begin, raw events only at the edges', () => {
+    // The day under way from the daily rollup, the hour before it from the hourly one.
     expect(stretchesOf(midnight - 1.5 * HOUR, undefined, ['hour', 'day'], midnight + HOUR / 2)).toEqual([
       { source: 'raw', from: midnight - 1.5 * HOUR, to: midnight - HOUR },
       { source: 'hour', from: midnight - HOUR, to: midnight },
       { source: 'day', from: midnight, to: undefined },
+    ]);
+    // Only hours offered (a time series by the hour): the hour under way too, once one has ended.
+    expect(stretchesOf(midnight - 1.5 * HOUR, undefined, ['hour'], midnight + HOUR / 2)).toEqual([
+      { source: 'raw', from: midnight - 1.5 * HOUR, to: midnight - HOUR },
+      { source: 'hour', from: midnight - HOUR, to: undefined },
     ]);
     // A closed period (the one before a range): whole days inside, raw events at both ends.
     expect(stretchesOf(midnight - DAY - 600, midnight + 900, ['hour', 'day'])).toEqual([
@@ -157,9 +163,12 @@ describe('stretches of a range', () => {
     expect(stretchesOf(midnight - DAY, undefined, [])).toEqual([{ source: 'raw', from: midnight - DAY, to: undefined }]);
   });
 
-  it('leave a range of minutes to raw events: its next hour has not begun', () => {
+  it('leave a range of minutes or an hour to raw events: none of its whole hours has ended', () => {
     expect(stretchesOf(midnight + 600, undefined, ['hour', 'day'], midnight + 900)).toEqual([
       { source: 'raw', from: midnight + 600, to: undefined },
+    ]);
+    expect(stretchesOf(midnight + HOUR + 600, undefined, ['hour', 'day'], midnight + 2 * HOUR + 600)).toEqual([
+      { source: 'raw', from: midnight + HOUR + 600, to: undefined },
     ]);
   });
 });

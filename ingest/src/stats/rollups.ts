@@ -29,9 +29,10 @@ export interface Stretch {
 /**
  * The stretches that cover `[from, to)`: the coarsest grain offered takes every whole bucket, the
  * finer ones the edges it leaves, raw events what no grain covers. Empty stretches are left out.
- * An open stretch (`to` undefined) whose first whole bucket begins after `now` is read from raw
- * events: such buckets hold only events stamped ahead of time, and reading them from a rollup
- * would only add a part to the query (a range of minutes is all raw).
+ * An open stretch (`to` undefined) leaves a grain whose first bucket begins after `now` (it
+ * holds only events stamped ahead of time) and, for the finest grain, one whose first bucket is
+ * still under way (merging its states costs what reading its raw events does): a range of minutes
+ * or of an hour is all raw. The day under way is read from the daily rollup, once it has begun.
  */
 export function stretchesOf(from: number, to: number | undefined, grains: readonly Grain[], now = Number.POSITIVE_INFINITY): Stretch[] {
   if (to !== undefined && to <= from) return [];
@@ -41,7 +42,8 @@ export function stretchesOf(from: number, to: number | undefined, grains: readon
   const size = GRAIN_SECONDS[coarsest];
   const start = Math.ceil(from / size) * size;
   const end = to === undefined ? undefined : Math.floor(to / size) * size;
-  if ((end !== undefined && end <= start) || (to === undefined && start > now)) return stretchesOf(from, to, finer, now);
+  const underWay = to === undefined && (start > now || (finer.length === 0 && start + size > now));
+  if ((end !== undefined && end <= start) || underWay) return stretchesOf(from, to, finer, now);
   return [
     ...stretchesOf(from, start, finer, now),
     { source: coarsest, from: start, to: end },
