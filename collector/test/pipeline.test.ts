@@ -88,7 +88,10 @@ describe('Chromium -> Collector -> ingest service -> ClickHouse, scraped by Prom
       async () => (await value('sum(footfall_browser_events_total{type="object_click",object="guitar"})')) >= 1,
       { intervalMs: 500, timeoutMs: 40_000 },
     );
-    expect(await value('sum(footfall_events_accepted_total{type="object_click",source="otlp"})')).toBe(CLICKED.length);
+    // The click spans and the browser's counter travel apart: wait for a scrape that saw every click.
+    const acceptedClicks = 'sum(footfall_events_accepted_total{type="object_click",source="otlp"})';
+    await waitFor(async () => (await value(acceptedClicks)) >= CLICKED.length, { intervalMs: 500, timeoutMs: 40_000 });
+    expect(await value(acceptedClicks)).toBe(CLICKED.length);
     // The Collector's own metrics (scraped on its own beat): every span it accepted, it sent on,
     // and the ingest service received exactly those. The visit's spans are more than its analytics
     // events (page loads, fetches, interactions), so their number is known only from the Collector.
