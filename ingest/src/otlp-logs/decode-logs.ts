@@ -2,7 +2,7 @@
 // through the traces decoder's reader (otlp/decode.ts), so logs obey the same attribute limits.
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import { attributes, OtlpDecodeError, type AttributeValue, type Attributes } from '../otlp/decode.js';
+import { attributes, field, id, list, nanos, OtlpDecodeError, text, type AttributeValue, type Attributes } from '../otlp/decode.js';
 import { OTLP_LIMITS, OtlpLimitError } from '../otlp/limits.js';
 
 /** Log records in one request; the Collector batches up to a few thousand. */
@@ -93,51 +93,11 @@ function recordOf(record: unknown, ids: 'hex' | 'base64'): LogRecordData {
   };
 }
 
-// Readers that accept exactly what the protocol allows and say what is wrong otherwise.
-
-function field(object: unknown, name: string): unknown {
-  if (object === undefined || object === null) return undefined;
-  if (typeof object !== 'object' || Array.isArray(object)) throw new OtlpDecodeError(`expected an object around "${name}"`);
-  return (object as Record<string, unknown>)[name];
-}
-
-function list(value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new OtlpDecodeError('expected an array');
-  return value;
-}
-
-function text(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value !== 'string') throw new OtlpDecodeError('expected a string');
-  return value;
-}
+// The record's own readers; the others are the traces and metrics decoder's (otlp/decode.ts).
 
 function integer(value: unknown): number {
   if (value === undefined || value === null) return 0;
   const result = typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value;
   if (typeof result !== 'number' || !Number.isSafeInteger(result)) throw new OtlpDecodeError('expected an integer');
   return result;
-}
-
-/** 2200-01-01, as for spans: past it a time cannot be a real one (DateTime64(9) ends in 2262). */
-const LATEST_NANOS = 7_258_118_400_000_000_000n;
-
-function nanos(value: unknown): bigint {
-  if (value === undefined || value === null) return 0n;
-  if ((typeof value === 'string' && /^\d{1,20}$/.test(value)) || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
-    const result = BigInt(value);
-    if (result >= LATEST_NANOS) throw new OtlpDecodeError(`a time (${value} ns) lies after the year 2200`);
-    return result;
-  }
-  throw new OtlpDecodeError('expected a time in unix nanoseconds');
-}
-
-/** Trace and span ids as lowercase hex; empty when absent (a log record outside any span). */
-function id(value: unknown, encoding: 'hex' | 'base64', bytes: number): string {
-  const raw = text(value);
-  if (raw === '') return '';
-  const hex = encoding === 'hex' ? raw.toLowerCase() : Buffer.from(raw, 'base64').toString('hex');
-  if (hex.length !== bytes * 2 || !/^[0-9a-f]+$/.test(hex)) throw new OtlpDecodeError(`an id is not ${bytes} bytes`);
-  return hex;
 }

@@ -241,21 +241,22 @@ function anyValue(value: unknown, depth: number): AttributeValue {
   return null;
 }
 
-// Readers that accept exactly what the protocol allows and say what is wrong otherwise.
+// Readers that accept exactly what the protocol allows and say what is wrong otherwise; the logs
+// decoder (otlp-logs/decode-logs.ts) shares them.
 
-function field(object: unknown, name: string): unknown {
+export function field(object: unknown, name: string): unknown {
   if (object === undefined || object === null) return undefined;
   if (typeof object !== 'object' || Array.isArray(object)) throw new OtlpDecodeError(`expected an object around "${name}"`);
   return (object as Record<string, unknown>)[name];
 }
 
-function list(value: unknown): unknown[] {
+export function list(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new OtlpDecodeError('expected an array');
   return value;
 }
 
-function text(value: unknown): string {
+export function text(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') throw new OtlpDecodeError('expected a string');
   return value;
@@ -289,7 +290,7 @@ function double(value: unknown): number {
 /** 2200-01-01: past it, a time cannot be a real one, and ClickHouse's DateTime64(9) ends in 2262. */
 const LATEST_NANOS = 7_258_118_400_000_000_000n;
 
-function nanos(value: unknown): bigint {
+export function nanos(value: unknown): bigint {
   if (value === undefined || value === null) return 0n;
   if ((typeof value === 'string' && /^\d{1,20}$/.test(value)) || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
     const result = BigInt(value);
@@ -310,7 +311,7 @@ function count(value: unknown): number {
 }
 
 /** Trace and span ids as lowercase hex; empty when absent. */
-function id(value: unknown, encoding: IdEncoding, bytes: number): string {
+export function id(value: unknown, encoding: IdEncoding, bytes: number): string {
   const raw = text(value);
   if (raw === '') return '';
   const hex = encoding === 'hex' ? raw.toLowerCase() : Buffer.from(raw, 'base64').toString('hex');

@@ -1,15 +1,9 @@
-// The shapes the read API answers with, as the page reads them (see the README's "Stats").
+// The shapes the read API answers with, as the page reads them (see the README's "Stats"): the
+// stats module's own types where it has them (type-only imports, erased from the page's bundle).
+import type { Headline, TimePoint } from '../../stats/figures-over-time.js';
+import type { PageViewsBy } from '../../stats/page-views-by.js';
 
-export interface Headline {
-  visitors: number;
-  visits: number;
-  page_views: number;
-  room_entries: number;
-}
-
-export interface TimePoint extends Headline {
-  time: number;
-}
+export type { Headline, TimePoint };
 
 /** Filters by name (`page`, `source`, `country`, `device`, `browser`) and value. */
 export type Filters = Record<string, string>;
@@ -22,7 +16,7 @@ export const FILTER_LABELS: Record<string, string> = {
   browser: 'Browser',
 };
 
-export interface Stats extends Headline {
+export interface Stats extends Headline, Omit<PageViewsBy, 'operating_systems'> {
   site: string;
   range: string;
   filters: Filters;
@@ -30,15 +24,8 @@ export interface Stats extends Headline {
   bounce_rate: number;
   visit_duration_s: number;
   active_visitors: number;
-  top_pages: Array<{ path: string; visitors: number; views: number }>;
   entry_pages: Array<{ path: string; visits: number }>;
   exit_pages: Array<{ path: string; visits: number }>;
-  flows: Array<{ from: string; to: string; count: number }>;
-  sources: Array<{ source: string; visitors: number }>;
-  campaigns: Array<{ source: string; medium: string; campaign: string; visitors: number }>;
-  countries: Array<{ country: string; visitors: number }>;
-  devices: Array<{ device: string; visitors: number }>;
-  browsers: Array<{ browser: string; visitors: number }>;
   objects: Array<{ object: string; room: string; views: number; clicks: number; click_rate: number | null }>;
   never_clicked: string[];
   seen_never_clicked: string[];
