@@ -73,16 +73,7 @@ export function table(text: PanelText, query: Query): TablePanel {
 
 /** Horizontal bars, one per row of a table result (top pages, top objects). */
 export function ranking(text: PanelText, query: Query): BarGaugePanel {
-  return new BarGaugePanel()
-    .title(text.title)
-    .description(text.description)
-    .unit(text.unit)
-    .span(text.width ?? 12)
-    .height(text.height ?? 8)
-    .orientation(VizOrientation.Horizontal)
-    .displayMode(BarGaugeDisplayMode.Basic)
-    .reduceOptions(new ReduceDataOptionsBuilder().values(true).calcs([]).limit(20))
-    .withTarget(query);
+  return horizontalBars(text, query, new ReduceDataOptionsBuilder().values(true).calcs([]).limit(20));
 }
 
 export function pie(text: PanelText, query: Query): PieChartPanel {
@@ -99,6 +90,10 @@ export function pie(text: PanelText, query: Query): PieChartPanel {
 
 /** Horizontal bars, one per series, each the series' last value (an instant query's one point). */
 export function seriesRanking(text: PanelText, query: Query): BarGaugePanel {
+  return horizontalBars(text, query, new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']));
+}
+
+function horizontalBars(text: PanelText, query: Query, reduce: ReduceDataOptionsBuilder): BarGaugePanel {
   return new BarGaugePanel()
     .title(text.title)
     .description(text.description)
@@ -107,6 +102,6 @@ export function seriesRanking(text: PanelText, query: Query): BarGaugePanel {
     .height(text.height ?? 8)
     .orientation(VizOrientation.Horizontal)
     .displayMode(BarGaugeDisplayMode.Basic)
-    .reduceOptions(new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']))
+    .reduceOptions(reduce)
     .withTarget(query);
 }

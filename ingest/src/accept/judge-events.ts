@@ -1,8 +1,7 @@
 // The per-item judging loop, once for every source: each item of a request becomes a row or a
 // refusal (with its refused value), judged against the catalog with what is known of its sender.
 import type { Catalog } from '../catalog/catalog.js';
-import type { Sender } from '../events/to-event-row.js';
-import { toEventRow } from '../events/to-event-row.js';
+import { toEventRow, type Sender } from '../events/to-event-row.js';
 import type { RefusalReason } from '../events/event-row.js';
 import { refusedValueOf } from '../stats/refused-values.js';
 import type { EventRow } from '../tables/index.js';
