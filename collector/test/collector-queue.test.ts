@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitFor, startCollector, freePorts, type CollectorOptions, type ManagedProcess } from '@footfall/stack';
 import { afterAll, describe, expect, it } from 'vitest';
+import { postTraces, tracesRequest } from './support/otlp-json.js';
 import { startSpanFlow } from './support/span-flow.js';
 import { recordedSpans, startRecordingServer, type RecordedRequest } from './support/recording-otlp-server.js';
 
@@ -58,4 +59,47 @@ describe('the persistent sending queue', () => {
       expect(missing, `${missing.length} of ${acceptedSpanIds.length} accepted spans never forwarded; log ${options.logFile}`).toEqual([]);
     },
   );
+
+  it('holds a sender while the queue is full and answers 200 once there is room, never 503', { timeout: 120_000 }, async () => {
+    const requests: RecordedRequest[] = [];
+    const ports = await freePorts();
+    // Nothing listens at the destination yet: the queue only fills.
+    const destinationPort = ports.ingest;
+    const options: CollectorOptions = {
+      ports: { otlpHttp: ports.otlpHttp, otlpGrpc: ports.otlpGrpc, health: ports.collectorHealth, metrics: ports.collectorMetrics },
+      ingestEndpoint: `http://127.0.0.1:${destinationPort}`,
+      storageDir: join(scratch, 'queue-full'),
+      corsOrigins: ['http://127.0.0.1:5173'],
+      logFile: join(scratch, 'collector-queue-full.log'),
+      env: { COLLECTOR_EXPORT_ENCODING: 'json', COLLECTOR_BATCH_TIMEOUT: '100ms', COLLECTOR_QUEUE_SIZE: '3' },
+    };
+    const collector = await startCollector(options);
+    cleanups.push(() => collector.stop());
+    const collectorUrl = `http://127.0.0.1:${ports.otlpHttp}`;
+    const send = () => {
+      const { body, spanIds } = tracesRequest([{ type: 'object_click', session: 'queue-full', object: 'laptop' }]);
+      return {
+        spanIds,
+        answer: postTraces(collectorUrl, body).then(async (response) => ({ status: response.status, text: await response.text() })),
+      };
+    };
+    // Sent one after the other until one is held: the first few fill the queue (three requests, and
+    // what the exporter's consumers hold in their retry loop) and are answered 200 at once.
+    const sent: string[] = [];
+    let held: ReturnType<typeof send> | undefined;
+    for (let attempt = 0; attempt < 20 && !held; attempt++) {
+      const request = send();
+      sent.push(...request.spanIds);
+      const outcome = await Promise.race([request.answer, sleep(2_000).then(() => undefined)]);
+      if (outcome === undefined) held = request;
+      else expect(outcome.status, outcome.text).toBe(200);
+    }
+    expect(held, 'no sender was held: the full queue answered instead').toBeDefined();
+    const destination = await startRecordingServer(destinationPort, requests);
+    cleanups.push(() => destination.close());
+    expect((await held!.answer).status).toBe(200);
+    const forwarded = () => new Set(recordedSpans(requests).map((span) => span.spanId));
+    await waitFor(() => sent.every((id) => forwarded().has(id)), { intervalMs: 250, timeoutMs: 60_000 });
+    expect(sent.filter((id) => !forwarded().has(id))).toEqual([]);
+  });
 });
