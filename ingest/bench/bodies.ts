@@ -53,6 +53,14 @@ export function beaconBody(ids: IdSource, events: number): string {
   return JSON.stringify(events === 1 ? { site: SITE, ...list[0] } : { site: SITE, events: list });
 }
 
+/** Stand-ins in the template request, each replaced per request by a value of the same length. */
+const TEMPLATE_TRACE_ID = 'f00dfeedf00dfeedf00dfeedf00dfeed';
+const templateSpanId = (index: number) => `c0ffee${index.toString(16).padStart(10, '0')}`;
+const TEMPLATE_SESSION = 'session-template';
+/** 2020-09-13T12:26:40.123456789Z: 19 digits, as every time until 2286 has. */
+const TEMPLATE_START: [number, number] = [1_600_000_000, 123_456_789];
+const TEMPLATE_NANOS = 1_600_000_000_123_456_789n;
+
 /** Spans as the browser's OpenTelemetry tier records them, each one an analytics event. */
 function recordTemplateSpans(count: number): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
@@ -69,37 +77,61 @@ function recordTemplateSpans(count: number): ReadableSpan[] {
           'portfolio.event.type': clicked ? 'object_click' : 'page_view',
           ...(clicked ? { 'portfolio.object.id': 'guitar' } : {}),
           'url.path': '/room',
-          'session.id': 'template',
+          'session.id': TEMPLATE_SESSION,
           'user_agent.original': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
         },
       })
       .end();
   }
-  return exporter.getFinishedSpans();
+  return exporter.getFinishedSpans().map((span, index): ReadableSpan => {
+    const context = { ...span.spanContext(), traceId: TEMPLATE_TRACE_ID, spanId: templateSpanId(index) };
+    return { ...span, spanContext: () => context, startTime: TEMPLATE_START, endTime: TEMPLATE_START };
+  });
+}
+
+/** Where a stand-in lies in the serialised template: every offset of its bytes. */
+function offsetsOf(body: Buffer, standIn: Buffer): number[] {
+  const offsets: number[] = [];
+  for (let at = body.indexOf(standIn); at !== -1; at = body.indexOf(standIn, at + standIn.length)) offsets.push(at);
+  if (offsets.length === 0) throw new Error(`stand-in ${standIn.toString('hex')} not found in the template request`);
+  return offsets;
 }
 
 /**
- * Serialised OTLP trace requests made with the real OpenTelemetry serializers: the spans are
- * recorded once by the SDK, then each request gets fresh trace and span ids and the current time.
+ * OTLP trace requests made with the real OpenTelemetry serializers, each with fresh trace and span
+ * ids, a fresh session and the current time. The spans are recorded and serialised once; each
+ * request is a copy of that template with the stand-ins overwritten in place. Serialising 1,000
+ * spans per request took the load generator ~30 ms, so on this machine's few cores it, not the
+ * service, would have set the pace.
  */
 export function otlpTraceBodies(encoding: 'json' | 'protobuf', spansPerRequest: number): (ids: IdSource) => Buffer {
-  const template = recordTemplateSpans(spansPerRequest);
   const serializer = encoding === 'json' ? JsonTraceSerializer : ProtobufTraceSerializer;
+  const template = Buffer.from(serializer.serializeRequest(recordTemplateSpans(spansPerRequest))!);
+  // Ids are bytes in protobuf and hex text in OTLP/JSON; times a fixed64 in protobuf and a decimal string in JSON.
+  const idBytes = (hex: string) => (encoding === 'json' ? Buffer.from(hex, 'latin1') : Buffer.from(hex, 'hex'));
+  const timeBytes = (nanos: bigint) => {
+    if (encoding === 'json') return Buffer.from(nanos.toString(), 'latin1');
+    const bytes = Buffer.alloc(8);
+    bytes.writeBigUInt64LE(nanos);
+    return bytes;
+  };
+  const traceIdAt = offsetsOf(template, idBytes(TEMPLATE_TRACE_ID));
+  const spanIdAt = Array.from({ length: spansPerRequest }, (_, index) => offsetsOf(template, idBytes(templateSpanId(index))));
+  const timeAt = offsetsOf(template, timeBytes(TEMPLATE_NANOS));
+  const sessionAt = offsetsOf(template, Buffer.from(TEMPLATE_SESSION));
+  const idEncoding = encoding === 'json' ? 'latin1' : 'hex';
   return (ids) => {
-    const traceId = ids.hexId(16);
-    const session = ids.session();
-    const nowMs = Date.now();
-    const start: [number, number] = [Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000];
-    const spans = template.map((span): ReadableSpan => {
-      const context = { ...span.spanContext(), traceId, spanId: ids.hexId(8) };
-      return {
-        ...span,
-        spanContext: () => context,
-        startTime: start,
-        endTime: start,
-        attributes: { ...span.attributes, 'session.id': session },
-      };
-    });
-    return Buffer.from(serializer.serializeRequest(spans)!);
+    const body = Buffer.from(template);
+    const putId = (offsets: number[], hex: string) => {
+      for (const at of offsets) body.write(hex, at, idEncoding);
+    };
+    putId(traceIdAt, ids.hexId(16));
+    for (const offsets of spanIdAt) putId(offsets, ids.hexId(8));
+    const time = timeBytes(BigInt(Date.now()) * 1_000_000n);
+    for (const at of timeAt) time.copy(body, at);
+    // Sessions differ in length; padded at the start, distinct sessions stay distinct.
+    const session = ids.session().padStart(TEMPLATE_SESSION.length, '0');
+    for (const at of sessionAt) body.write(session, at, 'latin1');
+    return body;
   };
 }
