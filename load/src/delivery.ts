@@ -10,6 +10,8 @@ import type { Payload } from './payloads.js';
 const FIRST_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 5_000;
 const DEFAULT_RETRY_AFTER_S = 1;
+/** Distinct kinds of failed answer tallied by name; past this many the rest are tallied as one. */
+const MAX_FAILURE_KINDS = 20;
 
 /** Counters of one path; plain numbers so a step can take a snapshot and subtract. */
 export interface DeliveryCounts {
@@ -102,6 +104,9 @@ export class Delivery {
   firstRefusal: string | undefined;
   /** The first 429 or 503's status and body, to say why the service asked for a retry. */
   firstDeferral: string | undefined;
+  /** Answers that were neither 2xx nor a 429/503 with Retry-After, tallied by status and message:
+   * which part of the stack answered them, and why. */
+  readonly failureKinds = new Map<string, number>();
   private nextId = 0;
   private readonly inFlight = new Map<number, Outgoing>();
   private readonly retryQueue: Outgoing[] = [];
@@ -110,6 +115,11 @@ export class Delivery {
     readonly path: Path,
     private readonly makePayload: () => Payload,
   ) {}
+
+  /** Distinct request bodies made so far (first sends; retries are not counted). */
+  get created(): number {
+    return this.nextId;
+  }
 
   /** The body to send now: a retry that is due, else a new one. Registers it as in flight. */
   next(now = Date.now()): Outgoing {
@@ -159,13 +169,21 @@ export class Delivery {
       this.requeue(outgoing, now + (Number.isFinite(seconds) ? seconds : DEFAULT_RETRY_AFTER_S) * 1000);
     } else if (status >= 500) {
       this.counts.failed += 1;
+      this.tallyFailure(status, retryAfter, body);
       this.requeue(outgoing, now + backoffMs(outgoing.attempts));
     } else {
       // Any other 4xx: the service will never take this body; retrying it would change nothing.
       this.counts.failed += 1;
+      this.tallyFailure(status, retryAfter, body);
       this.counts.refusedEvents += outgoing.payload.events;
       this.firstRefusal ??= `${status} ${body.slice(0, 300)}`;
     }
+  }
+
+  private tallyFailure(status: number, retryAfter: string | undefined, body: string): void {
+    let kind = `${status}${retryAfter === undefined ? ' without Retry-After' : ''}: ${failureMessage(body)}`;
+    if (!this.failureKinds.has(kind) && this.failureKinds.size >= MAX_FAILURE_KINDS) kind = 'other answers';
+    this.failureKinds.set(kind, (this.failureKinds.get(kind) ?? 0) + 1);
   }
 
   /** Requests in flight for longer than `olderThanMs` will get no answer (their connection was
@@ -202,6 +220,18 @@ export class Delivery {
     while (index > 0 && this.retryQueue[index - 1]!.dueAt > dueAt) index -= 1;
     this.retryQueue.splice(index, 0, outgoing);
   }
+}
+
+/** The message of an error answer: the JSON `message` that both the ingest service and the
+ * Collector give, else the start of the body. */
+function failureMessage(body: string): string {
+  try {
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    if (typeof message === 'string') return message.slice(0, 120);
+  } catch {
+    // Not JSON: fall through to the raw text.
+  }
+  return body.slice(0, 120) || '(empty body)';
 }
 
 function backoffMs(attempts: number): number {

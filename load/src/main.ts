@@ -63,6 +63,11 @@ async function main(): Promise<number> {
     );
     for (const line of breakpointLines(figures)) console.log(line);
     console.log(figuresLine(figures));
+    for (const path of ['beacon', 'otlp'] as const) {
+      for (const [kind, times] of Object.entries(figures.failureKinds[path])) {
+        console.log(`load ${scenario.name}: ${path} answered ${times.toLocaleString('en-US')} times ${kind}`);
+      }
+    }
     if (figures.firstRefusal) console.log(`load ${scenario.name}: the first refusal was ${figures.firstRefusal}`);
     if (figures.failures.length === 0) {
       console.log(`load ${scenario.name}: passed, reconciled`);

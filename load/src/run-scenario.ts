@@ -53,6 +53,8 @@ export interface ScenarioFigures {
   firstRefusal?: string;
   /** The first answer that asked for a retry (429 or 503 with Retry-After), by path. */
   firstDeferral: Partial<Record<Path, string>>;
+  /** Every other non-2xx answer, by path, tallied by status and message. */
+  failureKinds: Record<Path, Record<string, number>>;
   /** Every threshold or reconciliation that failed; empty when the run passed. */
   failures: string[];
 }
@@ -61,7 +63,9 @@ function baseUrlOf(path: Path, targets: Targets): string {
   return path === 'beacon' ? targets.ingest.url : targets.collectorUrl;
 }
 
-/** Runs both paths' share of one step at once and keeps to the step's schedule. */
+/** Runs both paths' share of one step at once and keeps to the step's schedule. A step without a
+ * rate is a number of distinct requests: retries take some of autocannon's request count, so it
+ * runs again for what is still unsent (a paced step's rate counts attempts, retries included). */
 async function runMixedStep(
   step: Step,
   scenario: Scenario,
@@ -72,9 +76,15 @@ async function runMixedStep(
   const started = Date.now();
   const capMs = step.durationS === undefined ? undefined : step.durationS * 1000 + REQUEST_TIMEOUT_S * 1000 + 5_000;
   await Promise.all(
-    PATHS.map((path) => {
+    PATHS.map(async (path) => {
       const share = pathStep(step, path, scenario.beaconShare);
-      return runStep(baseUrlOf(path, targets), deliveries[path], { ...share, ...(capMs === undefined ? {} : { capMs }) }, recorders);
+      const delivery = deliveries[path];
+      const plan = { ...share, ...(capMs === undefined ? {} : { capMs }) };
+      if (step.rate !== undefined) return runStep(baseUrlOf(path, targets), delivery, plan, recorders);
+      const target = delivery.created + share.requests;
+      while (delivery.created < target) {
+        await runStep(baseUrlOf(path, targets), delivery, { ...plan, requests: target - delivery.created }, recorders);
+      }
     }),
   );
   if (step.durationS !== undefined) {
@@ -206,6 +216,10 @@ export async function runScenario(scenario: Scenario, targets: Targets, options:
     firstDeferral: Object.fromEntries(
       PATHS.flatMap((path) => (deliveries[path].firstDeferral ? [[path, deliveries[path].firstDeferral]] : [])),
     ),
+    failureKinds: {
+      beacon: Object.fromEntries(deliveries.beacon.failureKinds),
+      otlp: Object.fromEntries(deliveries.otlp.failureKinds),
+    },
     failures,
   };
 }

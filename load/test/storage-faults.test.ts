@@ -16,6 +16,8 @@ import { freePorts, ingestMetric, NativeStack } from '@footfall/stack';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_FILE_VARIABLE, FaultSwitch } from '../src/fault-switch.js';
 import { ReadinessWatch } from '../src/readiness.js';
+import { runScenario } from '../src/run-scenario.js';
+import type { Scenario } from '../src/scenario.js';
 import { expectReconciled, loadWithFault } from './support/under-fault.js';
 
 /** How long the disk stays full (CI's reduced volume: FAULT_DISK_FULL_S). */
@@ -134,5 +136,29 @@ describe('storage faults under load, reconciled exactly after the client retries
     console.log(
       `readiness: ${readiness.samples.filter((sample) => sample.status === 503).length} of ${readiness.samples.length} /readyz answers were 503`,
     );
+  });
+
+  it('an unpaced volume sends exactly the distinct events it asks for, however many attempts were retries', { timeout: 180_000 }, async () => {
+    // Beacons on one connection, one request at a time: the run lasts several seconds, so the
+    // requests answered 503 while the disk is full come due again (Retry-After) while it goes on.
+    const volume: Scenario = {
+      name: 'volume-under-fault',
+      summary: 'a fixed number of events as fast as answers come, while the disk is full for a second',
+      beaconShare: 1,
+      eventsPerRequest: 10,
+      shape: { kind: 'volume', events: 20_000, connections: 1 },
+      thresholds: { maxFailedRate: 1, p95Ms: 60_000, maxRefusedEvents: 0 },
+    };
+    const run = runScenario(volume, { ingest: { url: stack.urls.ingest }, collectorUrl: stack.urls.collectorOtlpHttp });
+    await sleep(300);
+    await faults.set('disk-full');
+    await sleep(1_000);
+    await faults.clear();
+    const figures = await run;
+    expectReconciled(figures);
+    // Retries took requests from autocannon's count; the runner sends the rest, so no event is
+    // missing from the volume asked for.
+    expect(figures.byPath.beacon.retries).toBeGreaterThan(0);
+    expect(figures.counts.sentEvents).toBe(20_000);
   });
 });
