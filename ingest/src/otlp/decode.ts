@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+import { LATEST_NANOS, OtlpDecodeError } from './decode-error.js';
 import { OTLP_LIMITS, OtlpLimitError } from './limits.js';
 import { checkProtobufLimits } from './protobuf-limits.js';
+import { readTraceRequest } from './protobuf-traces.js';
 
 /** An attribute value as OTLP carries it, flattened to plain JavaScript. */
 export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
@@ -59,11 +61,9 @@ export interface ResourceMetricsData {
   scopes: Array<{ scope: Scope; metrics: MetricData[] }>;
 }
 
-/** Raised for a body that does not follow the protocol; the route answers 400 (never retried). */
-export class OtlpDecodeError extends Error {}
+export { OtlpDecodeError };
 
 const root = protobuf.loadSync(fileURLToPath(new URL('./otlp.proto', import.meta.url)));
-const TraceRequest = root.lookupType('otlp.ExportTraceServiceRequest');
 const MetricsRequest = root.lookupType('otlp.ExportMetricsServiceRequest');
 export const TraceResponse = root.lookupType('otlp.ExportTraceServiceResponse');
 export const MetricsResponse = root.lookupType('otlp.ExportMetricsServiceResponse');
@@ -80,9 +80,12 @@ type IdEncoding = 'hex' | 'base64';
  * JSON one as each list is reached, before its items are read).
  */
 export function decodeTraces(body: Buffer | unknown, encoding: 'protobuf' | 'json'): ResourceSpansData[] {
-  if (encoding === 'protobuf') checkProtobufLimits(body as Buffer, 'traces');
-  const object = encoding === 'protobuf' ? protobufToObject(TraceRequest, body as Buffer) : body;
-  const ids: IdEncoding = encoding === 'protobuf' ? 'base64' : 'hex';
+  if (encoding === 'protobuf') {
+    checkProtobufLimits(body as Buffer, 'traces');
+    return readTraceRequest(body as Buffer);
+  }
+  const object = body;
+  const ids: IdEncoding = 'hex';
   const spans = limitedTotal(OTLP_LIMITS.spansPerRequest, 'spans in one request');
   return list(field(object, 'resourceSpans')).map((resourceSpans) => ({
     resource: attributes(field(field(resourceSpans, 'resource'), 'attributes')),
@@ -286,9 +289,6 @@ function double(value: unknown): number {
   if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
   return number(value);
 }
-
-/** 2200-01-01: past it, a time cannot be a real one, and ClickHouse's DateTime64(9) ends in 2262. */
-const LATEST_NANOS = 7_258_118_400_000_000_000n;
 
 export function nanos(value: unknown): bigint {
   if (value === undefined || value === null) return 0n;
