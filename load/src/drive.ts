@@ -84,13 +84,24 @@ async function runInstance(baseUrl: string, delivery: Delivery, plan: StepPlan, 
   // autocannon reads an amount of 0 as "no limit" and would run for its default duration.
   if (plan.requests < 1) return;
   const endpoint = ENDPOINTS[delivery.path];
-  // autocannon refuses more connections than requests, and lowers them to the rate itself.
-  const connections = Math.max(1, Math.min(plan.connections, plan.requests));
+  // autocannon refuses more connections than requests.
+  let connections = Math.max(1, Math.min(plan.connections, plan.requests));
+  // autocannon shares an overall rate and the amount out over the connections separately, each
+  // remainder to the first connections: 30/s and 300 requests over 20 connections gives ten
+  // connections 1/s and 15 requests each, and the step lasts 15 s instead of 10. So every
+  // connection gets the same rate instead, and only as many connections as that rate needs (the
+  // rate comes out at most one request per connection and second above the plan's).
+  let connectionRate: number | undefined;
+  if (plan.rate !== undefined) {
+    const rate = Math.max(1, Math.round(plan.rate));
+    connectionRate = Math.ceil(rate / Math.min(connections, rate));
+    connections = Math.max(1, Math.min(Math.ceil(rate / connectionRate), plan.requests));
+  }
   const options: autocannon.Options = {
     url: baseUrl,
     connections,
     amount: plan.requests,
-    ...(plan.rate === undefined ? {} : { overallRate: plan.rate }),
+    ...(connectionRate === undefined ? {} : { connectionRate }),
     timeout: REQUEST_TIMEOUT_S,
     requests: [
       {
