@@ -39,6 +39,7 @@ export function senderOf(
   // Beacons come straight from the visitor's browser; OTLP arrives through the Collector, whose
   // address says nothing about the visitor, so the session stands in for the IP there.
   const ip = request.ip;
+  // Visitor ids made for this request, by site (beacons) or by site and session (OTLP); bounded by its events.
   const perSite = new Map<string, string>();
   const visitorId =
     source === 'beacon'
@@ -48,7 +49,14 @@ export function senderOf(
           if (id === undefined) perSite.set(siteId, (id = deps.visitorIds.idOf(siteId, ip, userAgent)));
           return id;
         }
-      : (siteId: string, session: string) => deps.visitorIds.idOf(siteId, session, userAgent);
+      : (siteId: string, session: string) => {
+          // One hash per site and session of the request (a sha256 each): a Collector's request
+          // carries many spans of each visit.
+          const key = `${siteId}\u0000${session}`;
+          let id = perSite.get(key);
+          if (id === undefined) perSite.set(key, (id = deps.visitorIds.idOf(siteId, session, userAgent)));
+          return id;
+        };
   return {
     sender: {
       source,
