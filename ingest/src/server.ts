@@ -1,3 +1,5 @@
+// First: may replace the process with itself under the service's V8 settings (runtime-memory.ts).
+import './runtime-memory.js';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { CatalogError } from './catalog/catalog.js';

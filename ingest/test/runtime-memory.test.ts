@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startProcess } from '@footfall/stack';
+import { describe, expect, it } from 'vitest';
+
+// The service replaces its process with itself under a smaller V8 young generation
+// (src/runtime-memory.ts): whoever started it keeps the same process id, and an operator's own
+// choice of the size is left alone.
+
+const server = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+
+async function startService(nodeOptions?: string) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'footfall-runtime-'));
+  const port = await freePort();
+  const service = await startProcess({
+    name: 'ingest',
+    file: process.execPath,
+    args: ['--import', 'tsx', server],
+    env: { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', CLICKHOUSE_URL: undefined, NODE_OPTIONS: nodeOptions },
+    healthUrl: `http://127.0.0.1:${port}/readyz`,
+    ready: (status) => status < 500,
+    readyTimeoutMs: 120_000,
+  });
+  const commandLine = readFileSync(`/proc/${service.pid}/cmdline`, 'utf8').split('\0');
+  return {
+    commandLine,
+    stop: async () => {
+      await service.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe.runIf(process.platform === 'linux')('the service process', () => {
+  it('runs under the pid it was started with, with 8 MiB semi-spaces', async () => {
+    const service = await startService();
+    try {
+      expect(service.commandLine).toContain('--max-semi-space-size=8');
+      expect(service.commandLine).toContain(server);
+    } finally {
+      await service.stop();
+    }
+  }, 150_000);
+
+  it('keeps a size the operator chose', async () => {
+    const service = await startService('--max-semi-space-size=16');
+    try {
+      expect(service.commandLine.some((argument) => argument.startsWith('--max-semi-space-size'))).toBe(false);
+    } finally {
+      await service.stop();
+    }
+  }, 150_000);
+});
