@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 
 // The service replaces its process with itself under a smaller V8 young generation
 // (src/runtime-memory.ts): whoever started it keeps the same process id, and an operator's own
-// choice of the size is left alone.
+// choice of the size is left alone; so are the malloc settings it adds and an operator's own.
 
 const server = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 
-async function startService(nodeOptions?: string) {
+async function startService(nodeOptions?: string, env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'footfall-runtime-'));
   const port = await freePort();
   const service = await startProcess({
@@ -25,14 +25,17 @@ async function startService(nodeOptions?: string) {
       LOG_LEVEL: 'silent',
       CLICKHOUSE_URL: undefined,
       NODE_OPTIONS: nodeOptions,
+      ...env,
     },
     healthUrl: `http://127.0.0.1:${port}/readyz`,
     ready: (status) => status < 500,
     readyTimeoutMs: 120_000,
   });
   const commandLine = readFileSync(`/proc/${service.pid}/cmdline`, 'utf8').split('\0');
+  const environment = readFileSync(`/proc/${service.pid}/environ`, 'utf8').split('\0');
   return {
     commandLine,
+    environment,
     stop: async () => {
       await service.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -46,15 +49,19 @@ describe.runIf(process.platform === 'linux')('the service process', () => {
     try {
       expect(service.commandLine).toContain('--max-semi-space-size=8');
       expect(service.commandLine).toContain(server);
+      expect(service.environment).toContain('MALLOC_ARENA_MAX=2');
+      expect(service.environment).toContain('MALLOC_TRIM_THRESHOLD_=65536');
     } finally {
       await service.stop();
     }
   }, 150_000);
 
-  it('keeps a size the operator chose', async () => {
-    const service = await startService('--max-semi-space-size=16');
+  it('keeps a size and a malloc setting the operator chose', async () => {
+    const service = await startService('--max-semi-space-size=16', { MALLOC_ARENA_MAX: '4' });
     try {
       expect(service.commandLine.some((argument) => argument.startsWith('--max-semi-space-size'))).toBe(false);
+      expect(service.environment).toContain('MALLOC_ARENA_MAX=4');
+      expect(service.environment).toContain('MALLOC_MMAP_THRESHOLD_=65536');
     } finally {
       await service.stop();
     }
