@@ -176,7 +176,7 @@ export class TableWriter {
       try {
         const refused = await traceBatchWrite(this.options.table, batch.rows, batch.ownOnly === true, () => this.writeBatch(batch));
         if (refused.length > 0) this.quarantine(batch, refused);
-        else this.wal.remove(batch);
+        else await this.wal.remove(batch);
       } catch (error) {
         if (error instanceof WriterClosed) return; // the batch stays in the log and is replayed at the next start
         // The disk refused to read the batch or to set rows aside: the batch stays where it is, tried again later.
