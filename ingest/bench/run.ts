@@ -6,7 +6,7 @@ import { acceptedByService } from './accepted-counter.js';
 import { issueTable, type ServerFigures } from './figures.js';
 import { runLoad, type LoadFigures } from './load.js';
 import { startServer, type ServerProcess } from './processes.js';
-import { beacons, EVENTS_PER_BATCH, otlpTraces, SPANS_PER_OTLP_REQUEST, type Scenario } from './scenarios.js';
+import { beacons, EVENTS_PER_BATCH, OTLP_CONNECTIONS, otlpTraces, SPANS_PER_OTLP_REQUEST, type Scenario } from './scenarios.js';
 import { storedCounts } from './stored-counts.js';
 
 // `npm run bench`: the ingest service (embedded ClickHouse, write-ahead log on, no rate limit)
@@ -31,7 +31,13 @@ const compareWith = process.env.BENCH_COMPARE_WITH;
 
 async function measure(server: ServerProcess, name: string, scenario: Scenario, overallRate?: number): Promise<LoadFigures> {
   server.resetPeak();
-  const figures = await runLoad({ ...scenario, url: server.url, durationS: DURATION_S, connections: CONNECTIONS, overallRate });
+  const figures = await runLoad({
+    ...scenario,
+    url: server.url,
+    durationS: DURATION_S,
+    connections: scenario.connections ?? CONNECTIONS,
+    overallRate,
+  });
   const cells = [
     name.padEnd(50),
     figures.requestsPerSecond.toFixed(0).padStart(8),
@@ -126,7 +132,7 @@ async function drained(url: string): Promise<void> {
 }
 
 console.log(
-  `${DURATION_S} s per scenario, ${CONNECTIONS} connections; the load generator and the servers share this machine's ${availableParallelism()} cores`,
+  `${DURATION_S} s per scenario, ${CONNECTIONS} connections (OTLP: ${OTLP_CONNECTIONS}, as the Collector sends); the load generator and the servers share this machine's ${availableParallelism()} cores`,
 );
 console.log(
   [
