@@ -138,7 +138,9 @@ describe('storage faults under load, reconciled exactly after the client retries
     );
   });
 
-  it('an unpaced volume sends exactly the distinct events it asks for, however many attempts were retries', { timeout: 180_000 }, async () => {
+  it('an unpaced volume sends exactly the distinct events it asks for, however many attempts were retries', {
+    timeout: 180_000,
+  }, async () => {
     // Beacons on one connection, one request at a time: the run lasts several seconds, so the
     // requests answered 503 while the disk is full come due again (Retry-After) while it goes on.
     const volume: Scenario = {
