@@ -22,6 +22,11 @@ export default defineConfig({
       'ingest/test/limits.test.ts',
       'ingest/test/capture.test.ts',
       'ingest/test/catalog-origins.test.ts',
+      // Unit tests of single modules of the write path: fast, and they reach branches no
+      // request can.
+      'ingest/test/well-formed.test.ts',
+      'ingest/test/recent-ids.test.ts',
+      'ingest/test/protobuf-traces-decoder.test.ts',
     ],
     pool: 'forks',
     maxWorkers: 1,
