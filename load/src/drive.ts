@@ -52,6 +52,21 @@ function share(total: number, parts: number, index: number): number {
   return Math.floor(total / parts) + (index < total % parts ? 1 : 0);
 }
 
+/**
+ * A paced step as `parts` runs: the rate shared as evenly as whole numbers allow, and each run's
+ * requests in proportion to its rate, so all of them last as long as the step (781 requests at
+ * 78/s shared evenly would give the runs at 7/s 11 s of work).
+ */
+export function paceSplit(requests: number, rate: number, parts: number): { requests: number; rate: number }[] {
+  let rateSoFar = 0;
+  return Array.from({ length: parts }, (_, index) => {
+    const partRate = share(rate, parts, index);
+    const before = Math.round((requests * rateSoFar) / rate);
+    rateSoFar += partRate;
+    return { rate: partRate, requests: Math.round((requests * rateSoFar) / rate) - before };
+  });
+}
+
 export async function runStep(baseUrl: string, delivery: Delivery, plan: StepPlan, recorders: LatencyRecorder[]): Promise<void> {
   if (plan.requests < 1) return;
   if (plan.rate === undefined) {
@@ -59,6 +74,7 @@ export async function runStep(baseUrl: string, delivery: Delivery, plan: StepPla
   } else {
     const rate = Math.max(1, Math.round(plan.rate));
     const parts = Math.min(SPREAD, rate, plan.requests);
+    const pieces = paceSplit(plan.requests, rate, parts);
     await Promise.all(
       Array.from({ length: parts }, async (_, index) => {
         await sleep((index * 1000) / parts);
@@ -66,8 +82,8 @@ export async function runStep(baseUrl: string, delivery: Delivery, plan: StepPla
           baseUrl,
           delivery,
           {
-            requests: share(plan.requests, parts, index),
-            rate: share(rate, parts, index),
+            requests: pieces[index]!.requests,
+            rate: pieces[index]!.rate,
             connections: Math.max(1, share(plan.connections, parts, index)),
             ...(plan.capMs === undefined ? {} : { capMs: plan.capMs }),
           },
