@@ -15,8 +15,39 @@ export interface ServerProcess {
   peakRssMiB(): number;
   /** Starts a new peak from now (Linux clear_refs); false where the kernel refuses. */
   resetPeak(): boolean;
+  /** CPU seconds used since start, by kind of thread (Linux /proc). */
+  cpuSeconds(): ThreadCpu;
+  /** Resident memory now split into anonymous (heaps) and file-backed (code pages), in MiB. */
+  residentSplitMiB(): { anonymous: number; file: number };
   /** SIGTERM and wait for the exit (the service flushes to ClickHouse first). */
   stop(): Promise<number | string>;
+}
+
+/**
+ * Where a server's CPU went: its JavaScript (the main thread) and every other thread. In the
+ * service the others are mostly the embedded ClickHouse's (inserts, merges, the rollups they feed),
+ * with Node.js's own helpers (garbage collection, the libuv pool), which the bare route's figure
+ * shows alone. Tells whether the JavaScript or the engine bounds a scenario. Two buckets only: the
+ * engine names and renames its threads as it reuses them, so a name says little.
+ */
+export interface ThreadCpu {
+  main: number;
+  others: number;
+}
+
+const CLOCK_TICKS_PER_S = 100;
+
+/** User plus system CPU seconds from a proc(5) `stat` line (fields 14 and 15; the name may hold spaces). */
+function cpuOf(statPath: string): number {
+  const stat = readFileSync(statPath, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+}
+
+/** The process's total includes threads that have ended since, so it is the sum to trust. */
+function threadCpu(pid: number): ThreadCpu {
+  const main = cpuOf(`/proc/${pid}/task/${pid}/stat`);
+  return { main, others: cpuOf(`/proc/${pid}/stat`) - main };
 }
 
 /** Runs a TypeScript entry point with `node --import tsx` (one process, so its pid is the server's),
@@ -50,6 +81,12 @@ export async function startServer(script: string, env: Record<string, string | u
       } catch {
         return false;
       }
+    },
+    cpuSeconds: () => threadCpu(server.pid),
+    residentSplitMiB: () => {
+      const rollup = readFileSync(`/proc/${server.pid}/smaps_rollup`, 'utf8');
+      const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? Number.NaN);
+      return { anonymous: kib('Anonymous') / 1024, file: (kib('Rss') - kib('Anonymous')) / 1024 };
     },
     stop: () => server.stop(),
   };

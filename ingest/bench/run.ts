@@ -3,9 +3,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { acceptedByService } from './accepted-counter.js';
-import { issueTable, type ServerFigures } from './figures.js';
-import { runLoad, type LoadFigures } from './load.js';
-import { startServer, type ServerProcess } from './processes.js';
+import { issueTable, type MeasuredFigures, type ServerFigures } from './figures.js';
+import { type LoadFigures, runLoad } from './load.js';
+import { startServer, type ServerProcess, type ThreadCpu } from './processes.js';
 import { beacons, EVENTS_PER_BATCH, OTLP_CONNECTIONS, otlpTraces, SPANS_PER_OTLP_REQUEST, type Scenario } from './scenarios.js';
 import { storedCounts } from './stored-counts.js';
 
@@ -29,15 +29,21 @@ const serviceScript = fileURLToPath(new URL('../src/server.ts', import.meta.url)
 const bareScript = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
 const compareWith = process.env.BENCH_COMPARE_WITH;
 
-async function measure(server: ServerProcess, name: string, scenario: Scenario, overallRate?: number): Promise<LoadFigures> {
+async function measure(server: ServerProcess, name: string, scenario: Scenario, overallRate?: number): Promise<MeasuredFigures> {
   server.resetPeak();
-  const figures = await runLoad({
+  const cpuBefore = server.cpuSeconds();
+  const load = await runLoad({
     ...scenario,
     url: server.url,
     durationS: DURATION_S,
     connections: scenario.connections ?? CONNECTIONS,
     overallRate,
   });
+  const cpuAfter = server.cpuSeconds();
+  // Per event answered; what the service still writes after the step (its spool) counts in the next one.
+  const handled = Math.max(1, load.ok * scenario.eventsPerRequest);
+  const perEvent = (kind: keyof ThreadCpu) => ((cpuAfter[kind] - cpuBefore[kind]) * 1e6) / handled;
+  const figures = { ...load, cpuUsPerEvent: { main: perEvent('main'), others: perEvent('others') } };
   const cells = [
     name.padEnd(50),
     figures.requestsPerSecond.toFixed(0).padStart(8),
@@ -46,6 +52,8 @@ async function measure(server: ServerProcess, name: string, scenario: Scenario, 
     figures.p99Ms.toFixed(1).padStart(7),
     server.peakRssMiB().toFixed(0).padStart(9),
     String(figures.failed).padStart(7),
+    figures.cpuUsPerEvent.main.toFixed(1).padStart(8),
+    figures.cpuUsPerEvent.others.toFixed(1).padStart(10),
   ];
   console.log(cells.join('  '));
   return figures;
@@ -61,7 +69,15 @@ async function measureBare(): Promise<ServerFigures> {
     const batch = await measure(bare, `bare route, ${EVENTS_PER_BATCH}-event beacons`, beacons(EVENTS_PER_BATCH));
     const protobuf = await measure(bare, `bare route, OTLP protobuf (${SPANS_PER_OTLP_REQUEST} spans)`, otlpTraces('protobuf'));
     bare.resetPeak();
-    return { single, atEighty, batch, protobuf, rssAfterMiB: bare.rssMiB(), peakRssMiB: bare.peakRssMiB() };
+    return {
+      single,
+      atEighty,
+      batch,
+      protobuf,
+      rssAfterMiB: bare.rssMiB(),
+      peakRssMiB: bare.peakRssMiB(),
+      residentSplitMiB: bare.residentSplitMiB(),
+    };
   } finally {
     await bare.stop();
   }
@@ -95,7 +111,15 @@ async function measureService(label: string, script: string): Promise<{ figures:
       await run(`OTLP JSON (${SPANS_PER_OTLP_REQUEST} spans)`, otlpTraces('json'));
       const protobuf = await run(`OTLP protobuf (${SPANS_PER_OTLP_REQUEST} spans)`, otlpTraces('protobuf'));
       await drained(service.url);
-      figures = { single, atEighty, batch, protobuf, rssAfterMiB: service.rssMiB(), peakRssMiB: Math.max(peak, service.peakRssMiB()) };
+      figures = {
+        single,
+        atEighty,
+        batch,
+        protobuf,
+        rssAfterMiB: service.rssMiB(),
+        peakRssMiB: Math.max(peak, service.peakRssMiB()),
+        residentSplitMiB: service.residentSplitMiB(),
+      };
       accepted = { events: await acceptedByService(service.url), spans: await acceptedByService(service.url, 'otlp') };
     } finally {
       exit = await service.stop();
@@ -143,6 +167,9 @@ console.log(
     'p99 ms'.padStart(7),
     'peak RSS'.padStart(9),
     'failed'.padStart(7),
+    // CPU per event answered, in microseconds: the server's JavaScript, and its other threads (the embedded engine's, GC).
+    'main µs'.padStart(8),
+    'others µs'.padStart(10),
   ].join('  '),
 );
 const bare = await measureBare();
