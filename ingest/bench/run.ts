@@ -22,6 +22,11 @@ import { storedCounts } from './stored-counts.js';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const WARM_UP_S = 3;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+/**
+ * How long a server idles after the run before its memory is read again: V8's memory reducer
+ * gives back the pages of a burst's garbage after about 10 s without load.
+ */
+const IDLE_S = 30;
 /** How long the service may take to write its spool to ClickHouse before its memory is read. */
 const DRAIN_TIMEOUT_MS = 60_000;
 
@@ -69,15 +74,10 @@ async function measureBare(): Promise<ServerFigures> {
     const batch = await measure(bare, `bare route, ${EVENTS_PER_BATCH}-event beacons`, beacons(EVENTS_PER_BATCH));
     const protobuf = await measure(bare, `bare route, OTLP protobuf (${SPANS_PER_OTLP_REQUEST} spans)`, otlpTraces('protobuf'));
     bare.resetPeak();
-    return {
-      single,
-      atEighty,
-      batch,
-      protobuf,
-      rssAfterMiB: bare.rssMiB(),
-      peakRssMiB: bare.peakRssMiB(),
-      residentSplitMiB: bare.residentSplitMiB(),
-    };
+    const rssAfterMiB = bare.rssMiB();
+    const peakRssMiB = bare.peakRssMiB();
+    await idle();
+    return { single, atEighty, batch, protobuf, rssAfterMiB, peakRssMiB, idleResidentMiB: bare.residentSplitMiB() };
   } finally {
     await bare.stop();
   }
@@ -111,15 +111,10 @@ async function measureService(label: string, script: string): Promise<{ figures:
       await run(`OTLP JSON (${SPANS_PER_OTLP_REQUEST} spans)`, otlpTraces('json'));
       const protobuf = await run(`OTLP protobuf (${SPANS_PER_OTLP_REQUEST} spans)`, otlpTraces('protobuf'));
       await drained(service.url);
-      figures = {
-        single,
-        atEighty,
-        batch,
-        protobuf,
-        rssAfterMiB: service.rssMiB(),
-        peakRssMiB: Math.max(peak, service.peakRssMiB()),
-        residentSplitMiB: service.residentSplitMiB(),
-      };
+      const rssAfterMiB = service.rssMiB();
+      peak = Math.max(peak, service.peakRssMiB());
+      await idle();
+      figures = { single, atEighty, batch, protobuf, rssAfterMiB, peakRssMiB: peak, idleResidentMiB: service.residentSplitMiB() };
       accepted = { events: await acceptedByService(service.url), spans: await acceptedByService(service.url, 'otlp') };
     } finally {
       exit = await service.stop();
@@ -143,6 +138,10 @@ async function measureService(label: string, script: string): Promise<{ figures:
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+function idle(): Promise<void> {
+  return new Promise((done) => setTimeout(done, IDLE_S * 1000));
 }
 
 /** Waits until the service's spool is empty (everything accepted is in ClickHouse). */
