@@ -26,6 +26,8 @@ export default defineConfig({
       // request can.
       'ingest/test/well-formed.test.ts',
       'ingest/test/recent-ids.test.ts',
+      'ingest/test/wal.test.ts',
+      'ingest/test/split-insert.test.ts',
       'ingest/test/protobuf-traces-decoder.test.ts',
     ],
     pool: 'forks',
