@@ -229,6 +229,19 @@ describe('the write-ahead log on a disk that refuses', () => {
     expect(() => wal.sync()).not.toThrow();
   });
 
+  it('has nothing to push to the disk when the first write of its life failed', async () => {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true });
+    // A leftover ahead of the clock makes the first segment's name known before anything is written.
+    const ahead = 9_000_000_000_000_000;
+    writeFileSync(join(dir, nameOf(ahead)), 'late\n');
+    const { wal } = openLog(dir);
+    symlinkSync('/dev/full', join(dir, nameOf(ahead + 1)));
+    expect(await append(wal, 'lost\n')).toMatchObject({ code: 'ENOSPC' });
+    // An fsync of /dev/full would throw EINVAL: a new log starts with nothing to push.
+    expect(() => wal.sync()).not.toThrow();
+  });
+
   it('pushes appended lines to the disk on sync', async () => {
     const { wal, next } = await logWithNext();
     symlinkSync('/dev/null', next);
