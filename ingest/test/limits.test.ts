@@ -6,6 +6,7 @@ import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTLP_LIMITS } from '../src/otlp/limits.js';
+import { message } from './support/otlp-wire.js';
 import { BROWSER_UA, beaconEvent, countOf, queryRows, testApp } from './support/test-app.js';
 
 // Every limit of "Limits and refusals" (README) refused as documented, before the work: OTLP
@@ -135,6 +136,28 @@ describe('OTLP limits', () => {
     const response = await post('/v1/traces', body, 'json');
     expect(response.statusCode, response.body).toBe(400);
     expect(response.json().code).toBe('FOOTFALL_OTLP_LIMIT');
+  });
+
+  it('refuses key-value lists nested 5,000 deep in metrics and logs as over the nesting limit (400 FOOTFALL_OTLP_LIMIT)', async () => {
+    // Written byte by byte: no SDK nests this deep. protobufjs alone fails on such a body with an
+    // error of its own; the walk before it must name the limit, as it does for traces.
+    let value = message(1, 'bottom');
+    for (let level = 0; level < 5000; level++) value = message(6, message(1, message(1, 'k'), message(2, value)));
+    const attribute = (field: number) => message(field, message(1, 'deep'), message(2, value));
+    const bodies = {
+      // Request.1 > ResourceMetrics.2 > ScopeMetrics.2 > Metric.7 (sum) > points.1 > attributes.7
+      '/v1/metrics': message(1, message(2, message(2, message(1, 'm'), message(7, message(1, attribute(7)))))),
+      // Request.1 > ResourceLogs.2 > ScopeLogs.2 > LogRecord attributes.6
+      '/v1/logs': message(1, message(2, message(2, attribute(6)))),
+    };
+    for (const [url, body] of Object.entries(bodies)) {
+      const response = await post(url, body, 'protobuf');
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json(), url).toMatchObject({
+        code: 'FOOTFALL_OTLP_LIMIT',
+        message: expect.stringContaining('nested more than 8 deep'),
+      });
+    }
   });
 
   it('refuses a protobuf body of a million attributes before decoding it', async () => {

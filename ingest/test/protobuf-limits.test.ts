@@ -11,7 +11,7 @@ import { message, refusal, repeat, tag, varint } from './support/otlp-wire.js';
 // numbers from src/otlp/otlp.proto), so each can sit exactly at a limit or one past it.
 
 /** Checks a body; returns 'accepted', or the refusal as `limit: <message>`. */
-function checked(body: Buffer, request: 'traces' | 'metrics' = 'traces'): string {
+function checked(body: Buffer, request: 'traces' | 'metrics' | 'logs' = 'traces'): string {
   try {
     checkProtobufLimits(body, request);
     return 'accepted';
@@ -103,6 +103,26 @@ describe('checkProtobufLimits(): traces', () => {
     const list = (count: number) => spanAttribute(message(6, repeat(message(1, message(1, 'key'), message(2, message(1, 'v'))), count)));
     expect(checked(inSpan(list(128)))).toBe('accepted');
     expect(checked(inSpan(list(129)))).toBe('limit: more than 128 values of one attribute');
+    // The value of a key-value list's entry is walked too: an array in it is held to the same limit.
+    const arrayInList = (count: number) =>
+      spanAttribute(message(6, message(1, message(1, 'key'), message(2, message(5, repeat(message(1, message(1, 'v')), count))))));
+    expect(checked(inSpan(arrayInList(128)))).toBe('accepted');
+    expect(checked(inSpan(arrayInList(129)))).toBe('limit: more than 128 values of one attribute');
+  });
+
+  it('follows key-value lists nested in each other, however deep, and refuses them past the nesting limit', () => {
+    /** An AnyValue that is a key-value list of one entry whose value is `inner`. */
+    const listOf = (inner: Buffer) => message(6, message(1, message(1, 'k'), message(2, inner)));
+    const lists = (levels: number) => {
+      let value = message(1, 'bottom');
+      for (let level = 0; level < levels; level++) value = listOf(value);
+      return value;
+    };
+    // Seven lists and the string at the bottom: 8 AnyValues deep.
+    expect(checked(inSpan(spanAttribute(lists(7))))).toBe('accepted');
+    expect(checked(inSpan(spanAttribute(lists(8))))).toBe('limit: attribute values nested more than 8 deep');
+    // Far past the limit, the walk stops at the limit (the decoder alone would fail on its own depth with another error).
+    expect(checked(inSpan(spanAttribute(lists(5000))))).toBe('limit: attribute values nested more than 8 deep');
   });
 
   it('skips varints (up to 10 bytes), fixed64 and fixed32 fields by their width, and keeps counting after them', () => {
@@ -182,6 +202,40 @@ describe('checkProtobufLimits(): metrics', () => {
     const point = (levels: number) => inPoint(7, message(7, message(1, 'k'), message(2, nestedValue(levels))));
     expect(checked(point(8), 'metrics')).toBe('accepted');
     expect(checked(point(9), 'metrics')).toBe('limit: attribute values nested more than 8 deep');
+  });
+});
+
+describe('checkProtobufLimits(): logs', () => {
+  /** A logs request holding one log record (Request.1 > ResourceLogs.2 > ScopeLogs.2) made of `parts`. */
+  const inRecord = (...parts: Buffer[]) => message(1, message(2, message(2, ...parts)));
+
+  it('takes 128 attributes of a log record, its resource and its scope, and refuses 129', () => {
+    const items: Array<[string, (count: number) => Buffer]> = [
+      ['log record', (count) => inRecord(attributes(6, count))],
+      ['resource', (count) => message(1, message(1, attributes(1, count)))],
+      ['instrumentation scope', (count) => message(1, message(2, message(1, attributes(3, count))))],
+    ];
+    for (const [item, body] of items) {
+      expect(checked(body(128), 'logs'), item).toBe('accepted');
+      expect(checked(body(129), 'logs'), item).toBe(`limit: more than 128 attributes of one ${item}`);
+    }
+    // The same bytes are not a metrics request's attributes.
+    expect(checked(inRecord(attributes(6, 129)), 'metrics')).toBe('accepted');
+  });
+
+  it('holds a log record body to the limits of an attribute value', () => {
+    expect(checked(inRecord(message(5, nestedValue(8))), 'logs')).toBe('accepted');
+    expect(checked(inRecord(message(5, nestedValue(9))), 'logs')).toBe('limit: attribute values nested more than 8 deep');
+    const arrayBody = (count: number) => inRecord(message(5, message(5, repeat(message(1, message(1, 'v')), count))));
+    expect(checked(arrayBody(128), 'logs')).toBe('accepted');
+    expect(checked(arrayBody(129), 'logs')).toBe('limit: more than 128 values of one attribute');
+  });
+
+  it('takes 10,000 log records in one request and refuses 10,001, counted across scopes and resources', () => {
+    const scope = (records: number) => message(2, repeat(message(2), records));
+    const body = (last: number) => Buffer.concat([message(1, scope(5000)), message(1, scope(4000), scope(last))]);
+    expect(checked(body(1000), 'logs')).toBe('accepted');
+    expect(checked(body(1001), 'logs')).toBe('limit: more than 10000 log records in one request');
   });
 });
 

@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { attributes, field, id, list, nanos, OtlpDecodeError, text, type AttributeValue, type Attributes } from '../otlp/decode.js';
 import { OTLP_LIMITS, OtlpLimitError } from '../otlp/limits.js';
+import { checkProtobufLimits } from '../otlp/protobuf-limits.js';
 
 /** Log records in one request; the Collector batches up to a few thousand. */
-export const MAX_LOG_RECORDS_PER_REQUEST = OTLP_LIMITS.spansPerRequest;
+export const MAX_LOG_RECORDS_PER_REQUEST = OTLP_LIMITS.logRecordsPerRequest;
 
 export interface LogRecordData {
   timeNs: bigint;
@@ -69,6 +70,8 @@ export function decodeLogs(body: Buffer | unknown, encoding: 'protobuf' | 'json'
 }
 
 function protobufToObject(body: Buffer): unknown {
+  // Over a limit, refused before protobufjs builds an object for every attribute.
+  checkProtobufLimits(body, 'logs');
   try {
     return LogsRequest.toObject(LogsRequest.decode(body), TO_OBJECT);
   } catch (error) {

@@ -6,7 +6,7 @@
  * the per-request limits leave room for the Collector's batches (4096 items).
  */
 export const OTLP_LIMITS = {
-  /** Attributes of one span, span event, link, resource, scope or data point. */
+  /** Attributes of one span, span event, link, log record, resource, scope or data point. */
   attributesPerItem: 128,
   /** Items of one array attribute value, or entries of one key-value-list value. */
   valuesPerAttribute: 128,
@@ -16,6 +16,7 @@ export const OTLP_LIMITS = {
   linksPerSpan: 128,
   spansPerRequest: 10_000,
   dataPointsPerRequest: 10_000,
+  logRecordsPerRequest: 10_000,
 } as const;
 
 /** A request over one of the limits above; the route answers 400 naming the limit. */

@@ -27,15 +27,27 @@ type MessageName =
   | 'ExponentialPoint'
   | 'Resource'
   | 'Scope'
+  | 'LogsRequest'
+  | 'ResourceLogs'
+  | 'ScopeLogs'
+  | 'LogRecord'
   | 'KeyValue'
   | 'AnyValue'
-  | 'ValueList';
+  | 'ArrayValue'
+  | 'KeyValueList';
 
 /** What a field holds, and the limit on how often it repeats in one message (or one request). */
 interface FieldRule {
   message: MessageName;
   perMessage?: { limit: number; what: string };
-  perRequest?: 'spans' | 'dataPoints';
+  perRequest?: keyof RequestTotals;
+}
+
+/** Items counted across the whole request. */
+interface RequestTotals {
+  spans: number;
+  dataPoints: number;
+  logRecords: number;
 }
 
 const attributes = (where: string): FieldRule => ({
@@ -70,16 +82,26 @@ const SCHEMA: Record<MessageName, Partial<Record<number, FieldRule>>> = {
   NumberPoint: { 7: attributes('data point') },
   HistogramPoint: { 9: attributes('data point') },
   ExponentialPoint: { 1: attributes('data point') },
+  LogsRequest: { 1: { message: 'ResourceLogs' } },
+  ResourceLogs: { 1: { message: 'Resource' }, 2: { message: 'ScopeLogs' } },
+  ScopeLogs: { 1: { message: 'Scope' }, 2: { message: 'LogRecord', perRequest: 'logRecords' } },
+  // The body is a value like an attribute's, with the same limits on its lists and their nesting.
+  LogRecord: { 5: { message: 'AnyValue' }, 6: attributes('log record') },
   Resource: { 1: attributes('resource') },
   Scope: { 3: attributes('instrumentation scope') },
   KeyValue: { 2: { message: 'AnyValue' } },
-  AnyValue: { 5: { message: 'ValueList' }, 6: { message: 'ValueList' } },
-  // ArrayValue (values: AnyValue) and KeyValueList (values: KeyValue) share field 1.
-  ValueList: { 1: { message: 'AnyValue', perMessage: { limit: OTLP_LIMITS.valuesPerAttribute, what: 'values of one attribute' } } },
+  AnyValue: { 5: { message: 'ArrayValue' }, 6: { message: 'KeyValueList' } },
+  // Both lists hold their items in field 1: values for an array, key-value pairs (each with a
+  // value of its own, walked too) for a key-value list.
+  ArrayValue: { 1: { message: 'AnyValue', perMessage: { limit: OTLP_LIMITS.valuesPerAttribute, what: 'values of one attribute' } } },
+  KeyValueList: { 1: { message: 'KeyValue', perMessage: { limit: OTLP_LIMITS.valuesPerAttribute, what: 'values of one attribute' } } },
 };
 
-/** Message nesting the walk can meet: the nesting limit on values (x2: AnyValue, then its list) and the messages around them. */
-const MAX_LEVELS = 2 * OTLP_LIMITS.nestingDepth + 16;
+/**
+ * Message nesting the walk can meet: the nesting limit on values (x3 for key-value lists:
+ * AnyValue, the list, then each pair) and the messages around them.
+ */
+const MAX_LEVELS = 3 * OTLP_LIMITS.nestingDepth + 16;
 /** The fields a rule names are all below this number. */
 const FIELDS = 16;
 /**
@@ -92,9 +114,11 @@ const repeats = new Uint32Array(MAX_LEVELS * FIELDS);
 let afterVarint = 0;
 
 /** Throws OtlpLimitError for a body over a limit; malformed bodies are left to the decoder to refuse. */
-export function checkProtobufLimits(body: Uint8Array, request: 'traces' | 'metrics'): void {
-  const totals = { spans: 0, dataPoints: 0 };
-  scan(body, 0, body.length, request === 'traces' ? 'TraceRequest' : 'MetricsRequest', 0, 0, totals);
+const REQUEST_MESSAGE = { traces: 'TraceRequest', metrics: 'MetricsRequest', logs: 'LogsRequest' } as const;
+
+export function checkProtobufLimits(body: Uint8Array, request: 'traces' | 'metrics' | 'logs'): void {
+  const totals: RequestTotals = { spans: 0, dataPoints: 0, logRecords: 0 };
+  scan(body, 0, body.length, REQUEST_MESSAGE[request], 0, 0, totals);
 }
 
 function scan(
@@ -104,7 +128,7 @@ function scan(
   message: MessageName,
   depth: number,
   level: number,
-  totals: { spans: number; dataPoints: number },
+  totals: RequestTotals,
 ): void {
   if (message === 'AnyValue' && ++depth > OTLP_LIMITS.nestingDepth) {
     throw new OtlpLimitError(`attribute values nested more than ${OTLP_LIMITS.nestingDepth} deep`);
@@ -142,12 +166,15 @@ function scan(
   }
 }
 
-function count(rule: FieldRule, totals: { spans: number; dataPoints: number }): void {
+function count(rule: FieldRule, totals: RequestTotals): void {
   if (rule.perRequest === 'spans' && ++totals.spans > OTLP_LIMITS.spansPerRequest) {
     throw new OtlpLimitError(`more than ${OTLP_LIMITS.spansPerRequest} spans in one request`);
   }
   if (rule.perRequest === 'dataPoints' && ++totals.dataPoints > OTLP_LIMITS.dataPointsPerRequest) {
     throw new OtlpLimitError(`more than ${OTLP_LIMITS.dataPointsPerRequest} data points in one request`);
+  }
+  if (rule.perRequest === 'logRecords' && ++totals.logRecords > OTLP_LIMITS.logRecordsPerRequest) {
+    throw new OtlpLimitError(`more than ${OTLP_LIMITS.logRecordsPerRequest} log records in one request`);
   }
 }
 
