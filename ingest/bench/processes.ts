@@ -50,6 +50,12 @@ function threadCpu(pid: number): ThreadCpu {
   return { main, others: cpuOf(`/proc/${pid}/stat`) - main };
 }
 
+/** A `Name:   1234 kB` line of a /proc file (status, smaps_rollup), in MiB; NaN when it is missing. */
+function mibField(text: string, name: string): number {
+  const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text);
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
 /** Runs a TypeScript entry point with `node --import tsx` (one process, so its pid is the server's),
  * ready once `readyPath` answers below 500 (the service's /readyz says 503 until ClickHouse is migrated). */
 export async function startServer(script: string, env: Record<string, string | undefined>, readyPath: string): Promise<ServerProcess> {
@@ -64,10 +70,7 @@ export async function startServer(script: string, env: Record<string, string | u
     ready: (status) => status < 500,
     readyTimeoutMs: READY_TIMEOUT_MS,
   });
-  const statusField = (name: string) => {
-    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : Number.NaN;
-  };
+  const statusField = (name: string) => mibField(readFileSync(`/proc/${server.pid}/status`, 'utf8'), name);
   return {
     url,
     pid: server.pid,
@@ -85,8 +88,8 @@ export async function startServer(script: string, env: Record<string, string | u
     cpuSeconds: () => threadCpu(server.pid),
     residentSplitMiB: () => {
       const rollup = readFileSync(`/proc/${server.pid}/smaps_rollup`, 'utf8');
-      const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? Number.NaN);
-      return { anonymous: kib('Anonymous') / 1024, file: (kib('Rss') - kib('Anonymous')) / 1024 };
+      const anonymous = mibField(rollup, 'Anonymous');
+      return { anonymous, file: mibField(rollup, 'Rss') - anonymous };
     },
     stop: () => server.stop(),
   };
