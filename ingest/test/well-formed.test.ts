@@ -21,7 +21,14 @@ describe('wellFormed', () => {
 
 describe('repairRow', () => {
   it('leaves a well-formed row untouched and counts nothing', () => {
-    const row = { path: '/about', props: { note: 'ok 🎸' }, tags: ['a', ['b']], count: 3, none: null };
+    // Values that are not text and hold none (numbers, null, undefined) are passed over.
+    const row = {
+      path: '/about',
+      props: { note: 'ok 🎸', unset: undefined },
+      tags: ['a', ['b'], undefined, null],
+      count: 3,
+      none: null,
+    };
     const copy = structuredClone(row);
     expect(repairRow(row)).toBe(0);
     expect(row).toEqual(copy);
