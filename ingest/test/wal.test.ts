@@ -219,7 +219,7 @@ describe('the write-ahead log on a disk that refuses', () => {
     expect(wal.seal()).toBeUndefined();
   });
 
-  it('reports a write to a full disk, counts nothing, and has nothing to push to the disk', async () => {
+  it('reports a write to a full disk, counts nothing, and has nothing to push or to seal', async () => {
     const { wal, next } = await logWithNext();
     symlinkSync('/dev/full', next);
     expect(await append(wal, 'lost\n')).toMatchObject({ code: 'ENOSPC' });
@@ -227,6 +227,11 @@ describe('the write-ahead log on a disk that refuses', () => {
     // No line was taken since the last push, so sync leaves the device alone (an fsync of
     // /dev/full would fail with EINVAL and throw here).
     expect(() => wal.sync()).not.toThrow();
+    // Nothing was taken, so there is no batch to seal; the next append goes to the same segment.
+    expect(wal.seal()).toBeUndefined();
+    rmSync(next);
+    expect(await append(wal, 'kept\n')).toBeNull();
+    expect(wal.seal()).toMatchObject({ path: next, bytes: 5 });
   });
 
   it('has nothing to push to the disk when the first write of its life failed', async () => {

@@ -112,12 +112,18 @@ export class WriteAheadLog {
 
   /** Closes the open segment and returns it; undefined when it holds nothing. */
   seal(): Segment | undefined {
-    if (this.fd === undefined) return undefined;
-    // Off the event loop: the rows are already safe from a crash of the process; this is for a power cut.
     const fd = this.fd;
+    if (fd === undefined) return undefined;
+    this.fd = undefined;
+    if (this.openBytes === 0) {
+      // Opened by writes that all failed: no batch to make. The empty file is reused by the next
+      // append, or removed at the next start.
+      close(fd, () => undefined);
+      return undefined;
+    }
+    // Off the event loop: the rows are already safe from a crash of the process; this is for a power cut.
     fsync(fd, () => close(fd, () => undefined));
     const segment = { seq: this.openSeq, path: this.pathOf(this.openSeq), bytes: this.openBytes };
-    this.fd = undefined;
     this.openSeq += 1;
     this.openBytes = 0;
     this.dirty = false;
