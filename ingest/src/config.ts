@@ -4,8 +4,14 @@ import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
 import type { Retention } from './clickhouse/retention.js';
 import { defaultCountryDatabase } from './events/country.js';
+import { openFilesLimit } from './open-files-limit.js';
 
 const DEFAULT_CATALOG_FILE = fileURLToPath(new URL('../catalog.json', import.meta.url));
+/**
+ * Files the service may hold open besides its connections: the embedded engine's parts (a merge
+ * of wide parts opens a file per column), the write-ahead log, the spool, pipes. About 75 when idle.
+ */
+export const FILES_BESIDES_CONNECTIONS = 512;
 
 /** The service's whole configuration, read once at start-up. */
 export interface Config {
@@ -137,7 +143,8 @@ interface RawEnv {
 }
 
 /** Reads the configuration from environment variables; throws naming the bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** `limits.openFiles`: the process's open-files limit; absent when it is unknown or unlimited. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, limits: { openFiles?: number } = { openFiles: openFilesLimit() }): Config {
   // Empty strings mean "unset", as in most shells' `VAR= cmd`.
   const data = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   let raw: RawEnv;
@@ -189,7 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     headersTimeoutMs: raw.HEADERS_TIMEOUT_MS,
     connectionTimeoutMs: raw.CONNECTION_TIMEOUT_MS,
     keepAliveTimeoutMs: raw.KEEP_ALIVE_TIMEOUT_MS,
-    maxConnections: raw.MAX_CONNECTIONS,
+    maxConnections: maxConnectionsWithin(raw.MAX_CONNECTIONS, data.MAX_CONNECTIONS !== undefined, limits.openFiles),
     logLevel: raw.LOG_LEVEL,
     walFsyncMs: raw.WAL_FSYNC_MS,
     dedupCapacity: raw.DEDUP_CAPACITY,
@@ -200,6 +207,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rollupsDays: raw.RETENTION_ROLLUPS_DAYS,
     },
   };
+}
+
+/**
+ * MAX_CONNECTIONS within the open-files limit: past it, accepting a connection or opening the
+ * write-ahead log fails with EMFILE under load, far from the cause. A value the operator set is
+ * refused at start; the default is lowered to what fits.
+ */
+function maxConnectionsWithin(chosen: number, setByOperator: boolean, openFiles: number | undefined): number {
+  if (openFiles === undefined) return chosen;
+  const room = openFiles - FILES_BESIDES_CONNECTIONS;
+  if (chosen <= room) return chosen;
+  const raise = 'raise the limit (`ulimit -n` before starting, LimitNOFILE= in a systemd unit, `ulimits: nofile:` in docker-compose)';
+  if (room < 1) {
+    throw new Error(
+      `invalid configuration: the open-files limit (ulimit -n) is ${openFiles}, too low for the service, which keeps ${FILES_BESIDES_CONNECTIONS} files for its own use besides connections; ${raise}`,
+    );
+  }
+  if (!setByOperator) return room;
+  throw new Error(
+    `invalid configuration: MAX_CONNECTIONS=${chosen} is more than this process can hold open: its open-files limit (ulimit -n) is ${openFiles} and the service keeps ${FILES_BESIDES_CONNECTIONS} for its own files. Set MAX_CONNECTIONS to at most ${room}, or ${raise}`,
+  );
 }
 
 /**

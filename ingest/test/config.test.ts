@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { FILES_BESIDES_CONNECTIONS, loadConfig } from '../src/config.js';
+import { openFilesLimit } from '../src/open-files-limit.js';
 
 describe('loadConfig', () => {
   it('has working defaults', () => {
@@ -49,7 +52,8 @@ describe('loadConfig', () => {
   });
 
   it('has slow-client limits a slow mobile visitor never meets, and checks them', () => {
-    expect(loadConfig({})).toMatchObject({
+    // An open-files limit that is not known leaves MAX_CONNECTIONS as it is (see below).
+    expect(loadConfig({}, {})).toMatchObject({
       requestTimeoutMs: 60_000,
       headersTimeoutMs: 30_000,
       connectionTimeoutMs: 120_000,
@@ -58,5 +62,42 @@ describe('loadConfig', () => {
     });
     expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '10000' })).toThrow(/HEADERS_TIMEOUT_MS/);
     expect(() => loadConfig({ MAX_CONNECTIONS: '0' })).toThrow(/MAX_CONNECTIONS/);
+  });
+
+  // The limit is given to loadConfig here (a stand-in for the operating system's); the test after
+  // this one reads the real one under a real `ulimit -n`.
+  it('keeps MAX_CONNECTIONS within the open-files limit: the default lowered, a set value refused', () => {
+    const room = 2048 - FILES_BESIDES_CONNECTIONS;
+    expect(loadConfig({}, { openFiles: 1_000_000 }).maxConnections).toBe(10_000);
+    expect(loadConfig({}, { openFiles: 10_000 + FILES_BESIDES_CONNECTIONS }).maxConnections).toBe(10_000);
+    expect(loadConfig({}, { openFiles: 2048 }).maxConnections).toBe(room);
+    expect(loadConfig({ MAX_CONNECTIONS: String(room) }, { openFiles: 2048 }).maxConnections).toBe(room);
+    expect(() => loadConfig({ MAX_CONNECTIONS: String(room + 1) }, { openFiles: 2048 })).toThrow(
+      `MAX_CONNECTIONS=${room + 1} is more than this process can hold open: its open-files limit (ulimit -n) is 2048 and the service keeps ${FILES_BESIDES_CONNECTIONS} for its own files. Set MAX_CONNECTIONS to at most ${room}, or raise the limit`,
+    );
+    expect(() => loadConfig({}, { openFiles: FILES_BESIDES_CONNECTIONS })).toThrow(
+      `the open-files limit (ulimit -n) is ${FILES_BESIDES_CONNECTIONS}, too low for the service`,
+    );
+    expect(loadConfig({ MAX_CONNECTIONS: '1000000' }, {}).maxConnections).toBe(1_000_000);
+  });
+
+  it.runIf(process.platform === 'linux')('reads the open-files limit a real `ulimit -n` set', () => {
+    const hard = Number(execFileSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }));
+    // Node.js raised this test process's soft limit to the hard one.
+    expect(openFilesLimit()).toBe(hard);
+    const config = fileURLToPath(new URL('../src/config.ts', import.meta.url));
+    const maxConnections = (ulimit: number, env: Record<string, string> = {}) =>
+      execFileSync(
+        'bash',
+        [
+          '-c',
+          `ulimit -n ${ulimit} && exec "$0" --import tsx -e "$1"`,
+          process.execPath,
+          `import('${config}').then((m) => console.log(m.loadConfig().maxConnections))`,
+        ],
+        { encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      ).trim();
+    expect(maxConnections(1000)).toBe(String(1000 - FILES_BESIDES_CONNECTIONS));
+    expect(() => maxConnections(1000, { MAX_CONNECTIONS: '600' })).toThrow(/MAX_CONNECTIONS=600 is more than this process can hold open/);
   });
 });
