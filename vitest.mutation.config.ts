@@ -20,11 +20,13 @@ const include = [
   'ingest/test/protobuf-traces-decoder.test.ts',
   'ingest/test/otlp-json-decode.test.ts',
   'ingest/test/otlp-rows.test.ts',
+  'ingest/test/otlp-privacy.test.ts',
   'ingest/test/protobuf-limits.test.ts',
   // Tests through the whole service (buildApp, inject, the embedded engine).
   'ingest/test/beacon.test.ts',
   'ingest/test/otlp.test.ts',
   'ingest/test/otlp-logs.test.ts',
+  'ingest/test/otlp-privacy-stored.test.ts',
   'ingest/test/interop.test.ts',
   'ingest/test/duplicates.test.ts',
   'ingest/test/poisoned-batch.test.ts',

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { ATTR } from '@footfall/contract';
 import type { Attributes, ResourceSpansData, SpanData } from '../otlp/decode.js';
+import { itemWithoutPrivate, resourceWithoutPrivate } from '../otlp/privacy.js';
 import { dateTime64, mapSpans, toStringMap } from '../otlp/span-rows.js';
 import type { LogRecordData, ResourceLogsData } from './decode-logs.js';
 
@@ -47,13 +48,16 @@ export type MappedLogRecord =
 export function mapLogRecords(request: ResourceLogsData[], eventTypes: ReadonlySet<string>): MappedLogRecord[] {
   const mapped: MappedLogRecord[] = [];
   let index = 0;
-  for (const resourceLogs of request) {
+  for (const sent of request) {
+    // Cleaned before anything reads them, so the record's id hashes what is stored.
+    const resourceLogs = { ...sent, resource: resourceWithoutPrivate(sent.resource) };
     const resourceMap = toStringMap(resourceLogs.resource);
     const eventSpans: ResourceSpansData = { resource: resourceLogs.resource, scopes: [] };
     const eventRecords: Array<{ index: number; namesDuration: boolean }> = [];
     for (const { scope, schemaUrl, records } of resourceLogs.scopes) {
       const spans: SpanData[] = [];
-      for (const record of records) {
+      for (const sentRecord of records) {
+        const record = itemWithoutPrivate(sentRecord);
         const logId = logIdOf(resourceLogs, scope, record);
         const type = eventTypeOf(record, resourceLogs.resource, eventTypes);
         if (type !== undefined) {

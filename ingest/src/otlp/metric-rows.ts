@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
 import type { MetricPointRow } from '../tables/metric-points.js';
 import type { Attributes, DataPoint, MetricData, ResourceMetricsData } from './decode.js';
+import { itemWithoutPrivate, resourceWithoutPrivate } from './privacy.js';
 import { ATTR, toStringMap } from './span-rows.js';
 
 /** The browser's counter of analytics events; its delta sums feed footfall_browser_events_total. */
@@ -37,11 +38,13 @@ export interface MappedPoint {
 export function mapMetricPoints(request: ResourceMetricsData[], catalog: Catalog): { points: MappedPoint[]; refused: PointRefusal[] } {
   const points: MappedPoint[] = [];
   const refused: PointRefusal[] = [];
-  for (const { resource, scopes } of request) {
+  for (const { resource: sent, scopes } of request) {
+    const resource = resourceWithoutPrivate(sent);
     const serviceName = String(resource[ATTR.serviceName] ?? '');
     for (const { metrics } of scopes) {
       for (const metric of metrics) {
-        for (const point of metric.points) {
+        for (const sentPoint of metric.points) {
+          const point = itemWithoutPrivate(sentPoint);
           const site = String(point.attributes[ATTR.site] ?? resource[ATTR.site] ?? catalog.defaultSite);
           const siteEntry = catalog.sites.get(site);
           if (!siteEntry) {

@@ -2,6 +2,7 @@ import { ATTR } from '@footfall/contract';
 import type { EventInput } from '../events/event-row.js';
 import type { TraceRow } from '../tables/otel-traces.js';
 import type { AttributeValue, Attributes, ResourceSpansData, Scope, SpanData } from './decode.js';
+import { resourceWithoutPrivate, spanWithoutPrivate } from './privacy.js';
 
 /** Attribute names of the OTLP mapping (README, "Event model and the OTLP mapping"). */
 export { ATTR };
@@ -20,10 +21,11 @@ export interface MappedSpan {
 
 export function mapSpans(request: ResourceSpansData[]): MappedSpan[] {
   const mapped: MappedSpan[] = [];
-  for (const { resource, scopes } of request) {
+  for (const { resource: sent, scopes } of request) {
+    const resource = resourceWithoutPrivate(sent);
     const resourceMap = toStringMap(resource);
     for (const { scope, spans } of scopes) {
-      for (const span of spans) mapped.push(mapSpan(span, scope, resource, resourceMap));
+      for (const span of spans) mapped.push(mapSpan(spanWithoutPrivate(span), scope, resource, resourceMap));
     }
   }
   return mapped;
