@@ -22,6 +22,7 @@ const include = [
   'ingest/test/otlp-rows.test.ts',
   'ingest/test/otlp-privacy.test.ts',
   'ingest/test/protobuf-limits.test.ts',
+  'ingest/test/events.test.ts',
   // Tests through the whole service (buildApp, inject, the embedded engine).
   'ingest/test/beacon.test.ts',
   'ingest/test/otlp.test.ts',
