@@ -1,6 +1,6 @@
 // OTLP sent straight to the service, with no Collector in between: what the Collector's
 // `transform/privacy` would remove (addresses, end-user ids, headers, query strings) is not stored,
-// whether it came on a resource, a span, a span event, a data point or a log record.
+// whether it came on a resource, a span, a span event or link, a data point or a log record.
 import type { Attributes } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
@@ -87,6 +87,7 @@ function spansBody(marker: string, encoding: Encoding): { body: Buffer; spanId: 
     attributes: { ...PRIVATE, ...KEPT, 'portfolio.event.type': 'page_view', 'session.id': marker },
   });
   span.addEvent('click', { ...PRIVATE, ...KEPT });
+  span.addLink({ context: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 }, attributes: { ...PRIVATE, ...KEPT } });
   span.end();
   const [finished] = exporter.getFinishedSpans();
   return { body: tracesBody([finished!], encoding), spanId: finished!.spanContext().spanId };
@@ -125,19 +126,21 @@ describe('OTLP sent straight to the service stores nothing the Collector would r
   const post = (url: string, body: Buffer, encoding: Encoding) =>
     app.inject({ method: 'POST', url, headers: { 'content-type': CONTENT_TYPES[encoding] }, payload: body });
 
-  it.each(['protobuf', 'json'] as const)('from a span, its event and its resource (%s)', async (encoding) => {
+  it.each(['protobuf', 'json'] as const)('from a span, its event, its link and its resource (%s)', async (encoding) => {
     const marker = `privacy-span-${encoding}`;
     const { body, spanId } = spansBody(marker, encoding);
     expect((await post('/v1/traces', body, encoding)).statusCode).toBe(200);
 
     const [trace] = await queryRows<Record<string, unknown>>(
       app,
-      `SELECT SpanAttributes, ResourceAttributes, Events.Attributes AS EventAttributes FROM otel_traces WHERE SpanId = '${spanId}'`,
+      `SELECT SpanAttributes, ResourceAttributes, Events.Attributes AS EventAttributes, Links.Attributes AS LinkAttributes
+       FROM otel_traces WHERE SpanId = '${spanId}'`,
     );
     expect(trace).toEqual({
       SpanAttributes: { ...STORED, 'portfolio.event.type': 'page_view', 'session.id': marker },
       ResourceAttributes: STORED_RESOURCE,
       EventAttributes: [STORED],
+      LinkAttributes: [STORED],
     });
     // The span is an analytics event too, stored as ever.
     const events = await queryRows(app, `SELECT type, path FROM events WHERE session_id = '${marker}'`);

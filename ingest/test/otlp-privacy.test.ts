@@ -163,8 +163,11 @@ const span = (fields: Partial<SpanData> = {}): SpanData => ({
 });
 
 describe('spanWithoutPrivate()', () => {
-  it('returns the same span when neither it nor its events carry anything to remove', () => {
-    const clean = span({ events: [{ timeNs: 1n, name: 'click', attributes: { 'portfolio.object.id': 'guitar' } }] });
+  it('returns the same span when neither it nor its events and links carry anything to remove', () => {
+    const clean = span({
+      events: [{ timeNs: 1n, name: 'click', attributes: { 'portfolio.object.id': 'guitar' } }],
+      links: [{ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceState: '', attributes: { 'link.kind': 'follows_from' } }],
+    });
     expect(spanWithoutPrivate(clean)).toBe(clean);
   });
 
@@ -181,6 +184,24 @@ describe('spanWithoutPrivate()', () => {
     expect(sent.attributes).toHaveProperty('client.address');
     expect(sent.events[1]).toBe(loud);
     expect(loud.attributes).toHaveProperty('enduser.id');
+  });
+
+  it("cleans its links' attributes, copying only what changed, the span sent untouched", () => {
+    const quiet = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceState: '', attributes: { 'link.kind': 'follows_from' } };
+    const loud = {
+      traceId: 'c'.repeat(32),
+      spanId: 'd'.repeat(16),
+      traceState: 'vendor=1',
+      attributes: { 'client.address': '203.0.113.7', 'enduser.id': 'me', 'url.full': 'https://example.com/a?b#c', kept: 'yes' },
+    };
+    const sent = span({ links: [quiet, loud] });
+    const cleaned = spanWithoutPrivate(sent);
+    expect(cleaned.attributes).toBe(sent.attributes);
+    expect(cleaned.events).toBe(sent.events);
+    expect(cleaned.links).toEqual([quiet, { ...loud, attributes: { 'url.full': 'https://example.com/a', kept: 'yes' } }]);
+    expect(cleaned.links[0]).toBe(quiet);
+    expect(sent.links[1]).toBe(loud);
+    expect(loud.attributes).toHaveProperty('client.address');
   });
 
   it('cleans an event of a span whose own attributes are clean', () => {

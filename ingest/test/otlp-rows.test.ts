@@ -238,7 +238,8 @@ describe('mapSpans(): the analytics event of a span', () => {
 
   it('keeps in the row the attributes it maps into the event', () => {
     // Attributes no privacy rule names reach the row as sent; what the rules name (addresses, end-user
-    // ids, headers, query strings) mapSpans removes first (src/otlp/privacy.ts, otlp-privacy.test.ts).
+    // ids, headers, query strings) mapSpans removes first, from the span, its events and its links
+    // (src/otlp/privacy.ts, otlp-privacy.test.ts).
     const row = mapOne(spanData({ attributes: { 'portfolio.event.type': 'page_view', 'session.id': 's' } })).row;
     expect(row.SpanAttributes).toEqual({ 'portfolio.event.type': 'page_view', 'session.id': 's' });
   });

@@ -84,18 +84,27 @@ export function withoutPrivate(attributes: Attributes): Attributes {
   return without(attributes, itemVerdict);
 }
 
-/** A span with its own and its events' attributes cleaned; the same span when nothing had to go. */
+/**
+ * A span with its own, its events' and its links' attributes cleaned (links are stored too, in
+ * `Links.Attributes`); the same span when nothing had to go.
+ */
 export function spanWithoutPrivate(span: SpanData): SpanData {
   const attributes = withoutPrivate(span.attributes);
-  let events = span.events;
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i]!;
-    const cleaned = withoutPrivate(event.attributes);
-    if (cleaned === event.attributes) continue;
-    if (events === span.events) events = events.slice();
-    events[i] = { ...event, attributes: cleaned };
+  const events = itemsWithoutPrivate(span.events);
+  const links = itemsWithoutPrivate(span.links);
+  return attributes === span.attributes && events === span.events && links === span.links ? span : { ...span, attributes, events, links };
+}
+
+/** Each item cleaned; the same array when none changed, so a clean span allocates nothing. */
+function itemsWithoutPrivate<Item extends { attributes: Attributes }>(items: Item[]): Item[] {
+  let out = items;
+  for (let i = 0; i < items.length; i++) {
+    const cleaned = itemWithoutPrivate(items[i]!);
+    if (cleaned === items[i]) continue;
+    if (out === items) out = items.slice();
+    out[i] = cleaned;
   }
-  return attributes === span.attributes && events === span.events ? span : { ...span, attributes, events };
+  return out;
 }
 
 /** A data point or log record with its attributes cleaned; the same object when nothing had to go. */
