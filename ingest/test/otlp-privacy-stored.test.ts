@@ -1,6 +1,7 @@
 // OTLP sent straight to the service, with no Collector in between: what the Collector's
 // `transform/privacy` would remove (addresses, end-user ids, headers, query strings) is not stored,
-// whether it came on a resource, a span, a span event or link, a data point or a log record.
+// whether it came on a resource, a span, a span event or link, a data point, a log record, its scope
+// or its body.
 import type { Attributes } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
@@ -114,6 +115,23 @@ async function metricBody(marker: string, encoding: Encoding): Promise<Buffer> {
   return Buffer.from(serializer.serializeRequest(resourceMetrics)!);
 }
 
+/** A browser page-view event's body: its URLs with queries, and what attributes must not carry. */
+const PAGE_VIEW_BODY = {
+  type: 0,
+  url: 'http://localhost:5173/projects?email=someone@example.com#top',
+  referrer: 'https://search.example/results?q=my+name',
+  title: 'Projects',
+  'enduser.id': 'someone@example.com',
+  'http.request.header.cookie': 'session=secret',
+};
+/** What is stored of it: the body as JSON, its queries and private keys gone. */
+const STORED_PAGE_VIEW_BODY = JSON.stringify({
+  type: 0,
+  url: 'http://localhost:5173/projects',
+  referrer: 'https://search.example/results',
+  title: 'Projects',
+});
+
 describe('OTLP sent straight to the service stores nothing the Collector would remove', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
@@ -171,5 +189,27 @@ describe('OTLP sent straight to the service stores nothing the Collector would r
     expect(logs).toEqual([{ LogAttributes: STORED, ResourceAttributes: STORED_RESOURCE }]);
     const events = await queryRows(app, `SELECT type, path FROM events WHERE session_id = '${marker}'`);
     expect(events).toEqual([{ type: 'page_view', path: '/projects' }]);
+  });
+
+  it.each(['protobuf', 'json'] as const)('from a log body, text or key-value list, and the scope (%s)', async (encoding) => {
+    const marker = `privacy-body-${encoding}`;
+    const records = makeLogRecords(
+      [
+        { eventName: 'browser.page_view', body: PAGE_VIEW_BODY, attributes: { 'test.marker': marker } },
+        { body: `GET ${PRIVATE['url.full']} failed: 503`, severityText: 'WARN', attributes: { 'test.marker': marker } },
+      ],
+      RESOURCE,
+      { ...PRIVATE, ...KEPT },
+    );
+    expect((await post('/v1/logs', logsBody(records, encoding), encoding)).statusCode).toBe(200);
+
+    const logs = await queryRows(
+      app,
+      `SELECT Body, ScopeAttributes FROM otel_logs WHERE LogAttributes['test.marker'] = '${marker}' ORDER BY EventName DESC`,
+    );
+    expect(logs).toEqual([
+      { Body: STORED_PAGE_VIEW_BODY, ScopeAttributes: STORED },
+      { Body: 'GET http://localhost:5173/projects failed: 503', ScopeAttributes: STORED },
+    ]);
   });
 });

@@ -1,11 +1,21 @@
-// The privacy rules the service applies to OTLP attributes itself (src/otlp/privacy.ts): each rule,
-// the keys that must stay, no copy when nothing goes, and the same decisions as the Collector's
-// `transform/privacy` statements in collector/config.yaml, read from the file.
+// The privacy rules the service applies to OTLP attributes and log bodies itself
+// (src/otlp/privacy.ts): each rule, the keys that must stay, no copy when nothing goes, and the same
+// decisions as the Collector's `transform/privacy` statements in collector/config.yaml, read from
+// the file.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Attributes, SpanData } from '../src/otlp/decode.js';
-import { itemWithoutPrivate, resourceWithoutPrivate, spanWithoutPrivate, withoutPrivate, withoutQuery } from '../src/otlp/privacy.js';
+import {
+  bodyWithoutPrivate,
+  itemWithoutPrivate,
+  logRecordWithoutPrivate,
+  resourceWithoutPrivate,
+  spanWithoutPrivate,
+  textWithoutQueries,
+  withoutPrivate,
+  withoutQuery,
+} from '../src/otlp/privacy.js';
 
 const ADDRESS_PREFIXES = ['client', 'network.peer', 'net.peer', 'net.sock.peer'];
 const ADDRESS_SUFFIXES = ['address', 'ip', 'addr', 'port'];
@@ -223,6 +233,126 @@ describe('itemWithoutPrivate()', () => {
   });
 });
 
+/** The keys whose text value is cut before its query in a key-value-list body. */
+const BODY_URL_KEYS = ['url', 'referrer', 'url.full', 'http.url', 'http.target'];
+const REMOVED_KEYS = [...ADDRESS_KEYS, 'http.client_ip', ...HEADER_KEYS, ...ENDUSER_KEYS, 'url.query'];
+
+describe('bodyWithoutPrivate(): a log record body', () => {
+  it('cleans a key-value-list body as the browser page view event carries it', () => {
+    const body = {
+      type: 0,
+      url: 'https://example.com/projects?email=someone@example.com#top',
+      referrer: 'https://search.example/results?q=my+name',
+      title: 'Projects',
+      'enduser.id': 'me',
+      'http.request.header.cookie': 'session=secret',
+      'url.query': 'email=someone@example.com',
+    };
+    const copy = { ...body };
+    expect(bodyWithoutPrivate(body)).toEqual({
+      type: 0,
+      url: 'https://example.com/projects',
+      referrer: 'https://search.example/results',
+      title: 'Projects',
+    });
+    expect(body).toEqual(copy);
+  });
+
+  it.each(REMOVED_KEYS)('removes %s from a key-value-list body', (key) => {
+    expect(bodyWithoutPrivate({ title: 'Projects', [key]: 'secret' })).toEqual({ title: 'Projects' });
+  });
+
+  it.each(BODY_URL_KEYS)('cuts the query and fragment of %s in a key-value-list body', (key) => {
+    expect(bodyWithoutPrivate({ [key]: 'http://localhost:5173/room?token=abc#top', title: 'Room' })).toEqual({
+      [key]: 'http://localhost:5173/room',
+      title: 'Room',
+    });
+  });
+
+  it('returns the same body when nothing goes: kept keys, URLs without a query, values that are not text, nested maps', () => {
+    const kept = Object.fromEntries(
+      KEPT_KEYS.filter((key) => !BODY_URL_KEYS.includes(key)).map((key) => [key, 'https://example.com/a?b#c']),
+    );
+    expect(bodyWithoutPrivate(kept)).toBe(kept);
+    const plain = { url: 'https://example.com/projects', referrer: '', 'url.full': 'https://example.com/' };
+    expect(bodyWithoutPrivate(plain)).toBe(plain);
+    const notText = { url: ['https://example.com/?a'], referrer: 42, 'http.url': null };
+    expect(bodyWithoutPrivate(notText)).toBe(notText);
+    // Only the body's own keys, as the Collector's statements reach them.
+    const nested = { page: { url: 'https://example.com/?a', 'enduser.id': 'me' } };
+    expect(bodyWithoutPrivate(nested)).toBe(nested);
+  });
+
+  it('leaves a list body, a number, a boolean and an absent body as they are', () => {
+    const list = ['https://example.com/?a', { 'enduser.id': 'me' }];
+    expect(bodyWithoutPrivate(list)).toBe(list);
+    for (const body of [42, true, null]) expect(bodyWithoutPrivate(body)).toBe(body);
+  });
+
+  it('cuts the queries of the URLs in a text body', () => {
+    expect(bodyWithoutPrivate('GET https://example.com/projects?email=someone@example.com failed')).toBe(
+      'GET https://example.com/projects failed',
+    );
+  });
+});
+
+/** Text bodies and what is stored of them. */
+const TEXT_BODIES: Array<[string, string]> = [
+  ['https://example.com/projects?email=someone@example.com#top', 'https://example.com/projects'],
+  ['http://localhost:5173/room#section', 'http://localhost:5173/room'],
+  ['GET http://localhost:5173/room?token=abc failed: 503', 'GET http://localhost:5173/room failed: 503'],
+  [
+    'from "https://a.example/x?y=1" to <wss://b.example/#frag> and \'ftp://c.example/?z\'',
+    'from "https://a.example/x" to <wss://b.example/> and \'ftp://c.example/\'',
+  ],
+  ['two: https://a.example/?q=1 https://b.example/p?q=2#f.', 'two: https://a.example/ https://b.example/p'],
+  ['HTTPS://EXAMPLE.COM/A?B=C\nnext line?', 'HTTPS://EXAMPLE.COM/A\nnext line?'],
+  ['tab\thttps://a.example/a?b\tc\rhttps://b.example/?d\fe', 'tab\thttps://a.example/a\tc\rhttps://b.example/\fe'],
+  ['https://example.com/?', 'https://example.com/'],
+  ['https://example.com/projects', 'https://example.com/projects'],
+  ['Why? Because # of items', 'Why? Because # of items'],
+  ['see https://example.com/a and ask why?', 'see https://example.com/a and ask why?'],
+  ['', ''],
+];
+
+describe('textWithoutQueries()', () => {
+  it.each(TEXT_BODIES)('%j is %j', (text, cut) => {
+    expect(textWithoutQueries(text)).toBe(cut);
+  });
+});
+
+describe('logRecordWithoutPrivate()', () => {
+  const record = (fields: { attributes: Attributes; body: Attributes[string] }) => ({ severityText: 'INFO', ...fields });
+
+  it('cleans the attributes and the body of a log record, keeping its other fields, the record sent untouched', () => {
+    const sent = record({
+      attributes: { 'url.path': '/', 'client.address': '203.0.113.7' },
+      body: { url: '/room?token=abc', title: 'Room' },
+    });
+    expect(logRecordWithoutPrivate(sent)).toEqual({
+      severityText: 'INFO',
+      attributes: { 'url.path': '/' },
+      body: { url: '/room', title: 'Room' },
+    });
+    expect(sent.attributes).toHaveProperty('client.address');
+    expect(sent.body).toEqual({ url: '/room?token=abc', title: 'Room' });
+  });
+
+  it('cleans a body whose record has clean attributes, and a text body', () => {
+    const attributes = { 'url.path': '/' };
+    const cleaned = logRecordWithoutPrivate(record({ attributes, body: 'opened https://example.com/a?b' }));
+    expect(cleaned).toEqual({ severityText: 'INFO', attributes, body: 'opened https://example.com/a' });
+    expect(cleaned.attributes).toBe(attributes);
+  });
+
+  it('returns the same record when nothing goes', () => {
+    for (const body of ['a line', { url: '/room', title: 'Room' }, null]) {
+      const clean = record({ attributes: { 'url.path': '/' }, body });
+      expect(logRecordWithoutPrivate(clean)).toBe(clean);
+    }
+  });
+});
+
 describe('withoutQuery()', () => {
   it.each([
     ['https://example.com/a', 'https://example.com/a'],
@@ -242,9 +372,30 @@ describe('withoutQuery()', () => {
 describe('the same rules as the Collector', () => {
   const config = readFileSync(fileURLToPath(new URL('../../collector/config.yaml', import.meta.url)), 'utf8');
 
-  /** Per signal and context: the key patterns deleted, the keys deleted, the keys whose URL is cut. */
-  function collectorRules() {
-    const rules = new Map<string, { patterns: RegExp[]; keys: string[]; urls: string[] }>();
+  /** What the statements do to a map: the key patterns deleted, the keys deleted, the keys whose URL is cut. */
+  interface MapRules {
+    patterns: RegExp[];
+    keys: string[];
+    urls: string[];
+  }
+  interface PlaceRules {
+    attributes: MapRules;
+    /** A key-value-list log body: each statement guarded by `where IsMap(body)`. */
+    body: MapRules;
+    /** A text log body: `replace_pattern(body, ...) where IsString(body)`. */
+    text: Array<{ pattern: string; replacement: string }>;
+    /** Statements this reader does not know, other than the bounds (`truncate_all`, `limit`). */
+    unknown: string[];
+  }
+  const noRules = (): MapRules => ({ patterns: [], keys: [], urls: [] });
+  /** An OTTL string literal's value: its escapes (`\\`, `\"`) are JSON's. */
+  const ottlString = (literal: string): string => JSON.parse(literal) as string;
+  const STRING = '"(?:\\\\.|[^\\\\"])*"';
+  const STATEMENT = new RegExp(`^\\s+- (\\w+)\\((attributes|body)(?:\\[(${STRING})\\])?((?:, ${STRING})*)\\)(?: where (.*))?$`);
+
+  /** Per signal and context (`log log`, `trace span` ...): what its statements remove and cut. */
+  function collectorRules(): Map<string, PlaceRules> {
+    const rules = new Map<string, PlaceRules>();
     let signal = '';
     let context = '';
     for (const line of config.split('\n')) {
@@ -254,16 +405,27 @@ describe('the same rules as the Collector', () => {
       if (section) signal = section[1]!;
       const named = /- context: (\w+)/.exec(line);
       if (named) context = named[1]!;
-      if (signal === '' || context === '' || !/^\s+- (delete|replace)/.test(line)) continue;
-      const entry = rules.get(`${signal} ${context}`) ?? { patterns: [], keys: [], urls: [] };
-      rules.set(`${signal} ${context}`, entry);
-      const pattern = /delete_matching_keys\(attributes, "(.*)"\)/.exec(line);
-      // OTTL reads "\\." in its string as "\.", as JavaScript's RegExp needs it.
-      if (pattern) entry.patterns.push(new RegExp(pattern[1]!.replaceAll('\\\\', '\\')));
-      const key = /delete_key\(attributes, "(.*)"\)/.exec(line);
-      if (key) entry.keys.push(key[1]!);
-      const url = /replace_pattern\(attributes\["(.*)"\], "\[\?#\]\.\*\$", ""\)/.exec(line);
-      if (url) entry.urls.push(url[1]!);
+      if (signal === '' || context === '' || !/^\s+- \w+\(/.test(line) || /^\s+- (truncate_all|limit)\(attributes,/.test(line)) continue;
+      const place = `${signal} ${context}`;
+      const entry = rules.get(place) ?? { attributes: noRules(), body: noRules(), text: [], unknown: [] };
+      rules.set(place, entry);
+      const statement = STATEMENT.exec(line);
+      if (!statement) {
+        entry.unknown.push(line.trim());
+        continue;
+      }
+      const [, name, target, key, rest, condition] = statement;
+      const args = [...rest!.matchAll(new RegExp(STRING, 'g'))].map(([literal]) => ottlString(literal));
+      const guard = target === 'body' ? (key === undefined && name === 'replace_pattern' ? 'IsString(body)' : 'IsMap(body)') : undefined;
+      const map = target === 'body' ? entry.body : entry.attributes;
+      if (condition !== guard) entry.unknown.push(line.trim());
+      else if (name === 'delete_matching_keys' && key === undefined && args.length === 1) map.patterns.push(new RegExp(args[0]!));
+      else if (name === 'delete_key' && key === undefined && args.length === 1) map.keys.push(args[0]!);
+      else if (name === 'replace_pattern' && key !== undefined && args[0] === '[?#].*$' && args[1] === '') map.urls.push(ottlString(key));
+      // The Collector reads `$$` in its configuration as `$`; JavaScript's replace reads `$1` as Go does.
+      else if (name === 'replace_pattern' && target === 'body' && key === undefined && args.length === 2)
+        entry.text.push({ pattern: args[0]!, replacement: args[1]!.replaceAll('$$', '$') });
+      else entry.unknown.push(line.trim());
     }
     return rules;
   }
@@ -272,21 +434,56 @@ describe('the same rules as the Collector', () => {
   const candidates = [...ADDRESS_KEYS, ...HOST_ADDRESS_KEYS, 'http.client_ip', ...HEADER_KEYS, ...ENDUSER_KEYS, 'url.query', ...KEPT_KEYS];
   const QUERY_URL = 'https://example.com/a?b#c';
   /** Signal and context of every group of statements. */
-  const PLACES = ['log log', 'log resource', 'metric datapoint', 'metric resource', 'trace resource', 'trace span', 'trace spanevent'];
+  // Scopes only for logs: trace and metric rows store no scope attributes (only a span's scope
+  // name and version), so neither side cleans them there.
+  const PLACES = [
+    'log log',
+    'log resource',
+    'log scope',
+    'metric datapoint',
+    'metric resource',
+    'trace resource',
+    'trace span',
+    'trace spanevent',
+  ];
 
-  it('has a privacy context for every place the service cleans', () => {
+  it('has a privacy context for every place the service cleans, and only statements this test reads', () => {
     expect([...rules.keys()].sort()).toEqual(PLACES);
+    for (const [place, { unknown }] of rules) expect(unknown, place).toEqual([]);
   });
 
   it.each(PLACES)('removes the same keys and cuts the same URLs in %s', (place) => {
-    const { patterns, keys, urls } = rules.get(place)!;
+    const { attributes, body, text } = rules.get(place)!;
     const clean = place.endsWith(' resource') ? resourceWithoutPrivate : withoutPrivate;
     for (const key of candidates) {
-      const collectorRemoves = keys.includes(key) || patterns.some((pattern) => pattern.test(key));
+      const collectorRemoves = attributes.keys.includes(key) || attributes.patterns.some((pattern) => pattern.test(key));
       expect(key in clean(one(key)), `${place}: ${key}`).toBe(!collectorRemoves);
     }
     for (const key of ['url.full', 'http.url', 'http.target', 'url.original']) {
-      expect(clean(one(key, QUERY_URL))[key], `${place}: ${key}`).toBe(urls.includes(key) ? 'https://example.com/a' : QUERY_URL);
+      const cut = attributes.urls.includes(key) ? 'https://example.com/a' : QUERY_URL;
+      expect(clean(one(key, QUERY_URL))[key], `${place}: ${key}`).toBe(cut);
+    }
+    if (place !== 'log log') expect([body, text], place).toEqual([noRules(), []]);
+  });
+
+  it('cleans a key-value-list log body as the log statements do', () => {
+    const { body } = rules.get('log log')!;
+    const cleaned = (key: string, value: string) => bodyWithoutPrivate(one(key, value)) as Attributes;
+    for (const key of [...candidates, 'url', 'referrer', 'title']) {
+      const collectorRemoves = body.keys.includes(key) || body.patterns.some((pattern) => pattern.test(key));
+      expect(key in cleaned(key, 'v'), key).toBe(!collectorRemoves);
+    }
+    for (const key of [...BODY_URL_KEYS, 'url.original', 'title']) {
+      expect(cleaned(key, QUERY_URL)[key], key).toBe(body.urls.includes(key) ? 'https://example.com/a' : QUERY_URL);
+    }
+  });
+
+  it('cuts the URLs of a text log body as the log statements do', () => {
+    const { text } = rules.get('log log')!;
+    expect(text).toHaveLength(1);
+    const [{ pattern, replacement }] = text as [(typeof text)[number]];
+    for (const [sample] of TEXT_BODIES) {
+      expect(textWithoutQueries(sample), sample).toBe(sample.replace(new RegExp(pattern, 'g'), replacement));
     }
   });
 });

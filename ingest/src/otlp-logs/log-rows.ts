@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { ATTR } from '@footfall/contract';
 import type { Attributes, ResourceSpansData, SpanData } from '../otlp/decode.js';
-import { itemWithoutPrivate, resourceWithoutPrivate } from '../otlp/privacy.js';
+import { logRecordWithoutPrivate, resourceWithoutPrivate, withoutPrivate } from '../otlp/privacy.js';
 import { dateTime64, mapSpans, toStringMap } from '../otlp/span-rows.js';
 import type { LogRecordData, ResourceLogsData } from './decode-logs.js';
 
@@ -56,8 +56,10 @@ export function mapLogRecords(request: ResourceLogsData[], eventTypes: ReadonlyS
     const eventRecords: Array<{ index: number; namesDuration: boolean }> = [];
     for (const { scope, schemaUrl, records } of resourceLogs.scopes) {
       const spans: SpanData[] = [];
+      // Scope attributes are stored (ScopeAttributes), so they obey the rules a record's do.
+      const scopeMap = toStringMap(withoutPrivate(scope.attributes));
       for (const sentRecord of records) {
-        const record = itemWithoutPrivate(sentRecord);
+        const record = logRecordWithoutPrivate(sentRecord);
         const logId = logIdOf(resourceLogs, scope, record);
         const type = eventTypeOf(record, resourceLogs.resource, eventTypes);
         if (type !== undefined) {
@@ -84,7 +86,7 @@ export function mapLogRecords(request: ResourceLogsData[], eventTypes: ReadonlyS
             ScopeSchemaUrl: schemaUrl.slice(0, MAX_NAME_CHARS),
             ScopeName: scope.name.slice(0, MAX_NAME_CHARS),
             ScopeVersion: scope.version.slice(0, MAX_NAME_CHARS),
-            ScopeAttributes: toStringMap(scope.attributes),
+            ScopeAttributes: scopeMap,
             LogAttributes: toStringMap(record.attributes),
             EventName: eventNameOf(record).slice(0, MAX_NAME_CHARS),
           },

@@ -5,11 +5,15 @@
 // what the Collector would have removed; a change to one belongs in the other. (The Collector's
 // bounds on value length and attribute count are not repeated: the mapping has its own.)
 //
+// A log record's body gets the same treatment where it has the shape of attributes: a key-value
+// list loses the keys attributes lose and has its URL-valued keys cut (the browser's page-view event
+// carries `url` and `referrer` there); a text body has the query cut from every URL in it.
+//
 // It runs for every span, data point and log record: a key is checked by its first character and
 // a prefix, in a quarter of the time the Collector's regular expressions take in JavaScript (the
 // comments give them, and a test holds these checks to them); a map is copied only when something
 // in it goes.
-import type { Attributes, SpanData } from './decode.js';
+import type { AttributeValue, Attributes, SpanData } from './decode.js';
 
 /** The last part of an address key: `client.address`, `net.peer.ip`, `net.sock.peer.addr`, `host.port`. */
 const ADDRESS_SUFFIXES: ReadonlySet<string> = new Set(['address', 'ip', 'addr', 'port']);
@@ -71,6 +75,14 @@ function itemVerdict(key: string): Verdict {
   }
 }
 
+/**
+ * The rules for a key-value-list log body: an attribute's, and the page-view event's own URL keys
+ * `url` and `referrer` cut too (the Collector's `replace_pattern(body["url"], ...)`).
+ */
+function bodyVerdict(key: string): Verdict {
+  return key === 'url' || key === 'referrer' ? CUT_QUERY : itemVerdict(key);
+}
+
 /** A resource's attributes without addresses and end-user ids; the same object when it has none. */
 export function resourceWithoutPrivate(attributes: Attributes): Attributes {
   return without(attributes, resourceVerdict);
@@ -111,6 +123,41 @@ function itemsWithoutPrivate<Item extends { attributes: Attributes }>(items: Ite
 export function itemWithoutPrivate<Item extends { attributes: Attributes }>(item: Item): Item {
   const attributes = withoutPrivate(item.attributes);
   return attributes === item.attributes ? item : { ...item, attributes };
+}
+
+/** A log record with its attributes and its body cleaned; the same record when nothing had to go. */
+export function logRecordWithoutPrivate<LogRecord extends { attributes: Attributes; body: AttributeValue }>(record: LogRecord): LogRecord {
+  const attributes = withoutPrivate(record.attributes);
+  const body = bodyWithoutPrivate(record.body);
+  return attributes === record.attributes && body === record.body ? record : { ...record, attributes, body };
+}
+
+/**
+ * A log body without what the privacy rules remove: a key-value list cleaned by its own keys (not
+ * nested maps: the Collector's statements reach only `body["key"]`), a text cut at every URL's
+ * query. A list, number, boolean or absent body is kept as the Collector keeps it: its statements
+ * name a body's own keys or the whole text, and reach no further. The same value when nothing had
+ * to go.
+ */
+export function bodyWithoutPrivate(body: AttributeValue): AttributeValue {
+  if (typeof body === 'string') return textWithoutQueries(body);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  return without(body, bodyVerdict);
+}
+
+/**
+ * A URL with a scheme, up to its query or fragment, then the query and fragment, up to a space, a
+ * quote or an angle bracket (where a URL written in text ends). The spaces are spelt out, as Go's
+ * `\s` (the Collector's regular expressions) is narrower than JavaScript's. The Collector's log
+ * statement `replace_pattern(body, ..., "$$1") where IsString(body)` holds the same pattern; a test
+ * compares them.
+ */
+const URL_QUERY = /([A-Za-z][A-Za-z0-9+.-]*:\/\/[^?#\t\n\v\f\r "'<>]*)[?#][^\t\n\v\f\r "'<>]*/g;
+
+/** Free text with the query and fragment cut from every URL in it; the same text when it has none. */
+export function textWithoutQueries(text: string): string {
+  // Most log lines hold no URL: skip the regular expression for them.
+  return text.includes('://') ? text.replace(URL_QUERY, '$1') : text;
 }
 
 /** `url` up to its first `?` or `#`. */

@@ -15,14 +15,18 @@ export interface RecordEntry {
   severityText?: string;
 }
 
-/** Finished log records, one per entry, in order. */
-export function makeLogRecords(entries: RecordEntry[], resource: Attributes = RESOURCE): ReadableLogRecord[] {
+/** Finished log records, one per entry, in order, under a scope with `scopeAttributes`. */
+export function makeLogRecords(
+  entries: RecordEntry[],
+  resource: Attributes = RESOURCE,
+  scopeAttributes: Attributes = {},
+): ReadableLogRecord[] {
   const exporter = new InMemoryLogRecordExporter();
   const provider = new LoggerProvider({
     resource: resourceFromAttributes(resource),
     processors: [new SimpleLogRecordProcessor({ exporter })],
   });
-  const logger = provider.getLogger('footfall-test', '1.0.0');
+  const logger = provider.getLogger('footfall-test', '1.0.0', { attributes: scopeAttributes });
   for (const entry of entries) logger.emit(entry);
   return exporter.getFinishedLogRecords();
 }
