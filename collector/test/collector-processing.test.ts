@@ -1,13 +1,14 @@
 // What our built Collector does to what browsers send before it leaves: addresses, end-user ids,
-// headers and query strings removed from spans, data points and resources alike; values and
-// attribute counts bounded; CORS only for the site's origins; oversized bodies refused.
+// headers and query strings removed from spans, data points, log records (their scopes and bodies
+// too) and resources alike; values and attribute counts bounded; CORS only for the site's origins;
+// oversized bodies refused.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitUntil, startCollector, freePorts, type ManagedProcess } from '@footfall/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postTraces, tracesRequest } from './support/otlp-json.js';
-import { forwardedPoints, forwardedSpan, metricRequest, spanRequest } from './support/privacy-requests.js';
+import { forwardedLogRecord, forwardedPoints, forwardedSpan, logRequest, metricRequest, spanRequest } from './support/privacy-requests.js';
 import { recordedSpans, startRecordingServer, type RecordingServer } from './support/recording-otlp-server.js';
 
 const SITE_ORIGIN = 'http://127.0.0.1:5173';
@@ -163,6 +164,32 @@ describe('privacy of resources and data points', () => {
       });
       for (const key of REMOVED) expect(point, `${metric} ${key}`).not.toHaveProperty(key);
     }
+  });
+
+  it('cleans log records, their scope, a key-value-list body and a text body', async () => {
+    const body = logRequest({ 'service.name': 'footfall-web' }, { 'library.kind': 'browser', ...PERSONAL }, [
+      {
+        name: 'page-view',
+        attributes: { 'url.path': '/projects', ...PERSONAL },
+        // The browser's page-view event carries its URLs in the body.
+        body: { url: QUERY_URL, referrer: 'https://search.example/results?q=my+name', title: 'Projects', ...PERSONAL },
+      },
+      {
+        name: 'text',
+        attributes: {},
+        body: `GET ${QUERY_URL} failed: "https://a.example/x?y=1" <wss://b.example/#frag>`,
+      },
+    ]);
+    const response = await fetch(`${otlpUrl}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(200);
+    const pageView = await forwarded('the page view record to be forwarded', () => forwardedLogRecord(recorder.requests, 'page-view'));
+    expect(pageView).toEqual({
+      scope: { 'library.kind': 'browser' },
+      attributes: { 'url.path': '/projects', 'test.record': 'page-view' },
+      body: { url: 'http://127.0.0.1:5173/projects', referrer: 'https://search.example/results', title: 'Projects' },
+    });
+    const text = await forwarded('the text record to be forwarded', () => forwardedLogRecord(recorder.requests, 'text'));
+    expect(text.body).toBe('GET http://127.0.0.1:5173/projects failed: "https://a.example/x" <wss://b.example/>');
   });
 
   it('cuts span values to 512 characters and keeps 64 attributes, the analytics ones first', async () => {

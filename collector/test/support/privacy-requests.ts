@@ -123,3 +123,69 @@ export function forwardedSpan(requests: RecordedRequest[], spanId: string): { re
   }
   return undefined;
 }
+
+/** An OTLP/JSON log body: text, or a key-value list of text values. */
+export type LogBody = string | AttributeMap;
+
+const bodyToOtlp = (body: LogBody) => (typeof body === 'string' ? { stringValue: body } : { kvlistValue: { values: toOtlp(body) } });
+
+/**
+ * Log records under one resource and scope, each with its attributes and body and a marker
+ * attribute `test.record` naming it, so what was forwarded of each can be found.
+ */
+export function logRequest(
+  resource: AttributeMap,
+  scope: AttributeMap,
+  records: Array<{ name: string; attributes: AttributeMap; body: LogBody }>,
+): string {
+  const nowNs = String(BigInt(Date.now()) * 1_000_000n);
+  return JSON.stringify({
+    resourceLogs: [
+      {
+        resource: { attributes: toOtlp(resource) },
+        scopeLogs: [
+          {
+            scope: { name: 'footfall-privacy-test', attributes: toOtlp(scope) },
+            logRecords: records.map(({ name, attributes, body }) => ({
+              timeUnixNano: nowNs,
+              severityText: 'INFO',
+              attributes: toOtlp({ ...attributes, 'test.record': name }),
+              body: bodyToOtlp(body),
+            })),
+          },
+        ],
+      },
+    ],
+  });
+}
+
+interface ForwardedBody {
+  stringValue?: string;
+  kvlistValue?: { values?: Array<{ key: string; value: { stringValue?: string } }> };
+}
+interface LogsBody {
+  resourceLogs: Array<{
+    scopeLogs: Array<{
+      scope?: { attributes?: Array<{ key: string; value: { stringValue?: string } }> };
+      logRecords: Array<{ attributes?: Array<{ key: string; value: { stringValue?: string } }>; body?: ForwardedBody }>;
+    }>;
+  }>;
+}
+
+/** The forwarded log record marked `name`: its scope's and its own attributes, and its body. */
+export function forwardedLogRecord(
+  requests: RecordedRequest[],
+  name: string,
+): { scope: AttributeMap; attributes: AttributeMap; body: LogBody | undefined } | undefined {
+  for (const request of requests.filter((r) => r.path === '/v1/logs')) {
+    for (const scopeLogs of (request.body as LogsBody).resourceLogs.flatMap((resourceLogs) => resourceLogs.scopeLogs)) {
+      for (const record of scopeLogs.logRecords) {
+        const attributes = fromOtlp(record.attributes);
+        if (attributes['test.record'] !== name) continue;
+        const body = record.body?.kvlistValue ? fromOtlp(record.body.kvlistValue.values) : record.body?.stringValue;
+        return { scope: fromOtlp(scopeLogs.scope?.attributes), attributes, body };
+      }
+    }
+  }
+  return undefined;
+}
