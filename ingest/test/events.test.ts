@@ -108,6 +108,13 @@ describe('user agents', () => {
     expect(new UserAgents().describe('   ')).toEqual({ device: 'unknown', browser: 'unknown', os: 'unknown', bot: true });
   });
 
+  it('describes an agent bowser names nothing in as unknown, never as an empty name', () => {
+    // Bowser answers an empty browser name for these; a blank label would be a row of its own.
+    for (const agent of ['Mozilla/5.0', 'myagent', 'x/1.0']) {
+      expect(new UserAgents().describe(agent)).toMatchObject({ device: 'unknown', browser: 'unknown', os: 'unknown' });
+    }
+  });
+
   it('cuts a browser name taken from the agent text to 64 characters', () => {
     const name = 'B'.repeat(100);
     expect(new UserAgents().describe(`${name}/1.0 `)).toEqual({ device: 'unknown', browser: 'B'.repeat(64), os: 'unknown', bot: false });

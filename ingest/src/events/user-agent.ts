@@ -42,10 +42,11 @@ const UNKNOWN = { device: 'unknown', browser: 'unknown', os: 'unknown' };
 function describeParsed(userAgent: string): Omit<Device, 'bot'> {
   if (userAgent.trim() === '') return UNKNOWN;
   const parsed = Bowser.parse(userAgent);
+  // `||`, not `??`: bowser answers an empty browser name for an agent it recognises nothing in.
   return {
-    device: (parsed.platform.type ?? UNKNOWN.device).slice(0, MAX_NAME_CHARS),
-    browser: (parsed.browser.name ?? UNKNOWN.browser).slice(0, MAX_NAME_CHARS),
-    os: (parsed.os.name ?? UNKNOWN.os).slice(0, MAX_NAME_CHARS),
+    device: (parsed.platform.type || UNKNOWN.device).slice(0, MAX_NAME_CHARS),
+    browser: (parsed.browser.name || UNKNOWN.browser).slice(0, MAX_NAME_CHARS),
+    os: (parsed.os.name || UNKNOWN.os).slice(0, MAX_NAME_CHARS),
   };
 }
 
