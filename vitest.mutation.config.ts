@@ -18,6 +18,7 @@ const include = [
   'ingest/test/wal.test.ts',
   'ingest/test/split-insert.test.ts',
   'ingest/test/protobuf-traces-decoder.test.ts',
+  'ingest/test/protobuf-traces-wire.test.ts',
   'ingest/test/otlp-json-decode.test.ts',
   'ingest/test/otlp-rows.test.ts',
   'ingest/test/otlp-privacy.test.ts',
