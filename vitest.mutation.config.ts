@@ -21,6 +21,7 @@ const include = [
   'ingest/test/protobuf-traces-wire.test.ts',
   'ingest/test/otlp-json-decode.test.ts',
   'ingest/test/otlp-rows.test.ts',
+  'ingest/test/otlp-logs-units.test.ts',
   'ingest/test/otlp-privacy.test.ts',
   'ingest/test/protobuf-limits.test.ts',
   'ingest/test/events.test.ts',

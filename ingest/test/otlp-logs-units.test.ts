@@ -1,23 +1,16 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import { describe, expect, it, vi } from 'vitest';
-import type { Attributes, ResourceSpansData } from '../src/otlp/decode.js';
+import { describe, expect, it } from 'vitest';
+import type { Attributes } from '../src/otlp/decode.js';
 import { OtlpDecodeError } from '../src/otlp/decode-error.js';
 import { OtlpLimitError } from '../src/otlp/limits.js';
-import { dateTime64, mapSpans } from '../src/otlp/span-rows.js';
+import { dateTime64 } from '../src/otlp/span-rows.js';
 import { decodeLogs, type LogRecordData, MAX_LOG_RECORDS_PER_REQUEST, type ResourceLogsData } from '../src/otlp-logs/decode-logs.js';
 import { type LogRow, mapLogRecords } from '../src/otlp-logs/log-rows.js';
 
 // The logs decoder and mapping (src/otlp-logs/decode-logs.ts, log-rows.ts) called directly: every
 // field read from both encodings, the limits and readers that refuse, and what each record becomes.
-
-// The span mapping is wrapped (not replaced) so a test can see the span an event record becomes:
-// its trace and span ids reach no field of the event.
-vi.mock('../src/otlp/span-rows.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../src/otlp/span-rows.js')>();
-  return { ...actual, mapSpans: vi.fn(actual.mapSpans) };
-});
 
 /** log-rows.ts's bounds (not exported). */
 const MAX_NAME_CHARS = 1024;
@@ -430,30 +423,6 @@ describe('mapLogRecords', () => {
       const event = timeSpent({});
       expect(event).not.toHaveProperty('duration_ms');
       expect(timeSpent({ 'portfolio.duration_ms': null })).not.toHaveProperty('duration_ms');
-    });
-  });
-
-  describe('event span', () => {
-    const spansOf = (data: ResourceLogsData[]) => {
-      vi.mocked(mapSpans).mockClear();
-      mapLogRecords(data, EVENT_TYPES);
-      const [[sent]] = vi.mocked(mapSpans).mock.calls as unknown as [[ResourceSpansData[]]];
-      return sent.flatMap((resource) => resource.scopes.flatMap((scope) => scope.spans));
-    };
-
-    it("carries the record's trace and span ids", () => {
-      const [span] = spansOf(request([record({ eventName: 'page_view' })]));
-      expect([span!.traceId, span!.spanId]).toEqual([TRACE_ID, SPAN_ID]);
-    });
-
-    it('has zero ids when the record belongs to no span', () => {
-      const [span] = spansOf(request([record({ eventName: 'page_view', traceId: '', spanId: '' })]));
-      expect([span!.traceId, span!.spanId]).toEqual(['0'.repeat(32), '0'.repeat(16)]);
-    });
-
-    it('starts and ends at the record time', () => {
-      const [span] = spansOf(request([record({ eventName: 'page_view', timeNs: 0n })]));
-      expect([span!.startNs, span!.endNs]).toEqual([OBSERVED, OBSERVED]);
     });
   });
 

@@ -130,8 +130,10 @@ function asEventSpan(record: LogRecordData, type: string, logId: string): SpanDa
   const attributes: Attributes = { ...record.attributes, [ATTR.eventType]: type };
   attributes[ATTR.eventId] ??= logId;
   return {
-    traceId: record.traceId || '0'.repeat(32),
-    spanId: record.spanId || '0'.repeat(16),
+    // Only the event made from this span is kept (its id is the event id set above), never a
+    // span row: the ids go as sent, empty when the record belongs to no span.
+    traceId: record.traceId,
+    spanId: record.spanId,
     parentSpanId: '',
     traceState: '',
     name: type,
