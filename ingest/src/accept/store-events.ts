@@ -1,5 +1,6 @@
 // Stores checked event rows (each id once) and counts what happened to every event of a request:
-// accepted by site and type, clicks by object, duplicates, refusals by reason and their values.
+// accepted by site and type and clicks by object (once the write-ahead log holds them), duplicates,
+// refusals by reason and their values.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Metrics } from '../metrics/registry.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
@@ -21,16 +22,9 @@ export function storeEvents(
   rows: readonly EventRow[],
   refused: readonly Refusal[],
 ): { accepted: number; duplicates: number } {
-  const stored = store.pipeline.accept('events', rows);
   const { metrics } = store;
-  // One counter update per label set, not per event: a beacon carries up to 100 events.
-  for (const { item, count } of countBy(stored, (row) => `${row.site}|${row.type}`)) {
-    metrics.eventsAccepted.inc({ site: item.site, type: item.type, source }, count);
-  }
-  const clicks = stored.filter((row) => row.type === 'object_click');
-  for (const { item, count } of countBy(clicks, (row) => `${row.site}|${row.object_id}`)) {
-    metrics.objectClicks.inc({ site: item.site, object: item.object_id }, count);
-  }
+  // Counted once the write-ahead log holds them: a refused write is answered 503 and accepts nothing.
+  const stored = store.pipeline.accept('events', rows, (logged) => countAccepted(metrics, source, logged));
   const duplicates = rows.length - stored.length;
   if (duplicates > 0) metrics.eventsDuplicate.inc({ source }, duplicates);
   for (const { item, count } of countBy(refused, (refusal) => refusal.reason)) {
@@ -41,6 +35,18 @@ export function storeEvents(
   }
   if (refused.length > 0) log.info({ source, refused: refused.slice(0, 10), refusedCount: refused.length }, 'events refused');
   return { accepted: stored.length, duplicates };
+}
+
+/** The events the write-ahead log took, by site and type, and the clicks among them by object. */
+function countAccepted(metrics: Metrics, source: 'beacon' | 'otlp', logged: readonly EventRow[]): void {
+  // One counter update per label set, not per event: a beacon carries up to 100 events.
+  for (const { item, count } of countBy(logged, (row) => `${row.site}|${row.type}`)) {
+    metrics.eventsAccepted.inc({ site: item.site, type: item.type, source }, count);
+  }
+  const clicks = logged.filter((row) => row.type === 'object_click');
+  for (const { item, count } of countBy(clicks, (row) => `${row.site}|${row.object_id}`)) {
+    metrics.objectClicks.inc({ site: item.site, object: item.object_id }, count);
+  }
 }
 
 /** The items grouped by `keyOf`: one item of each group and how many the group holds. */

@@ -103,9 +103,15 @@ export class Pipeline {
    * The rows reach the write-ahead log with the other rows of this turn of the event loop: the
    * request must not be answered before `durable()` settles (plugins/pipeline.ts waits for it
    * before any answer goes out). Keys are remembered at once, so a copy sent in the same turn is
-   * a duplicate; they are forgotten again when the disk refuses the write.
+   * a duplicate; they are forgotten again when the disk refuses the write. `onLogged` gets the
+   * rows returned once the log holds them, never when the disk refused them: what counts rows as
+   * accepted waits for it.
    */
-  accept<Name extends TableName>(table: Name, rows: readonly RowOf<Name>[]): RowOf<Name>[] {
+  accept<Name extends TableName>(
+    table: Name,
+    rows: readonly RowOf<Name>[],
+    onLogged?: (stored: readonly RowOf<Name>[]) => void,
+  ): RowOf<Name>[] {
     const { keyOf, serialize } = TABLES[table] as StoredTable<RowOf<Name>>;
     let lines = '';
     const stored: RowOf<Name>[] = [];
@@ -136,6 +142,7 @@ export class Pipeline {
       this.writers[table].write(lines, stored.length).then(
         () => {
           this.logRefusedAt = undefined;
+          onLogged?.(stored);
         },
         (error: unknown) => {
           this.logRefusedAt = Date.now();

@@ -2,7 +2,7 @@
 // judged by its own visitor (ingest/src/accept), data points refused one by one where their numbers
 // cannot be true; partial success as the OTLP specification has it.
 import type { FastifyPluginAsync } from 'fastify';
-import { countDataPoints } from '../../accept/count-data-points.js';
+import { countBrowserEvents, countDataPoints } from '../../accept/count-data-points.js';
 import { judgeOtlpItems } from '../../accept/judge-events.js';
 import { otlpVisitors } from '../../accept/otlp-visitors.js';
 import { summariseReasons } from '../../accept/refusals.js';
@@ -54,6 +54,7 @@ const otlpRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) 
     const stored = app.pipeline.accept(
       'metric_points',
       points.map(({ row }) => row),
+      (logged) => countBrowserEvents(app.metrics, points, logged),
     );
     countDataPoints(app.metrics, points, stored, refused);
     const partialSuccess =
