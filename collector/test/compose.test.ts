@@ -39,7 +39,7 @@ function composeValidator() {
   return ajv.compile(composeSchema);
 }
 
-/** The features docker-compose.yml uses that need Docker Compose 2.23.1, the minimum the README states. */
+/** The features docker-compose.yml uses that need Docker Compose 2.23.1, the minimum docs/stacks.md states. */
 const NEWEST_FEATURES = ['top-level name', 'configs with inline content'];
 
 describe('docker-compose.yml', () => {
@@ -61,15 +61,15 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  it('uses exactly the newest features the README names with the minimum Compose version', () => {
+  it('uses exactly the newest features docs/stacks.md names with the minimum Compose version', () => {
     const used = parse(composeText) as { name?: string; configs?: Record<string, { content?: string }> };
     const found = [
       ...(used.name ? ['top-level name'] : []),
       ...(Object.values(used.configs ?? {}).some((config) => config.content !== undefined) ? ['configs with inline content'] : []),
     ];
     expect(found).toEqual(NEWEST_FEATURES);
-    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-    expect(readme).toContain('Docker Compose 2.23.1');
+    const stacksPage = readFileSync(join(repoRoot, 'docs', 'stacks.md'), 'utf8');
+    expect(stacksPage).toContain('Docker Compose 2.23.1');
   });
 
   it('runs the whole stack', () => {
