@@ -13,6 +13,7 @@ import trackingPlugin from './plugins/tracking.js';
 import apiRoutes from './routes/api/index.js';
 import beaconRoutes from './routes/beacon/index.js';
 import healthRoutes from './routes/health.js';
+import { sharedRateLimit } from './routes/ingest-route-options.js';
 import logsRoutes from './routes/logs/index.js';
 import metricsRoute from './routes/metrics.js';
 import otlpRoutes from './routes/otlp/index.js';
@@ -98,8 +99,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(rateLimit, { global: false });
 
   await app.register(beaconRoutes, { rateLimitPerMinute: config.rateLimitPerMinute });
-  await app.register(otlpRoutes, { rateLimitPerMinute: config.rateLimitOtlpPerMinute });
-  await app.register(logsRoutes, { rateLimitPerMinute: config.rateLimitOtlpPerMinute });
+  // Traces, metrics and logs are one OTLP surface: one rate-limit bucket per client across the three.
+  const otlpRateLimit = sharedRateLimit(app, { rateLimitPerMinute: config.rateLimitOtlpPerMinute });
+  await app.register(otlpRoutes, { rateLimit: otlpRateLimit });
+  await app.register(logsRoutes, { rateLimit: otlpRateLimit });
   await app.register(healthRoutes);
   await app.register(metricsRoute);
   await app.register(apiRoutes, { statsToken: config.statsToken, rateLimitPerMinute: config.apiRateLimitPerMinute });

@@ -10,13 +10,15 @@ import { SpoolFullError } from '../../errors.js';
 import { decodeLogs, LogsResponse } from '../../otlp-logs/decode-logs.js';
 import { mapLogRecords, type LogRow } from '../../otlp-logs/log-rows.js';
 import { markIfOwnTelemetry } from '../../telemetry/own-telemetry.js';
-import { rateLimitConfig, type IngestRouteOptions } from '../ingest-route-options.js';
+import type { SharedLimitRouteOptions } from '../ingest-route-options.js';
 import { acceptOtlpBodies, answerOtlp, decodeOr400, encodingOf, MAX_OTLP_BYTES } from '../otlp-http.js';
 
-const logsRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) => {
+/** The rate limit is the bucket `/v1/traces` and `/v1/metrics` share: one allowance per client for the whole OTLP surface. */
+const logsRoutes: FastifyPluginAsync<SharedLimitRouteOptions> = async (app, options) => {
   acceptOtlpBodies(app);
 
-  app.post('/v1/logs', { bodyLimit: MAX_OTLP_BYTES, config: { rateLimit: rateLimitConfig(options) } }, async (request, reply) => {
+  const onRequest = options.rateLimit ? [options.rateLimit] : [];
+  app.post('/v1/logs', { bodyLimit: MAX_OTLP_BYTES, onRequest }, async (request, reply) => {
     // The Collector retries a 503 after its Retry-After, keeping the records in its own queue meanwhile.
     if (app.pipeline.full) throw new SpoolFullError();
     const encoding = encodingOf(request);

@@ -12,14 +12,17 @@ import { decodeMetrics, decodeTraces, MetricsResponse, TraceResponse } from '../
 import { MAX_BROWSER_COUNT_PER_POINT, mapMetricPoints, type PointRefusal } from '../../otlp/metric-rows.js';
 import { mapSpans } from '../../otlp/span-rows.js';
 import { markIfOwnTelemetry } from '../../telemetry/own-telemetry.js';
-import { rateLimitConfig, type IngestRouteOptions } from '../ingest-route-options.js';
+import type { SharedLimitRouteOptions } from '../ingest-route-options.js';
 import { acceptOtlpBodies, answerOtlp, decodeOr400, encodingOf, MAX_OTLP_BYTES } from '../otlp-http.js';
 
-/** `POST /v1/traces` and `POST /v1/metrics`: OTLP/HTTP, protobuf or JSON, plain or gzip. */
-const otlpRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options) => {
+/**
+ * `POST /v1/traces` and `POST /v1/metrics`: OTLP/HTTP, protobuf or JSON, plain or gzip. The rate
+ * limit is the bucket `/v1/logs` shares: one allowance per client for the whole OTLP surface.
+ */
+const otlpRoutes: FastifyPluginAsync<SharedLimitRouteOptions> = async (app, options) => {
   acceptOtlpBodies(app);
 
-  const routeOptions = { bodyLimit: MAX_OTLP_BYTES, config: { rateLimit: rateLimitConfig(options) } };
+  const routeOptions = { bodyLimit: MAX_OTLP_BYTES, onRequest: options.rateLimit ? [options.rateLimit] : [] };
 
   app.post('/v1/traces', routeOptions, async (request, reply) => {
     refuseWhenFull();
