@@ -1,18 +1,26 @@
 /** CSV for `format=csv`: RFC 4180 with a header row, safe to open in a spreadsheet. */
+import { stringify } from 'csv-stringify/sync';
 
 /**
- * A cell that starts with = + - @ (or a tab or carriage return) would run as a formula in a
- * spreadsheet; a leading apostrophe keeps it text (OWASP's advice for CSV injection). Paths start
- * with "/", so ordinary values are never touched.
+ * OWASP's advice for CSV injection, done by csv-stringify: a cell that starts with = + - @ (or a
+ * tab or carriage return, or their full-width forms) gets a leading apostrophe so a spreadsheet
+ * keeps it text (`escape_formulas`); a cell holding `;` is quoted like one holding `,`, a quote or
+ * a line break, since `;` is the field separator of many locales' spreadsheets. A cell that starts
+ * with NUL is prefixed too (ASVS 5.0, 1.2.10): csv-stringify leaves it alone. Paths start with
+ * "/", so ordinary values are never touched.
  */
-function cell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+const OPTIONS = {
+  escape_formulas: true,
+  quoted_match: ';',
+  record_delimiter: '\r\n',
+  cast: {
+    string: (text: string) => (text.startsWith('\0') ? `'${text}` : text),
+    object: (value: object) => JSON.stringify(value),
+    boolean: (value: boolean) => String(value),
+  },
+} as const;
 
 export function toCsv(columns: readonly string[], records: ReadonlyArray<Record<string, unknown>>): string {
-  const lines = [columns.map(cell).join(',')];
-  for (const record of records) lines.push(columns.map((column) => cell(record[column])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  const header = stringify([columns], OPTIONS);
+  return header + stringify(records as Array<Record<string, unknown>>, { ...OPTIONS, columns: [...columns] });
 }
