@@ -83,7 +83,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     privacySignalMode: config.privacySignalMode,
     countryDatabase: config.countryDatabase,
   });
-  await app.register(refusedValuesPlugin);
+  await app.register(refusedValuesPlugin, { catalog, catalogFile: config.catalogFile });
   await app.register(livePlugin, {
     streamIntervalMs: STREAM_INTERVAL_MS,
     streamMaxTotal: config.streamMaxTotal,

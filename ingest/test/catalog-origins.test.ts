@@ -51,7 +51,7 @@ describe('catalog origins', () => {
     ];
     const response = await postBeacon(app, { events }, { origin: SHOP });
     expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({
+    expect(response.json()).toMatchObject({
       accepted: 1,
       duplicates: 0,
       refused: [
@@ -73,10 +73,12 @@ describe('catalog origins', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({
       code: 'FOOTFALL_NOTHING_USABLE',
-      message: 'no event in the body could be used: every event was refused (2 unknown_origin)',
+      message: expect.stringMatching(/^no event in the body could be used: every event was refused \(2 unknown_origin\): add /),
     });
     expect((await refusedCounted(app, 'unknown_origin', 'beacon')) - before).toBe(2);
-    expect(app.refusedValues.list()).toContainEqual({ reason: 'unknown_origin', value: 'https://copycat.example.net', count: 2 });
+    expect(await app.refusedValues.list()).toContainEqual(
+      expect.objectContaining({ reason: 'unknown_origin', value: 'https://copycat.example.net', count: 2 }),
+    );
   });
 
   it('refuses the opaque origin "null" (a file:// page, a sandboxed frame)', async () => {
@@ -108,16 +110,18 @@ describe('catalog origins', () => {
       },
       { origin: SHOP },
     );
-    expect(named.json().refused).toEqual([
+    expect(named.json().refused).toMatchObject([
       { index: 0, reason: 'unknown_object', value: 'cv-download' },
       { index: 1, reason: 'unknown_type', value: 'signup' },
       { index: 2, reason: 'unknown_site', value: 'someone-else' },
-      // A missing field has no value to show.
-      { index: 3, reason: 'missing_field' },
+      // A missing field's value is the field.
+      { index: 3, reason: 'missing_field', value: 'object' },
     ]);
     const cut = await postBeacon(app, { site: 'shop', events: [beaconEvent(), beaconEvent()] }, { origin: longOrigin });
     expect(cut.statusCode).toBe(400);
-    expect(app.refusedValues.list()).toContainEqual({ reason: 'unknown_origin', value: `${longOrigin.slice(0, 63)}…`, count: 2 });
+    expect(await app.refusedValues.list()).toContainEqual(
+      expect.objectContaining({ reason: 'unknown_origin', value: `${longOrigin.slice(0, 63)}…`, count: 2 }),
+    );
   });
 
   it('refuses OTLP spans sent straight from a page of another origin, and takes them from the Collector (no Origin)', async () => {

@@ -301,9 +301,11 @@ describe('sender of a request', () => {
       senderOf(request({ 'user-agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' }), 'beacon', undefined, depsWith(visitorIds)),
     ).toEqual({
       refusal: 'bot',
+      value: 'Googlebot/2.1 (+http://www.google.com/bot.html)',
     });
     expect(senderOf(request({ 'user-agent': CHROME_LINUX, 'sec-gpc': '1' }), 'beacon', undefined, depsWith(visitorIds, 'drop'))).toEqual({
       refusal: 'privacy_signal',
+      value: 'Sec-GPC: 1',
     });
     const deps = depsWith(visitorIds);
     expect(senderOf(request({ 'user-agent': CHROME_LINUX, dnt: '1' }), 'beacon', undefined, deps).sender!.anonymise).toBe(true);

@@ -154,7 +154,16 @@ describe('/api/stats', () => {
   });
 
   it('lists refused events with the value that was refused', () => {
-    expect(stats.refused).toEqual([{ reason: 'unknown_object', value: 'cv-download', count: 1 }]);
+    expect(stats.refused).toEqual([
+      {
+        reason: 'unknown_object',
+        value: 'cv-download',
+        site: 'portfolio',
+        count: 1,
+        others: false,
+        hint: expect.stringMatching(/^add object `cv-download` to a room of site `portfolio` in `.*catalog\.json`$/),
+      },
+    ]);
   });
 });
 

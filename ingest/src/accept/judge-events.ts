@@ -3,27 +3,32 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { toEventRow, type Sender } from '../events/to-event-row.js';
 import type { RefusalReason } from '../events/event-row.js';
-import { refusedValueOf } from '../stats/refused-values.js';
 import type { EventRow } from '../tables/index.js';
 import type { JudgedSender } from './otlp-visitors.js';
-import type { Refusal } from './refusals.js';
+import { refusalOf, type Refusal } from './refusals.js';
 
-/** The events of a beacon, all from one sender (refused whole when the sender is: a bot, a privacy signal). */
+/**
+ * The events of a beacon, all from one sender (refused whole when the sender is: a bot, a privacy
+ * signal); `envelopeSite` and `origin` are the request's, named by refusals.
+ */
 export function judgeBeaconEvents(
   events: readonly unknown[],
   judged: JudgedSender,
   catalog: Catalog,
+  envelopeSite?: string,
+  origin?: string,
 ): { rows: EventRow[]; refused: Refusal[] } {
   const rows: EventRow[] = [];
   const refused: Refusal[] = [];
+  const context = { origin, envelopeSite, defaultSite: catalog.defaultSite, senderValue: judged.refusal ? judged.value : undefined };
   events.forEach((event, index) => {
     if (judged.refusal) {
-      refused.push({ index, reason: judged.refusal });
+      refused.push(refusalOf(index, judged.refusal, event, context));
       return;
     }
     const checked = toEventRow(event, catalog, judged.sender);
     if (checked.row) rows.push(checked.row);
-    else refused.push({ index, reason: checked.reason, value: refusedValueOf(checked.reason, event, judged.sender.origin) });
+    else refused.push(refusalOf(index, checked.reason, event, context));
   });
   return { rows, refused };
 }
@@ -51,9 +56,11 @@ export function judgeOtlpItems(
   const refused: Refusal[] = [];
   const kept = new Set<number>();
   for (const item of items) {
-    const outcome = judgeOtlpItem(item.event, visitorOf(item.userAgent), catalog);
+    const judged = visitorOf(item.userAgent);
+    const outcome = judgeOtlpItem(item.event, judged, catalog);
     if (outcome.reason) {
-      refused.push({ index: item.index, reason: outcome.reason, value: refusedValueOf(outcome.reason, item.event, origin) });
+      const senderValue = judged.refusal ? judged.value : undefined;
+      refused.push(refusalOf(item.index, outcome.reason, item.event, { origin, defaultSite: catalog.defaultSite, senderValue }));
       continue;
     }
     if (outcome.row) rows.push(outcome.row);

@@ -30,8 +30,8 @@ export function storeEvents(
   for (const { item, count } of countBy(refused, (refusal) => refusal.reason)) {
     metrics.eventsRefused.inc({ reason: item.reason, source }, count);
   }
-  for (const { item, count } of countBy(refused, (refusal) => `${refusal.reason}|${refusal.value ?? ''}`)) {
-    store.refusedValues.record(item.reason, item.value ?? '', count);
+  for (const { item, count } of countBy(refused, (refusal) => `${refusal.reason}|${refusal.site}|${refusal.value}`)) {
+    store.refusedValues.record(item, count);
   }
   if (refused.length > 0) log.info({ source, refused: refused.slice(0, 10), refusedCount: refused.length }, 'events refused');
   return { accepted: stored.length, duplicates };

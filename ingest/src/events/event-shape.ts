@@ -48,6 +48,15 @@ export function shapeProblem(event: unknown): RefusalReason | undefined {
   return reasonOf(validate.errors?.[0]);
 }
 
+/** The field a refused shape is refused for (`id`, `path`, `props/size`), or `(event)` for the event itself. */
+export function shapeField(event: unknown): string {
+  if (validate(event)) return '';
+  const error = validate.errors?.[0];
+  if (error?.keyword === 'required') return String(error.params.missingProperty);
+  if (error?.keyword === 'additionalProperties') return String(error.params.additionalProperty);
+  return error?.instancePath.slice(1) || '(event)';
+}
+
 function reasonOf(error: ErrorObject | undefined): RefusalReason {
   if (error?.keyword === 'required') return 'missing_field';
   if (error?.keyword === 'maxProperties' && error.instancePath === '/props') return 'too_many_props';

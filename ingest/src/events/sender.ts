@@ -23,17 +23,18 @@ export function senderOf(
   site: string | undefined,
   deps: SenderDeps,
   fullUserAgent = request.headers['user-agent'] ?? '',
-): { sender: Sender; refusal?: undefined } | { refusal: 'bot' | 'privacy_signal'; sender?: undefined } {
+): { sender: Sender; refusal?: undefined } | { refusal: 'bot' | 'privacy_signal'; value: string; sender?: undefined } {
   // Cut before anything reads it: parsing, the cache and the visitor hash all see the same bounded text.
   const userAgent = cutUserAgent(fullUserAgent);
   const described = deps.userAgents.describe(userAgent);
-  if (described.bot) return { refusal: 'bot' };
+  // The refused value the owner sees: the agent judged a bot, the header that asked not to be tracked.
+  if (described.bot) return { refusal: 'bot', value: userAgent };
 
   const signal = request.headers['sec-gpc'] === '1' ? 'gpc' : request.headers.dnt === '1' ? 'dnt' : undefined;
   if (signal) {
     const action = deps.privacySignalMode === 'drop' ? 'dropped' : 'anonymised';
     deps.metrics.privacySignals.inc({ signal, action });
-    if (deps.privacySignalMode === 'drop') return { refusal: 'privacy_signal' };
+    if (deps.privacySignalMode === 'drop') return { refusal: 'privacy_signal', value: signal === 'gpc' ? 'Sec-GPC: 1' : 'DNT: 1' };
   }
 
   // Beacons come straight from the visitor's browser; OTLP arrives through the Collector, whose

@@ -10,6 +10,8 @@ import { sharedRateLimit, type IngestRouteOptions } from '../ingest-route-option
 
 export const MAX_BEACON_BYTES = 64 * 1024;
 export const MAX_EVENTS_PER_BEACON = 100;
+/** The message of a beacon refused whole names this many different hints at most. */
+const MAX_HINTS_IN_MESSAGE = 3;
 
 const bodySchema = {
   type: 'object',
@@ -32,7 +34,7 @@ const responseSchema = {
         items: {
           type: 'object',
           additionalProperties: false,
-          properties: { index: { type: 'integer' }, reason: { type: 'string' }, value: { type: 'string' } },
+          properties: { index: { type: 'integer' }, reason: { type: 'string' }, value: { type: 'string' }, hint: { type: 'string' } },
         },
       },
     },
@@ -69,11 +71,15 @@ const beaconRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options
         const events = body.events ?? [body];
         const envelopeSite = body.events ? body.site : undefined;
         const judged = senderOf(request, 'beacon', envelopeSite, app.senders);
-        const { rows, refused } = judgeBeaconEvents(events, judged, app.catalog);
+        const { rows, refused } = judgeBeaconEvents(events, judged, app.catalog, envelopeSite, request.headers.origin);
         const { accepted, duplicates } = storeEvents(app, request.log, 'beacon', rows, refused);
-        if (rows.length === 0)
-          throw new NothingUsableError(`every event was refused (${summariseReasons(refused.map(({ reason }) => reason))})`);
-        return reply.code(202).send({ accepted, duplicates, refused });
+        // Each refusal says what to do: the page cannot read this answer across origins, the owner can.
+        const answered = refused.map((refusal) => ({ ...refusal, hint: app.refusedValues.hint(refusal) }));
+        if (rows.length === 0) {
+          const hints = [...new Set(answered.map(({ hint }) => hint))].slice(0, MAX_HINTS_IN_MESSAGE);
+          throw new NothingUsableError(`every event was refused (${summariseReasons(refused.map(({ reason }) => reason))}): ${hints.join('; ')}`);
+        }
+        return reply.code(202).send({ accepted, duplicates, refused: answered });
       },
     });
   }

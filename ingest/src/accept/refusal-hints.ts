@@ -1,0 +1,51 @@
+// What the owner can do about each refusal, in one sentence that names the value and the file to
+// change: the answer, the log and the overview's refused list all show it.
+import { relative, isAbsolute } from 'node:path';
+import type { RefusalReason } from '../events/event-row.js';
+import { MAX_PROPS } from '../events/event-shape.js';
+import { MAX_AGE_MS, MAX_AHEAD_MS } from '../events/to-event-row.js';
+
+/** What a hint needs to know of the service: the catalog's file and its event types. */
+export interface HintContext {
+  /** The catalog file as configured (CATALOG_FILE). */
+  catalogFile: string;
+  eventTypes: Iterable<string>;
+}
+
+export interface RefusedItem {
+  reason: string;
+  value: string;
+  site: string;
+}
+
+/** The catalog file as the owner would type it: relative to the working directory when inside it. */
+export function shownPath(file: string): string {
+  const inside = relative(process.cwd(), file);
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : file;
+}
+
+const HINTS: Record<RefusalReason, (item: RefusedItem, catalog: string, context: HintContext) => string> = {
+  unknown_site: ({ value }, catalog) => `add site \`${value}\` to \`${catalog}\`, or send the id of a site it lists`,
+  unknown_origin: ({ value, site }, catalog) => `add \`${value}\` to the origins of site \`${site}\` in \`${catalog}\``,
+  unknown_type: ({ value }, _, context) => `\`${value}\` is no event type; send one of ${[...context.eventTypes].join(', ')}`,
+  unknown_object: ({ value, site }, catalog) => `add object \`${value}\` to a room of site \`${site}\` in \`${catalog}\``,
+  unknown_room: ({ value, site }, catalog) => `add room \`${value}\` to site \`${site}\` in \`${catalog}\``,
+  missing_field: ({ value }) => `send \`${value}\` with the event (README, "Event model and the OTLP mapping")`,
+  invalid_field: ({ value }) =>
+    `send \`${value || 'the event'}\` with the type and length the event shape allows (README, "Limits and refusals")`,
+  too_old: ({ value }) =>
+    `an event of ${value} is more than ${MAX_AGE_MS / 3_600_000} hours old: send events when they happen, and check the sender's clock`,
+  in_future: ({ value }) =>
+    `an event of ${value} is more than ${MAX_AHEAD_MS / 60_000} minutes ahead of the service's clock: check the sender's clock`,
+  too_many_props: ({ value }) => `the event has ${value}: send at most ${MAX_PROPS}`,
+  bot: ({ value }) =>
+    `the user agent \`${value}\` is a bot's; a test browser must send an ordinary browser's user agent for every request (Chromium: the \`--user-agent\` flag)`,
+  privacy_signal: ({ value }) =>
+    `the browser sent \`${value}\` and PRIVACY_SIGNAL_MODE is drop; set it to anonymise to count such visits without ids`,
+};
+
+/** What to do about one refused value; a reason this service does not know (yet) gets none. */
+export function hintOf(item: RefusedItem, context: HintContext): string {
+  const hint = HINTS[item.reason as RefusalReason];
+  return hint ? hint(item, shownPath(context.catalogFile), context) : '';
+}
