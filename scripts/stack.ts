@@ -1,7 +1,7 @@
 // `npm run stack`: the whole pipeline on loopback without Docker. The ingest service (embedded
 // ClickHouse), the Collector, Prometheus and the demo portfolio, each waited on until healthy;
 // Ctrl-C or SIGTERM stops them in order (Collector, ingest service, Prometheus), each flushing
-// what it holds. Grafana is not part of it: docker-compose runs it (see the README).
+// what it holds. Grafana is not part of it: docker-compose runs it (see docs/stacks.md).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import closeWithGrace from 'close-with-grace';

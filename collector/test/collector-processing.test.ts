@@ -101,7 +101,7 @@ describe('the Collector between browser and ingest service', () => {
   });
 });
 
-// What the README's privacy promise covers: client and peer addresses, enduser.*, HTTP headers
+// What the privacy promise of docs/collector.md covers: client and peer addresses, enduser.*, HTTP headers
 // and query strings, wherever they come: a span, a data point, or the resource of either.
 const ADDRESSES = {
   'client.address': '203.0.113.7',

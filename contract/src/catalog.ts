@@ -1,7 +1,7 @@
 // The shape of the catalog file (sites, their origins, rooms and objects, accepted event types):
 // read by the ingest service, which refuses what it does not list, and by the dashboards. This is
 // the catalog once loaded: the file may leave out origins, rooms, objects and labels, which the
-// service fills in (none, and the id for a label); the README's "The catalog" has every rule.
+// service fills in (none, and the id for a label); docs/catalog.md has every rule.
 
 export interface CatalogObject {
   id: string;

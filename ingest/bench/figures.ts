@@ -1,5 +1,5 @@
 // The figures of the ingest throughput issue, each beside its goal and its baseline from the same
-// run (the bare fastify route): the table `npm run bench` ends with and the README quotes.
+// run (the bare fastify route): the table `npm run bench` ends with and docs/tests.md quotes.
 import type { LoadFigures } from './load.js';
 import type { ThreadCpu } from './processes.js';
 

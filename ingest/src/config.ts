@@ -62,10 +62,10 @@ export interface Config {
   retention: Retention;
 }
 
-/** Longest retention a variable may set: ten years (the README's defaults all stay within 25 months). */
+/** Longest retention a variable may set: ten years (the defaults in docs/configuration.md all stay within 25 months). */
 const MAX_RETENTION_DAYS = 3650;
 
-// The names are the environment variables documented in the README; env-schema validates and
+// The names are the environment variables documented in docs/configuration.md; env-schema validates and
 // coerces them and names the bad variable in its error.
 const schema = {
   type: 'object',

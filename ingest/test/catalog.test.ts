@@ -152,7 +152,7 @@ describe('the catalog', () => {
   it('says in the message where to read about the format and lists every problem', () => {
     const file = write({ sites: [site({ id: 'A' }), site({ id: 'B' })], eventTypes: TYPES });
     expect(() => loadCatalog(file)).toThrow(
-      `catalog ${file} cannot be used (see "The catalog" in the README):\n  sites[0].id: "A" is not an id: ids are 1 to 64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit\n  sites[1].id: "B" is not an id`,
+      `catalog ${file} cannot be used (see docs/catalog.md):\n  sites[0].id: "A" is not an id: ids are 1 to 64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit\n  sites[1].id: "B" is not an id`,
     );
   });
 });

@@ -9,7 +9,7 @@ import { OTLP_LIMITS } from '../src/otlp/limits.js';
 import { message } from './support/otlp-wire.js';
 import { BROWSER_UA, beaconEvent, countOf, queryRows, testApp } from './support/test-app.js';
 
-// Every limit of "Limits and refusals" (README) refused as documented, before the work: OTLP
+// Every limit of docs/limits.md refused as documented, before the work: OTLP
 // counts and nesting (400, never 500), impossible numbers per data point, user agents cut before
 // parsing, one rate-limit bucket across the beacon URLs, the proxy hops believed, slow senders and
 // the connection cap.
@@ -356,7 +356,7 @@ const closed = (socket: Socket) => new Promise((resolve) => socket.on('close', r
 
 describe('slow senders and the connection cap', () => {
   it('ends a request whose body trickles in past REQUEST_TIMEOUT_MS, and drops connections past MAX_CONNECTIONS', async () => {
-    // Short limits so the test does not wait minutes; the defaults are in the README.
+    // Short limits so the test does not wait minutes; the defaults are in docs/configuration.md.
     const app = await testApp({ requestTimeoutMs: 1000, headersTimeoutMs: 1000, maxConnections: 2 });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as { port: number };

@@ -9,7 +9,7 @@ import { dateTime64, mapSpans, toStringMap } from '../src/otlp/span-rows.js';
 
 // The mapping of decoded OTLP data to rows (src/otlp/span-rows.ts, metric-rows.ts), called directly:
 // every column of an `otel_traces` and a `metric_points` row for a known input, the analytics event
-// a span carries (README, "Event model and the OTLP mapping"), the cuts that bound stored text, the
+// a span carries (docs/otlp-mapping.md), the cuts that bound stored text, the
 // DateTime64 text ClickHouse reads, and each data point refused alone with its reason.
 
 const TRACE_ID = '0123456789abcdef0123456789abcdef';
@@ -366,7 +366,7 @@ describe('mapMetricPoints()', () => {
   ];
   const RESOURCE = { 'service.name': 'portfolio-web', 'portfolio.site': 'portfolio' };
 
-  /** The point id as the README's identity of a point: its stream (site, service, metric, attributes) and window. */
+  /** The point id, a point's identity: its stream (site, service, metric, attributes) and window. */
   const pointIdOf = (site: string, service: string, name: string, attributes: Record<string, string>, startNs: bigint, timeNs: bigint) =>
     createHash('sha256')
       .update(

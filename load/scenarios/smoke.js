@@ -1,6 +1,6 @@
 // smoke: one visitor, 20 requests: does the pipeline answer at all?
 // Generated from load/src/scenarios.ts by `npm run k6:render -w @footfall/load`: edit that file,
-// not this one. For users who run k6 themselves (see the README), e.g.
+// not this one. For users who run k6 themselves (see docs/load.md), e.g.
 //   k6 run -e INGEST_URL=http://127.0.0.1:8080 -e COLLECTOR_URL=http://127.0.0.1:4318 load/scenarios/smoke.js
 // RATE, DURATION, EVENTS_PER_REQUEST, REQUESTS, EVENTS and CONNECTIONS resize it as they do
 // `npm run load -- smoke`.

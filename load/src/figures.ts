@@ -1,4 +1,4 @@
-// The one-line summary every run prints, the same fields as the README's tables.
+// The one-line summary every run prints, the same fields as the tables of docs/load.md.
 import type { ScenarioFigures } from './run-scenario.js';
 
 const ms = (value: number) => (Number.isNaN(value) ? '-' : `${value.toFixed(1)} ms`);

@@ -71,7 +71,7 @@ export interface Thresholds {
 
 export interface Scenario {
   name: string;
-  /** One line for the README and the scripts' header. */
+  /** One line for docs/load.md and the scripts' header. */
   summary: string;
   /** Share of requests that are beacons; the rest are OTLP through the Collector. */
   beaconShare: number;

@@ -119,7 +119,7 @@ const soak: Scenario = {
   shape: {
     kind: 'stages',
     // 1500 events/s. The breakpoint measured so far on the 2-core machine was taken while other
-    // test runs held both cores (a lower bound, see the README): measure yours and set RATE to
+    // test runs held both cores (a lower bound, see docs/load.md): measure yours and set RATE to
     // half of it, in requests/s of 10 events.
     startRate: 150,
     stages: [{ rate: 150, durationS: 1800, hold: true }],

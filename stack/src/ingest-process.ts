@@ -1,5 +1,5 @@
 // The ingest service as a child process (ingest/src/server.ts through tsx), configured by the
-// environment variables of its README contract.
+// environment variables of docs/configuration.md.
 import { join } from 'node:path';
 import { startProcess, type ManagedProcess } from './managed-process.js';
 import { repoRoot } from './repo-root.js';

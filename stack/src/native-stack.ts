@@ -24,7 +24,7 @@ export interface NativeStackOptions {
   /** Each service in a process group of its own (see ProcessSpec.ownProcessGroup). */
   ownProcessGroups?: boolean;
   /**
-   * The ingest service sends its own spans and metrics to the Collector (README, "Self-telemetry"),
+   * The ingest service sends its own spans and metrics to the Collector (docs/otlp-mapping.md, "Self-telemetry"),
    * which stores them with everything else; OTEL_* variables of the parent still win.
    */
   selfTelemetry?: boolean;

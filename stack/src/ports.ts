@@ -21,7 +21,7 @@ export const DEFAULT_PORTS: StackPorts = {
   prometheus: 9090,
 };
 
-/** The variable that moves each port, as documented in the README. */
+/** The variable that moves each port, as documented in docs/stacks.md. */
 export const PORT_VARIABLES: Record<keyof StackPorts, string> = {
   ingest: 'INGEST_PORT',
   otlpHttp: 'COLLECTOR_OTLP_HTTP_PORT',

@@ -1,5 +1,5 @@
 // OTLP/JSON trace requests built by hand, so a test knows the exact span ids it sent and which
-// requests the Collector accepted. The attribute names are the README's OTLP mapping.
+// requests the Collector accepted. The attribute names are docs/otlp-mapping.md's.
 import { randomBytes } from 'node:crypto';
 
 export interface AnalyticsSpan {

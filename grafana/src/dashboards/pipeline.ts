@@ -48,7 +48,7 @@ export function alertPanelIds(dashboard: Dashboard): Record<PanelRef, number> {
 const bySite = (recorded: string): string => `${recorded}{site="$site"}`;
 
 /**
- * The ingest service's own spans (README, "Self-telemetry"): its service.name unless OTEL_SERVICE_NAME
+ * The ingest service's own spans (docs/otlp-mapping.md, "Self-telemetry"): its service.name unless OTEL_SERVICE_NAME
  * renames it. Request spans are named method and route, the write path footfall.batch.write and
  * INSERT <table>.
  */

@@ -18,7 +18,7 @@ export class CatalogError extends Error {
   ) {
     const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map((problem) => `\n  ${problem.path}: ${problem.message}`);
     const more = problems.length > MAX_PROBLEMS_SHOWN ? `\n  ... and ${problems.length - MAX_PROBLEMS_SHOWN} more` : '';
-    super(`catalog ${file} cannot be used (see "The catalog" in the README):${shown.join('')}${more}`);
+    super(`catalog ${file} cannot be used (see docs/catalog.md):${shown.join('')}${more}`);
     this.name = 'CatalogError';
   }
 }

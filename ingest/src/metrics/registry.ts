@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * Every Prometheus series the service exports (README, "Prometheus metrics"). Label values come
+ * Every Prometheus series the service exports (docs/metrics.md). Label values come
  * only from bounded sets: the catalog, refusal reasons, route patterns, table names.
  */
 export function createMetrics() {

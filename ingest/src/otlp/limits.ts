@@ -1,5 +1,5 @@
 /**
- * What one OTLP request may hold (README, "Limits and refusals"). Checked before the work: a
+ * What one OTLP request may hold (docs/limits.md). Checked before the work: a
  * protobuf body is scanned for them before it is decoded, a JSON body as it is read, so a request
  * over a limit is refused (400, FOOTFALL_OTLP_LIMIT) before it costs decoding, mapping or storing.
  * The per-item limits are the OpenTelemetry SDKs' own defaults, which no SDK-made request exceeds;

@@ -4,7 +4,7 @@ import type { TraceRow } from '../tables/otel-traces.js';
 import type { AttributeValue, Attributes, ResourceSpansData, Scope, SpanData } from './decode.js';
 import { resourceWithoutPrivate, spanWithoutPrivate } from './privacy.js';
 
-/** Attribute names of the OTLP mapping (README, "Event model and the OTLP mapping"). */
+/** Attribute names of the OTLP mapping (docs/otlp-mapping.md). */
 export { ATTR };
 
 const MAX_ATTRIBUTES = 64;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 
-/** `GET /metrics`: the Prometheus exposition of every counter (README, "Prometheus metrics"). */
+/** `GET /metrics`: the Prometheus exposition of every counter (docs/metrics.md). */
 const metricsRoute: FastifyPluginAsync = async (app) => {
   app.get('/metrics', async (_request, reply) => {
     app.pipeline.updateSpoolGauges();

@@ -1,5 +1,5 @@
 // The ingest service observing itself with the OpenTelemetry Node SDK, configured only by the
-// standard OTEL_* variables (README, "Self-telemetry"). Off unless one of them asks for an
+// standard OTEL_* variables (docs/otlp-mapping.md, "Self-telemetry"). Off unless one of them asks for an
 // exporter, so a plain `npm start` sends nothing anywhere.
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';

@@ -29,7 +29,7 @@ export async function loadWithFault(
   await sleep(afterMs);
   await fault();
   const figures = await run;
-  // The figures line, for the README's table of faults.
+  // The figures line, for the table of faults in docs/load.md.
   console.log(figuresLine(figures));
   return figures;
 }

@@ -1,4 +1,4 @@
-// The shapes the read API answers with, as the page reads them (see the README's "Stats"): the
+// The shapes the read API answers with, as the page reads them (see docs/api.md, "Stats"): the
 // stats module's own types where it has them (type-only imports, erased from the page's bundle).
 import type { Headline, TimePoint } from '../../stats/figures-over-time.js';
 import type { PageViewsBy } from '../../stats/page-views-by.js';
