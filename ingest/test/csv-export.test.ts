@@ -55,7 +55,9 @@ describe('CSV exports', () => {
 
   it('exports a funnel whose step holds ; quotes and line breaks, whole', async () => {
     const target = '/c;0';
-    const response = await app.inject(`/api/funnel?site=portfolio&range=1h&step=page_view&step=${encodeURIComponent(`page_view:${target}`)}&format=csv`);
+    const response = await app.inject(
+      `/api/funnel?site=portfolio&range=1h&step=page_view&step=${encodeURIComponent(`page_view:${target}`)}&format=csv`,
+    );
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain(`"page_view:${target}"`);
     expect(parse(response.body, { columns: true })).toEqual([

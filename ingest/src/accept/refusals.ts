@@ -48,10 +48,10 @@ export function refusalOf(index: number, reason: RefusalReason, input: unknown, 
   const event = (typeof input === 'object' && input !== null ? input : {}) as Partial<Record<keyof EventInput, unknown>>;
   const named = typeof event.site === 'string' ? event.site : undefined;
   const site = named ?? context.envelopeSite ?? context.defaultSite;
-  return { index, reason, value: cut(valueOf(reason, input, event, site, context)), site: cut(site) };
+  return { index, reason, value: cut(refusedValueOf(reason, input, event, site, context)), site: cut(site) };
 }
 
-function valueOf(
+function refusedValueOf(
   reason: RefusalReason,
   input: unknown,
   event: Partial<Record<keyof EventInput, unknown>>,

@@ -61,12 +61,12 @@ export class RefusedValues {
 
   /** Learns which values of today and yesterday already have a row, so a restart keeps the bound. */
   async load(): Promise<void> {
-    const stored = await rows<{ site: string; day: string; reason: string; value: string }>(
+    const stored = await rows<{ site: string; day_text: string; reason: string; value: string }>(
       this.client,
-      `SELECT DISTINCT site, toString(day) AS day, reason, value FROM ${TABLE} WHERE day >= {since:Date} AND NOT others`,
+      `SELECT DISTINCT site, toString(day) AS day_text, reason, value FROM ${TABLE} WHERE day >= {since:Date} AND NOT others`,
       { since: dayOf(this.now() - 86_400_000) },
     );
-    for (const row of stored) this.#keptOf(row.site, row.day, row.reason).add(row.value);
+    for (const row of stored) this.#keptOf(row.site, row.day_text, row.reason).add(row.value);
   }
 
   /** Counts `count` refusals like `refusal`; call it where refusals are counted. */
@@ -92,21 +92,23 @@ export class RefusedValues {
   /** Writes the counts waiting in memory; on failure they stay for the next try. */
   flush(): Promise<void> {
     // One write at a time, in order; a failed write never stops the next.
-    this.#writing = this.#writing.catch(() => undefined).then(async () => {
-      if (this.#pending.size === 0) return;
-      const batch = this.#pending;
-      this.#pending = new Map();
-      try {
-        await this.client.insert({ table: TABLE, values: [...batch.values()], format: 'JSONEachRow' });
-      } catch (error) {
-        for (const [key, row] of batch) {
-          const later = this.#pending.get(key);
-          if (later) later.count += row.count;
-          else this.#pending.set(key, row);
+    this.#writing = this.#writing
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.#pending.size === 0) return;
+        const batch = this.#pending;
+        this.#pending = new Map();
+        try {
+          await this.client.insert({ table: TABLE, values: [...batch.values()], format: 'JSONEachRow' });
+        } catch (error) {
+          for (const [key, row] of batch) {
+            const later = this.#pending.get(key);
+            if (later) later.count += row.count;
+            else this.#pending.set(key, row);
+          }
+          throw error;
         }
-        throw error;
-      }
-    });
+      });
     return this.#writing;
   }
 

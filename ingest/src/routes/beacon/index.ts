@@ -77,7 +77,9 @@ const beaconRoutes: FastifyPluginAsync<IngestRouteOptions> = async (app, options
         const answered = refused.map((refusal) => ({ ...refusal, hint: app.refusedValues.hint(refusal) }));
         if (rows.length === 0) {
           const hints = [...new Set(answered.map(({ hint }) => hint))].slice(0, MAX_HINTS_IN_MESSAGE);
-          throw new NothingUsableError(`every event was refused (${summariseReasons(refused.map(({ reason }) => reason))}): ${hints.join('; ')}`);
+          throw new NothingUsableError(
+            `every event was refused (${summariseReasons(refused.map(({ reason }) => reason))}): ${hints.join('; ')}`,
+          );
         }
         return reply.code(202).send({ accepted, duplicates, refused: answered });
       },
