@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gzipSize } from './gzip-size.js';
 
 export interface BundleSize {
   name: string;
@@ -24,5 +24,5 @@ export async function bundleSize(name: string, file: string): Promise<BundleSize
   };
   await visit(file);
   const all = Buffer.concat(parts);
-  return { name, minified: all.length, gzipped: gzipSync(all, { level: 9 }).length };
+  return { name, minified: all.length, gzipped: gzipSize(all) };
 }

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 
 /** The browser workspace's folder, whatever the current directory. */
 export const browserRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -17,18 +17,41 @@ const common: BuildOptions = {
 /**
  * The script-tag tracker: one IIFE file, `window.footfall`, held to the size budget. Three
  * settings buy the bytes: ES2022 syntax as written (no lowering of `??=`), internal property
- * names mangled (only names that never cross the bundle's edge), and no "use strict" prologue,
- * which nothing in the tracker relies on.
+ * names mangled (only names that never cross the bundle's edge, and the core handle's, which
+ * its lazy part gets mangled alike: see `buildScriptTag`), and no "use strict" prologue, which
+ * nothing in the tracker relies on.
  */
 export const scriptTagBundle: BuildOptions = {
   ...common,
   target: 'es2022',
-  mangleProps: /^(route|visibility|objectClick|elapsed|update|clear|record)$/,
+  mangleProps: /^(route|visibility|objectClick|elapsed|update|clear|record|core|options|tracker|send|notes)$/,
   tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
   entryPoints: [`${browserRoot}src/tracker/script-tag.ts`],
   format: 'iife',
   outfile: `${distDir}/footfall.js`,
 };
+
+/** The script tag's lazily loaded part, `footfall-extra.js`, fetched by the core from its own folder. */
+export const scriptTagExtraBundle: BuildOptions = {
+  ...scriptTagBundle,
+  entryPoints: [`${browserRoot}src/tracker/extra/script-tag-extra.ts`],
+  outfile: `${distDir}/footfall-extra.js`,
+};
+
+export interface ScriptTagFiles {
+  'footfall.js': string;
+  'footfall-extra.js': string;
+}
+
+/**
+ * Both files of the script tag, in memory. The lazy part is built with the core's mangle cache,
+ * so the handle's mangled property names agree across the two files.
+ */
+export async function buildScriptTag(): Promise<ScriptTagFiles> {
+  const core = await build({ ...scriptTagBundle, write: false, mangleCache: {} });
+  const extra = await build({ ...scriptTagExtraBundle, write: false, mangleCache: core.mangleCache });
+  return { 'footfall.js': core.outputFiles[0]!.text, 'footfall-extra.js': extra.outputFiles[0]!.text };
+}
 
 /**
  * The ESM entry points for bundlers: the tracker (with the OpenTelemetry tier as a lazily

@@ -1,8 +1,10 @@
 /**
  * The ESM entry point: the tracker, with the OpenTelemetry tier split into its own chunk that is
- * imported only when `mode` is `otel` or `both`, once the page is idle. Every function is safe to
+ * imported only when `mode` is `otel` or `both`, once the page is idle, and the tracker's lazily
+ * loaded part (debug output) in another, imported once the page has loaded. Every function is safe to
  * call at any time: before `init` it does nothing, and it never throws.
  */
+import type { CoreHandle } from './tracker/core-handle.js';
 import { createLazySink } from './tracker/lazy-sink.js';
 import { createIgnored } from './tracker/log.js';
 import { privacySignal } from './tracker/privacy.js';
@@ -44,7 +46,13 @@ export function init(options: TrackerOptions): void {
     const gate: EventSink | undefined = wanted
       ? { record: (event) => startOpenTelemetry(collectorUrl).record(event), flush: () => otel?.flush() }
       : undefined;
-    tracker = createTracker({ ...options, endpoint: mode === 'otel' ? undefined : endpoint }, gate);
+    const core = {} as CoreHandle;
+    tracker = createTracker({ ...options, endpoint: mode === 'otel' ? undefined : endpoint }, gate, core);
+    // What can wait (debug output) is a chunk of its own, imported once the page has loaded, as
+    // the script tag's `footfall-extra.js` is.
+    const startExtra = () =>
+      import('./tracker/extra/start-extra.js').then((extra) => extra.startExtra(core), ignored.bind(0, 'extra_load_failed'));
+    document.readyState === 'complete' ? startExtra() : addEventListener('load', startExtra);
   } catch (error) {
     ignored('init_failed', error);
   }

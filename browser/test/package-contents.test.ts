@@ -51,7 +51,7 @@ describe('the published package', () => {
     const chunks = packed.filter((path) => path.startsWith('dist/esm/chunks/'));
     const declarations = packed.filter((path) => path.startsWith('dist/types/'));
     expect(chunks.length).toBeGreaterThan(0);
-    for (const chunk of chunks) expect(chunk).toMatch(/^dist\/esm\/chunks\/chunk-[A-Z0-9]+\.js$/);
+    for (const chunk of chunks) expect(chunk).toMatch(/^dist\/esm\/chunks\/(chunk|start-extra)-[A-Z0-9]+\.js$/);
     // One declaration file for each source file the entry points reach, nothing else.
     for (const declaration of declarations) expect(declaration).toMatch(/^dist\/types\/(otel|three|tracker\/)?[\w/-]*\.d\.ts$/);
     expect(declarations).toEqual(
@@ -67,6 +67,7 @@ describe('the published package', () => {
       'dist/esm/index.js',
       'dist/esm/otel.js',
       'dist/esm/three.js',
+      'dist/footfall-extra.js',
       'dist/footfall.js',
       'package.json',
     ]);
@@ -76,7 +77,7 @@ describe('the published package', () => {
     const targets = Object.values(manifest.exports).flatMap((target) =>
       typeof target === 'string' ? [target] : [target.types, target.default],
     );
-    expect(targets).toHaveLength(8);
+    expect(targets).toHaveLength(9);
     for (const target of targets) expect(packed, target).toContain(target.replace(/^\.\//, ''));
   });
 });

@@ -10,8 +10,7 @@ export const MAX_BODY_BYTES = 60 * 1024;
  * so this rare case needs no finer splitting: fewer bytes in the script tag.
  */
 export function toBodies(site: string, events: FootfallEvent[]): string[] {
-  // An array in a string joins its items with commas: exactly a JSON array's body.
-  const body = (list: FootfallEvent[]) => `{"site":${JSON.stringify(site)},"events":[${list.map((event) => JSON.stringify(event))}]}`;
+  const body = (list: FootfallEvent[]) => JSON.stringify({ site, events: list });
   const all = body(events);
   return all.length * 3 <= MAX_BODY_BYTES ? [all] : events.map((event) => body([event]));
 }

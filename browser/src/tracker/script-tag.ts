@@ -1,3 +1,4 @@
+import type { CoreHandle } from './core-handle.js';
 import { createTracker, type Tracker } from './tracker.js';
 import type { TrackerOptions } from './types.js';
 
@@ -7,6 +8,10 @@ import type { TrackerOptions } from './types.js';
  * `window.footfall`; `data-require-consent` and `data-debug` are flags. Without `data-site`, call
  * `footfall.init(options)` yourself: the tracking methods exist once it has run. The
  * OpenTelemetry tier comes with the ESM entry point.
+ *
+ * Once the page has loaded, the core fetches its lazily loaded part, `footfall-extra.js` from
+ * the folder it came from, and hands it the core's handle on the script element. Nothing the
+ * core records waits for it: if it is slow or missing, events go out all the same.
  */
 declare global {
   interface Window {
@@ -14,9 +19,21 @@ declare global {
   }
 }
 
-const data = (document.currentScript as HTMLScriptElement | null)?.dataset || {};
+/** The element that loads the lazy part, carrying the handle it reads. */
+export type ExtraScript = HTMLScriptElement & { core: CoreHandle };
+
+const script = document.currentScript as HTMLScriptElement;
+const data = script.dataset;
 const footfall = {
-  init: (options: TrackerOptions) => Object.assign(footfall, createTracker(options)),
+  init(options: TrackerOptions) {
+    const core = {} as CoreHandle;
+    Object.assign(footfall, createTracker(options, undefined, core));
+    addEventListener('load', () =>
+      document.head.append(
+        Object.assign(document.createElement('script'), { src: script.src.replace(/[^/]*$/, 'footfall-extra.js'), core }),
+      ),
+    );
+  },
 };
 window.footfall = footfall;
 if (data.site) {

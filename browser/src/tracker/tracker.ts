@@ -1,9 +1,10 @@
 import { listen } from './autocapture.js';
 import { createBatcher } from './batcher.js';
 import { toBodies } from './bodies.js';
+import type { CoreHandle, Note } from './core-handle.js';
 import { randomId } from './ids.js';
 import { landingFields } from './landing.js';
-import { createIgnored } from './log.js';
+import type { Ignored } from './log.js';
 import { privacySignal } from './privacy.js';
 import { createSession } from './session.js';
 import { createTransport } from './transport.js';
@@ -44,11 +45,16 @@ const SESSION_IDLE_MS = 30 * 60 * 1000;
 /**
  * Starts tracking with `options`; the result is the public API. Beacons go to `endpoint` when it
  * is set; `sink` receives every event too (the ESM entry point passes the OpenTelemetry tier
- * there and resolves `mode`, so the script tag stays small).
+ * there and resolves `mode`, so the script tag stays small). `core` is filled with the handle
+ * the lazily loaded part gets (see `CoreHandle`).
  */
-export function createTracker(options: TrackerOptions, sink?: EventSink): Tracker {
+export function createTracker(options: TrackerOptions, sink?: EventSink, core = {} as CoreHandle): Tracker {
   const { endpoint, site } = options;
-  const ignored = createIgnored(options.debug);
+  const notes: Note[] = [];
+  // Debug output is printed by the lazy part; until it has loaded, the notes wait here.
+  const ignored: Ignored = (...note) => {
+    options.debug && notes.push(note);
+  };
   // Nothing may reach the host page, whatever happens inside: failures go to `ignored`.
   const guard =
     <A extends unknown[]>(fn: (...args: A) => void) =>
@@ -70,18 +76,17 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
   let path = location.pathname;
   let landed = false;
   let pageStartedAt = 0;
-  const batcher = endpoint
-    ? createBatcher(
-        guard((events: FootfallEvent[]) => toBodies(site, events).map(createTransport(endpoint, ignored, options.debug))),
-        Math.min(options.maxBatch || DEFAULT_MAX_BATCH, 100),
-        FLUSH_INTERVAL_MS,
-      )
-    : undefined;
+  // Without an endpoint (OpenTelemetry only) batches are dropped when due: fewer bytes than no batcher.
+  const batcher = createBatcher(
+    guard((events: FootfallEvent[]) => endpoint && toBodies(site, events).map((body) => core.send(body))),
+    Math.min(options.maxBatch || DEFAULT_MAX_BATCH, 100),
+    FLUSH_INTERVAL_MS,
+  );
 
   const emit = (type: EventType, fields?: EventFields) => {
     if (signal || !consent) return ignored(signal || 'consent');
     const event: FootfallEvent = { id: randomId(), type, ts: Date.now(), session: session(), path, ...fields };
-    batcher?.push(event);
+    batcher.push(event);
     sink?.record(event);
   };
   const endPage = () => {
@@ -114,14 +119,15 @@ export function createTracker(options: TrackerOptions, sink?: EventSink): Tracke
     trackNavigation: (to, from = path) => emit('navigation', { from, to }),
     setConsent(granted) {
       consent = granted;
-      if (!granted) batcher?.clear();
+      if (!granted) batcher.clear();
     },
     flush() {
-      batcher?.flush();
+      batcher.flush();
       sink?.flush();
     },
   };
   for (const key in api) api[key as keyof Tracker] = guard(api[key as keyof Tracker] as (...args: unknown[]) => void);
+  Object.assign(core, { options, tracker: api, send: createTransport(endpoint!, ignored), notes });
 
   if (options.autoTrack !== false) {
     listen(

@@ -1,0 +1,10 @@
+import type { CoreHandle } from '../core-handle.js';
+import { startDebugOutput } from './debug-output.js';
+
+/**
+ * The lazily loaded part of the tracker: what can wait until the page has loaded. Each feature
+ * takes the core's handle and nothing else; scroll depth, hotspots and their overlay join here.
+ */
+export function startExtra(core: CoreHandle): void {
+  if (core.options.debug) startDebugOutput(core);
+}

@@ -1,0 +1,50 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildScriptTag } from '../../scripts/bundles.js';
+
+export interface ScriptTagPageOptions {
+  /** The page's HTML; it loads `/footfall.js`. */
+  page: string;
+  /** Answer `/footfall-extra.js` after this many milliseconds (default at once). */
+  extraDelayMs?: number;
+  /** Answer `/footfall-extra.js` with 404. */
+  extraMissing?: boolean;
+}
+
+export interface ScriptTagPage {
+  url: string;
+  /** Requests for `/footfall-extra.js` so far. */
+  extraRequests(): number;
+  close(): Promise<void>;
+}
+
+/** One's own site: a page, the script tag's core and its lazily loaded part, as built now. */
+export async function serveScriptTagPage(options: ScriptTagPageOptions): Promise<ScriptTagPage> {
+  const files = await buildScriptTag();
+  let extraRequests = 0;
+  const server: Server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const send = (status: number, type: string, body: string) => {
+      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      response.end(body);
+    };
+    if (path === '/footfall.js') return send(200, 'text/javascript', files['footfall.js']);
+    if (path === '/footfall-extra.js') {
+      extraRequests++;
+      if (options.extraMissing) return send(404, 'text/plain', 'not found');
+      setTimeout(() => send(200, 'text/javascript', files['footfall-extra.js']), options.extraDelayMs ?? 0);
+      return;
+    }
+    send(200, 'text/html; charset=utf-8', options.page);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    extraRequests: () => extraRequests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
