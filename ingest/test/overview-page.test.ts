@@ -70,7 +70,10 @@ describe('the overview page', () => {
     expect(await labels('top_pages')).toEqual(['/', '/about', '/contact', '/projects']);
     expect(await labels('sources')).toEqual(['news.ycombinator.com', 'www.google.com']);
     expect(await labels('flows')).toEqual(['/ → /about', '/about → /contact']);
-    expect(await labels('refused')).toEqual(['cv-downloadunknown_object']);
+    // The refused value, its reason and what to do about it.
+    expect(await labels('refused')).toEqual([
+      expect.stringMatching(/^cv-downloadunknown_object: add object `cv-download` to a room of site `portfolio` in `.*catalog\.json`$/),
+    ]);
     expect(await page.locator('#seen-never-clicked .chip').allTextContents()).toEqual(['laptop']);
     expect(await page.locator('#objects tbody tr').count()).toBe(8);
 

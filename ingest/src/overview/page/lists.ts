@@ -121,8 +121,9 @@ const LISTS: Record<string, (stats: Stats) => RankedList> = {
     title: 'Refused events',
     columns: ['Reason: value', 'Events'],
     rows: s.refused.map((r) => ({
-      label: r.value || '(no value)',
-      detail: r.reason,
+      label: r.others ? '(other values)' : r.value || '(no value)',
+      // What to do about it, under the reason: the row's title shows it whole.
+      detail: r.hint ? `${r.reason}: ${r.hint}` : r.reason,
       values: [r.count],
       share: shareOf(
         r.count,
@@ -130,8 +131,8 @@ const LISTS: Record<string, (stats: Stats) => RankedList> = {
         s.refused.map((x) => x.count),
       ),
     })),
-    empty: 'Nothing refused since the service started.',
-    note: 'Since the service started. An unknown object here is one to add to the catalog.',
+    empty: 'Nothing refused in these days.',
+    note: 'Whole UTC days since the range began, across restarts; each row says what to do.',
   }),
 };
 

@@ -29,7 +29,7 @@ export interface Stats extends Headline, Omit<PageViewsBy, 'operating_systems'> 
   objects: Array<{ object: string; room: string; views: number; clicks: number; click_rate: number | null }>;
   never_clicked: string[];
   seen_never_clicked: string[];
-  refused: Array<{ reason: string; value: string; count: number }>;
+  refused: Array<{ reason: string; value: string; site: string; count: number; others: boolean; hint: string }>;
   timeseries: TimePoint[];
   timeseries_step_s: number;
 }
