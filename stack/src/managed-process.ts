@@ -2,6 +2,7 @@
 // an HTTP health URL answers 2xx, stopped with SIGTERM (SIGKILL only if it will not exit).
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
+import { exitingWithParent } from './exit-with-parent.js';
 import { waitUntil } from './wait-for.js';
 
 const DEFAULT_READY_TIMEOUT_MS = 60_000;
@@ -68,7 +69,10 @@ async function answers(url: string, ready: (status: number) => boolean): Promise
 
 export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
   const log = spec.logFile ? ({ file: spec.logFile, append: true } as const) : 'inherit';
-  const child = execa(spec.file, spec.args, {
+  // Ends with this process even when it is killed outright (exit-with-parent.ts): `cleanup` below
+  // covers only the exits Node sees, and not a child in a process group of its own.
+  const command = exitingWithParent(spec.file, spec.args);
+  const child = execa(command.file, command.args, {
     cwd: spec.cwd,
     env: spec.env,
     stdin: 'ignore',
@@ -76,7 +80,8 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
     stderr: log,
     reject: false,
     detached: spec.ownProcessGroup ?? false,
-    // If this Node process dies, take the child with it: no orphans (a detached child excepted).
+    // When this Node process exits in a way it sees, stop the child at once (a detached child
+    // excepted: the parent-death signal above covers it, and every crash).
     cleanup: true,
     forceKillAfterDelay: spec.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
   });

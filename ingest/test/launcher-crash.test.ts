@@ -1,0 +1,81 @@
+// `kill -9` of a launcher (`npm start`, `npm run stack`) leaves nothing behind: its children run in
+// process groups of their own (so a Ctrl-C reaches only the launcher), and before they outlived a
+// launcher killed outright, holding their ports and data folders, so the next `npm start` failed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, repoRoot, startProcess, waitFor, type ManagedProcess } from '@footfall/stack';
+import { describe, expect, it } from 'vitest';
+
+const START_TIMEOUT_MS = 180_000;
+/** How long the children may take to flush and exit once their launcher is gone. */
+const GONE_WITHIN_MS = 10_000;
+
+/** True once nothing listens on the port: it can be bound again. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function npmStart(ingestPort: number, demoPort: number, dataDir: string, name: string): Promise<ManagedProcess> {
+  return startProcess({
+    name,
+    file: process.execPath,
+    args: ['--import', 'tsx', join(repoRoot, 'scripts/start.ts')],
+    cwd: repoRoot,
+    env: { PORT: String(ingestPort), DEMO_PORT: String(demoPort), DATA_DIR: dataDir, CATALOG_FILE: undefined, LOG_LEVEL: 'warn' },
+    logFile: join(dataDir, `${name}.log`),
+    // The demo is served once the ingest service is ready.
+    healthUrl: `http://127.0.0.1:${demoPort}/`,
+    readyTimeoutMs: START_TIMEOUT_MS,
+  });
+}
+
+describe('a launcher killed with SIGKILL', () => {
+  it('takes the ingest service with it: the port and the data folder are free, and the next npm start works', {
+    timeout: 2 * START_TIMEOUT_MS,
+  }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'footfall-launcher-'));
+    const ingestPort = await freePort();
+    const demoPort = await freePort([ingestPort]);
+    let again: ManagedProcess | undefined;
+    try {
+      const first = await npmStart(ingestPort, demoPort, dataDir, 'first');
+      expect((await fetch(`http://127.0.0.1:${ingestPort}/readyz`)).status).toBe(200);
+      await first.kill();
+
+      expect(await waitFor(() => portFree(ingestPort), { intervalMs: 100, timeoutMs: GONE_WITHIN_MS })).toBe(true);
+      // The same ports and data folder: the embedded engine opens again.
+      again = await npmStart(ingestPort, demoPort, dataDir, 'again');
+      expect((await fetch(`http://127.0.0.1:${ingestPort}/readyz`)).status).toBe(200);
+    } finally {
+      await again?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes a native binary in a process group of its own with it (Prometheus, as npm run stack starts it)', {
+    timeout: 60_000,
+  }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'footfall-launcher-prometheus-'));
+    const port = await freePort();
+    try {
+      const launcher = await startProcess({
+        name: 'prometheus launcher',
+        file: process.execPath,
+        args: ['--import', 'tsx', join(repoRoot, 'ingest/test/support/prometheus-launcher.ts'), String(port), dataDir],
+        cwd: repoRoot,
+        logFile: join(dataDir, 'launcher.log'),
+        healthUrl: `http://127.0.0.1:${port}/-/ready`,
+      });
+      await launcher.kill();
+      expect(await waitFor(() => portFree(port), { intervalMs: 100, timeoutMs: GONE_WITHIN_MS })).toBe(true);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
