@@ -35,6 +35,11 @@ export const ErasureDisabledError = createError(
   'erasure needs STATS_TOKEN: set it and send Authorization: Bearer <token>',
   403,
 );
+export const ErasureNotFlushedError = createError(
+  'FOOTFALL_ERASURE_NOT_FLUSHED',
+  'rows accepted before this erasure are still waiting for ClickHouse and would land after it; nothing was erased, retry later',
+  503,
+);
 export const TooManyStreamsError = createError('FOOTFALL_TOO_MANY_STREAMS', '%s', 429);
 export const ApiRateLimitedError = createError(
   'FOOTFALL_API_RATE_LIMITED',
@@ -43,5 +48,5 @@ export const ApiRateLimitedError = createError(
 );
 
 /** Refusals that say "not now": the answer tells the client when to come back. */
-export const RETRY_LATER_CODES = new Set(['FOOTFALL_SPOOL_FULL', 'FOOTFALL_LOG_UNWRITABLE']);
+export const RETRY_LATER_CODES = new Set(['FOOTFALL_SPOOL_FULL', 'FOOTFALL_LOG_UNWRITABLE', 'FOOTFALL_ERASURE_NOT_FLUSHED']);
 export const RETRY_AFTER_SECONDS = 30;

@@ -110,6 +110,11 @@ export class WriteAheadLog {
     return this.openBytes;
   }
 
+  /** The sequence number of the open segment, or of the next one to open: every sealed segment has a lower one. */
+  get openSegmentSeq(): number {
+    return this.openSeq;
+  }
+
   /** Closes the open segment and returns it; undefined when it holds nothing. */
   seal(): Segment | undefined {
     const fd = this.fd;

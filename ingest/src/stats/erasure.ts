@@ -1,10 +1,22 @@
 /**
- * Erasure (the GDPR's right to be forgotten): every stored row of one session or one visitor, in
- * events, otel_traces, metric_points and otel_logs. Spans, data points and log records carry the
- * session id, never the visitor id (it is made by this service), so a visitor's spans are found
- * through the sessions its events name. The per-visit rollup (visits_per_hour) holds a key per
- * visit: those visits' rows go too. The per-minute, hourly and daily rollups keep their counts:
- * they hold no ids, only numbers and distinct-count states.
+ * Erasure (the GDPR's right to be forgotten): every stored row that can be tied to one visitor or
+ * one session, in every table that holds a key of a person.
+ *
+ * The keys are found first, then every table is cleared by them:
+ * - events: by visitor id and by session id. A visitor's events name its sessions, and the events
+ *   of those sessions name the visitor ids made for them: a beacon's (site, IP and user agent) and
+ *   an OTLP span's or log record's (site, session and user agent, accept/otlp-visitors.ts), which
+ *   differ for one person who used both tiers. Visitor ids and sessions are followed to a fixed
+ *   point, so no row of the person keeps a key that was not erased.
+ * - otel_traces and otel_logs: by `session.id` (on the item or its resource) and by the trace ids
+ *   of those spans and records, as a trace's other spans (a fetch inside a click) often carry no
+ *   session of their own.
+ * - metric_points: by `session.id` among a point's attributes (the only place a point stores it).
+ * - visits_per_hour (the per-visit rollup): by the sessions' keys.
+ * The user agents those spans and log records name are returned too: a refused value can be one
+ * (a bot's), and the refused values are cleared of them (stats/refused-values.ts).
+ * The per-minute, hourly and daily rollups keep their counts: they hold no ids, only numbers and
+ * distinct-count states, from which no visitor or session can be read back.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { count, rows } from './query.js';
@@ -16,37 +28,98 @@ export interface Erased {
   logs: number;
 }
 
-export async function eraseSession(client: ClickHouseClient, sessionId: string): Promise<Erased> {
-  return erase(client, 'session_id = {id:String}', sessionId, [sessionId]);
+/** The keys of one person: what every table is cleared by. */
+export interface ErasedKeys {
+  visitors: string[];
+  sessions: string[];
+  traces: string[];
+  /** The visitors' user agents, as their spans and log records name them. */
+  userAgents: string[];
 }
 
-export async function eraseVisitor(client: ClickHouseClient, visitorId: string): Promise<Erased> {
-  const sessions = await rows<{ session_id: string }>(
-    client,
-    `SELECT DISTINCT session_id FROM events WHERE visitor_id = {id:String} AND session_id != ''`,
-    { id: visitorId },
-  );
-  return erase(
-    client,
-    'visitor_id = {id:String}',
-    visitorId,
-    sessions.map((row) => row.session_id),
-  );
+/**
+ * How many rounds of visitor ids → sessions → visitor ids are followed. A person's keys close in
+ * two rounds (a visitor's sessions, those sessions' OTLP visitor ids); the bound only stops a
+ * chain of shared keys from running on.
+ */
+const MAX_ROUNDS = 8;
+
+export async function eraseSession(client: ClickHouseClient, sessionId: string): Promise<Erased & { keys: ErasedKeys }> {
+  // A session's own rows: its OTLP visitor ids are made from the session and name no other, and a
+  // beacon visitor's other sessions are other visits, not this one.
+  const sessions = [sessionId];
+  const traces = await traceIdsOf(client, sessions);
+  const keys = { visitors: [], sessions, traces, userAgents: await userAgentsOf(client, sessions, traces) };
+  return { ...(await erase(client, keys)), keys };
 }
 
-async function erase(client: ClickHouseClient, eventsWhere: string, id: string, sessions: string[]): Promise<Erased> {
-  const params = { id, sessions };
+export async function eraseVisitor(client: ClickHouseClient, visitorId: string): Promise<Erased & { keys: ErasedKeys }> {
+  const keys = await keysOfVisitor(client, visitorId);
+  return { ...(await erase(client, keys)), keys };
+}
+
+/** A visitor id's sessions, their other visitor ids, theirs sessions... to a fixed point. */
+async function keysOfVisitor(client: ClickHouseClient, visitorId: string): Promise<ErasedKeys> {
+  const visitors = new Set([visitorId]);
+  const sessions = new Set<string>();
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const found = await rows<{ visitor_id: string; session_id: string }>(
+      client,
+      `SELECT DISTINCT visitor_id, session_id FROM events
+       WHERE visitor_id IN {visitors:Array(String)} OR session_id IN {sessions:Array(String)}`,
+      { visitors: [...visitors], sessions: [...sessions] },
+    );
+    const before = visitors.size + sessions.size;
+    // Empty ids are those of anonymised events (Do Not Track): they tie nothing to anyone.
+    for (const row of found) {
+      if (row.visitor_id !== '') visitors.add(row.visitor_id);
+      if (row.session_id !== '') sessions.add(row.session_id);
+    }
+    if (visitors.size + sessions.size === before) break;
+  }
+  const traces = await traceIdsOf(client, [...sessions]);
+  return { visitors: [...visitors], sessions: [...sessions], traces, userAgents: await userAgentsOf(client, [...sessions], traces) };
+}
+
+const TRACE_SESSION = `(SpanAttributes['session.id'] IN {sessions:Array(String)} OR ResourceAttributes['session.id'] IN {sessions:Array(String)})`;
+const LOG_SESSION = `(LogAttributes['session.id'] IN {sessions:Array(String)} OR ResourceAttributes['session.id'] IN {sessions:Array(String)})`;
+
+/** The traces the sessions' spans and log records belong to. */
+async function traceIdsOf(client: ClickHouseClient, sessions: string[]): Promise<string[]> {
+  if (sessions.length === 0) return [];
+  const found = await rows<{ id: string }>(
+    client,
+    `SELECT DISTINCT TraceId AS id FROM otel_traces WHERE ${TRACE_SESSION}
+     UNION DISTINCT SELECT DISTINCT TraceId AS id FROM otel_logs WHERE ${LOG_SESSION} AND TraceId != ''`,
+    { sessions },
+  );
+  return found.map((row) => row.id);
+}
+
+/** The user agents the sessions' spans and log records name (on the item or its resource). */
+async function userAgentsOf(client: ClickHouseClient, sessions: string[], traces: string[]): Promise<string[]> {
+  if (sessions.length === 0) return [];
+  const found = await rows<{ agent: string }>(
+    client,
+    `SELECT DISTINCT agent FROM (
+       SELECT arrayJoin([SpanAttributes['user_agent.original'], ResourceAttributes['user_agent.original']]) AS agent
+       FROM otel_traces WHERE ${TRACE_SESSION} OR TraceId IN {traces:Array(String)}
+       UNION ALL
+       SELECT arrayJoin([LogAttributes['user_agent.original'], ResourceAttributes['user_agent.original']]) AS agent
+       FROM otel_logs WHERE ${LOG_SESSION} OR TraceId IN {traces:Array(String)})
+     WHERE agent != ''`,
+    { sessions, traces },
+  );
+  return found.map((row) => row.agent);
+}
+
+async function erase(client: ClickHouseClient, keys: ErasedKeys): Promise<Erased> {
+  const params = { ...keys };
   const targets = [
-    { table: 'events', where: eventsWhere },
-    {
-      table: 'otel_traces',
-      where: `(SpanAttributes['session.id'] IN {sessions:Array(String)} OR ResourceAttributes['session.id'] IN {sessions:Array(String)})`,
-    },
+    { table: 'events', where: 'visitor_id IN {visitors:Array(String)} OR session_id IN {sessions:Array(String)}' },
+    { table: 'otel_traces', where: `${TRACE_SESSION} OR TraceId IN {traces:Array(String)}` },
     { table: 'metric_points', where: `attributes['session.id'] IN {sessions:Array(String)}` },
-    {
-      table: 'otel_logs',
-      where: `(LogAttributes['session.id'] IN {sessions:Array(String)} OR ResourceAttributes['session.id'] IN {sessions:Array(String)})`,
-    },
+    { table: 'otel_logs', where: `${LOG_SESSION} OR TraceId IN {traces:Array(String)}` },
   ];
   const erased: number[] = [];
   for (const { table, where } of targets) {
@@ -63,7 +136,7 @@ async function erase(client: ClickHouseClient, eventsWhere: string, id: string, 
     }
     erased.push(n);
   }
-  if (sessions.length > 0) {
+  if (keys.sessions.length > 0) {
     await client.command({
       query: 'DELETE FROM visits_per_hour WHERE session_key IN (SELECT cityHash64(arrayJoin({sessions:Array(String)})))',
       query_params: params,

@@ -40,6 +40,8 @@ export class StatsFeed {
   readonly #recent = new Map<string, { stats: Stats; at: number }>();
   /** How many times the summary was computed: what a test or a metric can count. */
   computations = 0;
+  /** Counts erasures: a computation started before one may have read rows it removed. */
+  #generation = 0;
 
   constructor(
     private readonly compute: ComputeStats,
@@ -81,19 +83,29 @@ export class StatsFeed {
     const running = this.#running.get(key);
     if (running) return running;
     this.computations += 1;
+    const generation = this.#generation;
     const started = this.compute(query)
       .then((stats) => {
-        this.#remember(key, stats);
+        if (generation === this.#generation) this.#remember(key, stats);
         return stats;
       })
-      .finally(() => this.#running.delete(key));
+      .finally(() => {
+        if (this.#running.get(key) === started) this.#running.delete(key);
+      });
     this.#running.set(key, started);
     return started;
   }
 
-  /** Drops every kept answer (after an erasure, whose rows they may still count). */
+  /**
+   * Drops every kept answer (after an erasure, whose rows they may still count or list): the
+   * recent ones, each stream's last one, and the computations under way, whose answers are then
+   * neither kept nor handed to a stream. Every summary asked for afterwards is computed afresh.
+   */
   forget(): void {
+    this.#generation += 1;
     this.#recent.clear();
+    this.#running.clear();
+    for (const feed of this.#feeds.values()) feed.last = undefined;
   }
 
   #fresh(key: string): Stats | undefined {
@@ -124,7 +136,13 @@ export class StatsFeed {
     if (!feed || feed.delivering) return;
     feed.delivering = true;
     try {
-      const stats = await this.current(query, { fresh: true });
+      let generation: number;
+      let stats: Stats;
+      // An erasure that came meanwhile may have removed rows this summary shows: computed again.
+      do {
+        generation = this.#generation;
+        stats = await this.current(query, { fresh: true });
+      } while (generation !== this.#generation);
       feed.last = stats;
       for (const listener of feed.listeners) listener(stats);
     } catch (error) {

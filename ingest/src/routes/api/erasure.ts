@@ -1,6 +1,7 @@
 /** `DELETE /api/sessions/:id` and `DELETE /api/visitors/:id`: erase one person's rows. */
 import type { FastifyPluginAsync } from 'fastify';
-import { ErasureDisabledError } from '../../errors.js';
+import { cut } from '../../accept/refusals.js';
+import { ErasureDisabledError, ErasureNotFlushedError } from '../../errors.js';
 import { eraseSession, eraseVisitor } from '../../stats/erasure.js';
 
 const FLUSH_TIMEOUT_MS = 10_000;
@@ -26,10 +27,15 @@ const erasureRoutes: FastifyPluginAsync<ErasureRouteOptions> = async (app, optio
   for (const { url, erase } of routes) {
     app.delete<{ Params: { id: string } }>(url, { schema: { params: idParams } }, async (request) => {
       if (!options.tokenSet) throw new ErasureDisabledError();
-      // Rows accepted but still buffered would escape the erasure: write them first.
-      await app.pipeline.flush(FLUSH_TIMEOUT_MS);
-      const deleted = await erase(app.clickhouse, request.params.id);
-      // Summaries computed before the erasure may still count its rows: the next one is fresh.
+      // Rows accepted before the erasure but still in the write-ahead log would land after the
+      // DELETE and undo it: every one of them is written first, or nothing is erased (503, the
+      // owner retries once ClickHouse takes writes again). Rows accepted after this point are
+      // new data, as any event arriving after the erasure.
+      if (!(await app.pipeline.flush(FLUSH_TIMEOUT_MS))) throw new ErasureNotFlushedError();
+      const { keys, ...deleted } = await erase(app.clickhouse, request.params.id);
+      // Nothing kept may still show the person: a refused value that is their user agent (cut as
+      // refused values are), and summaries (live or recent) computed before the erasure.
+      await app.refusedValues.forget(keys.userAgents.map(cut));
       app.statsFeed.forget();
       request.log.info({ url, deleted }, 'erased');
       return { id: request.params.id, deleted };
