@@ -4,6 +4,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { CatalogError } from './catalog/catalog.js';
 import { loadConfig } from './config.js';
+import { DataDirInUseError, lockDataDir } from './data-dir-lock.js';
 import { startSelfTelemetry } from './telemetry/self-telemetry.js';
 import { injectedFaultsFrom } from './testing/injected-faults.js';
 
@@ -13,6 +14,15 @@ try {
   config = loadConfig();
 } catch (error) {
   console.error((error as Error).message);
+  process.exit(1);
+}
+
+// Before anything opens the data folder: a second service on it is refused with one line naming the first.
+try {
+  process.on('exit', lockDataDir(config.dataDir));
+} catch (error) {
+  if (!(error instanceof DataDirInUseError)) throw error;
+  console.error(error.message);
   process.exit(1);
 }
 
