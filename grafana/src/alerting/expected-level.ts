@@ -7,11 +7,33 @@
 // `promtool tsdb create-blocks-from rules` (how the scenario test fills the past) cannot evaluate
 // a rule that reads a series the same run records.
 
-const ACCEPTED = 'footfall_events_accepted_total';
+import {
+  BASELINE_WINDOW_HOURS,
+  DROP_MIN_EXPECTED_EVENTS,
+  DROP_SHARE,
+  DROP_WINDOW_MINUTES,
+  GROWTH_MAX,
+  GROWTH_MIN,
+  GROWTH_OVER_HOURS,
+  LAST_WEEK_DAYS,
+  MONDAY,
+  PREVIOUS_SAME_KIND_DAYS_AGO,
+  SATURDAY,
+  SPIKE_FACTOR,
+  SPIKE_MINUTE_CAP_EVENTS,
+  SPIKE_MINUTE_CAP_FACTOR,
+  type SpikeWindow,
+} from './traffic-rules.js';
 
-/** Bounds on the growth factor applied to last week's level. */
-export const GROWTH_MIN = 0.5;
-export const GROWTH_MAX = 2;
+export { SPIKE_WINDOW_10M, SPIKE_WINDOW_30M } from './traffic-rules.js';
+
+const ACCEPTED = 'footfall_events_accepted_total';
+const WINDOW = `${BASELINE_WINDOW_HOURS}h`;
+const HALF_WINDOW_HOURS = BASELINE_WINDOW_HOURS / 2;
+
+// Every combination below is parenthesised: in PromQL `*` binds tighter than `and`, and `and`
+// tighter than `or`, so `A and B * C` scales B, not A (how the growth factor once went unapplied).
+// grafana/test/promql-grouping.test.ts holds the rendered rules to this.
 
 /** Events per second accepted for each site over `window`, ending `offset` ago. */
 const siteRate = (window: string, offset?: string): string =>
@@ -20,19 +42,29 @@ const siteRate = (window: string, offset?: string): string =>
 /** Present for each site that already had events `ago`: proof that a window reaching back that far is whole. */
 const existedAgo = (ago: string): string => `sum by (site) (${ACCEPTED} offset ${ago})`;
 
-/** A 2-hour window centred on the same time of day `days` days ago, once the site existed when it began. */
-const sameHourDaysAgo = (days: number): string => `${siteRate('2h', `${days - 1}d23h`)}\nand on (site)\n${existedAgo(`${days}d1h`)}`;
+/**
+ * A window centred on the same time of day `days` days ago (offset by a day less half the window,
+ * so it reaches half a window past that moment), once the site existed when it began: a window
+ * half before the first visit would halve the estimate.
+ */
+const sameHourDaysAgo = (days: number): string =>
+  `(\n${siteRate(WINDOW, `${days - 1}d${24 - HALF_WINDOW_HOURS}h`)}\nand on (site)\n${existedAgo(`${days}d${HALF_WINDOW_HOURS}h`)}\n)`;
 
-// The same hour a week ago and on the previous day, each a 2-hour window centred on that moment
-// (offset by 23 h rather than 1 d, so the window reaches an hour past it): smoothed enough that a
-// few visitors do not move it, narrow enough to follow the daily rhythm. Each only once the site
-// existed when its window began: a window half before the first visit would halve the estimate.
-const SAME_HOUR_LAST_WEEK = sameHourDaysAgo(7);
+const SAME_HOUR_LAST_WEEK = sameHourDaysAgo(LAST_WEEK_DAYS);
 
-// The previous day of the same kind: yesterday, except on a Monday, when yesterday was a Sunday
-// (a quieter day on most sites) and the previous Friday says more. Days are UTC days.
-const MONDAY = '(day_of_week() == 1)';
-const SAME_HOUR_PREVIOUS_DAY = `(\n${sameHourDaysAgo(1)}\nunless on () ${MONDAY}\n)\nor\n(\n${sameHourDaysAgo(3)}\nand on () ${MONDAY}\n)`;
+// The same hour on the previous day of the same kind (traffic-rules.ts says which). Days are UTC
+// days: once sites have a time zone, day_of_week() takes the site's local time here.
+const isDay = (day: number): string => `(day_of_week() == ${day})`;
+const SAME_KIND_EXCEPTIONS = [MONDAY, SATURDAY] as const;
+const SAME_HOUR_PREVIOUS_DAY_OF_KIND = [
+  `(\n${sameHourDaysAgo(PREVIOUS_SAME_KIND_DAYS_AGO.default)}\nunless on () (${SAME_KIND_EXCEPTIONS.map(isDay).join(' or ')})\n)`,
+  ...SAME_KIND_EXCEPTIONS.map((day) => `(\n${sameHourDaysAgo(PREVIOUS_SAME_KIND_DAYS_AGO[day])}\nand on () ${isDay(day)}\n)`),
+].join('\nor\n');
+
+// A site not yet a week old has had no Sunday before its Saturday: it takes the Friday, which a
+// weekday-heavy site makes too high rather than too low (a spike may go unseen, none is invented).
+const YOUNG_SITE_SATURDAY = `(\n${sameHourDaysAgo(1)}\nand on () ${isDay(SATURDAY)}\n)`;
+const SAME_HOUR_PREVIOUS_DAY = `(\n${SAME_HOUR_PREVIOUS_DAY_OF_KIND}\nor\n${YOUNG_SITE_SATURDAY}\n)`;
 
 // Growth since last week: the median, over the last day, of each 2-hour window's rate against the
 // same window a week earlier. A median, so a spike, a drop or an outage of a few hours does not
@@ -40,14 +72,15 @@ const SAME_HOUR_PREVIOUS_DAY = `(\n${sameHourDaysAgo(1)}\nunless on () ${MONDAY}
 // third, and the next day's normal traffic looked like a drop); a change that lasts all day, a
 // holiday or real growth, does. Clamped, so no single day can halve or double the level.
 const WEEKLY_GROWTH =
-  `clamp(\nquantile_over_time(0.5, (\n${siteRate('2h')}\n/ (${siteRate('2h', '1w')} > 0)\n)[1d:2h]),\n` + `${GROWTH_MIN}, ${GROWTH_MAX}\n)`;
+  `clamp(\nquantile_over_time(0.5, (\n${siteRate(WINDOW)}\n/ (${siteRate(WINDOW, `${LAST_WEEK_DAYS}d`)} > 0)\n)[${GROWTH_OVER_HOURS}h:${WINDOW}]),\n` +
+  `${GROWTH_MIN}, ${GROWTH_MAX}\n)`;
 
 /**
  * Same hour last week, scaled by the growth since: follows weekends (last Saturday predicts this
  * Saturday, yesterday's Friday does not), holidays a week on, and traffic that doubles over weeks.
  * Absent until the site has eight days of history (a week, and the day the growth compares).
  */
-export const EXPECTED_RATE_WEEKLY_EXPR = `${SAME_HOUR_LAST_WEEK}\n* ${WEEKLY_GROWTH}\nand on (site)\n${existedAgo('8d2h')}`;
+export const EXPECTED_RATE_WEEKLY_EXPR = `(\n${SAME_HOUR_LAST_WEEK}\n* ${WEEKLY_GROWTH}\n)\nand on (site)\n${existedAgo(`${LAST_WEEK_DAYS + 1}d${BASELINE_WINDOW_HOURS}h`)}`;
 
 /** Recorded series names. */
 export const EXPECTED_RATE = 'site:footfall_events_accepted:expected_rate';
@@ -95,48 +128,8 @@ export function recordingRulesFile() {
 
 // --- The band -----------------------------------------------------------------------------------
 
-/** A spike is this many times the expected rate... */
-export const SPIKE_FACTOR = 3;
-/**
- * ...plus this many times the square root of the events expected in the window: visits come in
- * bunches of a few events, so the count in a window strays from its mean by a few square roots of
- * it, and a line at a plain multiple of a small expected count is crossed by chance at night. Over
- * 10 minutes a spike must stand out further than over 30: there are three times as many windows
- * in which chance could cross the line.
- */
-export const SPIKE_NOISE_10M = 10;
-export const SPIKE_NOISE_30M = 6;
-/**
- * ...and at least this many events above the expected count in the window. The floors keep a quiet
- * site from paging at three visitors: a visit is a handful of events, so 30 events in half an hour
- * above the usual is ten visits more than usual. The 10-minute window catches busy sites fast;
- * below 50 events above the usual in 10 minutes a site is judged over 30.
- */
-export const SPIKE_FLOOR_EVENTS_10M = 50;
-export const SPIKE_FLOOR_EVENTS_30M = 30;
-/**
- * Over 30 minutes, one minute counts for at most this many events, or ten times the expected
- * minute where that is more: one visitor's burst of pages is not a spike, many visitors are. A
- * real spike still crosses the line: thirty minutes at the cap are ten times the expected count.
- */
-export const SPIKE_MINUTE_CAP_EVENTS = 8;
-export const SPIKE_MINUTE_CAP_FACTOR = 10;
-/** A partial drop is traffic below this share of the expected rate over 30 minutes... */
-export const DROP_SHARE = 0.65;
-/**
- * ...judged only while the site expects at least this many events in those 30 minutes: below
- * that, visits come and go too unevenly for half of them missing to stand out.
- */
-export const DROP_MIN_EXPECTED_EVENTS_30M = 600;
-/**
- * "Tracking broken": no event for 10 minutes while more than this many were expected. At 45, that
- * is fifteen visits of three events: ten minutes without any of them happens by chance about once
- * in three million windows; at 20, once in a thousand, which a few sites reach within a week.
- */
-export const BROKEN_MIN_EXPECTED_EVENTS_10M = 45;
-
 /** Element-wise larger of two vectors with the same labels. */
-const larger = (a: string, b: string): string => `(${a} > ${b} or ${b})`;
+const larger = (a: string, b: string): string => `((${a} > ${b}) or ${b})`;
 
 /**
  * The expected rate over the window `window` long that ends now: the recorded level is for the
@@ -146,15 +139,6 @@ const larger = (a: string, b: string): string => `(${a} > ${b} or ${b})`;
 export function expectedOver(recorded: string, windowMinutes: number): string {
   return `${recorded} offset ${windowMinutes / 2}m`;
 }
-
-/** The spike line's constants for one window. */
-export interface SpikeWindow {
-  minutes: number;
-  noise: number;
-  floorEvents: number;
-}
-export const SPIKE_WINDOW_10M: SpikeWindow = { minutes: 10, noise: SPIKE_NOISE_10M, floorEvents: SPIKE_FLOOR_EVENTS_10M };
-export const SPIKE_WINDOW_30M: SpikeWindow = { minutes: 30, noise: SPIKE_NOISE_30M, floorEvents: SPIKE_FLOOR_EVENTS_30M };
 
 /**
  * The rate (events per second) above which traffic over the window counts as a spike: with E the
@@ -180,7 +164,7 @@ export function cappedRate30m(expected: string): string {
 
 /** The rate below which traffic counts as a partial drop; absent below the drop floor. */
 export function dropLine(expectedWeekly: string): string {
-  return `${DROP_SHARE} * ${expectedWeekly} and ${expectedWeekly} * 1800 >= ${DROP_MIN_EXPECTED_EVENTS_30M}`;
+  return `(${DROP_SHARE} * ${expectedWeekly}) and (${expectedWeekly} * ${DROP_WINDOW_MINUTES * 60} >= ${DROP_MIN_EXPECTED_EVENTS})`;
 }
 
 /** Observed events per second for each site over a window (the alerts' and the band's "actual"). */

@@ -8,7 +8,6 @@
 
 import { otelcolCounter } from '../collector-metrics.js';
 import {
-  BROKEN_MIN_EXPECTED_EVENTS_10M,
   cappedRate30m,
   dropLine,
   EXPECTED_RATE,
@@ -16,10 +15,21 @@ import {
   EXPECTED_RATE_WEEKLY,
   expectedOver,
   observedRate,
-  SPIKE_WINDOW_10M,
-  SPIKE_WINDOW_30M,
   spikeLine,
 } from './expected-level.js';
+import {
+  BROKEN_DETECT_WITHIN_MINUTES,
+  BROKEN_FOR_MINUTES,
+  BROKEN_MIN_EXPECTED_EVENTS,
+  BROKEN_SILENCE_MINUTES,
+  DROP_DETECT_WITHIN_MINUTES,
+  DROP_FOR_MINUTES,
+  DROP_WINDOW_MINUTES,
+  SPIKE_DETECT_WITHIN_MINUTES,
+  SPIKE_FOR_MINUTES,
+  SPIKE_WINDOW_10M,
+  SPIKE_WINDOW_30M,
+} from './traffic-rules.js';
 
 export type Severity = 'page' | 'ticket';
 
@@ -74,7 +84,7 @@ export const BROWSER_EVENTS_MISSING_SHARE = `(${browserCounted} - sum by (site) 
 const perMinute = (perSecond: string): string => `60 * ${perSecond}`;
 
 /** The larger of two vectors with the same labels, element by element. */
-const larger = (a: string, b: string): string => `(\n${a}\n) > (\n${b}\n)\nor\n${b}`;
+const larger = (a: string, b: string): string => `(\n(\n${a}\n) > (\n${b}\n)\n)\nor\n(\n${b}\n)`;
 
 const quarantined = 'footfall_rows_quarantined_total';
 
@@ -90,15 +100,15 @@ export const ALERT_RULES: AlertRuleSpec[] = [
     // caught fast) or over 30 with each minute capped (a quiet site needs the longer window to
     // rise above its floor, and one visitor's burst must not carry it there).
     value: larger(
-      `${observedRate('10m')}\n/ ${spikeLine(expectedOver(EXPECTED_RATE_HIGH, 10), SPIKE_WINDOW_10M)}`,
-      `${cappedRate30m(EXPECTED_RATE_HIGH)}\n/ ${spikeLine(expectedOver(EXPECTED_RATE_HIGH, 30), SPIKE_WINDOW_30M)}`,
+      `${observedRate(`${SPIKE_WINDOW_10M.minutes}m`)}\n/ ${spikeLine(expectedOver(EXPECTED_RATE_HIGH, SPIKE_WINDOW_10M.minutes), SPIKE_WINDOW_10M)}`,
+      `${cappedRate30m(EXPECTED_RATE_HIGH)}\n/ ${spikeLine(expectedOver(EXPECTED_RATE_HIGH, SPIKE_WINDOW_30M.minutes), SPIKE_WINDOW_30M)}`,
     ),
     threshold: { type: 'gt', value: 1 },
-    for: '2m',
-    detectWithin: '25m',
+    for: `${SPIKE_FOR_MINUTES}m`,
+    detectWithin: `${SPIKE_DETECT_WITHIN_MINUTES}m`,
     severity: 'page',
     component: 'traffic',
-    context: { observed: perMinute(observedRate('10m')), expected: perMinute(EXPECTED_RATE_HIGH) },
+    context: { observed: perMinute(observedRate(`${SPIKE_WINDOW_10M.minutes}m`)), expected: perMinute(EXPECTED_RATE_HIGH) },
     panel: 'band',
     summary: 'Traffic spike on {{ .Labels.site }}',
     description: `${seenAgainstExpected} A post going viral, or a bot that got past the filter.`,
@@ -108,13 +118,16 @@ export const ALERT_RULES: AlertRuleSpec[] = [
     title: 'Traffic partly gone',
     // Observed over the drop line (1 = on it): below 65 % of last week's level for the hour,
     // where the site expects enough events to tell (20 a minute). Needs eight days of history.
-    value: `${observedRate('30m')}\n/ (${dropLine(expectedOver(EXPECTED_RATE_WEEKLY, 30))})`,
+    value: `${observedRate(`${DROP_WINDOW_MINUTES}m`)}\n/ (${dropLine(expectedOver(EXPECTED_RATE_WEEKLY, DROP_WINDOW_MINUTES))})`,
     threshold: { type: 'lt', value: 1 },
-    for: '10m',
-    detectWithin: '45m',
+    for: `${DROP_FOR_MINUTES}m`,
+    detectWithin: `${DROP_DETECT_WITHIN_MINUTES}m`,
     severity: 'page',
     component: 'traffic',
-    context: { observed: perMinute(observedRate('30m')), expected: perMinute(expectedOver(EXPECTED_RATE_WEEKLY, 30)) },
+    context: {
+      observed: perMinute(observedRate(`${DROP_WINDOW_MINUTES}m`)),
+      expected: perMinute(expectedOver(EXPECTED_RATE_WEEKLY, DROP_WINDOW_MINUTES)),
+    },
     panel: 'band',
     summary: 'Traffic on {{ .Labels.site }} is well below its usual level',
     description: `${seenAgainstExpected} Tracking broken on some pages, a blocker list, or a CDN rule turning visitors away.`,
@@ -122,16 +135,16 @@ export const ALERT_RULES: AlertRuleSpec[] = [
   {
     uid: 'footfall-tracking-broken',
     title: 'Traffic collapsed to zero',
-    // Events the site should have sent in the last 10 minutes, counted only while none came.
-    value: `600 * ${EXPECTED_RATE}\n* (sum by (site) (increase(${accepted}[10m])) == bool 0)`,
-    threshold: { type: 'gt', value: BROKEN_MIN_EXPECTED_EVENTS_10M },
-    for: '3m',
-    detectWithin: '15m',
+    // Events the site should have sent in the silence window, counted only while none came.
+    value: `${BROKEN_SILENCE_MINUTES * 60} * ${EXPECTED_RATE}\n* (sum by (site) (increase(${accepted}[${BROKEN_SILENCE_MINUTES}m])) == bool 0)`,
+    threshold: { type: 'gt', value: BROKEN_MIN_EXPECTED_EVENTS },
+    for: `${BROKEN_FOR_MINUTES}m`,
+    detectWithin: `${BROKEN_DETECT_WITHIN_MINUTES}m`,
     severity: 'page',
     component: 'traffic',
-    context: { observed: perMinute(observedRate('10m')), expected: perMinute(EXPECTED_RATE) },
+    context: { observed: perMinute(observedRate(`${BROKEN_SILENCE_MINUTES}m`)), expected: perMinute(EXPECTED_RATE) },
     panel: 'band',
-    summary: 'No events from {{ .Labels.site }} for 10 minutes',
+    summary: `No events from {{ .Labels.site }} for ${BROKEN_SILENCE_MINUTES + BROKEN_FOR_MINUTES} minutes`,
     description: `${seenAgainstExpected} The tracker, the Collector or the ingest service is broken.`,
   },
   {

@@ -77,7 +77,7 @@ const BUSY = 20_000;
 const SMALL = 3_000;
 const TINY = 100;
 const TOO_QUIET_FOR_DROPS = { 'footfall-partial-drop': 'expects fewer than 600 events in any 30 minutes' };
-const TOO_QUIET_TO_BREAK = { 'footfall-tracking-broken': 'expects fewer than 45 events in any 10 minutes' };
+const TOO_QUIET_TO_BREAK = { 'footfall-tracking-broken': 'expects fewer than 4.5 events a minute at any hour' };
 const QUIET_SITE = { ...TOO_QUIET_FOR_DROPS, ...TOO_QUIET_TO_BREAK };
 // Most sites here load only the tiny tracker, which counts nothing in the browser.
 const NO_BROWSER_COUNTER = { 'footfall-browser-ingest-divergence': 'loads no OpenTelemetry tier, so browsers count nothing' };
