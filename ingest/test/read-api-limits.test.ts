@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { loadConfig } from '../src/config.js';
 import type { Stats } from '../src/stats/stats.js';
 import { StatsFeed } from '../src/stats/stats-feed.js';
-import { tokenMatcher } from '../src/stats/token.js';
+import { tokenMatcher } from '../src/auth/token.js';
 import { testApp } from './support/test-app.js';
 
 const TOKEN = 'limits-token-1';

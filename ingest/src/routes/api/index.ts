@@ -7,7 +7,7 @@
 import { fastifySSE } from '@fastify/sse';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiRateLimitedError, UnauthorizedError } from '../../errors.js';
-import { tokenMatcher } from '../../stats/token.js';
+import { tokenMatcher } from '../../auth/token.js';
 import erasureRoutes from './erasure.js';
 import eventsRoutes from './events.js';
 import funnelRoutes from './funnel.js';
