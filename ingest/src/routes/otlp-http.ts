@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { BadOtlpError, BodyTooLargeError, OtlpLimitExceededError, UnsupportedEncodingError } from '../errors.js';
 import { OtlpDecodeError } from '../otlp/decode.js';
+import { checkJsonLimits } from '../otlp/json-limits.js';
 import { OtlpLimitError } from '../otlp/limits.js';
 
 export const MAX_OTLP_BYTES = 4 * 1024 * 1024;
@@ -20,17 +21,38 @@ interface ResponseType {
   encode(message: never): { finish(): Uint8Array };
 }
 
-/** Protobuf bodies stay buffers for the decoder; JSON is parsed without prototype pollution. */
+/** The request each OTLP route takes, for the limits on its JSON. */
+const REQUEST_OF_ROUTE: Record<string, 'traces' | 'metrics' | 'logs'> = {
+  '/v1/traces': 'traces',
+  '/v1/metrics': 'metrics',
+  '/v1/logs': 'logs',
+};
+
+/**
+ * Protobuf bodies stay buffers for the decoder; JSON is checked against the limits on its text,
+ * then parsed without prototype pollution.
+ */
 export function acceptOtlpBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', PROTOBUF], { parseAs: 'buffer' }, (request, raw, done) => {
     try {
       const body = decompress(request, raw as Buffer);
-      done(null, encodingOf(request) === 'protobuf' ? body : secureJson.parse(body));
+      if (encodingOf(request) === 'protobuf') return done(null, body);
+      // Over a limit, refused before the parser builds an object for every value of it.
+      const otlpRequest = REQUEST_OF_ROUTE[request.routeOptions.url ?? ''];
+      if (otlpRequest) checkJsonLimits(body, otlpRequest);
+      done(null, secureJson.parse(body));
     } catch (error) {
-      done(error instanceof SyntaxError ? new BadOtlpError(`invalid JSON: ${error.message}`) : (error as Error), undefined);
+      done(otlpBodyError(error), undefined);
     }
   });
+}
+
+/** What the parser or the limits found wrong with a body, as the client's 400. */
+function otlpBodyError(error: unknown): Error {
+  if (error instanceof SyntaxError) return new BadOtlpError(`invalid JSON: ${error.message}`);
+  if (error instanceof OtlpLimitError) return new OtlpLimitExceededError(error.message);
+  return error as Error;
 }
 
 export function encodingOf(request: FastifyRequest): Encoding {
