@@ -2,8 +2,8 @@
  * What a page view says about how the visitor arrived, on the wire: campaign parameters of the
  * landing URL, the referrer of a page load (another site's, or this site's previous page on an
  * ordinary multi-page site), and the previous path on a History API page view. Real Chromium,
- * the script tag, a real beacon server (the ingest service accepts the utm_* fields once its
- * event shape has them, so the wire is checked here).
+ * the script tag, a real beacon server for the wire; and the real ingest service for what it
+ * stores of the landing query: the campaign columns, and nothing else of it.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,11 +15,14 @@ import { ATTR } from '../src/otel/attributes.js';
 import { eventAttributes } from '../src/otel/event-span.js';
 import { startBeaconSink, type BeaconSink } from './support/beacon-sink.js';
 import { launchChromium } from './support/chromium.js';
+import { freePort, type RunningIngest, startIngest, waitForStoredEvents } from './support/ingest.js';
 
 let sink: BeaconSink;
 let site: { url: string; server: Server };
 let elsewhere: { url: string; server: Server };
 let browser: Browser;
+let ingest: RunningIngest;
+let stored: { url: string; server: Server };
 
 async function serve(pages: (url: string) => Record<string, string>, script = ''): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
@@ -38,6 +41,8 @@ async function serve(pages: (url: string) => Record<string, string>, script = ''
 
 const LONG_CONTENT = 'c'.repeat(200);
 const CAMPAIGN = `utm_source=newsletter&utm_medium=email&utm_campaign=spring%20launch&utm_term=3d+room&utm_content=${LONG_CONTENT}&utm_id=ignored`;
+/** Query parameters no campaign column may hold: personal data a landing URL can carry. */
+const PRIVATE = 'email=ada%40example.org&token=s3cr3t';
 
 beforeAll(async () => {
   sink = await startBeaconSink();
@@ -53,13 +58,21 @@ beforeAll(async () => {
   elsewhere = await serve(() => ({
     '/': `<!doctype html><title>Elsewhere</title><a id="out" href="${site.url}/a.html?${CAMPAIGN}">Ada</a>`,
   }));
-  browser = await launchChromium();
+  const port = await freePort();
+  stored = await serve(
+    () => ({
+      '/landing.html': `<!doctype html><title>Landing</title><script src="/footfall.js" data-site="portfolio" data-endpoint="http://127.0.0.1:${port}/v1/beacon"></script>`,
+    }),
+    script,
+  );
+  [ingest, browser] = await Promise.all([startIngest({ port, origins: [stored.url] }), launchChromium()]);
 });
 
 afterAll(async () => {
   await browser?.close();
   await sink?.close();
-  for (const running of [site, elsewhere]) await new Promise((resolve) => running?.server.close(resolve));
+  await ingest?.stop();
+  for (const running of [site, elsewhere, stored]) await new Promise((resolve) => running?.server.close(resolve));
 });
 
 describe('page views say how the visitor arrived', () => {
@@ -85,25 +98,64 @@ describe('page views say how the visitor arrived', () => {
     const views = events.filter((event) => event.type === 'page_view');
     expect(views.map((view) => view.path)).toEqual(['/a.html', '/b.html', '/c']);
     const [landing, next, routed] = views;
-    expect(landing).toMatchObject({
-      referrer: `${elsewhere.url}/`,
+    // The query as the page has it: the ingest service takes the campaign from it (below).
+    expect(landing).toMatchObject({ referrer: `${elsewhere.url}/`, search: `?${CAMPAIGN}` });
+    expect(Object.keys(landing!).filter((key) => key.startsWith('utm_'))).toEqual([]);
+    expect(landing).not.toHaveProperty('from');
+    // The previous page of this site, whole: the ingest service sees its host is the site's own.
+    expect(next!.referrer).toBe(`${site.url}/a.html?${CAMPAIGN}`);
+    // A page load of its own: its query (none) as it is.
+    expect(next!.search).toBe('');
+    expect(Object.keys(next!).filter((key) => key.startsWith('utm_'))).toEqual([]);
+    expect(routed).toMatchObject({ from: '/b.html' });
+    expect(routed).not.toHaveProperty('referrer');
+    expect(routed).not.toHaveProperty('search');
+  });
+
+  it("the ingest service stores the landing query's campaign parameters, cut to 128 characters, and nothing else of it", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stored.url}/landing.html?${CAMPAIGN}&${PRIVATE}`);
+    const session = await page.evaluate(() => sessionStorage.getItem('footfall')!.split('.')[0]!);
+    await page.waitForTimeout(300);
+    await page.close();
+    const events = (await waitForStoredEvents(ingest.url, session, 2)) as unknown as Record<string, unknown>[];
+    expect(events.map((event) => event.type).sort()).toEqual(['page_view', 'time_spent']);
+    const view = events.find((event) => event.type === 'page_view')!;
+    expect(view).toMatchObject({
+      path: '/landing.html',
       utm_source: 'newsletter',
       utm_medium: 'email',
       utm_campaign: 'spring launch',
       utm_term: '3d room',
       utm_content: 'c'.repeat(128),
     });
-    expect(landing).not.toHaveProperty('utm_id');
-    expect(landing).not.toHaveProperty('from');
-    // The previous page of this site, whole: the ingest service sees its host is the site's own.
-    expect(next!.referrer).toBe(`${site.url}/a.html?${CAMPAIGN}`);
-    expect(Object.keys(next!).filter((key) => key.startsWith('utm_'))).toEqual([]);
-    expect(routed).toMatchObject({ from: '/b.html' });
-    expect(routed).not.toHaveProperty('referrer');
+    const columns = JSON.stringify(events);
+    for (const leftOver of ['utm_id=', 'ignored', 'ada', 'example.org', 's3cr3t', 'token', LONG_CONTENT])
+      expect(columns).not.toContain(leftOver);
   });
 });
 
 describe('the OpenTelemetry tier', () => {
+  it("sends the landing query's campaign parameters as portfolio.utm.* span attributes, and nothing else of it", () => {
+    const attributes = eventAttributes({
+      id: 'event_0001',
+      type: 'page_view',
+      ts: 1,
+      session: 's',
+      path: '/',
+      search: `?${CAMPAIGN}&${PRIVATE}`,
+    });
+    expect(Object.fromEntries(Object.entries(attributes).filter(([name]) => name.startsWith('portfolio.utm.')))).toEqual({
+      [ATTR.utmSource]: 'newsletter',
+      [ATTR.utmMedium]: 'email',
+      [ATTR.utmCampaign]: 'spring launch',
+      [ATTR.utmTerm]: '3d room',
+      [ATTR.utmContent]: 'c'.repeat(128),
+    });
+    const values = JSON.stringify(attributes);
+    for (const leftOver of ['ignored', 'ada', 's3cr3t', LONG_CONTENT]) expect(values).not.toContain(leftOver);
+  });
+
   it('sends the campaign fields as portfolio.utm.* span attributes', () => {
     const attributes = eventAttributes({
       id: 'event_0001',

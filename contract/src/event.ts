@@ -24,6 +24,12 @@ export interface FootfallEvent {
   to?: string;
   duration_ms?: number;
   props?: EventProps;
+  /**
+   * The landing URL's query string as the page has it (`location.search`), on the first page view
+   * of a page load: the ingest service takes the campaign fields from it (`campaignOf`) and stores
+   * nothing else of it. The script tag sends this rather than parsing the query itself: fewer bytes.
+   */
+  search?: string;
   /** Campaign parameters of the landing URL, on the page view of a visit's first page. */
   utm_source?: string;
   utm_medium?: string;
@@ -48,6 +54,8 @@ export const EVENT_LIMITS = {
   propValueLength: 256,
   /** duration_ms: at most a day. */
   durationMs: 86_400_000,
-  /** Each utm_* field. */
+  /** Each utm_* field, and each campaign parameter taken from `search` is cut to it. */
   campaignLength: 128,
+  /** search: a landing URL's query string (servers commonly take URLs of at most 8 KiB). */
+  searchLength: 8192,
 } as const;

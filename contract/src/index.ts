@@ -1,6 +1,8 @@
 // The wire contract: what every part of Footfall agrees on. The tracker, the ingest service, the
 // Collector configuration's tests, the dashboards and the load scenarios take these names from here.
 export { ATTR, METRIC } from './attributes.js';
+export { campaignOf, type Campaign } from './campaign.js';
 export { CAMPAIGN_FIELDS, EVENT_LIMITS, EVENT_TYPES } from './event.js';
 export type { EventProps, EventType, FootfallEvent } from './event.js';
 export type { Catalog, CatalogObject, CatalogRoom, CatalogSite } from './catalog.js';
+export * from './traffic-rules.js';

@@ -1,3 +1,4 @@
+import { campaignOf } from '@footfall/contract';
 import type { Attributes } from '@opentelemetry/api';
 import type { FootfallEvent } from '../tracker/types.js';
 import { ATTR } from './attributes.js';
@@ -16,6 +17,9 @@ export function eventAttributes(event: FootfallEvent): Attributes {
     [ATTR.urlPath]: event.path,
     [ATTR.userAgent]: navigator.userAgent,
   };
+  // The tracker sends the landing query as it is; spans carry only its campaign parameters, taken
+  // by the same function as the ingest service's, as the Collector keeps no query.
+  const campaign = event.search ? campaignOf(event.search) : {};
   const optional: [string, string | number | undefined][] = [
     [ATTR.referrer, event.referrer],
     [ATTR.objectId, event.object],
@@ -23,11 +27,11 @@ export function eventAttributes(event: FootfallEvent): Attributes {
     [ATTR.navigationFrom, event.from],
     [ATTR.navigationTo, event.to],
     [ATTR.durationMs, event.duration_ms],
-    [ATTR.utmSource, event.utm_source],
-    [ATTR.utmMedium, event.utm_medium],
-    [ATTR.utmCampaign, event.utm_campaign],
-    [ATTR.utmTerm, event.utm_term],
-    [ATTR.utmContent, event.utm_content],
+    [ATTR.utmSource, event.utm_source ?? campaign.utm_source],
+    [ATTR.utmMedium, event.utm_medium ?? campaign.utm_medium],
+    [ATTR.utmCampaign, event.utm_campaign ?? campaign.utm_campaign],
+    [ATTR.utmTerm, event.utm_term ?? campaign.utm_term],
+    [ATTR.utmContent, event.utm_content ?? campaign.utm_content],
   ];
   for (const [name, value] of optional) if (value !== undefined) attributes[name] = value;
   for (const [key, value] of Object.entries(event.props ?? {})) attributes[ATTR.propsPrefix + key] = value;

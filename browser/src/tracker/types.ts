@@ -28,7 +28,12 @@ export interface FootfallEvent {
   to?: string;
   duration_ms?: number;
   props?: EventProps;
-  /** Campaign parameters of the landing URL, on the first page view of a page load (at most 128 characters each). */
+  /**
+   * The landing URL's query string, on the first page view of a page load: the ingest service
+   * takes the campaign parameters from it and keeps nothing else of it.
+   */
+  search?: string;
+  /** Campaign parameters (at most 128 characters each): the ingest service fills them from `search`; a caller may set them. */
   utm_source?: string;
   utm_medium?: string;
   utm_campaign?: string;

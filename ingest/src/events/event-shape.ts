@@ -1,3 +1,4 @@
+import { EVENT_LIMITS } from '@footfall/contract';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { EventInput, RefusalReason } from './event-row.js';
 
@@ -29,6 +30,7 @@ export const eventSchema = {
     utm_campaign: CAMPAIGN,
     utm_term: CAMPAIGN,
     utm_content: CAMPAIGN,
+    search: { type: 'string', maxLength: EVENT_LIMITS.searchLength },
     props: {
       type: 'object',
       maxProperties: MAX_PROPS,

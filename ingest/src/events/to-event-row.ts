@@ -1,3 +1,4 @@
+import { type Campaign, campaignOf } from '@footfall/contract';
 import type { Catalog } from '../catalog/catalog.js';
 import type { EventInput, RefusalReason } from './event-row.js';
 import type { EventRow } from '../tables/index.js';
@@ -65,6 +66,8 @@ export function toEventRow(
   // ordinary multi-page site it makes the step between pages that a History API page sends as `from`.
   const referrer = urlOf(event.referrer);
   const ownReferrer = referrer !== undefined && site.origins.has(referrer.origin);
+  // The landing query gives the campaign fields and nothing else of it is kept.
+  const campaign = event.search ? campaignOf(event.search) : NO_CAMPAIGN;
   return {
     row: {
       site: siteId,
@@ -86,15 +89,17 @@ export function toEventRow(
       browser: sender.browser,
       os: sender.os,
       country: sender.country,
-      utm_source: event.utm_source ?? '',
-      utm_medium: event.utm_medium ?? '',
-      utm_campaign: event.utm_campaign ?? '',
-      utm_term: event.utm_term ?? '',
-      utm_content: event.utm_content ?? '',
+      utm_source: event.utm_source ?? campaign.utm_source ?? '',
+      utm_medium: event.utm_medium ?? campaign.utm_medium ?? '',
+      utm_campaign: event.utm_campaign ?? campaign.utm_campaign ?? '',
+      utm_term: event.utm_term ?? campaign.utm_term ?? '',
+      utm_content: event.utm_content ?? campaign.utm_content ?? '',
       received_at: sender.now,
     },
   };
 }
+
+const NO_CAMPAIGN: Campaign = {};
 
 /** Query strings and fragments can carry personal data (emails, tokens): never stored. */
 function pathOnly(path: string): string {
