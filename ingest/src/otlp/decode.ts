@@ -76,8 +76,8 @@ type IdEncoding = 'hex' | 'base64';
 
 /**
  * Reads a traces request; throws OtlpDecodeError for a body that breaks the protocol and
- * OtlpLimitError for one over OTLP_LIMITS (a protobuf body is checked before it is decoded, a
- * JSON one as each list is reached, before its items are read).
+ * OtlpLimitError for one over OTLP_LIMITS (a protobuf body is checked before it is decoded; a
+ * JSON one, checked on its text before it was parsed, again as each list is reached).
  */
 export function decodeTraces(body: Buffer | unknown, encoding: 'protobuf' | 'json'): ResourceSpansData[] {
   if (encoding === 'protobuf') {

@@ -3,7 +3,7 @@ import { OTLP_LIMITS, OtlpLimitError } from './limits.js';
 /**
  * Checks an OTLP/JSON body against OTLP_LIMITS by scanning its text, before it is parsed.
  * JSON.parse builds an object for every attribute before the decoder can count them: a 9 MB body
- * of 200,000 attributes held the event loop for a quarter of a second only to be refused. This
+ * of 200,000 attributes held the event loop for 130 to 270 ms only to be refused. This
  * scan allocates nothing per value and stops at the first count over a limit, wherever in the text
  * it is, even ahead of text that is not JSON at all. It follows the fields the limits need (the
  * same messages as protobuf-limits.ts, by their JSON names) and steps over every other value.

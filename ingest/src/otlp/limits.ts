@@ -1,7 +1,8 @@
 /**
  * What one OTLP request may hold (docs/limits.md). Checked before the work: a
- * protobuf body is scanned for them before it is decoded, a JSON body as it is read, so a request
- * over a limit is refused (400, FOOTFALL_OTLP_LIMIT) before it costs decoding, mapping or storing.
+ * protobuf body is scanned for them before it is decoded (protobuf-limits.ts), a JSON body's text
+ * before it is parsed (json-limits.ts), so a request over a limit is refused (400,
+ * FOOTFALL_OTLP_LIMIT) before it costs parsing, decoding, mapping or storing.
  * The per-item limits are the OpenTelemetry SDKs' own defaults, which no SDK-made request exceeds;
  * the per-request limits leave room for the Collector's batches (4096 items).
  */
