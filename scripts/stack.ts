@@ -3,37 +3,30 @@
 // Ctrl-C or SIGTERM stops them in order (Collector, ingest service, Prometheus), each flushing
 // what it holds. Grafana is not part of it: docker-compose runs it (see docs/stacks.md).
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { buildAll } from '../browser/scripts/build.js';
 import { demoDir, serveDemo, type RunningDemo } from '../browser/scripts/demo-server.js';
-import { NativeStack, portsFromEnv } from '@footfall/stack';
+import { NativeStack } from '@footfall/stack';
+import { CatalogError } from '../ingest/src/catalog/catalog.js';
+import { DEMO_SITE, type StackPlan, stackPlan } from './stack-options.js';
 
 // Ingest, Collector and Prometheus flush on SIGTERM; past this, give up and kill them.
 const STOP_TIMEOUT_MS = 60_000;
-const DEFAULT_DEMO_PORT = 5173;
-
-function demoPortFromEnv(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return DEFAULT_DEMO_PORT;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`DEMO_PORT must be a port number, not "${raw}"`);
-  return port;
-}
 
 const say = (message: string) => console.log(`stack: ${message}`);
 
-const ports = portsFromEnv(process.env);
-const demoPort = demoPortFromEnv(process.env.DEMO_PORT);
-const baseDir = resolve(process.env.STACK_DIR ?? '.data/stack');
-const stack = new NativeStack({
-  baseDir,
-  ports,
-  corsOrigins: [`http://127.0.0.1:${demoPort}`, `http://localhost:${demoPort}`],
-  // Ctrl-C reaches only this process, which stops the services in order.
-  ownProcessGroups: true,
-  // The ingest service's own spans and metrics go through the Collector into its own tables.
-  selfTelemetry: true,
-});
+// First, before anything is built or started: a mistake in the catalog costs a second.
+let plan: StackPlan;
+try {
+  plan = stackPlan(process.env);
+} catch (error) {
+  console.error(error instanceof CatalogError ? error.message : `stack: ${(error as Error).message}`);
+  process.exit(1);
+}
+if (plan.catalog.warning) console.warn(`warning: ${plan.catalog.warning}`);
+const { demoPort } = plan;
+const baseDir = plan.options.baseDir;
+const stack = new NativeStack(plan.options);
 let demo: RunningDemo | undefined;
 let stopping = false;
 
@@ -60,7 +53,7 @@ demo = await serveDemo({
   port: demoPort,
   host: '127.0.0.1',
   tracker: {
-    site: 'portfolio',
+    site: DEMO_SITE,
     mode: 'both',
     endpoint: `${stack.urls.ingest}/v1/beacon`,
     collectorUrl: stack.urls.collectorOtlpHttp,

@@ -13,12 +13,13 @@
  *
  * Ctrl-C (or SIGTERM) stops both; the ingest service first writes what it has buffered.
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { repoRoot, startIngest, type ManagedProcess } from '@footfall/stack';
 import { buildDemo } from '../browser/scripts/build.js';
 import { serveDemo, type RunningDemo } from '../browser/scripts/demo-server.js';
 import type { TrackerMode } from '../browser/src/tracker/types.js';
-import { demoCatalog } from './demo-catalog.js';
+import { CatalogError } from '../ingest/src/catalog/catalog.js';
+import { type DemoCatalog, launcherCatalog } from './demo-catalog.js';
 
 const HOST = '127.0.0.1';
 const DEMO_SITE = 'portfolio';
@@ -34,13 +35,15 @@ if (!modes.includes(mode)) {
 }
 const ingestUrl = `http://${HOST}:${ingestPort}`;
 const collectorUrl = process.env.COLLECTOR_URL ?? ingestUrl;
-// Relative paths as the service reads them: it runs in the repository root.
-const catalog = demoCatalog({
-  baseFile: resolve(repoRoot, process.env.CATALOG_FILE ?? join('ingest', 'catalog.json')),
-  dataDir: resolve(repoRoot, process.env.DATA_DIR ?? '.data'),
-  site: DEMO_SITE,
-  origins: [`http://${HOST}:${demoPort}`, `http://localhost:${demoPort}`],
-});
+// Before the demo is built: a mistake in the catalog costs a second, not a build.
+let catalog: DemoCatalog;
+try {
+  catalog = launcherCatalog({ env: process.env, dataDir: resolve(repoRoot, process.env.DATA_DIR ?? '.data'), demoPort, site: DEMO_SITE });
+} catch (error) {
+  if (!(error instanceof CatalogError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 if (catalog.warning) console.warn(`warning: ${catalog.warning}`);
 
 // Built afresh every time (a few seconds), so the demo always runs the current tracker.
