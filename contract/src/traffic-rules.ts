@@ -1,8 +1,8 @@
 // The traffic rules' one definition: which past each site's expected level is learnt from, and
 // the thresholds and windows of the spike, partial-drop and tracking-broken rules. Plain numbers,
-// no PromQL: the Prometheus recording and alert rules (expected-level.ts, rules.ts) are written
-// from these, and an evaluator that counts events by the minute can import the same ones, so the
-// two cannot disagree on a figure.
+// no PromQL: the Prometheus recording and alert rules (grafana/src/alerting/expected-level.ts,
+// rules.ts) and the ingest service's own evaluator (ingest/src/alerts/) are both made from these,
+// so the two cannot disagree on a figure.
 
 // --- Baselines ----------------------------------------------------------------------------------
 

@@ -23,9 +23,9 @@ import {
   SPIKE_MINUTE_CAP_EVENTS,
   SPIKE_MINUTE_CAP_FACTOR,
   type SpikeWindow,
-} from './traffic-rules.js';
+} from '@footfall/contract';
 
-export { SPIKE_WINDOW_10M, SPIKE_WINDOW_30M } from './traffic-rules.js';
+export { SPIKE_WINDOW_10M, SPIKE_WINDOW_30M } from '@footfall/contract';
 
 const ACCEPTED = 'footfall_events_accepted_total';
 const WINDOW = `${BASELINE_WINDOW_HOURS}h`;

@@ -29,7 +29,7 @@ import {
   SPIKE_FOR_MINUTES,
   SPIKE_WINDOW_10M,
   SPIKE_WINDOW_30M,
-} from './traffic-rules.js';
+} from '@footfall/contract';
 
 export type Severity = 'page' | 'ticket';
 
