@@ -6,4 +6,3 @@ export { CAMPAIGN_FIELDS, EVENT_LIMITS, EVENT_TYPES } from './event.js';
 export type { EventProps, EventType, FootfallEvent } from './event.js';
 export type { Catalog, CatalogObject, CatalogRoom, CatalogSite } from './catalog.js';
 export * from './traffic-rules.js';
-export * from './traffic-rules.js';
