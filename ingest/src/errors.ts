@@ -26,6 +26,17 @@ export const UnsupportedEncodingError = createError(
 );
 export const BodyTooLargeError = createError('FOOTFALL_BODY_TOO_LARGE', 'the body is larger than %s bytes once decompressed', 413);
 export const UnauthorizedError = createError('FOOTFALL_UNAUTHORIZED', 'a valid bearer token is required', 401);
+
+// Keys and shared links (/api/keys): a refusal names what the key lacks.
+export const KeyReadOnlyError = createError('FOOTFALL_KEY_READ_ONLY', 'this key is read-only; %s needs an admin key', 403);
+export const KeyOtherSiteError = createError('FOOTFALL_KEY_OTHER_SITE', 'this key is for site %s only; %s', 403);
+export const KeysDisabledError = createError(
+  'FOOTFALL_KEYS_DISABLED',
+  'keys and shared links need STATS_TOKEN: set it and send Authorization: Bearer <token>',
+  403,
+);
+export const BadKeyError = createError('FOOTFALL_BAD_KEY', 'this key cannot be made: %s', 400);
+export const UnknownKeyError = createError('FOOTFALL_UNKNOWN_KEY', 'no key has id %s; `npm run keys -- list` lists them', 404);
 export const UnknownSiteError = createError('FOOTFALL_UNKNOWN_SITE', 'the catalog has no site %s', 404);
 
 // The read API (/api/*).

@@ -1,24 +1,36 @@
 /**
- * The read API under `/api`: stats, the live stream, events, funnels, erasure. Every route shares
- * one rate-limit bucket per client address and, when STATS_TOKEN is set, needs
- * `Authorization: Bearer <token>` (compared in constant time). Routes only validate and call
- * ingest/src/stats/.
+ * The read API under `/api`: stats, the live stream, events, funnels, erasure, keys. Every route
+ * shares one rate-limit bucket per client address and, when STATS_TOKEN is set, needs
+ * `Authorization: Bearer <token or key>`: the owner's token (compared in constant time) may call
+ * everything, a key or shared link what its scope and site allow (ingest/src/auth/). Routes only
+ * validate and call ingest/src/stats/.
  */
 import { fastifySSE } from '@fastify/sse';
 import type { FastifyPluginAsync } from 'fastify';
-import { ApiRateLimitedError, UnauthorizedError } from '../../errors.js';
+import { type Access, authorize, routeName } from '../../auth/access.js';
+import { apiKeysPlugin } from '../../auth/api-keys-plugin.js';
 import { tokenMatcher } from '../../auth/token.js';
+import { ApiRateLimitedError, UnauthorizedError } from '../../errors.js';
 import erasureRoutes from './erasure.js';
 import eventsRoutes from './events.js';
 import funnelRoutes from './funnel.js';
+import keyRoutes from './keys.js';
 import { explainValidation } from './schemas.js';
 import sitesRoutes from './sites.js';
 import statsRoutes from './stats.js';
 
 const HEARTBEAT_MS = 15_000;
+const BEARER = /^Bearer (.+)$/;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who an `/api` request speaks for, set before any handler runs. */
+    access?: Access;
+  }
+}
 
 export interface ApiRouteOptions {
-  /** When set, every `/api` route needs `Authorization: Bearer <token>`. */
+  /** When set, every `/api` route needs `Authorization: Bearer <token>` (or a key's secret). */
   statsToken: string | undefined;
   /** Requests per client address and minute across all `/api` routes; 0 turns the limit off. */
   rateLimitPerMinute: number;
@@ -43,18 +55,31 @@ const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, options) => {
       }),
     );
   }
-  if (options.statsToken) {
-    const matches = tokenMatcher(options.statsToken);
-    app.addHook('onRequest', async (request) => {
-      if (!matches(request.headers.authorization)) throw new UnauthorizedError();
-    });
-  }
+  await app.register(apiKeysPlugin);
+  // Without STATS_TOKEN the API is open to this machine (config.ts allows no other address); a key
+  // sent anyway is still held to its scope, and an unknown one refused.
+  const isOwner = options.statsToken ? tokenMatcher(options.statsToken) : () => false;
+  app.addHook('onRequest', async (request) => {
+    const authorization = request.headers.authorization;
+    let access: Access | undefined;
+    if (isOwner(authorization)) access = { by: 'owner' };
+    else if (authorization === undefined && !options.statsToken) access = { by: 'open' };
+    else {
+      const secret = BEARER.exec(authorization ?? '')?.[1];
+      const key = secret === undefined ? undefined : await app.apiKeys.find(secret);
+      if (key) access = { by: 'key', key };
+    }
+    if (!access) throw new UnauthorizedError();
+    authorize(access, routeName(request.method, request.routeOptions.url), request.query as { site?: unknown });
+    request.access = access;
+  });
 
   await app.register(statsRoutes);
   await app.register(eventsRoutes);
   await app.register(funnelRoutes);
   await app.register(sitesRoutes);
   await app.register(erasureRoutes, { tokenSet: options.statsToken !== undefined });
+  await app.register(keyRoutes, { tokenSet: options.statsToken !== undefined });
 };
 
 export default apiRoutes;
