@@ -16,6 +16,8 @@ import {
   withoutPrivate,
   withoutQuery,
 } from '../src/otlp/privacy.js';
+import { nameWithoutPrivate } from '../src/otlp/name-privacy.js';
+import { NAME_SAMPLES } from './support/name-samples.js';
 
 const ADDRESS_PREFIXES = ['client', 'network.peer', 'net.peer', 'net.sock.peer'];
 const ADDRESS_SUFFIXES = ['address', 'ip', 'addr', 'port'];
@@ -384,6 +386,8 @@ describe('the same rules as the Collector', () => {
     body: MapRules;
     /** A text log body: `replace_pattern(body, ...) where IsString(body)`. */
     text: Array<{ pattern: string; replacement: string }>;
+    /** Names cleaned (`replace_pattern(name, ...)`, `event_name`, `attributes["event.name"]`), in order. */
+    names: Array<{ target: string; pattern: string; replacement: string }>;
     /** Statements this reader does not know, other than the bounds (`truncate_all`, `limit`). */
     unknown: string[];
   }
@@ -392,6 +396,9 @@ describe('the same rules as the Collector', () => {
   const ottlString = (literal: string): string => JSON.parse(literal) as string;
   const STRING = '"(?:\\\\.|[^\\\\"])*"';
   const STATEMENT = new RegExp(`^\\s+- (\\w+)\\((attributes|body)(?:\\[(${STRING})\\])?((?:, ${STRING})*)\\)(?: where (.*))?$`);
+  const NAME_STATEMENT = new RegExp(
+    `^\\s+- replace_pattern\\((name|event_name|attributes\\["event\\.name"\\]), (${STRING}), (${STRING})\\)$`,
+  );
 
   /** Per signal and context (`log log`, `trace span` ...): what its statements remove and cut. */
   function collectorRules(): Map<string, PlaceRules> {
@@ -407,8 +414,15 @@ describe('the same rules as the Collector', () => {
       if (named) context = named[1]!;
       if (signal === '' || context === '' || !/^\s+- \w+\(/.test(line) || /^\s+- (truncate_all|limit)\(attributes,/.test(line)) continue;
       const place = `${signal} ${context}`;
-      const entry = rules.get(place) ?? { attributes: noRules(), body: noRules(), text: [], unknown: [] };
+      const entry = rules.get(place) ?? { attributes: noRules(), body: noRules(), text: [], names: [], unknown: [] };
       rules.set(place, entry);
+      const nameStatement = NAME_STATEMENT.exec(line);
+      if (nameStatement) {
+        const [, target, pattern, replacement] = nameStatement;
+        // The Collector reads `$$` in its configuration as `$`.
+        entry.names.push({ target: target!, pattern: ottlString(pattern!), replacement: ottlString(replacement!).replaceAll('$$', '$') });
+        continue;
+      }
       const statement = STATEMENT.exec(line);
       if (!statement) {
         entry.unknown.push(line.trim());
@@ -441,6 +455,7 @@ describe('the same rules as the Collector', () => {
     'log resource',
     'log scope',
     'metric datapoint',
+    'metric metric',
     'metric resource',
     'trace resource',
     'trace span',
@@ -452,7 +467,17 @@ describe('the same rules as the Collector', () => {
     for (const [place, { unknown }] of rules) expect(unknown, place).toEqual([]);
   });
 
-  it.each(PLACES)('removes the same keys and cuts the same URLs in %s', (place) => {
+  /** Where the Collector cleans names, and which: every other place has no name statement. */
+  const NAME_PLACES: Record<string, string[]> = {
+    'trace span': ['name'],
+    'trace spanevent': ['name'],
+    'metric metric': ['name'],
+    'log log': ['event_name', 'attributes["event.name"]'],
+  };
+  /** Contexts with attributes to clean; `metric` has only a name. */
+  const ATTRIBUTE_PLACES = PLACES.filter((place) => place !== 'metric metric');
+
+  it.each(ATTRIBUTE_PLACES)('removes the same keys and cuts the same URLs in %s', (place) => {
     const { attributes, body, text } = rules.get(place)!;
     const clean = place.endsWith(' resource') ? resourceWithoutPrivate : withoutPrivate;
     for (const key of candidates) {
@@ -464,6 +489,23 @@ describe('the same rules as the Collector', () => {
       expect(clean(one(key, QUERY_URL))[key], `${place}: ${key}`).toBe(cut);
     }
     if (place !== 'log log') expect([body, text], place).toEqual([noRules(), []]);
+  });
+
+  it.each(PLACES)('cleans the same names in %s', (place) => {
+    const { names, attributes } = rules.get(place)!;
+    const targets = NAME_PLACES[place] ?? [];
+    expect([...new Set(names.map(({ target }) => target))], place).toEqual(targets);
+    if (place === 'metric metric') expect(attributes, place).toEqual(noRules());
+    for (const target of targets) {
+      const statements = names.filter((statement) => statement.target === target);
+      // Applied in the order the Collector runs them.
+      const collector = (name: string) =>
+        statements.reduce((text, { pattern, replacement }) => text.replace(new RegExp(pattern, 'g'), replacement), name);
+      for (const [sample, stored] of NAME_SAMPLES) {
+        expect(collector(sample), `${place} ${target}: ${sample}`).toBe(stored);
+        expect(nameWithoutPrivate(sample), sample).toBe(stored);
+      }
+    }
   });
 
   it('cleans a key-value-list log body as the log statements do', () => {

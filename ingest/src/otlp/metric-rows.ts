@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
 import type { MetricPointRow } from '../tables/metric-points.js';
 import type { Attributes, DataPoint, MetricData, ResourceMetricsData } from './decode.js';
+import { nameWithoutPrivate } from './name-privacy.js';
 import { itemWithoutPrivate, resourceWithoutPrivate } from './privacy.js';
 import { ATTR, toStringMap } from './span-rows.js';
 
@@ -43,6 +44,8 @@ export function mapMetricPoints(request: ResourceMetricsData[], catalog: Catalog
     const serviceName = String(resource[ATTR.serviceName] ?? '');
     for (const { metrics } of scopes) {
       for (const metric of metrics) {
+        // A sender names its metrics: cleaned as span names are.
+        const name = nameWithoutPrivate(metric.name);
         for (const sentPoint of metric.points) {
           const point = itemWithoutPrivate(sentPoint);
           const site = String(point.attributes[ATTR.site] ?? resource[ATTR.site] ?? catalog.defaultSite);
@@ -57,10 +60,10 @@ export function mapMetricPoints(request: ResourceMetricsData[], catalog: Catalog
           }
           const attributes = toStringMap(point.attributes);
           const row: MetricPointRow = {
-            point_id: pointId(site, serviceName, metric.name, attributes, point.startNs, point.timeNs),
+            point_id: pointId(site, serviceName, name, attributes, point.startNs, point.timeNs),
             site,
             service_name: serviceName,
-            name: metric.name,
+            name,
             kind: metric.kind,
             ts: Number(point.timeNs / 1_000_000n),
             attributes,
@@ -71,7 +74,7 @@ export function mapMetricPoints(request: ResourceMetricsData[], catalog: Catalog
             bucket_counts: point.bucketCounts,
             explicit_bounds: point.explicitBounds,
           };
-          const counts = metric.name === BROWSER_EVENTS_METRIC && metric.kind === 'sum' && metric.temporality === DELTA;
+          const counts = name === BROWSER_EVENTS_METRIC && metric.kind === 'sum' && metric.temporality === DELTA;
           points.push({ row, browserCount: counts ? browserCount(site, point.attributes, point.value, catalog) : undefined });
         }
       }

@@ -13,7 +13,11 @@
 // a prefix, in a quarter of the time the Collector's regular expressions take in JavaScript (the
 // comments give them, and a test holds these checks to them); a map is copied only when something
 // in it goes.
+//
+// Names (a span's, a span event's, a log record's event name) are cleaned here too, by the rules
+// of ./name-privacy.ts, which metric names share.
 import type { AttributeValue, Attributes, SpanData } from './decode.js';
+import { nameWithoutPrivate } from './name-privacy.js';
 
 /** The last part of an address key: `client.address`, `net.peer.ip`, `net.sock.peer.addr`, `host.port`. */
 const ADDRESS_SUFFIXES: ReadonlySet<string> = new Set(['address', 'ip', 'addr', 'port']);
@@ -97,21 +101,31 @@ export function withoutPrivate(attributes: Attributes): Attributes {
 }
 
 /**
- * A span with its own, its events' and its links' attributes cleaned (links are stored too, in
- * `Links.Attributes`); the same span when nothing had to go.
+ * A span with its name, its own, its events' and its links' attributes cleaned (links are stored
+ * too, in `Links.Attributes`), and its events' names; the same span when nothing had to go.
  */
 export function spanWithoutPrivate(span: SpanData): SpanData {
+  const name = nameWithoutPrivate(span.name);
   const attributes = withoutPrivate(span.attributes);
-  const events = itemsWithoutPrivate(span.events);
-  const links = itemsWithoutPrivate(span.links);
-  return attributes === span.attributes && events === span.events && links === span.links ? span : { ...span, attributes, events, links };
+  const events = itemsWithoutPrivate(span.events, eventWithoutPrivate);
+  const links = itemsWithoutPrivate(span.links, itemWithoutPrivate);
+  return name === span.name && attributes === span.attributes && events === span.events && links === span.links
+    ? span
+    : { ...span, name, attributes, events, links };
+}
+
+/** A span event with its name and attributes cleaned; the same event when nothing had to go. */
+function eventWithoutPrivate<Event extends { name: string; attributes: Attributes }>(event: Event): Event {
+  const name = nameWithoutPrivate(event.name);
+  const attributes = withoutPrivate(event.attributes);
+  return name === event.name && attributes === event.attributes ? event : { ...event, name, attributes };
 }
 
 /** Each item cleaned; the same array when none changed, so a clean span allocates nothing. */
-function itemsWithoutPrivate<Item extends { attributes: Attributes }>(items: Item[]): Item[] {
+function itemsWithoutPrivate<Item>(items: Item[], clean: (item: Item) => Item): Item[] {
   let out = items;
   for (let i = 0; i < items.length; i++) {
-    const cleaned = itemWithoutPrivate(items[i]!);
+    const cleaned = clean(items[i]!);
     if (cleaned === items[i]) continue;
     if (out === items) out = items.slice();
     out[i] = cleaned;
@@ -125,11 +139,34 @@ export function itemWithoutPrivate<Item extends { attributes: Attributes }>(item
   return attributes === item.attributes ? item : { ...item, attributes };
 }
 
-/** A log record with its attributes and its body cleaned; the same record when nothing had to go. */
-export function logRecordWithoutPrivate<LogRecord extends { attributes: Attributes; body: AttributeValue }>(record: LogRecord): LogRecord {
-  const attributes = withoutPrivate(record.attributes);
+/** The older way to name a log event: an attribute (semantic conventions before LogRecord.event_name). */
+export const EVENT_NAME_ATTRIBUTE = 'event.name';
+
+/**
+ * A log record with its attributes, its body and its event name cleaned (LogRecord.event_name, and
+ * the `event.name` attribute that names an event the older way); the same record when nothing had
+ * to go.
+ */
+export function logRecordWithoutPrivate<LogRecord extends { attributes: Attributes; body: AttributeValue; eventName?: string }>(
+  record: LogRecord,
+): LogRecord {
+  let attributes = withoutPrivate(record.attributes);
+  const named = attributes[EVENT_NAME_ATTRIBUTE];
+  if (typeof named === 'string') {
+    const cleanedName = nameWithoutPrivate(named);
+    if (cleanedName !== named) attributes = withName(attributes, cleanedName);
+  }
   const body = bodyWithoutPrivate(record.body);
-  return attributes === record.attributes && body === record.body ? record : { ...record, attributes, body };
+  const eventName = record.eventName === undefined ? undefined : nameWithoutPrivate(record.eventName);
+  if (attributes === record.attributes && body === record.body && eventName === record.eventName) return record;
+  return eventName === undefined ? { ...record, attributes, body } : { ...record, attributes, body, eventName };
+}
+
+/** A copy of `attributes` with the `event.name` attribute replaced, the order kept, no prototype (as the decoders' maps). */
+function withName(attributes: Attributes, name: string): Attributes {
+  const out = Object.create(null) as Attributes;
+  for (const key of Object.keys(attributes)) out[key] = key === EVENT_NAME_ATTRIBUTE ? name : attributes[key]!;
+  return out;
 }
 
 /**
