@@ -18,6 +18,8 @@ export interface CatalogSite {
   id: string;
   /** Browser origins allowed to send events for the site. */
   origins?: string[];
+  /** The site's IANA time zone (`Europe/Berlin`): its days, hours and "today"; `UTC` when absent. */
+  timezone?: string;
   rooms: CatalogRoom[];
 }
 

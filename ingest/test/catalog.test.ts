@@ -99,11 +99,20 @@ describe('the catalog', () => {
       'sites[0].rooms[1].objects[2].id: "CV Download" is not an id: ids are 1 to 64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit',
     ]);
     expect(problemsOf({ sites: [site({ rooms: [{ objects: [] }], colour: 'red' })], eventTypes: TYPES })).toEqual([
-      'sites[0]: has "colour", which the catalog does not know; allowed: id, origins, rooms',
+      'sites[0]: has "colour", which the catalog does not know; allowed: id, origins, timezone, rooms',
       'sites[0].rooms[0]: needs "id"',
     ]);
     expect(problemsOf({ sites: [site({ origins: 'https://www.example.com' })], eventTypes: TYPES })).toEqual([
       'sites[0].origins: must be array',
+    ]);
+  });
+
+  it('reads each site in its own time zone, UTC unless it names one, and refuses a zone Node.js does not know', () => {
+    const catalog = loadCatalog(write({ sites: [site(), site({ id: 'kiwi', timezone: 'Pacific/Auckland' })], eventTypes: TYPES }));
+    expect(catalog.sites.get('mysite')!.timeZone).toBe('UTC');
+    expect(catalog.sites.get('kiwi')!.timeZone).toBe('Pacific/Auckland');
+    expect(problemsOf({ sites: [site(), site({ id: 'mars', timezone: 'Mars/Olympus_Mons' })], eventTypes: TYPES })).toEqual([
+      'sites[1].timezone: "Mars/Olympus_Mons" is not a time zone this Node.js knows; write an IANA name such as "Europe/Berlin", "America/Los_Angeles" or "UTC"',
     ]);
   });
 

@@ -19,6 +19,13 @@ export function catalogProblems(catalog: Catalog): CatalogProblem[] {
     if (earlierSite !== undefined) problems.push({ path: `${at}.id`, message: `"${site.id}" is already the id of sites[${earlierSite}]` });
     else firstSite.set(site.id, siteIndex);
 
+    if (site.timezone !== undefined && !isTimeZone(site.timezone)) {
+      problems.push({
+        path: `${at}.timezone`,
+        message: `"${site.timezone}" is not a time zone this Node.js knows; write an IANA name such as "Europe/Berlin", "America/Los_Angeles" or "UTC"`,
+      });
+    }
+
     const firstOrigin = new Map<string, number>();
     (site.origins ?? []).forEach((origin, originIndex) => {
       const path = `${at}.origins[${originIndex}]`;
@@ -67,6 +74,16 @@ export function catalogProblems(catalog: Catalog): CatalogProblem[] {
     }
   });
   return problems;
+}
+
+/** Whether Intl knows the zone: the zones Node.js carries are the ones its dates can be read in. */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -31,6 +31,9 @@ export const catalogSchema = {
           // Absent or empty: no browser page may send for the site, only senders without an
           // Origin header (servers, the Collector).
           origins: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+          // An IANA name (UTC when absent); days, hours and "today" of the site's figures are its own. Checked against
+          // the zones this Node.js knows in catalog-checks.ts.
+          timezone: { type: 'string', minLength: 1, maxLength: 64 },
           // A site of plain pages has no room.
           rooms: {
             type: 'array',

@@ -32,6 +32,8 @@ export interface SiteEntry {
   objectRooms: ReadonlyMap<string, string>;
   /** every object id of the site, in catalog order */
   objects: readonly string[];
+  /** The site's IANA time zone (`UTC` unless the catalog names one). */
+  timeZone: string;
 }
 
 /** The catalog with fast look-ups for the hot path. */
@@ -55,6 +57,7 @@ export class Catalog {
         rooms: new Set(site.rooms.map((room) => room.id)),
         objectRooms,
         objects: [...objectRooms.keys()],
+        timeZone: site.timezone ?? 'UTC',
       });
     }
     this.sites = sites;
