@@ -14,7 +14,7 @@ import type { SiteEntry } from '../src/catalog/catalog.js';
 import { createClickHouse } from '../src/clickhouse/client.js';
 import { MIGRATIONS_DIR, migrate } from '../src/clickhouse/migrate.js';
 import { insertLines } from '../src/pipeline/batch-insert.js';
-import { stretchesOf } from '../src/stats/rollups.js';
+import { stretchesOf } from '../src/stats/plan-query.js';
 import { RANGES, RANGE_NAMES, readStats, type Range, type Stats } from '../src/stats/stats.js';
 import { countOf, freshDataDir, testApp } from './support/test-app.js';
 

@@ -1,7 +1,7 @@
 // The shapes the read API answers with, as the page reads them (see docs/api.md, "Stats"): the
 // stats module's own types where it has them (type-only imports, erased from the page's bundle).
-import type { Headline, TimePoint } from '../../stats/figures-over-time.js';
-import type { PageViewsBy } from '../../stats/page-views-by.js';
+import type { PageViewsBy } from '../../stats/dimensions.js';
+import type { Headline, TimePoint } from '../../stats/metrics.js';
 
 export type { Headline, TimePoint };
 

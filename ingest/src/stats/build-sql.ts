@@ -1,0 +1,227 @@
+/**
+ * The builder: SQL for each part of a summary from its plan (plan-query.ts) and the tables of
+ * figures (metrics.ts, dimensions.ts). Every value, times and the time zone included, reaches
+ * ClickHouse as a bound parameter. The site's time zone enters SQL here and only here, in
+ * `stepOf`: the rollups and raw events are stored in UTC and read as local steps.
+ */
+import { DIMENSION_NAMES, DIMENSIONS } from './dimensions.js';
+import { visitsMatching } from './filters.js';
+import { LIST_LENGTH } from './lists.js';
+import { METRIC_NAMES, METRICS } from './metrics.js';
+import { bySource, type Plan, type Stretch } from './plan-query.js';
+import type { Step } from './steps.js';
+
+export interface Sql {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+/** Bound parameters for the stretches' limits: every value reaches ClickHouse as a parameter. */
+export class TimeParams {
+  readonly values: Record<string, number> = {};
+
+  /** A DateTime expression for `seconds` since the epoch, bound as a parameter. */
+  time(seconds: number): string {
+    const name = `t${Object.keys(this.values).length}`;
+    this.values[name] = seconds;
+    return `toDateTime({${name}:UInt32}, 'UTC')`;
+  }
+}
+
+/** `(column >= a AND column < b) OR ...` over the stretches; `0` when there are none. */
+export function timeCondition(column: string, stretches: readonly Stretch[], params: TimeParams): string {
+  if (stretches.length === 0) return '0';
+  return stretches
+    .map((stretch) => {
+      const from = `${column} >= ${params.time(stretch.from)}`;
+      return stretch.to === undefined ? `(${from})` : `(${from} AND ${column} < ${params.time(stretch.to)})`;
+    })
+    .join(' OR ');
+}
+
+/**
+ * The start of the local step holding `column` (a UTC DateTime or DateTime64), as epoch seconds,
+ * in the zone bound as `{tz:String}`: the one place a time is converted to the site's zone.
+ */
+export function stepOf(column: string, step: Step): string {
+  const time = `toDateTime(${column})`;
+  switch (step) {
+    case 'minute':
+      return `toUnixTimestamp(toStartOfMinute(${time}))`;
+    case 'hour':
+      return `toUnixTimestamp(toStartOfHour(toTimeZone(${time}, {tz:String})))`;
+    case 'day':
+      return `toUnixTimestamp(toStartOfDay(${time}, {tz:String}))`;
+    case 'week':
+      return `toUnixTimestamp(toDateTime(toMonday(${time}, {tz:String}), {tz:String}))`;
+    case 'month':
+      return `toUnixTimestamp(toDateTime(toStartOfMonth(${time}, {tz:String}), {tz:String}))`;
+  }
+}
+
+/**
+ * The headline figures of both periods and the current one's time series, in one query: each
+ * stretch yields the metrics' states per period and step, merged per period and per step with
+ * GROUPING SETS (a visitor counts once in the total however many steps it appears in, which sums
+ * of steps could not give).
+ */
+export function overTimeSql(plan: Plan): Sql {
+  const { query } = plan;
+  const times = new TimeParams();
+  const currentFrom = times.time(query.current.from);
+  const matching = visitsMatching(query.filters, times.time(query.previous.from));
+  const parts = bySource(plan.overTime).map(({ source, table, time, stretches }) =>
+    source === 'raw'
+      ? `SELECT ts >= ${currentFrom} AS current, ${stepOf('ts', query.step)} AS bucket, 1 AS distinct_counts,
+                ${METRIC_NAMES.map((name) => `${METRICS[name].raw} AS ${name}`).join(', ')}
+         FROM events
+         WHERE site = {site:String} AND (${timeCondition('ts', stretches, times)})${matching.sql}
+         GROUP BY current, bucket`
+      : `SELECT ${time} >= ${currentFrom} AS current, ${stepOf(time, query.step)} AS bucket, dimension = 'all' AS distinct_counts,
+                ${METRIC_NAMES.map((name) => `${METRICS[name].rollup} AS ${name}`).join(', ')}
+         FROM ${table}
+         WHERE site = {site:String} AND dimension IN ('all', 'type') AND (${timeCondition(time, stretches, times)})`,
+  );
+  const merged = METRIC_NAMES.map((name) =>
+    METRICS[name].merge === 'uniq' ? `uniqMergeIf(${name}, distinct_counts) AS ${name}` : `sum(${name}) AS ${name}`,
+  );
+  return {
+    sql: `SELECT current, if(current, bucket, 0) AS time, ${merged.join(', ')}
+          FROM (${parts.join('\n UNION ALL \n')})
+          GROUP BY GROUPING SETS ((current), (time))
+          SETTINGS group_by_use_nulls = 1`,
+    params: { site: query.site.id, tz: query.timeZone, ...matching.params, ...times.values },
+  };
+}
+
+/**
+ * The rows that can be shown, on each part's `dimension, v1, v2, v3`: a step to another page, a
+ * campaign with a parameter, any other value but empty or one of the site's own hosts. Applied
+ * before the distinct counts are merged, which is where the time goes; the same condition after
+ * the merge (HAVING) gives the same rows.
+ */
+const SHOWN = `multiIf(dimension = 'flow', v1 != '' AND v1 != v2,
+                 dimension = 'page', true,
+                 dimension = 'campaign', v1 != '' OR v2 != '' OR v3 != '',
+                 dimension = 'source', v1 != '' AND NOT has({own:Array(String)}, v1),
+                 v1 != '')`;
+
+/**
+ * Page views by every dimension: a raw page view as one row per dimension it falls in, a rollup
+ * row as it is; merged into one figure per value (views exact, visitors `uniq` of the 64-bit keys
+ * either way). A referrer on one of the site's own hosts is never a source (decided when read, so
+ * a change of the catalog's origins applies to the past too). Empty values are left out.
+ */
+export function breakdownsSql(plan: Plan): Sql {
+  const { query } = plan;
+  const times = new TimeParams();
+  const matching = visitsMatching(query.filters, times.time(query.current.from));
+  const tuples = `[${DIMENSION_NAMES.map((name) => DIMENSIONS[name].raw).join(', ')}]`;
+  const byViews = DIMENSION_NAMES.filter((name) => 'byViews' in DIMENSIONS[name]);
+  const parts = bySource(plan.breakdowns).map(({ source, table, time, stretches }) =>
+    source === 'raw'
+      ? `SELECT item.1 AS dimension, item.2 AS v1, item.3 AS v2, item.4 AS v3,
+                count() AS views, uniqStateIf(visitor_key, visitor_key != 0 AND dimension != 'flow') AS visitors
+         FROM events ARRAY JOIN ${tuples} AS item
+         WHERE site = {site:String} AND type = 'page_view' AND (${timeCondition('ts', stretches, times)})${matching.sql}
+           AND ${SHOWN}
+         GROUP BY dimension, v1, v2, v3`
+      : `SELECT toString(dimension) AS dimension, value AS v1, value2 AS v2, value3 AS v3, events AS views, visitors
+         FROM ${table}
+         WHERE site = {site:String} AND dimension IN {dimensions:Array(String)} AND (${timeCondition(time, stretches, times)})
+           AND ${SHOWN}`,
+  );
+  return {
+    sql: `SELECT dimension, v1 AS value, v2 AS value2, v3 AS value3,
+                 -- Steps between pages are ranked and shown by views: their visitors are never merged.
+                 uniqMergeIf(visitors, dimension != 'flow') AS visitors, sum(views) AS views
+          FROM (${parts.join('\n UNION ALL \n')})
+          GROUP BY dimension, value, value2, value3
+          HAVING multiIf(dimension = 'flow', value != '' AND value != value2,
+                         dimension = 'page', true,
+                         dimension = 'campaign', value != '' OR value2 != '' OR value3 != '',
+                         value != '' AND visitors > 0)
+          ORDER BY dimension, if(dimension IN {by_views:Array(String)}, views, visitors) DESC, value, value2, value3
+          LIMIT {limit:UInt32} BY dimension`,
+    params: {
+      site: query.site.id,
+      ...matching.params,
+      ...times.values,
+      own: query.ownHosts,
+      dimensions: DIMENSION_NAMES,
+      by_views: byViews,
+      limit: LIST_LENGTH,
+    },
+  };
+}
+
+/**
+ * One row per visit of the period, grouped by session key (migration 0008): each visit's first
+ * and last page view are its entry and exit pages; the visit itself gives bounce and duration.
+ * A visit that started before the period counts from its first event inside it. Whole hours come
+ * from the per-visit rollup (migration 0016), the edges and filtered summaries from raw events
+ * turned into the same states; merged per visit, they give exactly what grouping the visit's raw
+ * events would (ties between page views stamped the same millisecond may resolve either way).
+ */
+export function visitsSql(plan: Plan): Sql {
+  const { query } = plan;
+  const times = new TimeParams();
+  const matching = visitsMatching(query.filters, times.time(query.current.from));
+  const parts = bySource(plan.visits).map(({ source, stretches }) =>
+    source === 'raw'
+      ? `SELECT session_key,
+                argMinStateIf(path, ts, type = 'page_view') AS entry,
+                argMaxStateIf(path, ts, type = 'page_view') AS exit,
+                min(ts) AS first_ts, max(ts) AS last_ts,
+                countIf(type = 'page_view') AS page_views, countIf(type = 'room_enter') AS room_entries
+         FROM events
+         WHERE site = {site:String} AND session_key != 0 AND (${timeCondition('ts', stretches, times)})${matching.sql}
+         GROUP BY session_key`
+      : `SELECT session_key, entry, exit, first_ts, last_ts, page_views, room_entries
+         FROM visits_per_hour
+         WHERE site = {site:String} AND (${timeCondition('hour', stretches, times)})`,
+  );
+  return {
+    sql: `SELECT item.1 AS kind, item.2 AS path, count() AS n,
+                 countIf(views <= 1 AND rooms = 0) AS bounces, sum(duration_ms) AS duration_ms
+          FROM (
+            SELECT argMinMerge(entry) AS entry_page, argMaxMerge(exit) AS exit_page,
+                   sum(page_views) AS views, sum(room_entries) AS rooms,
+                   toUInt64(dateDiff('millisecond', min(first_ts), max(last_ts))) AS duration_ms
+            FROM (${parts.join('\n UNION ALL \n')})
+            GROUP BY session_key
+          )
+          ARRAY JOIN if(views = 0, [('visit', '')], [('visit', ''), ('entry', entry_page), ('exit', exit_page)]) AS item
+          GROUP BY kind, path
+          ORDER BY kind, n DESC, path
+          LIMIT {limit:UInt32} BY kind`,
+    params: { site: query.site.id, ...matching.params, ...times.values, limit: LIST_LENGTH },
+  };
+}
+
+/**
+ * Counts by type and object (sums, no distinct count: exact from any table): the room's views and
+ * clicks, and every type's total. The rollups' `type` rows hold them; a filtered summary counts
+ * raw events of the matching visits instead.
+ */
+export function countsSql(plan: Plan): Sql {
+  const { query } = plan;
+  const times = new TimeParams();
+  const matching = visitsMatching(query.filters, times.time(query.current.from));
+  const parts = bySource(plan.counts).map(({ source, table, time, stretches }) =>
+    source === 'raw'
+      ? `SELECT toString(type) AS type, toString(object_id) AS object, count() AS events
+         FROM events
+         WHERE site = {site:String} AND (${timeCondition('ts', stretches, times)})${matching.sql}
+         GROUP BY type, object`
+      : `SELECT value AS type, value2 AS object, events
+         FROM ${table}
+         WHERE site = {site:String} AND dimension = 'type' AND (${timeCondition(time, stretches, times)})`,
+  );
+  return {
+    sql: `SELECT type, object, sum(events) AS events
+          FROM (${parts.join('\n UNION ALL \n')})
+          GROUP BY type, object ORDER BY type, object`,
+    params: { site: query.site.id, ...matching.params, ...times.values },
+  };
+}

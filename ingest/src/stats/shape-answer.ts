@@ -1,0 +1,129 @@
+/** The shapers: rows of each part's query (build-sql.ts) as the fields of the answer. */
+import type { SiteEntry } from '../catalog/catalog.js';
+import { DIMENSION_NAMES, DIMENSIONS, type BreakdownRow, type Dimension, type PageViewsBy } from './dimensions.js';
+import { METRIC_NAMES, type Headline, type TimePoint } from './metrics.js';
+import type { Query } from './parse-query.js';
+import { count } from './run-query.js';
+import { stepStarts } from './steps.js';
+
+export interface OverTimeRow {
+  current: number | null;
+  time: string | null;
+  [metric: string]: string | number | null;
+}
+
+export function headlineOf(row: Record<string, unknown> | undefined): Headline {
+  return Object.fromEntries(METRIC_NAMES.map((name) => [name, count(row?.[name] as string | undefined)])) as Headline;
+}
+
+/** Both periods' headline figures, and a point for every step of the current period, empty ones as zero. */
+export function shapeOverTime(
+  query: Query,
+  found: readonly OverTimeRow[],
+): { current: Headline; previous: Headline; timeseries: TimePoint[] } {
+  const totals = found.filter((row) => row.time === null);
+  const byTime = new Map(found.filter((row) => row.current === null && Number(row.time) > 0).map((row) => [Number(row.time), row]));
+  // A quiet step is a zero, not a straight line.
+  const last = query.current.to === undefined ? query.now : query.current.to - 1;
+  const timeseries = stepStarts(query.current.from, last, query.step, query.timeZone).map((time) => ({
+    time,
+    ...headlineOf(byTime.get(time)),
+  }));
+  return {
+    current: headlineOf(totals.find((row) => Number(row.current) === 1)),
+    previous: headlineOf(totals.find((row) => Number(row.current) === 0)),
+    timeseries,
+  };
+}
+
+export function shapeBreakdowns(found: readonly BreakdownRow[]): PageViewsBy {
+  return Object.fromEntries(
+    DIMENSION_NAMES.map((name) => {
+      const { field, shape }: Dimension = DIMENSIONS[name];
+      return [field, found.filter((row) => row.dimension === name).map((row) => shape(row))];
+    }),
+  ) as unknown as PageViewsBy;
+}
+
+export interface Visits {
+  entry_pages: Array<{ path: string; visits: number }>;
+  exit_pages: Array<{ path: string; visits: number }>;
+  /** Visits with at most one page view and no room entry. */
+  bounce_rate: number;
+  /** Mean time from a visit's first event to its last, in seconds. */
+  visit_duration_s: number;
+}
+
+export interface VisitRow {
+  kind: string;
+  path: string;
+  n: string;
+  bounces: string;
+  duration_ms: string;
+}
+
+export function shapeVisits(found: readonly VisitRow[]): Visits {
+  const of = (kind: string) => found.filter((row) => row.kind === kind);
+  const visit = of('visit')[0];
+  const visits = count(visit?.n);
+  return {
+    entry_pages: of('entry').map((row) => ({ path: row.path, visits: count(row.n) })),
+    exit_pages: of('exit').map((row) => ({ path: row.path, visits: count(row.n) })),
+    bounce_rate: visits === 0 ? 0 : count(visit?.bounces) / visits,
+    visit_duration_s: visits === 0 ? 0 : count(visit?.duration_ms) / visits / 1000,
+  };
+}
+
+export interface ObjectRow {
+  object: string;
+  room: string;
+  views: number;
+  clicks: number;
+  /** Clicks per view; null when the object was never seen (nothing to divide by). */
+  click_rate: number | null;
+}
+
+export interface Room {
+  /** Every object of the catalog, most clicked first, then most viewed. */
+  objects: ObjectRow[];
+  /** Objects with a click, most first (the shape `/api/stats` has always had). */
+  top_objects: Array<{ object: string; clicks: number }>;
+  /** Catalog objects without a click in the range. */
+  never_clicked: string[];
+  /** Of those, the ones visitors saw: the answer the owner wants most. */
+  seen_never_clicked: string[];
+}
+
+export interface CountRow {
+  type: string;
+  object: string;
+  events: string;
+}
+
+/** The room's views and clicks of every catalog object, and every type's total for `events_by_type`. */
+export function shapeCounts(site: SiteEntry, found: readonly CountRow[]): Room & { events_by_type: Record<string, number> } {
+  const eventsByType: Record<string, number> = {};
+  const stored = new Map<string, { views: number; clicks: number }>();
+  for (const row of found) {
+    eventsByType[row.type] = (eventsByType[row.type] ?? 0) + count(row.events);
+    if (row.type !== 'object_view' && row.type !== 'object_click') continue;
+    const entry = stored.get(row.object) ?? { views: 0, clicks: 0 };
+    if (row.type === 'object_view') entry.views += count(row.events);
+    else entry.clicks += count(row.events);
+    stored.set(row.object, entry);
+  }
+  const objects = site.objects
+    .map((object) => {
+      const { views, clicks } = stored.get(object) ?? { views: 0, clicks: 0 };
+      return { object, room: site.objectRooms.get(object) ?? '', views, clicks, click_rate: views > 0 ? clicks / views : null };
+    })
+    .sort((a, b) => b.clicks - a.clicks || b.views - a.views || a.object.localeCompare(b.object));
+  const neverClicked = site.objects.filter((object) => !(stored.get(object)?.clicks ?? 0));
+  return {
+    events_by_type: eventsByType,
+    objects,
+    top_objects: objects.filter((row) => row.clicks > 0).map((row) => ({ object: row.object, clicks: row.clicks })),
+    never_clicked: neverClicked,
+    seen_never_clicked: neverClicked.filter((object) => (stored.get(object)?.views ?? 0) > 0),
+  };
+}
