@@ -3,12 +3,11 @@
 import { createHash } from 'node:crypto';
 import { ATTR } from '@footfall/contract';
 import type { Attributes, ResourceSpansData, SpanData } from '../otlp/decode.js';
-import { logRecordWithoutPrivate, resourceWithoutPrivate, withoutPrivate } from '../otlp/privacy.js';
+import { EVENT_NAME_ATTRIBUTE, logRecordWithoutPrivate, resourceWithoutPrivate, withoutPrivate } from '../otlp/privacy.js';
 import { dateTime64, mapSpans, toStringMap } from '../otlp/span-rows.js';
 import type { LogRecordData, ResourceLogsData } from './decode-logs.js';
 
-/** The older way to name an event: an attribute (semantic conventions before LogRecord.event_name). */
-export const EVENT_NAME_ATTRIBUTE = 'event.name';
+export { EVENT_NAME_ATTRIBUTE };
 
 /** A log body is free text from the sender: bounded like attribute values, with more room. */
 const MAX_BODY_CHARS = 16 * 1024;
@@ -49,7 +48,7 @@ export function mapLogRecords(request: ResourceLogsData[], eventTypes: ReadonlyS
   const mapped: MappedLogRecord[] = [];
   let index = 0;
   for (const sent of request) {
-    // Cleaned before anything reads them, so the record's id hashes what is stored.
+    // Cleaned before anything reads them; only the record's id reads what was sent.
     const resourceLogs = { ...sent, resource: resourceWithoutPrivate(sent.resource) };
     const resourceMap = toStringMap(resourceLogs.resource);
     const eventSpans: ResourceSpansData = { resource: resourceLogs.resource, scopes: [] };
@@ -60,7 +59,7 @@ export function mapLogRecords(request: ResourceLogsData[], eventTypes: ReadonlyS
       const scopeMap = toStringMap(withoutPrivate(scope.attributes));
       for (const sentRecord of records) {
         const record = logRecordWithoutPrivate(sentRecord);
-        const logId = logIdOf(resourceLogs, scope, record);
+        const logId = logIdOf(sent, scope, sentRecord);
         const type = eventTypeOf(record, resourceLogs.resource, eventTypes);
         if (type !== undefined) {
           spans.push(asEventSpan(record, type, logId));
@@ -158,10 +157,15 @@ function bodyText(body: LogRecordData['body']): string {
   return (typeof body === 'string' ? body : JSON.stringify(body)).slice(0, MAX_BODY_CHARS);
 }
 
-/** The record's identity: what it says, where from and when. A re-sent record hashes the same. */
-function logIdOf(resourceLogs: ResourceLogsData, scope: ResourceLogsData['scopes'][number]['scope'], record: LogRecordData): string {
+/**
+ * The record's identity: what it says, where from and when, as it was sent (before cleaning), so
+ * the same record sent again has the same id even when the privacy rules changed in between (a
+ * re-send across an upgrade is then stored once). Only this hash is kept, never what cleaning
+ * removed.
+ */
+function logIdOf(sent: ResourceLogsData, scope: ResourceLogsData['scopes'][number]['scope'], record: LogRecordData): string {
   const identity = JSON.stringify([
-    resourceLogs.resource,
+    sent.resource,
     scope.name,
     scope.version,
     record.timeNs.toString(),
