@@ -64,6 +64,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(metricsPlugin);
   await app.register(clickhousePlugin, {
     url: config.clickhouseUrl,
+    cluster: config.clickhouseCluster,
     dataDir: config.dataDir,
     client: overrides.clickhouse,
     retention: config.retention,

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
+import { CLUSTER_NAME } from './clickhouse/cluster-schema.js';
 import type { Retention } from './clickhouse/retention.js';
 import { defaultCountryDatabase } from './events/country.js';
 import { openFilesLimit } from './open-files-limit.js';
@@ -20,6 +21,8 @@ export interface Config {
   dataDir: string;
   /** A ClickHouse server; undefined means the embedded engine in `dataDir`. */
   clickhouseUrl: string | undefined;
+  /** A ClickHouse cluster of the server at `clickhouseUrl`: the schema is made ON CLUSTER (clickhouse/cluster-schema.ts). */
+  clickhouseCluster: string | undefined;
   catalogFile: string;
   /** Beacon requests per client IP and minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
@@ -74,6 +77,7 @@ const schema = {
     HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
     DATA_DIR: { type: 'string', minLength: 1, default: '.data' },
     CLICKHOUSE_URL: { type: 'string', pattern: '^https?://' },
+    CLICKHOUSE_CLUSTER: { type: 'string', pattern: CLUSTER_NAME.source },
     CATALOG_FILE: { type: 'string', minLength: 1, default: DEFAULT_CATALOG_FILE },
     RATE_LIMIT_PER_MINUTE: { type: 'integer', minimum: 0, default: 1200 },
     RATE_LIMIT_OTLP_PER_MINUTE: { type: 'integer', minimum: 0, default: 12_000 },
@@ -115,6 +119,7 @@ interface RawEnv {
   HOST: string;
   DATA_DIR: string;
   CLICKHOUSE_URL?: string;
+  CLICKHOUSE_CLUSTER?: string;
   CATALOG_FILE: string;
   RATE_LIMIT_PER_MINUTE: number;
   RATE_LIMIT_OTLP_PER_MINUTE: number;
@@ -167,6 +172,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, limits: { openF
       `invalid configuration: HEADERS_TIMEOUT_MS (${raw.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${raw.REQUEST_TIMEOUT_MS}); the headers are part of the request`,
     );
   }
+  // The embedded engine is one server; a cluster is reached through one of its servers.
+  if (raw.CLICKHOUSE_CLUSTER !== undefined && raw.CLICKHOUSE_URL === undefined) {
+    throw new Error(
+      `invalid configuration: CLICKHOUSE_CLUSTER=${raw.CLICKHOUSE_CLUSTER} needs CLICKHOUSE_URL, a server of that cluster; the embedded engine has no cluster`,
+    );
+  }
   // The rollups answer long ranges from what raw events no longer hold; kept shorter, those ranges
   // would come out empty while the raw events were still there.
   if (raw.RETENTION_ROLLUPS_DAYS < raw.RETENTION_EVENTS_DAYS) {
@@ -179,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, limits: { openF
     host: raw.HOST,
     dataDir: resolve(raw.DATA_DIR),
     clickhouseUrl: raw.CLICKHOUSE_URL,
+    clickhouseCluster: raw.CLICKHOUSE_CLUSTER,
     catalogFile: resolve(raw.CATALOG_FILE),
     rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
     rateLimitOtlpPerMinute: raw.RATE_LIMIT_OTLP_PER_MINUTE,

@@ -5,6 +5,7 @@
  * rewrite the table's parts (in the background) to drop what is now too old.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { localName } from './cluster-schema.js';
 
 export interface Retention {
   /** Raw events, and the per-visit rollup (it holds a key per visit, like the events). */
@@ -34,10 +35,13 @@ export const RETENTION_TABLES: ReadonlyArray<{ table: string; time: string; days
  * when run again with the same configuration). ClickHouse writes `INTERVAL 30 DAY` back as
  * `toIntervalDay(30)`: that is the form compared with.
  */
-export async function applyRetention(client: ClickHouseClient, retention: Retention): Promise<string[]> {
+export async function applyRetention(client: ClickHouseClient, retention: Retention, cluster?: string): Promise<string[]> {
+  // On a cluster the TTL is the local tables' (a Distributed table holds no rows), set on every server.
+  const stored = (table: string) => (cluster === undefined ? table : localName(table));
+  const onCluster = cluster === undefined ? '' : ` ON CLUSTER ${cluster}`;
   const result = await client.query({
     query: `SELECT name, create_table_query FROM system.tables WHERE database = currentDatabase() AND name IN {tables:Array(String)}`,
-    query_params: { tables: RETENTION_TABLES.map((entry) => entry.table) },
+    query_params: { tables: RETENTION_TABLES.map((entry) => stored(entry.table)) },
     format: 'JSONEachRow',
   });
   const created = new Map(
@@ -45,12 +49,12 @@ export async function applyRetention(client: ClickHouseClient, retention: Retent
   );
   const changed: string[] = [];
   for (const { table, time, days } of RETENTION_TABLES) {
-    const statement = created.get(table);
+    const statement = created.get(stored(table));
     if (statement === undefined) continue;
     const wanted = retention[days];
     if (statement.includes(`TTL ${time} + toIntervalDay(${wanted})`)) continue;
     // The values are validated integers (config.ts), written into the statement: DDL takes no bound parameters.
-    await client.command({ query: `ALTER TABLE ${table} MODIFY TTL ${time} + INTERVAL ${Math.trunc(wanted)} DAY` });
+    await client.command({ query: `ALTER TABLE ${stored(table)}${onCluster} MODIFY TTL ${time} + INTERVAL ${Math.trunc(wanted)} DAY` });
     changed.push(table);
   }
   return changed;

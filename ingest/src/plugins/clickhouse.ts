@@ -15,6 +15,8 @@ export interface ClickHousePluginOptions {
   dataDir: string;
   /** Used instead of a new client when given. */
   client?: ClickHouseClient;
+  /** A cluster of the server at `url`: the schema is made ON CLUSTER. */
+  cluster?: string;
   /** Table TTLs set once the schema is migrated; the migrations' own when not given. */
   retention?: Retention;
 }
@@ -30,10 +32,10 @@ export default fp<ClickHousePluginOptions>(
     app.decorate('clickhouse', client);
     let migrated: Promise<void> | undefined;
     const migrateOnce = async () => {
-      migrated ??= migrate(client).then(
+      migrated ??= migrate(client, undefined, { cluster: options.cluster }).then(
         async (applied) => {
           if (applied.length > 0) app.log.info({ applied }, 'migrations applied');
-          const changed = options.retention ? await applyRetention(client, options.retention) : [];
+          const changed = options.retention ? await applyRetention(client, options.retention, options.cluster) : [];
           if (changed.length > 0) app.log.info({ tables: changed, retention: options.retention }, 'retention applied');
         },
         (error: unknown) => {
