@@ -1,26 +1,56 @@
 // The read API as the page uses it: JSON with the bearer token when one is set, and the live
 // stream read through fetch. EventSource cannot send an Authorization header, so the stream is a
 // fetch whose body is read as Server-Sent Events: the token travels in the header, never in a URL
-// (where proxies and logs would keep it).
+// (where proxies and logs would keep it). A shared link (`/#share=<secret>`) brings a read-only
+// key of one site in the fragment, which browsers never send; it is sent as the token is.
 
 import type { Filters, Sites, Stats } from './types.js';
 
 const TOKEN_KEY = 'footfall-token';
+const SHARED_KEY = 'footfall-shared';
+const SHARE = /^#share=([A-Za-z0-9_-]{16,})$/;
 
 export class Unauthorized extends Error {}
 
+/**
+ * The secret of a shared link, taken out of the address at once, so the address bar (and a copy
+ * of it) no longer holds it; null when the page was not opened through one.
+ */
+function takeSharedSecret(): string | null {
+  const secret = SHARE.exec(location.hash)?.[1];
+  if (secret === undefined) return null;
+  history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+  return secret;
+}
+
 export class Api {
   /** Kept for this tab only (sessionStorage): closing the tab forgets it. */
-  token: string | null = sessionStorage.getItem(TOKEN_KEY);
+  token: string | null;
+  /** Whether the token is a shared link's secret: a refusal then means the link was revoked, not mistyped. */
+  shared: boolean;
+
+  constructor() {
+    const secret = takeSharedSecret();
+    if (secret !== null) {
+      sessionStorage.setItem(TOKEN_KEY, secret);
+      sessionStorage.setItem(SHARED_KEY, 'true');
+    }
+    this.token = sessionStorage.getItem(TOKEN_KEY);
+    this.shared = sessionStorage.getItem(SHARED_KEY) === 'true';
+  }
 
   remember(token: string): void {
     this.token = token;
+    this.shared = false;
     sessionStorage.setItem(TOKEN_KEY, token);
+    sessionStorage.removeItem(SHARED_KEY);
   }
 
   forget(): void {
     this.token = null;
+    this.shared = false;
     sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(SHARED_KEY);
   }
 
   #headers(accept: string): HeadersInit {

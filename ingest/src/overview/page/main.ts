@@ -178,8 +178,14 @@ function notice(text: string): void {
 
 function askForToken(refused: boolean): void {
   stopStream();
-  if (refused) api.forget();
   byId('overview').hidden = true;
+  if (refused && api.shared) {
+    // A visitor of a shared link has no token to type: say what happened instead.
+    api.forget();
+    notice('This shared link no longer opens these figures: it was revoked, or is incomplete. Ask whoever sent it for a new one.');
+    return;
+  }
+  if (refused) api.forget();
   const form = byId<HTMLFormElement>('token-form');
   form.hidden = false;
   byId('token-error').hidden = !refused;
