@@ -2,12 +2,15 @@
 // a read-only key on admin routes, a key of one site on another, a guessed secret, each refused
 // with its status and code; every attempt counted by the /api rate limit; the secret answered
 // once, never listed, and only its hash stored; keys kept across a restart.
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, type ServiceProcess, startService } from './support/service-process.js';
 import { beaconEvent, freshDataDir, postBeacon, queryRows, testApp } from './support/test-app.js';
 
 const TOKEN = 'owner-token-keys-1';
@@ -294,5 +297,100 @@ describe('keys without STATS_TOKEN', () => {
     expect((await app.inject({ method: 'GET', url: '/api/stats', headers: { authorization: 'Bearer guessed-secret' } })).statusCode).toBe(
       401,
     );
+  });
+});
+
+/** `npm run keys -- ...args` with `env` over this process's; resolves with its exit code and output. */
+function keysCommand(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'keys', '--', ...args], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: { ...process.env, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run keys against a running service', () => {
+  let service: ServiceProcess;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    service = await startService({ DATA_DIR: freshDataDir(), STATS_TOKEN: TOKEN });
+    const { hostname, port } = new URL(service.url);
+    // Found as the service is configured: the same PORT and HOST.
+    env = { STATS_TOKEN: TOKEN, PORT: port, HOST: hostname };
+  }, 90_000);
+  afterAll(async () => {
+    await service?.process.stop();
+  });
+
+  it('creates, lists and revokes keys, a revoke holding at once, and no secret reaches the log', async () => {
+    const read = await keysCommand(['create', '--site', 'portfolio', '--read-only'], env);
+    expect(read.stderr).toBe('');
+    expect(read.code).toBe(0);
+    const readId = /^([0-9a-f]{12}) {2}read-only key {2}site portfolio/m.exec(read.stdout)?.[1];
+    const readSecret = /secret .*: ([A-Za-z0-9_-]{43})$/m.exec(read.stdout)?.[1];
+    expect(readId).toBeDefined();
+    expect(readSecret).toBeDefined();
+    const bearer = { authorization: `Bearer ${readSecret}` };
+    expect((await fetch(`${service.url}/api/stats?site=portfolio`, { headers: bearer })).status).toBe(200);
+    expect((await fetch(`${service.url}/api/events`, { headers: bearer })).status).toBe(403);
+
+    const shared = await keysCommand(['create', '--share', '--site', 'portfolio', '--url', service.url], { STATS_TOKEN: TOKEN });
+    expect(shared.code).toBe(0);
+    const link = new RegExp(`^link .*: ${service.url.replaceAll('.', '\\.')}/#share=([A-Za-z0-9_-]{43})$`, 'm').exec(shared.stdout);
+    expect(link, shared.stdout).not.toBeNull();
+
+    const listed = await keysCommand(['list'], env);
+    expect(listed.code).toBe(0);
+    const lines = listed.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^${readId} {2}read-only key {2}site portfolio {2}created \\S+ {2}last used \\d{4}-`));
+    expect(lines[1]).toMatch(/^[0-9a-f]{12} {2}shared link {2}site portfolio {2}created \S+ {2}last used never/);
+    expect(listed.stdout).not.toContain(readSecret);
+    expect(listed.stdout).not.toContain(link![1]);
+
+    const revoked = await keysCommand(['revoke', readId!], env);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout.trim()).toBe(`${readId} revoked`);
+    expect((await fetch(`${service.url}/api/stats?site=portfolio`, { headers: bearer })).status).toBe(401);
+    const again = await keysCommand(['revoke', readId!], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toBe(`keys: 404 FOOTFALL_UNKNOWN_KEY: no key has id "${readId}"; \`npm run keys -- list\` lists them`);
+
+    // Refusals are logged (with their URL); neither the secrets nor the token may be in that log.
+    const log = service.output();
+    expect(log).toContain('FOOTFALL_KEY_READ_ONLY');
+    expect(log).toContain('API key revoked');
+    for (const secret of [readSecret!, link![1]!, TOKEN]) expect(log).not.toContain(secret);
+  });
+
+  it('says in one line when the token is wrong, the service is not running, or the command is malformed', async () => {
+    const wrong = await keysCommand(['list'], { ...env, STATS_TOKEN: 'not-the-owner-token' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr.trim()).toBe(`keys: the service at ${service.url} refused STATS_TOKEN: use the token it was started with`);
+    const away = `http://127.0.0.1:${await freePort()}`;
+    const none = await keysCommand(['list', '--url', away], env);
+    expect(none.code).toBe(1);
+    expect(none.stderr.trim()).toBe(
+      `keys: no service answers at ${away} (ECONNREFUSED): start it (npm start), or give its address with --url`,
+    );
+    const missing = await keysCommand(['list'], { ...env, STATS_TOKEN: undefined });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe('keys: STATS_TOKEN is not set: run with the owner token the service was started with');
+    const unclear = await keysCommand(['create', '--site', 'portfolio'], env);
+    expect(unclear.code).toBe(1);
+    expect(unclear.stderr).toContain('say exactly one of --read-only, --admin or --share');
+    const unknown = await keysCommand(['create', '--everything'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.split('\n')[0]).toMatch(/^keys: Unknown option '--everything'/);
   });
 });
