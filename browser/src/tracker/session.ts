@@ -7,14 +7,15 @@ const STORAGE_KEY = 'footfall';
  * No cookie, nothing shared across tabs or kept after the tab closes. When storage is blocked
  * (it throws), the id lives in memory for the page's lifetime. Writing to storage costs tens of
  * microseconds in Chromium, reading almost nothing, so `lastSeen` is written at most once a
- * second: a second is nothing against a 30-minute window.
+ * second: a second is nothing against a 30-minute window. The item is read and written as a
+ * property of the storage (`sessionStorage.footfall`), the same item as getItem/setItem in fewer bytes.
  */
 export function createSession(idleMs: number): () => string {
   let remembered = '';
   return () => {
     const at = Date.now();
     try {
-      remembered = sessionStorage.getItem(STORAGE_KEY) || remembered;
+      remembered = sessionStorage[STORAGE_KEY] || remembered;
     } catch {
       // Storage blocked: the in-memory value serves this page.
     }
@@ -25,7 +26,7 @@ export function createSession(idleMs: number): () => string {
     else if (idle < 1000) return id!;
     remembered = `${id}.${at}`;
     try {
-      sessionStorage.setItem(STORAGE_KEY, remembered);
+      sessionStorage[STORAGE_KEY] = remembered;
     } catch {
       // As above: blocked storage leaves the in-memory value.
     }
