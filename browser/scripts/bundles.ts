@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
+import { minify, type MinifyOptions } from 'terser';
 
 /** The browser workspace's folder, whatever the current directory. */
 export const browserRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -44,13 +45,25 @@ export interface ScriptTagFiles {
 }
 
 /**
+ * Terser after esbuild, for the script tag only: esbuild bundles and mangles the properties (its
+ * mangle cache keeps the two files agreeing), then Terser's compressor, run three times over,
+ * inlines what is used once (most of the tracker's small factories) and finds shorter forms:
+ * about 90 bytes of gzip that esbuild's minifier leaves. More passes, and its `unsafe` options,
+ * gain nothing more here.
+ */
+const terserOptions: MinifyOptions = { ecma: 2022, compress: { passes: 3 }, mangle: true };
+
+const squeeze = async (code: string): Promise<string> => (await minify(code, terserOptions)).code!;
+
+/**
  * Both files of the script tag, in memory. The lazy part is built with the core's mangle cache,
  * so the handle's mangled property names agree across the two files.
  */
 export async function buildScriptTag(): Promise<ScriptTagFiles> {
   const core = await build({ ...scriptTagBundle, write: false, mangleCache: {} });
   const extra = await build({ ...scriptTagExtraBundle, write: false, mangleCache: core.mangleCache });
-  return { 'footfall.js': core.outputFiles[0]!.text, 'footfall-extra.js': extra.outputFiles[0]!.text };
+  const [coreCode, extraCode] = await Promise.all([squeeze(core.outputFiles[0]!.text), squeeze(extra.outputFiles[0]!.text)]);
+  return { 'footfall.js': coreCode, 'footfall-extra.js': extraCode };
 }
 
 /**

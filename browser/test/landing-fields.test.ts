@@ -7,10 +7,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scriptTagBundle } from '../scripts/bundles.js';
+import { buildScriptTag } from '../scripts/bundles.js';
 import { ATTR } from '../src/otel/attributes.js';
 import { eventAttributes } from '../src/otel/event-span.js';
 import { startBeaconSink, type BeaconSink } from './support/beacon-sink.js';
@@ -46,7 +45,7 @@ const PRIVATE = 'email=ada%40example.org&token=s3cr3t';
 
 beforeAll(async () => {
   sink = await startBeaconSink();
-  const script = (await build({ ...scriptTagBundle, write: false, outfile: 'footfall.js' })).outputFiles[0]!.text;
+  const script = (await buildScriptTag())['footfall.js'];
   const tag = `<script src="/footfall.js" data-site="portfolio" data-endpoint="${sink.endpoint}"></script>`;
   site = await serve(
     () => ({

@@ -6,10 +6,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scriptTagBundle } from '../scripts/bundles.js';
+import { buildScriptTag } from '../scripts/bundles.js';
 import { launchChromium, startDemo, type Demo } from './support/demo.js';
 import { eventLine } from './support/event-lines.js';
 import { freePort, startIngest, waitForStoredEvents, type RunningIngest, type StoredEvent } from './support/ingest.js';
@@ -24,8 +23,7 @@ let browser: Browser;
 
 /** One's own site: a page with a room entered by hand, and a page without the tracker. */
 async function serveOwnSite(beaconUrl: string): Promise<{ url: string; server: Server }> {
-  const bundle = await build({ ...scriptTagBundle, write: false, outfile: 'footfall.js' });
-  const script = bundle.outputFiles[0]!.text;
+  const script = (await buildScriptTag())['footfall.js'];
   const roomPage = `<!doctype html><title>Room</title>
     <script src="/footfall.js" data-site="portfolio" data-endpoint="${beaconUrl}"></script>
     <script>footfall.trackRoomEnter('studio')</script>
