@@ -47,7 +47,7 @@ export function init(options: TrackerOptions): void {
       ? { record: (event) => startOpenTelemetry(collectorUrl).record(event), flush: () => otel?.flush() }
       : undefined;
     const core = {} as CoreHandle;
-    tracker = createTracker({ ...options, endpoint: mode === 'otel' ? undefined : endpoint }, gate, core);
+    tracker = createTracker({ ...options, endpoint: mode === 'otel' ? undefined : endpoint }, core, gate);
     // What can wait (debug output) is a chunk of its own, imported once the page has loaded, as
     // the script tag's `footfall-extra.js` is.
     const startExtra = () =>

@@ -2,7 +2,8 @@
  * The script tag's lazily loaded part, `footfall-extra.js`, in real Chromium on pages of their
  * own: the core fetches it once the page has loaded, and nothing the core records waits for it.
  * A page view and a click made at once, then the page left, all arrive while the lazy part is
- * still on its way, and when it is missing (404); with it loaded, the core's handle reaches it.
+ * still on its way, and when it is missing (404); with it loaded, the core's handle reaches it;
+ * and it comes when `init` is called after the page has loaded, too.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +73,27 @@ describe('the lazily loaded part', () => {
     // Without consent the page view was not sent: the core kept the note until its lazy part came.
     await expect.poll(() => notes, { timeout: 10_000 }).toContain('footfall consent');
     expect(site.extraRequests()).toBe(1);
+    await tab.close();
+  });
+
+  it('is loaded when init is called after the page has loaded, and prints what was kept', { timeout: 60_000 }, async () => {
+    sink = await startBeaconSink();
+    // No data-site: the page calls init itself, here well after its load event.
+    const late = `<!doctype html><title>Late init</title><script src="/footfall.js"></script>`;
+    site = await serveScriptTagPage({ page: late });
+    const tab = await browser.newPage();
+    const notes: string[] = [];
+    tab.on('console', (message) => {
+      if (message.type() === 'debug') notes.push(message.text());
+    });
+    await tab.goto(`${site.url}/`, { waitUntil: 'load' });
+    expect(await tab.evaluate(() => document.readyState)).toBe('complete');
+    await tab.evaluate(
+      (endpoint) => window.footfall!.init({ site: 'portfolio', endpoint, requireConsent: true, debug: true }),
+      sink.endpoint,
+    );
+    await expect.poll(() => site!.extraRequests(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => notes, { timeout: 10_000 }).toContain('footfall consent');
     await tab.close();
   });
 });

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createBatcher } from '../src/tracker/batcher.js';
-import { MAX_BODY_BYTES, toBodies } from '../src/tracker/bodies.js';
+import { MAX_BODY_BYTES, sendBodies } from '../src/tracker/bodies.js';
 import { createSession } from '../src/tracker/session.js';
 import type { FootfallEvent } from '../src/tracker/types.js';
 import { createVisibleClock } from '../src/tracker/visible-clock.js';
@@ -64,6 +64,12 @@ describe('batcher', () => {
 });
 
 describe('beacon bodies', () => {
+  const toBodies = (site: string, events: FootfallEvent[]) => {
+    const bodies: string[] = [];
+    sendBodies(site, events, (body) => bodies.push(body));
+    return bodies;
+  };
+
   it('keeps a small batch in one body of the contract shape', () => {
     const bodies = toBodies('portfolio', [event(1), event(2)]);
     expect(bodies).toHaveLength(1);
@@ -79,6 +85,11 @@ describe('beacon bodies', () => {
     for (const body of bodies) expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(MAX_BODY_BYTES);
     const delivered = bodies.flatMap((body) => (JSON.parse(body) as { events: FootfallEvent[] }).events);
     expect(delivered).toEqual(events);
+  });
+
+  it('sends an event alone in its body whatever its size', () => {
+    const huge = event(1, { text: 'x'.repeat(30_000) });
+    expect(toBodies('portfolio', [huge]).map((body) => JSON.parse(body))).toEqual([{ site: 'portfolio', events: [huge] }]);
   });
 
   it('keeps a batch whole up to a third of the quota in UTF-16 units', () => {

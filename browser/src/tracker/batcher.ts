@@ -12,10 +12,11 @@ export interface Batcher<T> {
 
 export function createBatcher<T>(send: (items: T[]) => void, maxItems: number, intervalMs: number): Batcher<T> {
   let queue: T[] = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  // 0 when no timer runs: browsers' timer ids start at 1.
+  let timer: ReturnType<typeof setTimeout> | 0 = 0;
   const clear = () => {
     clearTimeout(timer);
-    timer = undefined;
+    timer = 0;
     queue = [];
   };
   const flush = () => {
@@ -26,7 +27,7 @@ export function createBatcher<T>(send: (items: T[]) => void, maxItems: number, i
   return {
     push(item) {
       if (queue.push(item) >= maxItems) flush();
-      else timer ??= setTimeout(flush, intervalMs);
+      else timer ||= setTimeout(flush, intervalMs);
     },
     flush,
     clear,

@@ -4,13 +4,12 @@ import type { FootfallEvent } from './types.js';
 export const MAX_BODY_BYTES = 60 * 1024;
 
 /**
- * Beacon bodies (`{"site", "events"}`) for a batch: one body while it surely fits the keepalive
- * quota (a UTF-16 unit is at most 3 UTF-8 bytes), else one body per event. An event is bounded
- * far below the quota by the contract (a few KiB at most), and batches hold at most 100 events,
- * so this rare case needs no finer splitting: fewer bytes in the script tag.
+ * Sends a batch as beacon bodies (`{"site", "events"}`): one body while it surely fits the
+ * keepalive quota (a UTF-16 unit is at most 3 UTF-8 bytes), else one body per event. An event is
+ * bounded far below the quota by the contract (a few KiB at most), and batches hold at most 100
+ * events, so this rare case needs no finer splitting: fewer bytes in the script tag.
  */
-export function toBodies(site: string, events: FootfallEvent[]): string[] {
-  const body = (list: FootfallEvent[]) => JSON.stringify({ site, events: list });
-  const all = body(events);
-  return all.length * 3 <= MAX_BODY_BYTES ? [all] : events.map((event) => body([event]));
+export function sendBodies(site: string, events: FootfallEvent[], send: (body: string) => unknown): void {
+  const body = JSON.stringify({ site, events });
+  body.length * 3 > MAX_BODY_BYTES && events[1] ? events.map((event) => sendBodies(site, [event], send)) : send(body);
 }

@@ -1,5 +1,3 @@
 /** Global Privacy Control or Do Not Track, read once: either one turns the tracker off. */
-export function privacySignal(): 'gpc' | 'dnt' | undefined {
-  const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
-  return nav.globalPrivacyControl ? 'gpc' : nav.doNotTrack === '1' ? 'dnt' : undefined;
-}
+export const privacySignal = (): 'gpc' | 'dnt' | false =>
+  (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl ? 'gpc' : navigator.doNotTrack === '1' && 'dnt';

@@ -9,9 +9,10 @@ import type { TrackerOptions } from './types.js';
  * `footfall.init(options)` yourself: the tracking methods exist once it has run. The
  * OpenTelemetry tier comes with the ESM entry point.
  *
- * Once the page has loaded, the core fetches its lazily loaded part, `footfall-extra.js` from
- * the folder it came from, and hands it the core's handle on the script element. Nothing the
- * core records waits for it: if it is slow or missing, events go out all the same.
+ * Once the page has loaded (at once when `init` runs later), the core fetches its lazily loaded
+ * part, `footfall-extra.js` from the folder it came from, and hands it the core's handle on the
+ * script element. Nothing the core records waits for it: if it is slow or missing, events go out
+ * all the same.
  */
 declare global {
   interface Window {
@@ -27,12 +28,14 @@ const data = script.dataset;
 const footfall = {
   init(options: TrackerOptions) {
     const core = {} as CoreHandle;
-    Object.assign(footfall, createTracker(options, undefined, core));
-    addEventListener('load', () =>
+    Object.assign(footfall, createTracker(options, core));
+    const loadExtra = () =>
       document.head.append(
         Object.assign(document.createElement('script'), { src: script.src.replace(/[^/]*$/, 'footfall-extra.js'), core }),
-      ),
-    );
+      );
+    // `init` may run after the page has loaded (a late call, or a tag added later): then at once.
+    // Of the three states only "complete" sorts before "d": fewer bytes than comparing it whole.
+    document.readyState < 'd' ? loadExtra() : addEventListener('load', loadExtra);
   },
 };
 window.footfall = footfall;

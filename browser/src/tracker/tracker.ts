@@ -1,6 +1,6 @@
 import { listen } from './autocapture.js';
 import { createBatcher } from './batcher.js';
-import { toBodies } from './bodies.js';
+import { sendBodies } from './bodies.js';
 import type { CoreHandle, Note } from './core-handle.js';
 import { randomId } from './ids.js';
 import { landingFields } from './landing.js';
@@ -44,11 +44,11 @@ const SESSION_IDLE_MS = 30 * 60 * 1000;
 
 /**
  * Starts tracking with `options`; the result is the public API. Beacons go to `endpoint` when it
- * is set; `sink` receives every event too (the ESM entry point passes the OpenTelemetry tier
- * there and resolves `mode`, so the script tag stays small). `core` is filled with the handle
- * the lazily loaded part gets (see `CoreHandle`).
+ * is set; `core` is filled with the handle the lazily loaded part gets (see `CoreHandle`); `sink`
+ * receives every event too (the ESM entry point passes the OpenTelemetry tier there and resolves
+ * `mode`, so the script tag stays small: it passes no sink, hence the order).
  */
-export function createTracker(options: TrackerOptions, sink?: EventSink, core = {} as CoreHandle): Tracker {
+export function createTracker(options: TrackerOptions, core = {} as CoreHandle, sink?: EventSink): Tracker {
   const { endpoint, site } = options;
   const notes: Note[] = [];
   // Debug output is printed by the lazy part; until it has loaded, the notes wait here.
@@ -78,7 +78,7 @@ export function createTracker(options: TrackerOptions, sink?: EventSink, core = 
   let pageStartedAt = 0;
   // Without an endpoint (OpenTelemetry only) batches are dropped when due: fewer bytes than no batcher.
   const batcher = createBatcher(
-    guard((events: FootfallEvent[]) => endpoint && toBodies(site, events).map((body) => core.send(body))),
+    guard((events: FootfallEvent[]) => endpoint && sendBodies(site, events, core.send)),
     Math.min(options.maxBatch || DEFAULT_MAX_BATCH, 100),
     FLUSH_INTERVAL_MS,
   );

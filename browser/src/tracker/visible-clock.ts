@@ -4,11 +4,12 @@
  */
 export function createVisibleClock(): { elapsed(): number; update(hidden: boolean): void } {
   let total = 0;
-  let visibleSince: number | undefined;
-  const elapsed = () => total + (visibleSince === undefined ? 0 : Date.now() - visibleSince);
+  // When the page became visible, or 0 while it is hidden (no real time is 0): fewer bytes than undefined.
+  let visibleSince = 0;
+  const elapsed = () => total + (visibleSince && Date.now() - visibleSince);
   const update = (hidden: boolean) => {
     total = elapsed();
-    visibleSince = hidden ? undefined : Date.now();
+    visibleSince = hidden ? 0 : Date.now();
   };
   update(document.hidden);
   return { elapsed, update };
