@@ -10,6 +10,7 @@ import clickhousePlugin from './plugins/clickhouse.js';
 import metricsPlugin from './plugins/metrics.js';
 import pipelinePlugin from './plugins/pipeline.js';
 import trackingPlugin from './plugins/tracking.js';
+import { requestPlace, serializeRequest } from './request-log.js';
 import apiRoutes from './routes/api/index.js';
 import beaconRoutes from './routes/beacon/index.js';
 import healthRoutes from './routes/health.js';
@@ -28,13 +29,16 @@ const STREAM_INTERVAL_MS = 5000;
 export interface AppOverrides {
   /** A ClickHouse client to use instead of the one `CLICKHOUSE_URL`/`DATA_DIR` name (tests use it to simulate an outage). */
   clickhouse?: ClickHouseClient;
+  /** Where log lines go instead of standard output (tests read them). */
+  logStream?: { write(line: string): void };
 }
 
 /** Builds the ingest service; it does not listen (server.ts does). */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const catalog = loadCatalog(config.catalogFile);
   const app = Fastify({
-    logger: { level: config.logLevel },
+    // No log line carries a request's query string: see request-log.ts.
+    logger: { level: config.logLevel, serializers: { req: serializeRequest }, ...(overrides.logStream && { stream: overrides.logStream }) },
     trustProxy: fastifyTrustProxy(config.trustProxy),
     // Slow senders (a body at one byte a second) and idle sockets are bounded (README, "Limits and refusals").
     requestTimeout: config.requestTimeoutMs,
@@ -56,8 +60,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (RETRY_LATER_CODES.has(error.code)) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     const status = error.statusCode ?? 500;
-    if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
-    else request.log.info({ code: error.code, status, url: request.url, message: error.message }, 'request refused');
+    if (status >= 500) request.log.error({ err: error, ...requestPlace(request) }, 'request failed');
+    else request.log.info({ code: error.code, status, ...requestPlace(request), message: error.message }, 'request refused');
     return reply.send(error);
   });
 
