@@ -88,14 +88,15 @@ describe('a shared link', () => {
     expect(answers).toEqual([403, 403, 403, 'FOOTFALL_KEY_READ_ONLY']);
   });
 
-  it('says it was revoked once it is, from the next request on', async () => {
+  it('is cut off at once when revoked, its live stream included, and the page says so', async () => {
+    const streamsBefore = requests.filter((request) => new URL(request.url).pathname === '/api/stream').length;
     const revoked = await fetch(`${base}/api/keys/${share.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(revoked.status).toBe(200);
-    // The tab kept the secret (sessionStorage), so a reload tries it again.
-    await page.reload();
-    await page.locator('#notice').waitFor({ state: 'visible' });
+    // No reload: the open stream is closed by the service, the page's reconnect (5 s) is refused.
+    await page.locator('#notice').waitFor({ state: 'visible', timeout: 15_000 });
     expect(await page.locator('#notice').textContent()).toContain('This shared link no longer opens these figures');
     expect(await page.locator('#overview').isHidden()).toBe(true);
     expect(await page.locator('#token-form').isHidden()).toBe(true);
+    expect(requests.filter((request) => new URL(request.url).pathname === '/api/stream').length).toBe(streamsBefore + 1);
   });
 });

@@ -48,6 +48,8 @@ export class ApiKeys {
   /** Every live key by the hash of its secret. */
   readonly #byHash = new Map<string, ApiKey>();
   readonly #hashById = new Map<string, string>();
+  /** What to end when a key is revoked (its requests still open: live streams), by key id. */
+  readonly #onRevoke = new Map<string, Set<() => void>>();
   #loaded: Promise<void> | undefined;
 
   constructor(
@@ -115,7 +117,19 @@ export class ApiKeys {
     });
     this.#byHash.delete(hash);
     this.#hashById.delete(id);
+    for (const end of this.#onRevoke.get(id) ?? []) end();
+    this.#onRevoke.delete(id);
     return true;
+  }
+
+  /** Calls `end` if the key is revoked before the returned function is called. */
+  whileLive(id: string, end: () => void): () => void {
+    const ends = this.#onRevoke.get(id) ?? new Set();
+    this.#onRevoke.set(id, ends.add(end));
+    return () => {
+      ends.delete(end);
+      if (ends.size === 0 && this.#onRevoke.get(id) === ends) this.#onRevoke.delete(id);
+    };
   }
 
   async #read(): Promise<void> {

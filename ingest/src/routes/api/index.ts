@@ -11,6 +11,7 @@ import { type Access, authorize, routeName } from '../../auth/access.js';
 import { apiKeysPlugin } from '../../auth/api-keys-plugin.js';
 import { tokenMatcher } from '../../auth/token.js';
 import { ApiRateLimitedError, UnauthorizedError } from '../../errors.js';
+import alertsRoutes from './alerts.js';
 import erasureRoutes from './erasure.js';
 import eventsRoutes from './events.js';
 import funnelRoutes from './funnel.js';
@@ -59,7 +60,7 @@ const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, options) => {
   // Without STATS_TOKEN the API is open to this machine (config.ts allows no other address); a key
   // sent anyway is still held to its scope, and an unknown one refused.
   const isOwner = options.statsToken ? tokenMatcher(options.statsToken) : () => false;
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const authorization = request.headers.authorization;
     let access: Access | undefined;
     if (isOwner(authorization)) access = { by: 'owner' };
@@ -72,12 +73,19 @@ const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, options) => {
     if (!access) throw new UnauthorizedError();
     authorize(access, routeName(request.method, request.routeOptions.url), request.query as { site?: unknown });
     request.access = access;
+    // A request still open when its key is revoked (a live stream runs for hours) is cut then:
+    // revocation holds for what is under way too. The page reconnects and is refused.
+    if (access.key) {
+      const forget = app.apiKeys.whileLive(access.key.id, () => request.raw.destroy());
+      reply.raw.once('close', forget);
+    }
   });
 
   await app.register(statsRoutes);
   await app.register(eventsRoutes);
   await app.register(funnelRoutes);
   await app.register(sitesRoutes);
+  await app.register(alertsRoutes);
   await app.register(erasureRoutes, { tokenSet: options.statsToken !== undefined });
   await app.register(keyRoutes, { tokenSet: options.statsToken !== undefined });
 };
