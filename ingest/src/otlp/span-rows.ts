@@ -1,4 +1,4 @@
-import { ATTR } from '@footfall/contract';
+import { ATTR, type Campaign, campaignOf } from '@footfall/contract';
 import type { EventInput } from '../events/event-row.js';
 import type { TraceRow } from '../tables/otel-traces.js';
 import type { AttributeValue, Attributes, ResourceSpansData, Scope, SpanData } from './decode.js';
@@ -25,7 +25,7 @@ export function mapSpans(request: ResourceSpansData[]): MappedSpan[] {
     const resource = resourceWithoutPrivate(sent);
     const resourceMap = toStringMap(resource);
     for (const { scope, spans } of scopes) {
-      for (const span of spans) mapped.push(mapSpan(spanWithoutPrivate(span), scope, resource, resourceMap));
+      for (const span of spans) mapped.push(mapSpan(spanWithoutPrivate(span), scope, resource, resourceMap, landingCampaign(span)));
     }
   }
   return mapped;
@@ -34,7 +34,25 @@ export function mapSpans(request: ResourceSpansData[]): MappedSpan[] {
 /** Shared by every span without events or links: nothing writes into these rows' arrays. */
 const NONE: never[] = [];
 
-function mapSpan(span: SpanData, scope: Scope, resource: Attributes, resourceMap: Record<string, string>): MappedSpan {
+/**
+ * The campaign parameters of the span's `url.full` query, read before the privacy rules cut the
+ * query (the same function as a beacon's `search`), so a page's own span carries its campaign
+ * without `portfolio.utm.*` attributes. Nothing else of the query is kept.
+ */
+function landingCampaign(span: SpanData): Campaign {
+  const url = span.attributes['url.full'];
+  if (typeof url !== 'string' || !url.includes('?')) return NO_CAMPAIGN;
+  try {
+    return campaignOf(new URL(url).search);
+  } catch {
+    // Not a URL: no query to read.
+    return NO_CAMPAIGN;
+  }
+}
+
+const NO_CAMPAIGN: Campaign = {};
+
+function mapSpan(span: SpanData, scope: Scope, resource: Attributes, resourceMap: Record<string, string>, campaign: Campaign): MappedSpan {
   const lookup = (name: string): AttributeValue | undefined => span.attributes[name] ?? resource[name] ?? undefined;
   const { events, links } = span;
   const row: TraceRow = {
@@ -65,7 +83,7 @@ function mapSpan(span: SpanData, scope: Scope, resource: Attributes, resourceMap
   const userAgent = lookup(ATTR.userAgent);
   return {
     row,
-    event: type === undefined ? undefined : eventOf(span, lookup),
+    event: type === undefined ? undefined : eventOf(span, lookup, campaign),
     userAgent: typeof userAgent === 'string' ? userAgent : undefined,
   };
 }
@@ -74,7 +92,7 @@ function mapSpan(span: SpanData, scope: Scope, resource: Attributes, resourceMap
  * The event a span describes. Values are passed on as the span has them; the event's shape check
  * (shared with beacons) refuses what does not fit.
  */
-function eventOf(span: SpanData, lookup: (name: string) => AttributeValue | undefined): EventInput {
+function eventOf(span: SpanData, lookup: (name: string) => AttributeValue | undefined, campaign: Campaign): EventInput {
   const props: Record<string, AttributeValue> = {};
   for (const [name, value] of Object.entries(span.attributes)) {
     if (name.startsWith(ATTR.propsPrefix)) props[name.slice(ATTR.propsPrefix.length)] = value;
@@ -97,11 +115,11 @@ function eventOf(span: SpanData, lookup: (name: string) => AttributeValue | unde
   set('to', lookup(ATTR.navigationTo));
   set('duration_ms', duration);
   if (Object.keys(props).length > 0) event.props = props;
-  set('utm_source', lookup(ATTR.utmSource));
-  set('utm_medium', lookup(ATTR.utmMedium));
-  set('utm_campaign', lookup(ATTR.utmCampaign));
-  set('utm_term', lookup(ATTR.utmTerm));
-  set('utm_content', lookup(ATTR.utmContent));
+  set('utm_source', lookup(ATTR.utmSource) ?? campaign.utm_source);
+  set('utm_medium', lookup(ATTR.utmMedium) ?? campaign.utm_medium);
+  set('utm_campaign', lookup(ATTR.utmCampaign) ?? campaign.utm_campaign);
+  set('utm_term', lookup(ATTR.utmTerm) ?? campaign.utm_term);
+  set('utm_content', lookup(ATTR.utmContent) ?? campaign.utm_content);
   return event as unknown as EventInput;
 }
 
