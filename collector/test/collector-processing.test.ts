@@ -2,12 +2,14 @@
 // headers and query strings removed from spans, data points, log records (their scopes and bodies
 // too) and resources alike; values and attribute counts bounded; CORS only for the site's origins;
 // oversized bodies refused.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitUntil, startCollector, freePorts, type ManagedProcess } from '@footfall/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postTraces, tracesRequest } from './support/otlp-json.js';
+import { fromOtlp } from './support/privacy-requests.js';
 import { forwardedLogRecord, forwardedPoints, forwardedSpan, logRequest, metricRequest, spanRequest } from './support/privacy-requests.js';
 import { recordedSpans, startRecordingServer, type RecordingServer } from './support/recording-otlp-server.js';
 
@@ -231,5 +233,112 @@ describe('privacy of resources and data points', () => {
     expect(points).toHaveLength(1);
     expect(Object.keys(points[0]!.point)).toHaveLength(16);
     expect(points[0]!.point).toMatchObject(analytics);
+  });
+});
+
+// Names are stored as sent by the ingest service: the Collector cleans them as the service does
+// (ingest/src/otlp/name-privacy.ts), a URL's or a path's query and fragment cut, e-mail addresses
+// masked.
+describe('privacy of names', () => {
+  const SECRET = 's3cret-token';
+  const post = (signal: string, body: unknown) =>
+    fetch(`${otlpUrl}/v1/${signal}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const nowNs = () => String(BigInt(Date.now()) * 1_000_000n);
+  const forwardedOf = <T>(path: string, pick: (body: never) => T[]): T[] =>
+    recorder.requests.filter((request) => request.path === path).flatMap((request) => pick(request.body as never));
+
+  it('cleans span and span event names, log event names (both kinds) and metric names', async () => {
+    const marker = randomBytes(8).toString('hex');
+    const time = nowNs();
+    const traces = await post('traces', {
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: randomBytes(16).toString('hex'),
+                  spanId: marker,
+                  name: `GET https://example.com/reset?token=${SECRET}#top`,
+                  kind: 1,
+                  startTimeUnixNano: time,
+                  endTimeUnixNano: time,
+                  events: [{ timeUnixNano: time, name: 'mail someone@example.com' }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(traces.status).toBe(200);
+    const record = (eventName: string, attributes: Record<string, string>) => ({
+      timeUnixNano: time,
+      eventName,
+      attributes: Object.entries({ ...attributes, 'test.marker': marker }).map(([key, value]) => ({ key, value: { stringValue: value } })),
+    });
+    const logs = await post('logs', {
+      resourceLogs: [
+        {
+          scopeLogs: [
+            {
+              logRecords: [
+                record(`GET /reset?token=${SECRET}`, { 'test.record': 'event_name' }),
+                record('', { 'test.record': 'event.name', 'event.name': 'mail someone@example.com' }),
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(logs.status).toBe(200);
+    const metrics = await post('metrics', {
+      resourceMetrics: [
+        {
+          scopeMetrics: [
+            {
+              metrics: [
+                { name: `/checkout?token=${SECRET} ${marker}@example.com`, gauge: { dataPoints: [{ timeUnixNano: time, asDouble: 1 }] } },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(metrics.status).toBe(200);
+
+    type Span = { spanId: string; name: string; events?: Array<{ name: string }> };
+    const spans = () =>
+      forwardedOf('/v1/traces', (body: { resourceSpans: Array<{ scopeSpans: Array<{ spans: Span[] }> }> }) =>
+        body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)),
+      ).filter((span) => span.spanId === marker);
+    type ForwardedRecord = { eventName?: string; attributes?: Array<{ key: string; value: { stringValue?: string } }> };
+    const records = () =>
+      forwardedOf('/v1/logs', (body: { resourceLogs: Array<{ scopeLogs: Array<{ logRecords: ForwardedRecord[] }> }> }) =>
+        body.resourceLogs.flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords)),
+      ).filter((found) => fromOtlp(found.attributes)['test.marker'] === marker);
+    const metricNames = () =>
+      forwardedOf('/v1/metrics', (body: { resourceMetrics: Array<{ scopeMetrics: Array<{ metrics: Array<{ name: string }> }> }> }) =>
+        body.resourceMetrics.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics.map((metric) => metric.name))),
+      ).filter((name) => name.includes('/checkout'));
+    await waitUntil(
+      'the span, log records and metric to be forwarded',
+      () => spans().length + records().length + metricNames().length === 4,
+      {
+        intervalMs: 100,
+        timeoutMs: 20_000,
+      },
+    );
+
+    expect(spans().map((span) => [span.name, span.events?.map((event) => event.name)])).toEqual([
+      ['GET https://example.com/reset', ['mail [email]']],
+    ]);
+    const byRecord = Object.fromEntries(records().map((found) => [fromOtlp(found.attributes)['test.record'], found]));
+    expect(byRecord.event_name?.eventName).toBe('GET /reset');
+    expect(fromOtlp(byRecord['event.name']?.attributes)['event.name']).toBe('mail [email]');
+    expect(metricNames()).toEqual(['/checkout [email]']);
+    const forwarded = JSON.stringify(recorder.requests);
+    expect(forwarded).not.toContain(SECRET);
+    expect(forwarded).not.toContain(`${marker}@example.com`);
   });
 });
