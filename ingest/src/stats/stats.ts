@@ -11,8 +11,8 @@ import { breakdownsSql, countsSql, overTimeSql, visitsSql } from './build-sql.js
 import type { BreakdownRow, PageViewsBy } from './dimensions.js';
 import type { Filters } from './filters.js';
 import { readLive, type Live } from './live.js';
-import type { Headline, TimePoint } from './metrics.js';
-import { parseQuery, type ParseOptions } from './parse-query.js';
+import { METRIC_NAMES, type Headline, type MetricName, type TimePoint } from './metrics.js';
+import { parseQuery, type Compare, type ParseOptions, type Query } from './parse-query.js';
 import { planQuery } from './plan-query.js';
 import type { Range } from './range.js';
 import type { RefusedValue } from './refused-values.js';
@@ -34,21 +34,36 @@ export { RANGES, RANGE_NAMES, type Range } from './range.js';
 
 export interface Stats extends Headline, Room, PageViewsBy, Visits, Live {
   site: string;
-  range: Range;
+  range: Query['range'];
+  /** The period read, epoch seconds `[from, to)`; `to` is null for a rolling range, which ends now. */
+  period: { from: number; to: number | null };
+  /** What `previous` is: the period of the same length just before, or the same period a year before. */
+  compare: Compare;
+  /** Each headline figure's change against `previous`, as a fraction (0.25 = 25 % more); null when `previous` is 0. */
+  changes: Record<MetricName, number | null>;
   /** The site's IANA time zone, in which the steps of the time series begin. */
   time_zone: string;
   /** The filters applied (visits with a matching page view); the live figures ignore them. */
   filters: Filters;
   total_events: number;
   events_by_type: Record<string, number>;
-  /** The same figures for the period of the same length just before the range. */
+  /** The same figures for the compared period (`compare`). */
   previous: Headline;
   timeseries: TimePoint[];
   timeseries_step_s: number;
   refused: RefusedValue[];
 }
 
-/** `rollups: false` reads every figure from raw events, which the tests compare the rollups' answers with; `now` ends the range. */
+function changesOf(current: Headline, previous: Headline): Record<MetricName, number | null> {
+  return Object.fromEntries(
+    METRIC_NAMES.map((name) => [name, previous[name] === 0 ? null : (current[name] - previous[name]) / previous[name]]),
+  ) as Record<MetricName, number | null>;
+}
+
+/**
+ * `rollups: false` reads every figure from raw events, which the tests compare the rollups' answers
+ * with; `now` ends the range; `period` reads a calendar period or a span of dates instead.
+ */
 export type ReadOptions = ParseOptions;
 
 export async function readStats(
@@ -73,7 +88,10 @@ export async function readStats(
   const room = shapeCounts(site, counts);
   return {
     site: site.id,
-    range,
+    range: query.range,
+    period: { from: query.current.from, to: query.current.to ?? null },
+    compare: query.compare,
+    changes: changesOf(figures.current, figures.previous),
     time_zone: query.timeZone,
     filters: query.filters,
     total_events: Object.values(room.events_by_type).reduce((sum, n) => sum + n, 0),

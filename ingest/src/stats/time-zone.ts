@@ -80,6 +80,12 @@ export function addMonths(date: string, months: number): string {
   return new Date(Date.UTC(year, month - 1 + months, 1)).toISOString().slice(0, 10);
 }
 
+/** The same local date a number of years later (negative: earlier); 29 February becomes 1 March. */
+export function addYears(date: string, years: number): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year + years, month - 1, day)).toISOString().slice(0, 10);
+}
+
 /**
  * The first instant of a local date, epoch seconds: its midnight, or where a change of offset
  * that skips midnight lets the day begin. Two corrections of a first guess reach it, since an
