@@ -79,8 +79,10 @@ describe('the cluster schema', () => {
   it('replicates every table: a Distributed table under each query name, over a replicated local one, with the sharding key', () => {
     const singleTables = created(single);
     const clusterTables = created(cluster);
-    // Every table of the single-server schema is described, and nothing else is.
-    expect([...singleTables.keys()].filter((name) => name !== 'schema_migrations').sort()).toEqual(Object.keys(CLUSTER_TABLES).sort());
+    // Every table of the single-server schema is described (a description may run ahead of its migration).
+    const described = Object.keys(CLUSTER_TABLES);
+    expect([...singleTables.keys()].filter((name) => name !== 'schema_migrations' && !described.includes(name))).toEqual([]);
+    expect(described).toEqual(expect.arrayContaining(['events', 'otel_traces', 'visits_per_hour', 'visitor_salts', 'catalog_objects']));
 
     for (const [name, plain] of singleTables) {
       const description = CLUSTER_TABLES[name] ?? { placement: 'everywhere' as const };
