@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ingestMetric, repoRoot, startProcess, storedEvents, type ManagedProcess, type StoredEvent } from '@footfall/stack';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../browser/test/support/chromium.js';
 
@@ -39,8 +39,22 @@ async function npmStart(mode: string, dataDir: string): Promise<{ process: Manag
   return { process: process_, ingestUrl: `http://127.0.0.1:${ingestPort}`, demoUrl };
 }
 
-/** Home, then About through the menu, then away (the tracker sends on pagehide). */
-async function visit(browser: Browser, demoUrl: string) {
+/**
+ * The tracker loads its OpenTelemetry tier lazily, once the page is first idle (up to 2 s after
+ * load), keeps the events recorded before it in memory, and its spans go out in batches. A quick
+ * visit on a busy machine left before the tier had loaded or sent anything, and those events
+ * never came: the flakiness of this test under load (holding the tier's chunk back 3 s fails it).
+ * The visit stays until the tier has sent its first batch of spans (a finished request to
+ * /v1/traces in the page's resource timing), as a real visit of a few seconds does.
+ */
+async function untilOpenTelemetrySent(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    performance.getEntriesByType('resource').some((entry) => new URL(entry.name).pathname === '/v1/traces' && entry.responseEnd > 0),
+  );
+}
+
+/** Home, then About through the menu, then away (the tracker sends what is left on pagehide). */
+async function visit(browser: Browser, demoUrl: string, mode: string) {
   const page = await browser.newPage();
   const problems: string[] = [];
   page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
@@ -51,6 +65,7 @@ async function visit(browser: Browser, demoUrl: string) {
   await expect.poll(() => page.textContent('h1')).toContain('Ada');
   await page.click('nav a[href="/about"]');
   await expect.poll(() => page.textContent('#page h1')).toBe('About');
+  if (mode !== 'beacon') await untilOpenTelemetrySent(page);
   const session = await page.evaluate(() => sessionStorage.getItem('footfall')?.split('.')[0] ?? '');
   await page.goto('about:blank');
   await page.close();
@@ -107,7 +122,7 @@ describe('npm start on a demo port the catalog does not list', () => {
         };
         expect(catalog.sites.find((site) => site.id === 'portfolio')!.origins).toContain(started.demoUrl);
 
-        const { session, problems } = await visit(browser, started.demoUrl);
+        const { session, problems } = await visit(browser, started.demoUrl, mode);
         expect(session).not.toBe('');
         const { ingestUrl } = started;
         await expect.poll(() => whatArrived(ingestUrl, session, mode), { timeout: 30_000, interval: 500 }).toEqual(expected);
