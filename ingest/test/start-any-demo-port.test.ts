@@ -49,7 +49,9 @@ async function npmStart(mode: string, dataDir: string): Promise<{ process: Manag
  */
 async function untilOpenTelemetrySent(page: Page): Promise<void> {
   await page.waitForFunction(() =>
-    performance.getEntriesByType('resource').some((entry) => new URL(entry.name).pathname === '/v1/traces' && entry.responseEnd > 0),
+    (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).some(
+      (entry) => new URL(entry.name).pathname === '/v1/traces' && entry.responseEnd > 0,
+    ),
   );
 }
 
