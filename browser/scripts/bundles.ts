@@ -25,7 +25,7 @@ const common: BuildOptions = {
 export const scriptTagBundle: BuildOptions = {
   ...common,
   target: 'es2022',
-  mangleProps: /^(route|visibility|objectClick|elapsed|update|clear|record|core|options|tracker|send|notes)$/,
+  mangleProps: /^(route|visibility|objectClick|link|clicks|elapsed|update|clear|record|core|options|tracker|send|notes)$/,
   tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
   entryPoints: [`${browserRoot}src/tracker/script-tag.ts`],
   format: 'iife',

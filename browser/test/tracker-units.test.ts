@@ -117,7 +117,7 @@ describe('session', () => {
     expect(sessionStorage.getItem('footfall')).toMatch(new RegExp(`^${second}\\.\\d+$`));
   });
 
-  it('writes storage at most once a second, however many events', () => {
+  it('writes when it was last seen with every event', () => {
     vi.useFakeTimers();
     vi.setSystemTime(10_000_000);
     const session = createSession(30 * 60_000);
@@ -125,11 +125,8 @@ describe('session', () => {
     const stored = () => sessionStorage.getItem('footfall');
     expect(stored()).toBe(`${id}.10000000`);
     vi.advanceTimersByTime(999);
-    for (let index = 0; index < 100; index++) session();
-    expect(stored()).toBe(`${id}.10000000`);
-    vi.advanceTimersByTime(1);
-    session();
-    expect(stored()).toBe(`${id}.10001000`);
+    expect(session()).toBe(id);
+    expect(stored()).toBe(`${id}.10000999`);
   });
 
   it('is shared through sessionStorage by every tracker of the tab', () => {

@@ -11,6 +11,8 @@ export const ATTR = {
   userAgent: 'user_agent.original',
   sessionId: 'session.id',
   site: 'portfolio.site',
+  /** The page's origin, which the Collector copies from a browser's request (collector/config.yaml). */
+  origin: 'portfolio.origin',
   eventId: 'portfolio.event.id',
   eventType: 'portfolio.event.type',
   objectId: 'portfolio.object.id',

@@ -2,7 +2,18 @@
 // field names, their bounds, and the event types every catalog starts from.
 
 /** The event types Footfall knows; a catalog lists which of them (and which more) a site accepts. */
-export const EVENT_TYPES = ['page_view', 'room_enter', 'room_exit', 'object_view', 'object_click', 'navigation', 'time_spent'] as const;
+export const EVENT_TYPES = [
+  'page_view',
+  'room_enter',
+  'room_exit',
+  'object_view',
+  'object_click',
+  'navigation',
+  'time_spent',
+  // A followed link to another host, and a followed link to a file: `to` is its URL.
+  'outbound',
+  'download',
+] as const;
 
 /** A known event type, or another one a catalog adds. */
 export type EventType = (typeof EVENT_TYPES)[number] | (string & {});
@@ -21,6 +32,10 @@ export interface FootfallEvent {
   object?: string;
   room?: string;
   from?: string;
+  /**
+   * A navigation's target path; on `outbound` and `download` the link's URL (origin and path: the
+   * tracker sends no query or fragment, and the ingest service cuts them off all the same).
+   */
   to?: string;
   duration_ms?: number;
   props?: EventProps;

@@ -106,7 +106,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(beaconRoutes, { rateLimitPerMinute: config.rateLimitPerMinute });
   // Traces, metrics and logs are one OTLP surface: one rate-limit bucket per client across the three.
   const otlpRateLimit = sharedRateLimit(app, { rateLimitPerMinute: config.rateLimitOtlpPerMinute });
-  await app.register(otlpRoutes, { rateLimit: otlpRateLimit });
+  await app.register(otlpRoutes, { rateLimit: otlpRateLimit, catalogFile: config.catalogFile });
   await app.register(logsRoutes, { rateLimit: otlpRateLimit });
   await app.register(healthRoutes);
   await app.register(metricsRoute);

@@ -8,6 +8,11 @@ import createError from '@fastify/error';
 export const NothingUsableError = createError('FOOTFALL_NOTHING_USABLE', 'no event in the body could be used: %s', 400);
 export const BadOtlpError = createError('FOOTFALL_BAD_OTLP', 'the OTLP body cannot be decoded: %s', 400);
 export const BadBeaconError = createError('FOOTFALL_BAD_BEACON', 'the beacon body is not usable: %s', 400);
+export const OriginNotListedError = createError(
+  'FOOTFALL_ORIGIN_NOT_LISTED',
+  'the origin %s is listed by no site of the catalog %s: add it to the origins of its site there',
+  403,
+);
 export const SpoolFullError = createError('FOOTFALL_SPOOL_FULL', 'ClickHouse is behind and the spool is full; retry later', 503);
 export const LogUnwritableError = createError(
   'FOOTFALL_LOG_UNWRITABLE',

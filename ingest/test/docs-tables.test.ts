@@ -45,6 +45,7 @@ function tableUnder(heading: string): string[][] {
  */
 const REASONS: Record<RefusalReason | PointRefusal, true> = {
   unknown_site: true,
+  no_site: true,
   unknown_origin: true,
   unknown_type: true,
   unknown_object: true,

@@ -4,6 +4,8 @@ export interface PageHooks {
   route(): void;
   /** `[data-footfall-object]` was clicked. */
   objectClick(object: string, room?: string): void;
+  /** A click (or Enter) or a middle click, not on a tagged object: it may follow a link. */
+  link(event: Event): void;
   /** `visibilitychange` or `pagehide`. */
   visibility(event: Event): void;
 }
@@ -24,8 +26,11 @@ export function listen(hooks: PageHooks, guard: <A extends unknown[]>(fn: (...ar
   on('popstate', hooks.route);
   on('pagehide', hooks.visibility);
   on('visibilitychange', hooks.visibility);
+  // Enter on a focused link fires `click`, a middle click `auxclick`: every one goes to `link`,
+  // which keeps it for the lazy part to judge (a link? to a file, another host? a right click?).
   on('click', (event) => {
     const target = (event.target as Element).closest?.('[data-footfall-object]') as HTMLElement | null;
-    if (target) hooks.objectClick(target.dataset.footfallObject!, target.dataset.footfallRoom);
+    target ? hooks.objectClick(target.dataset.footfallObject!, target.dataset.footfallRoom) : hooks.link(event);
   });
+  on('auxclick', hooks.link);
 }

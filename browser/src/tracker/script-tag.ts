@@ -31,7 +31,8 @@ const footfall = {
     Object.assign(footfall, createTracker(options, core));
     const loadExtra = () =>
       document.head.append(
-        Object.assign(document.createElement('script'), { src: script.src.replace(/[^/]*$/, 'footfall-extra.js'), core }),
+        // The URL resolved against the core's own (`src` takes it as text): its folder, whatever its query.
+        Object.assign(document.createElement('script'), { src: new URL('footfall-extra.js', script.src) as unknown as string, core }),
       );
     // `init` may run after the page has loaded (a late call, or a tag added later): then at once.
     // Of the three states only "complete" sorts before "d": fewer bytes than comparing it whole.

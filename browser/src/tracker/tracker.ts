@@ -93,7 +93,7 @@ export function createTracker(options: TrackerOptions, core = {} as CoreHandle, 
     // `| 0`: whole milliseconds, as the contract wants, in fewer bytes than Math.round.
     const spent = (clock.elapsed() - pageStartedAt) | 0;
     pageStartedAt += spent;
-    if (spent > 0) emit('time_spent', { duration_ms: spent });
+    if (spent > 0) api.track('time_spent', { duration_ms: spent });
   };
   const closeRoom = (room: string) => emit('room_exit', { room, duration_ms: (clock.elapsed() - rooms[room]!) | 0 });
   const api: Tracker = {
@@ -127,7 +127,7 @@ export function createTracker(options: TrackerOptions, core = {} as CoreHandle, 
     },
   };
   for (const key in api) api[key as keyof Tracker] = guard(api[key as keyof Tracker] as (...args: unknown[]) => void);
-  Object.assign(core, { options, tracker: api, send: createTransport(endpoint!, ignored), notes });
+  Object.assign(core, { clicks: [], options, tracker: api, send: createTransport(endpoint!, ignored), notes });
 
   if (options.autoTrack !== false) {
     listen(
@@ -140,6 +140,9 @@ export function createTracker(options: TrackerOptions, core = {} as CoreHandle, 
           api.trackPageView(to);
         },
         objectClick: api.trackObjectClick,
+        // Judged by the lazy part (extra/follow-links.ts): the extension list and the rules cost
+        // bytes the core has not got.
+        link: (event) => core.clicks.push(event),
         visibility: (event) => {
           // `pagehide` comes before the last `visibilitychange`, while the page still counts as
           // visible: the page is gone all the same, so the clock stops there.

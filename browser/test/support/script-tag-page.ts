@@ -9,6 +9,8 @@ export interface ScriptTagPageOptions {
   extraDelayMs?: number;
   /** Answer `/footfall-extra.js` with 404. */
   extraMissing?: boolean;
+  /** Other files of the site by path, answered as they are given (a download, a second page). */
+  files?: Record<string, { headers: Record<string, string>; body: string }>;
 }
 
 export interface ScriptTagPage {
@@ -34,6 +36,11 @@ export async function serveScriptTagPage(options: ScriptTagPageOptions): Promise
       if (options.extraMissing) return send(404, 'text/plain', 'not found');
       setTimeout(() => send(200, 'text/javascript', files['footfall-extra.js']), options.extraDelayMs ?? 0);
       return;
+    }
+    const file = options.files?.[path];
+    if (file) {
+      response.writeHead(200, file.headers);
+      return response.end(file.body);
     }
     send(200, 'text/html; charset=utf-8', options.page);
   });

@@ -4,7 +4,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import { toEventRow, type Sender } from '../events/to-event-row.js';
 import type { RefusalReason } from '../events/event-row.js';
 import type { EventRow } from '../tables/index.js';
-import type { JudgedSender } from './otlp-visitors.js';
+import type { JudgedSender, OtlpVisitor } from './otlp-visitors.js';
+import { siteOfOrigin } from './otlp-sites.js';
 import { refusalOf, type Refusal } from './refusals.js';
 
 /**
@@ -40,6 +41,20 @@ export interface OtlpItem {
   event: unknown;
   /** The visitor's user agent, from the item or its resource. */
   userAgent: string | undefined;
+  /** Whether the event is a standard instrumentation's (standard-telemetry.ts), not declared by `portfolio.event.type`. */
+  standard?: boolean;
+  /** The page's origin the Collector kept (`portfolio.origin`). */
+  origin?: string;
+}
+
+/** What an OTLP request's items are judged with. */
+export interface OtlpJudging {
+  visitorOf: (userAgent: string | undefined) => OtlpVisitor;
+  catalog: Catalog;
+  /** The request's Origin header: a page sending straight in. */
+  origin: string | undefined;
+  /** Counts an item that carries no analytics event and is kept (a span or log record of no figure). */
+  notAnalytic?: () => void;
 }
 
 /**
@@ -48,35 +63,58 @@ export interface OtlpItem {
  */
 export function judgeOtlpItems(
   items: readonly OtlpItem[],
-  visitorOf: (userAgent: string | undefined) => JudgedSender,
-  catalog: Catalog,
-  origin: string | undefined,
+  { visitorOf, catalog, origin, notAnalytic }: OtlpJudging,
 ): { rows: EventRow[]; refused: Refusal[]; kept: Set<number> } {
   const rows: EventRow[] = [];
   const refused: Refusal[] = [];
   const kept = new Set<number>();
   for (const item of items) {
     const judged = visitorOf(item.userAgent);
-    const outcome = judgeOtlpItem(item.event, judged, catalog);
+    const pageOrigin = origin ?? item.origin;
+    const event = withSite(item.event, catalog, pageOrigin);
+    const outcome = judgeOtlpItem(event, item.standard === true, judged, catalog);
     if (outcome.reason) {
       const senderValue = judged.refusal ? judged.value : undefined;
-      refused.push(refusalOf(item.index, outcome.reason, item.event, { origin, defaultSite: catalog.defaultSite, senderValue }));
+      const context = { origin: pageOrigin, defaultSite: siteOfOrigin(catalog, pageOrigin) ?? catalog.defaultSite, senderValue };
+      refused.push(refusalOf(item.index, outcome.reason, event, context));
       continue;
     }
     if (outcome.row) rows.push(outcome.row);
+    else notAnalytic?.();
     kept.add(item.index);
   }
   return { rows, refused, kept };
 }
 
+/**
+ * The event with its site: the one it names (`portfolio.site`), else the site whose origins list
+ * the page's origin; left without one when neither is known (then refused as `no_site`).
+ */
+function withSite(event: unknown, catalog: Catalog, origin: string | undefined): unknown {
+  if (typeof event !== 'object' || event === null) return event;
+  const fields = event as { site?: unknown };
+  if (fields.site !== undefined) return event;
+  const site = siteOfOrigin(catalog, origin);
+  if (site !== undefined) fields.site = site;
+  return event;
+}
+
 function judgeOtlpItem(
   event: unknown,
-  judged: JudgedSender,
+  standard: boolean,
+  judged: OtlpVisitor,
   catalog: Catalog,
 ): { row: EventRow | undefined; reason?: undefined } | { reason: RefusalReason; row?: undefined } {
   if (judged.refusal === 'bot') return { reason: 'bot' };
   if (event === undefined) return { row: undefined };
   if (judged.refusal) return { reason: judged.refusal };
+  const fields = event as { site?: unknown; session?: unknown };
+  // A standard item whose type the catalog does not take (`ui_click` unlisted) is telemetry only.
+  if (standard && !catalog.eventTypes.has(String((event as { type?: unknown }).type))) return { row: undefined };
+  // Never the catalog's first site by default: the owner would count another site's visits.
+  if (fields.site === undefined) return { reason: 'no_site' };
+  // Standard telemetry without web-common's session processor: a session made as the visitor id is.
+  if (standard && fields.session === undefined && typeof fields.site === 'string') fields.session = judged.sessionWithoutId(fields.site);
   const checked = toEventRow(event, catalog, judged.sender as Sender);
   return checked.row ? { row: checked.row } : { reason: checked.reason };
 }

@@ -26,6 +26,10 @@ export function shownPath(file: string): string {
 
 const HINTS: Record<RefusalReason, (item: RefusedItem, catalog: string, context: HintContext) => string> = {
   unknown_site: ({ value }, catalog) => `add site \`${value}\` to \`${catalog}\`, or send the id of a site it lists`,
+  no_site: ({ value }, catalog) =>
+    value
+      ? `add \`${value}\` to the origins of its site in \`${catalog}\`, or send the resource attribute \`portfolio.site\` (docs/otel-existing.md)`
+      : `send the resource attribute \`portfolio.site\`, or send from a page whose origin a site of \`${catalog}\` lists (through the Collector: docs/otel-existing.md)`,
   unknown_origin: ({ value, site }, catalog) => `add \`${value}\` to the origins of site \`${site}\` in \`${catalog}\``,
   unknown_type: ({ value }, _, context) => `\`${value}\` is no event type; send one of ${[...context.eventTypes].join(', ')}`,
   unknown_object: ({ value, site }, catalog) => `add object \`${value}\` to a room of site \`${site}\` in \`${catalog}\``,

@@ -62,6 +62,7 @@ function refusedValueOf(
     case 'unknown_site':
       return site;
     case 'unknown_origin':
+    case 'no_site':
       return context.origin ?? '';
     case 'bot':
     case 'privacy_signal':

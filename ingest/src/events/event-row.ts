@@ -10,6 +10,7 @@ export type EventInput = Omit<FootfallEvent, 'session' | 'path'> & { site?: stri
 /** Why an event was refused: stable names, used in answers and as a metric label. */
 export type RefusalReason =
   | 'unknown_site'
+  | 'no_site'
   | 'unknown_origin'
   | 'unknown_type'
   | 'unknown_object'

@@ -57,7 +57,7 @@ export function toEventRow(
   const missing =
     ((event.type === 'object_click' || event.type === 'object_view') && !object) ||
     ((event.type === 'room_enter' || event.type === 'room_exit') && !room) ||
-    (event.type === 'navigation' && !event.to) ||
+    ((event.type === 'navigation' || event.type === 'outbound' || event.type === 'download') && !event.to) ||
     (event.type === 'time_spent' && event.duration_ms === undefined);
   if (missing) return { reason: 'missing_field' };
 

@@ -51,6 +51,14 @@ export function createMetrics() {
       help: 'Spans received over OTLP',
       registers,
     }),
+    // Items kept as telemetry that no figure counts: a site pointing its OpenTelemetry here and
+    // seeing nothing on its page learns why (docs/otel-existing.md).
+    otlpNotAnalytic: new Counter({
+      name: 'footfall_otlp_items_not_analytic_total',
+      help: 'Spans and log records received over OTLP and stored, carrying no analytics event',
+      labelNames: ['signal'] as const,
+      registers,
+    }),
     logRecordsReceived: new Counter({
       name: 'footfall_log_records_received_total',
       help: 'Log records received over OTLP (/v1/logs)',

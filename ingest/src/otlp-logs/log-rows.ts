@@ -5,6 +5,7 @@ import { ATTR } from '@footfall/contract';
 import type { Attributes, ResourceSpansData, SpanData } from '../otlp/decode.js';
 import { EVENT_NAME_ATTRIBUTE, logRecordWithoutPrivate, resourceWithoutPrivate, withoutPrivate } from '../otlp/privacy.js';
 import { dateTime64, mapSpans, toStringMap } from '../otlp/span-rows.js';
+import { standardLogEvent, UI_CLICK } from '../otlp/standard-telemetry.js';
 import type { LogRecordData, ResourceLogsData } from './decode-logs.js';
 
 export { EVENT_NAME_ATTRIBUTE };
@@ -37,7 +38,7 @@ export interface LogRow {
 /** What one log record becomes, in request order (`index` counts records across the request). */
 export type MappedLogRecord =
   | { index: number; kind: 'log'; row: LogRow }
-  | { index: number; kind: 'event'; event: unknown; userAgent: string | undefined };
+  | { index: number; kind: 'event'; event: unknown; userAgent: string | undefined; standard: boolean; origin: string | undefined };
 
 /**
  * A record is an analytics event when it carries `portfolio.event.type` (on itself or its
@@ -52,7 +53,7 @@ export function mapLogRecords(request: ResourceLogsData[], eventTypes: ReadonlyS
     const resourceLogs = { ...sent, resource: resourceWithoutPrivate(sent.resource) };
     const resourceMap = toStringMap(resourceLogs.resource);
     const eventSpans: ResourceSpansData = { resource: resourceLogs.resource, scopes: [] };
-    const eventRecords: Array<{ index: number; namesDuration: boolean }> = [];
+    const eventRecords: Array<{ index: number; namesDuration: boolean; standard: boolean }> = [];
     for (const { scope, schemaUrl, records } of resourceLogs.scopes) {
       const spans: SpanData[] = [];
       // Scope attributes are stored (ScopeAttributes), so they obey the rules a record's do.
@@ -61,10 +62,15 @@ export function mapLogRecords(request: ResourceLogsData[], eventTypes: ReadonlyS
         const record = logRecordWithoutPrivate(sentRecord);
         const logId = logIdOf(sent, scope, sentRecord);
         const type = eventTypeOf(record, resourceLogs.resource, eventTypes);
-        if (type !== undefined) {
-          spans.push(asEventSpan(record, type, logId));
+        const standard = type === undefined ? standardEventOf(record, resourceLogs.resource, eventTypes) : undefined;
+        if (type !== undefined || standard !== undefined) {
+          spans.push(asEventSpan(record, sentRecord, type ?? standard!, logId));
           const duration = record.attributes[ATTR.durationMs] ?? resourceLogs.resource[ATTR.durationMs];
-          eventRecords.push({ index: index++, namesDuration: duration !== undefined && duration !== null });
+          eventRecords.push({
+            index: index++,
+            namesDuration: duration !== undefined && duration !== null,
+            standard: standard !== undefined,
+          });
           continue;
         }
         mapped.push({
@@ -95,11 +101,11 @@ export function mapLogRecords(request: ResourceLogsData[], eventTypes: ReadonlyS
     }
     // The span mapping reads the event's attributes exactly as it does for spans.
     mapSpans([eventSpans]).forEach((span, position) => {
-      const { index: recordIndex, namesDuration } = eventRecords[position]!;
+      const { index: recordIndex, namesDuration, standard } = eventRecords[position]!;
       // A span's duration stands in for time_spent's; a log record has none, so it must name one
       // (the event check then refuses it as missing a field).
       if (!namesDuration) delete (span.event as { duration_ms?: number }).duration_ms;
-      mapped.push({ index: recordIndex, kind: 'event', event: span.event, userAgent: span.userAgent });
+      mapped.push({ index: recordIndex, kind: 'event', event: span.event, userAgent: span.userAgent, standard, origin: span.origin });
     });
   }
   return mapped.sort((a, b) => a.index - b.index);
@@ -119,14 +125,42 @@ function eventTypeOf(record: LogRecordData, resource: Attributes, eventTypes: Re
 }
 
 /**
+ * The event a record of the OpenTelemetry browser instrumentation stands for (a navigation, a
+ * click), as the type and props a span would declare; a click only when the catalog takes
+ * `ui_click`, else the record stays a log line.
+ */
+function standardEventOf(
+  record: LogRecordData,
+  resource: Attributes,
+  eventTypes: ReadonlySet<string>,
+): { type: string; props?: Record<string, string | number> } | undefined {
+  const standard = standardLogEvent(eventNameOf(record), (name) => record.attributes[name] ?? resource[name] ?? undefined);
+  if (standard === undefined || (standard.type === UI_CLICK && !eventTypes.has(UI_CLICK))) return undefined;
+  return standard;
+}
+
+/**
  * The record as the span the span mapping expects: its attributes, its time as start and end,
  * the event type it was recognised by, and an event id. A record has no id of its own, so without
  * `portfolio.event.id` the id is the record's content hash: the same record sent again is the same
  * event, stored once.
  */
-function asEventSpan(record: LogRecordData, type: string, logId: string): SpanData {
+function asEventSpan(
+  record: LogRecordData,
+  sentRecord: LogRecordData,
+  event: string | { type: string; props?: Record<string, string | number> },
+  logId: string,
+): SpanData {
   const time = timeOf(record);
+  const type = typeof event === 'string' ? event : event.type;
   const attributes: Attributes = { ...record.attributes, [ATTR.eventType]: type };
+  // The page's URL as sent: the span mapping reads its campaign before cutting its query again.
+  const sentUrl = sentRecord.attributes['url.full'];
+  if (typeof sentUrl === 'string') attributes['url.full'] = sentUrl;
+  if (typeof event !== 'string') {
+    // A standard event's own fields, unless the record declares them itself.
+    for (const [name, value] of Object.entries(event.props ?? {})) attributes[`${ATTR.propsPrefix}${name}`] ??= value;
+  }
   attributes[ATTR.eventId] ??= logId;
   return {
     // Only the event made from this span is kept (its id is the event id set above), never a

@@ -3,6 +3,7 @@ import type { EventInput } from '../events/event-row.js';
 import type { TraceRow } from '../tables/otel-traces.js';
 import type { AttributeValue, Attributes, ResourceSpansData, Scope, SpanData } from './decode.js';
 import { resourceWithoutPrivate, spanWithoutPrivate } from './privacy.js';
+import { pageUrlOf, pathOfUrl, STANDARD_ATTR, type StandardEvent, standardSpanEvent } from './standard-telemetry.js';
 
 /** Attribute names of the OTLP mapping (docs/otlp-mapping.md). */
 export { ATTR };
@@ -14,9 +15,16 @@ const STATUS_CODES = ['Unset', 'Ok', 'Error'];
 
 export interface MappedSpan {
   row: TraceRow;
-  /** The analytics event the span carries, when it has `portfolio.event.type`. */
+  /**
+   * The analytics event the span carries: when it has `portfolio.event.type`, or is one of the
+   * standard browser instrumentations' spans (standard-telemetry.ts).
+   */
   event: unknown;
+  /** Whether the event's type comes from the standard instrumentations, not `portfolio.event.type`. */
+  standard: boolean;
   userAgent: string | undefined;
+  /** The page's origin the Collector kept (`portfolio.origin`), for finding the site. */
+  origin: string | undefined;
 }
 
 export function mapSpans(request: ResourceSpansData[]): MappedSpan[] {
@@ -40,7 +48,7 @@ const NONE: never[] = [];
  * without `portfolio.utm.*` attributes. Nothing else of the query is kept.
  */
 function landingCampaign(span: SpanData): Campaign {
-  const url = span.attributes['url.full'];
+  const url = span.attributes[STANDARD_ATTR.urlFull] ?? span.attributes[STANDARD_ATTR.httpUrl];
   if (typeof url !== 'string' || !url.includes('?')) return NO_CAMPAIGN;
   try {
     return campaignOf(new URL(url).search);
@@ -79,12 +87,17 @@ function mapSpan(span: SpanData, scope: Scope, resource: Attributes, resourceMap
     'Links.TraceState': links.length === 0 ? NONE : links.map((link) => link.traceState),
     'Links.Attributes': links.length === 0 ? NONE : links.map((link) => toStringMap(link.attributes)),
   };
-  const type = lookup(ATTR.eventType);
-  const userAgent = lookup(ATTR.userAgent);
+  const declared = lookup(ATTR.eventType);
+  // Declared types win; a span without one may still be a standard instrumentation's page view or click.
+  const standard = declared === undefined ? standardSpanEvent(span.name, lookup) : undefined;
+  const userAgent = lookup(ATTR.userAgent) ?? lookup(STANDARD_ATTR.httpUserAgent);
+  const origin = resource[ATTR.origin];
   return {
     row,
-    event: type === undefined ? undefined : eventOf(span, lookup, campaign),
+    event: declared === undefined && standard === undefined ? undefined : eventOf(span, lookup, campaign, standard),
+    standard: standard !== undefined,
     userAgent: typeof userAgent === 'string' ? userAgent : undefined,
+    origin: typeof origin === 'string' ? origin : undefined,
   };
 }
 
@@ -92,12 +105,18 @@ function mapSpan(span: SpanData, scope: Scope, resource: Attributes, resourceMap
  * The event a span describes. Values are passed on as the span has them; the event's shape check
  * (shared with beacons) refuses what does not fit.
  */
-function eventOf(span: SpanData, lookup: (name: string) => AttributeValue | undefined, campaign: Campaign): EventInput {
-  const props: Record<string, AttributeValue> = {};
+function eventOf(
+  span: SpanData,
+  lookup: (name: string) => AttributeValue | undefined,
+  campaign: Campaign,
+  standard: StandardEvent | undefined,
+): EventInput {
+  // The standard item's own fields first, so `portfolio.props.*` of the same name win.
+  const props: Record<string, AttributeValue> = { ...standard?.props };
   for (const [name, value] of Object.entries(span.attributes)) {
     if (name.startsWith(ATTR.propsPrefix)) props[name.slice(ATTR.propsPrefix.length)] = value;
   }
-  const type = lookup(ATTR.eventType);
+  const type = lookup(ATTR.eventType) ?? standard?.type;
   const durationNs = span.endNs > span.startNs ? span.endNs - span.startNs : 0n;
   const duration = lookup(ATTR.durationMs) ?? (type === 'time_spent' ? Math.round(Number(durationNs) / 1e6) : undefined);
   // Only the fields the span has: an object built without deletions keeps V8's fast shape.
@@ -107,7 +126,8 @@ function eventOf(span: SpanData, lookup: (name: string) => AttributeValue | unde
   };
   set('site', lookup(ATTR.site));
   set('session', lookup(ATTR.sessionId));
-  set('path', lookup(ATTR.urlPath));
+  // A page's `url.full` (its query already cut) gives the path when the span names none.
+  set('path', lookup(ATTR.urlPath) ?? pathOfUrl(pageUrlOf(lookup)));
   set('referrer', lookup(ATTR.referrer));
   set('object', lookup(ATTR.objectId));
   set('room', lookup(ATTR.roomId));

@@ -6,4 +6,7 @@ import { startExtra } from './start-extra.js';
  * page has loaded and puts its handle on the element, which is `document.currentScript` while
  * this runs.
  */
-startExtra((document.currentScript as ExtraScript).core);
+const { core } = document.currentScript as ExtraScript;
+// The core does not read `data-downloads` (bytes it cannot spare): its script element is the one that names its site.
+core.options.downloads ??= document.querySelector<HTMLScriptElement>('script[data-downloads]')?.dataset.downloads;
+startExtra(core);

@@ -1,5 +1,6 @@
 import type { CoreHandle } from '../core-handle.js';
 import { startDebugOutput } from './debug-output.js';
+import { startFollowingLinks } from './follow-links.js';
 
 /**
  * The lazily loaded part of the tracker: what can wait until the page has loaded. Each feature
@@ -7,4 +8,5 @@ import { startDebugOutput } from './debug-output.js';
  */
 export function startExtra(core: CoreHandle): void {
   if (core.options.debug) startDebugOutput(core);
+  startFollowingLinks(core);
 }

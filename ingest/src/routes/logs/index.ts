@@ -34,8 +34,14 @@ const logsRoutes: FastifyPluginAsync<SharedLimitRouteOptions> = async (app, opti
       if (record.kind === 'log') logRows.push(record.row);
       else items.push(record);
     }
-    const { rows, refused } = judgeOtlpItems(items, otlpVisitors(app, request), app.catalog, request.headers.origin);
+    const { rows, refused } = judgeOtlpItems(items, {
+      visitorOf: otlpVisitors(app, request),
+      catalog: app.catalog,
+      origin: request.headers.origin,
+    });
     app.pipeline.accept('otel_logs', logRows);
+    // Log lines are stored, and no figure counts them: counted so a silent page can be explained.
+    if (logRows.length > 0) app.metrics.otlpNotAnalytic.inc({ signal: 'logs' }, logRows.length);
     storeEvents(app, request.log, 'otlp', rows, refused);
     // Partial success as the OTLP specification has it: the count refused and why; never retried.
     const partialSuccess =

@@ -13,14 +13,16 @@ import { MAX_BROWSER_COUNT_PER_POINT, mapMetricPoints, type PointRefusal } from 
 import { mapSpans } from '../../otlp/span-rows.js';
 import { markIfOwnTelemetry } from '../../telemetry/own-telemetry.js';
 import type { SharedLimitRouteOptions } from '../ingest-route-options.js';
+import { otlpPreflight, type PreflightOptions } from './preflight.js';
 import { acceptOtlpBodies, answerOtlp, decodeOr400, encodingOf, MAX_OTLP_BYTES } from '../otlp-http.js';
 
 /**
  * `POST /v1/traces` and `POST /v1/metrics`: OTLP/HTTP, protobuf or JSON, plain or gzip. The rate
  * limit is the bucket `/v1/logs` shares: one allowance per client for the whole OTLP surface.
  */
-const otlpRoutes: FastifyPluginAsync<SharedLimitRouteOptions> = async (app, options) => {
+const otlpRoutes: FastifyPluginAsync<SharedLimitRouteOptions & PreflightOptions> = async (app, options) => {
   acceptOtlpBodies(app);
+  await app.register(otlpPreflight, { catalogFile: options.catalogFile });
 
   const routeOptions = { bodyLimit: MAX_OTLP_BYTES, onRequest: options.rateLimit ? [options.rateLimit] : [] };
 
@@ -32,8 +34,21 @@ const otlpRoutes: FastifyPluginAsync<SharedLimitRouteOptions> = async (app, opti
     markIfOwnTelemetry(spans.map((span) => span.row.ServiceName));
     app.metrics.spansReceived.inc(spans.length);
 
-    const items = spans.map((span, index) => ({ index, event: span.event, userAgent: span.userAgent }));
-    const { rows, refused, kept } = judgeOtlpItems(items, otlpVisitors(app, request), app.catalog, request.headers.origin);
+    const items = spans.map((span, index) => ({
+      index,
+      event: span.event,
+      userAgent: span.userAgent,
+      standard: span.standard,
+      origin: span.origin,
+    }));
+    let notAnalytic = 0;
+    const { rows, refused, kept } = judgeOtlpItems(items, {
+      visitorOf: otlpVisitors(app, request),
+      catalog: app.catalog,
+      origin: request.headers.origin,
+      notAnalytic: () => notAnalytic++,
+    });
+    if (notAnalytic > 0) app.metrics.otlpNotAnalytic.inc({ signal: 'traces' }, notAnalytic);
     app.pipeline.accept(
       'otel_traces',
       spans.filter((_, index) => kept.has(index)).map((span) => span.row),
