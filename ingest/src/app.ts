@@ -19,6 +19,7 @@ import logsRoutes from './routes/logs/index.js';
 import metricsRoute from './routes/metrics.js';
 import otlpRoutes from './routes/otlp/index.js';
 import overviewRoutes from './routes/overview/index.js';
+import { alertsPlugin } from './alerts/alerts-plugin.js';
 import { livePlugin } from './stats/live-plugin.js';
 import { refusedValuesPlugin } from './stats/refused-values.js';
 
@@ -89,6 +90,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     countryDatabase: config.countryDatabase,
   });
   await app.register(refusedValuesPlugin, { catalog, catalogFile: config.catalogFile });
+  if (config.alertsEnabled) await app.register(alertsPlugin, { webhookUrl: config.alertWebhookUrl });
   await app.register(livePlugin, {
     streamIntervalMs: STREAM_INTERVAL_MS,
     streamMaxTotal: config.streamMaxTotal,

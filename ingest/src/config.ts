@@ -63,6 +63,10 @@ export interface Config {
   dedupCapacity: number;
   /** Days each kind of data is kept, applied as table TTLs at start-up. */
   retention: Retention;
+  /** Whether the service judges the traffic alert rules itself (ingest/src/alerts/). */
+  alertsEnabled: boolean;
+  /** Where the service posts its alerts: the webhook of Grafana's contact point; undefined posts none. */
+  alertWebhookUrl: string | undefined;
 }
 
 /** Longest retention a variable may set: ten years (the defaults in docs/configuration.md all stay within 25 months). */
@@ -111,6 +115,9 @@ const schema = {
     RETENTION_TRACES_DAYS: { type: 'integer', minimum: 1, maximum: MAX_RETENTION_DAYS, default: 30 },
     RETENTION_METRICS_DAYS: { type: 'integer', minimum: 1, maximum: MAX_RETENTION_DAYS, default: 400 },
     RETENTION_ROLLUPS_DAYS: { type: 'integer', minimum: 1, maximum: MAX_RETENTION_DAYS, default: 730 },
+    ALERTS_ENABLED: { type: 'boolean', default: true },
+    // The variable Grafana's webhook contact point reads too (provisioning/alerting/contact-points/).
+    FOOTFALL_ALERT_WEBHOOK_URL: { type: 'string', pattern: '^https?://' },
   },
 } as const;
 
@@ -145,6 +152,8 @@ interface RawEnv {
   RETENTION_TRACES_DAYS: number;
   RETENTION_METRICS_DAYS: number;
   RETENTION_ROLLUPS_DAYS: number;
+  ALERTS_ENABLED: boolean;
+  FOOTFALL_ALERT_WEBHOOK_URL?: string;
 }
 
 /** Reads the configuration from environment variables; throws naming the bad variable. */
@@ -218,6 +227,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, limits: { openF
       metricsDays: raw.RETENTION_METRICS_DAYS,
       rollupsDays: raw.RETENTION_ROLLUPS_DAYS,
     },
+    alertsEnabled: raw.ALERTS_ENABLED,
+    alertWebhookUrl: raw.FOOTFALL_ALERT_WEBHOOK_URL,
   };
 }
 

@@ -63,6 +63,8 @@ export const CLUSTER_TABLES: Readonly<Record<string, ClusterTable>> = {
   catalog_objects: { placement: 'everywhere' },
   // Read whole into memory by every ingest replica.
   api_keys: { placement: 'everywhere' },
+  // The service's own traffic alerts (ingest/src/alerts/): a few rows, read whole at start.
+  alerts: { placement: 'everywhere' },
   // One salt per day for every replica, or one visitor gets several ids: first writer wins, in Keeper.
   visitor_salts: { placement: 'keeper', primaryKey: 'day' },
 };
