@@ -63,12 +63,14 @@ describe('/api/stats', () => {
     expect(stats.visit_duration_s).toBe(2.5);
   });
 
+  // Each ranked row's change is against the hour before, which holds visit-0 alone (desktop
+  // Chrome on Linux, one view of /): / has 2 views against 1, desktop 3 visitors against 1.
   it('ranks pages: most viewed, where visits begin and end, and the steps between them', () => {
     expect(stats.top_pages).toEqual([
-      { path: '/', visitors: 2, views: 2 },
-      { path: '/about', visitors: 2, views: 2 },
-      { path: '/projects', visitors: 2, views: 2 },
-      { path: '/contact', visitors: 1, views: 1 },
+      { path: '/', visitors: 2, views: 2, change: 1 },
+      { path: '/about', visitors: 2, views: 2, change: null },
+      { path: '/projects', visitors: 2, views: 2, change: null },
+      { path: '/contact', visitors: 1, views: 1, change: null },
     ]);
     expect(stats.entry_pages).toEqual([
       { path: '/', visits: 2 },
@@ -80,30 +82,30 @@ describe('/api/stats', () => {
       { path: '/contact', visits: 1 },
     ]);
     expect(stats.flows).toEqual([
-      { from: '/', to: '/about', count: 2 },
-      { from: '/about', to: '/contact', count: 1 },
+      { from: '/', to: '/about', count: 2, change: null },
+      { from: '/about', to: '/contact', count: 1, change: null },
     ]);
   });
 
   it('names sources (never the site itself), campaigns, countries, devices and browsers', () => {
     expect(stats.sources).toEqual([
-      { source: 'news.ycombinator.com', visitors: 1 },
-      { source: 'www.google.com', visitors: 1 },
+      { source: 'news.ycombinator.com', visitors: 1, change: null },
+      { source: 'www.google.com', visitors: 1, change: null },
     ]);
-    expect(stats.campaigns).toEqual([{ source: 'newsletter', medium: 'email', campaign: 'launch', visitors: 1 }]);
-    expect(stats.countries).toEqual([{ country: 'DE', visitors: 1 }]);
+    expect(stats.campaigns).toEqual([{ source: 'newsletter', medium: 'email', campaign: 'launch', visitors: 1, change: null }]);
+    expect(stats.countries).toEqual([{ country: 'DE', visitors: 1, change: null }]);
     expect(stats.devices).toEqual([
-      { device: 'desktop', visitors: 3 },
-      { device: 'mobile', visitors: 1 },
+      { device: 'desktop', visitors: 3, change: 2 },
+      { device: 'mobile', visitors: 1, change: null },
     ]);
     expect(stats.browsers).toEqual([
-      { browser: 'Chrome', visitors: 2 },
-      { browser: 'Firefox', visitors: 1 },
-      { browser: 'Safari', visitors: 1 },
+      { browser: 'Chrome', visitors: 2, change: 1 },
+      { browser: 'Firefox', visitors: 1, change: null },
+      { browser: 'Safari', visitors: 1, change: null },
     ]);
     expect(stats.operating_systems).toEqual([
-      { os: 'Linux', visitors: 3 },
-      { os: 'iOS', visitors: 1 },
+      { os: 'Linux', visitors: 3, change: 2 },
+      { os: 'iOS', visitors: 1, change: null },
     ]);
   });
 
@@ -140,16 +142,16 @@ describe('/api/stats', () => {
     expect(about.previous).toEqual({ visitors: 0, visits: 0, page_views: 0, room_entries: 0 });
     expect(about.top_pages.map((row: { path: string }) => row.path)).toEqual(['/', '/about', '/contact']);
     expect(about.sources).toEqual([
-      { source: 'news.ycombinator.com', visitors: 1 },
-      { source: 'www.google.com', visitors: 1 },
+      { source: 'news.ycombinator.com', visitors: 1, change: null },
+      { source: 'www.google.com', visitors: 1, change: null },
     ]);
     expect(about.seen_never_clicked).toEqual(['laptop']);
     // Both filters: the visit that came from Google and read /about.
     const both = await get('page=/about&source=www.google.com');
     expect(both).toMatchObject({ visitors: 1, visits: 1, page_views: 2, room_entries: 0, bounce_rate: 0 });
-    expect(both.devices).toEqual([{ device: 'mobile', visitors: 1 }]);
+    expect(both.devices).toEqual([{ device: 'mobile', visitors: 1, change: null }]);
     expect(both.objects[0]).toMatchObject({ object: 'bookshelf', views: 0, clicks: 0 });
-    expect((await get('country=DE')).top_pages).toEqual([{ path: '/projects', visitors: 1, views: 1 }]);
+    expect((await get('country=DE')).top_pages).toEqual([{ path: '/projects', visitors: 1, views: 1, change: null }]);
     expect((await get('device=tablet')).visits).toBe(0);
   });
 
@@ -184,6 +186,8 @@ describe('/api/funnel and CSV', () => {
     expect(response.json()).toEqual({
       site: 'portfolio',
       range: '1h',
+      period: { from: expect.any(Number), to: null },
+      time_zone: 'UTC',
       steps: [
         { step: 'page_view:/', sessions: 2 },
         { step: 'room_enter', sessions: 1 },
@@ -218,7 +222,9 @@ describe('/api/funnel and CSV', () => {
     expect((await get('/api/funnel?step=page_view&step=page_view&format=xml')).json().message).toBe(
       'querystring.format must be one of json, csv',
     );
-    expect((await get('/api/stats?range=1y')).json().message).toBe('querystring.range must be one of 5m, 1h, 24h, 7d, 30d');
+    expect((await get('/api/stats?range=1y')).json().message).toBe(
+      'querystring.range must be one of 5m, 1h, 24h, 7d, 30d, today, yesterday, this_month, last_month, 12mo, all',
+    );
   });
 
   it('exports a funnel and events as CSV with a header row', async () => {

@@ -60,8 +60,8 @@ export function stepOf(column: string, step: Step): string {
 }
 
 /**
- * The headline figures of both periods and the current one's time series, in one query: each
- * stretch yields the metrics' states per period and step, merged per period and per step with
+ * The headline figures and the time series of both periods, in one query: each stretch yields
+ * the metrics' states per period and step, merged per period and per period's step with
  * GROUPING SETS (a visitor counts once in the total however many steps it appears in, which sums
  * of steps could not give).
  */
@@ -86,9 +86,9 @@ export function overTimeSql(plan: Plan): Sql {
     METRICS[name].merge === 'uniq' ? `uniqMergeIf(${name}, distinct_counts) AS ${name}` : `sum(${name}) AS ${name}`,
   );
   return {
-    sql: `SELECT current, if(current, bucket, 0) AS time, ${merged.join(', ')}
+    sql: `SELECT current, bucket AS time, ${merged.join(', ')}
           FROM (${parts.join('\n UNION ALL \n')})
-          GROUP BY GROUPING SETS ((current), (time))
+          GROUP BY GROUPING SETS ((current), (current, time))
           SETTINGS group_by_use_nulls = 1`,
     params: { site: query.site.id, tz: query.timeZone, ...matching.params, ...times.values },
   };
@@ -112,25 +112,29 @@ const SHOWN = `multiIf(dimension = 'flow', v1 != '' AND v1 != v2,
  * either way). A referrer on one of the site's own hosts is never a source (decided when read, so
  * a change of the catalog's origins applies to the past too). Empty values are left out.
  */
-export function breakdownsSql(plan: Plan): Sql {
+export function breakdownsSql(plan: Plan, compared?: readonly BreakdownKey[]): Sql {
   const { query } = plan;
   const times = new TimeParams();
-  const matching = visitsMatching(query.filters, times.time(query.current.from));
+  const matching = visitsMatching(query.filters, times.time(compared ? query.previous.from : query.current.from));
+  // The compared period is read for the rows the current one ranks, whatever their rank then.
+  const rowsOf = compared ? plan.previousBreakdowns : plan.breakdowns;
+  const only = compared ? ' AND has({compared:Array(Array(String))}, [toString(dimension), v1, v2, v3])' : '';
   const tuples = `[${DIMENSION_NAMES.map((name) => DIMENSIONS[name].raw).join(', ')}]`;
   const byViews = DIMENSION_NAMES.filter((name) => 'byViews' in DIMENSIONS[name]);
-  const parts = bySource(plan.breakdowns).map(({ source, table, time, stretches }) =>
+  const parts = bySource(rowsOf).map(({ source, table, time, stretches }) =>
     source === 'raw'
       ? `SELECT item.1 AS dimension, item.2 AS v1, item.3 AS v2, item.4 AS v3,
                 count() AS views, uniqStateIf(visitor_key, visitor_key != 0 AND dimension != 'flow') AS visitors
          FROM events ARRAY JOIN ${tuples} AS item
          WHERE site = {site:String} AND type = 'page_view' AND (${timeCondition('ts', stretches, times)})${matching.sql}
-           AND ${SHOWN}
+           AND ${SHOWN}${only}
          GROUP BY dimension, v1, v2, v3`
       : `SELECT toString(dimension) AS dimension, value AS v1, value2 AS v2, value3 AS v3, events AS views, visitors
          FROM ${table}
          WHERE site = {site:String} AND dimension IN {dimensions:Array(String)} AND (${timeCondition(time, stretches, times)})
-           AND ${SHOWN}`,
+           AND ${SHOWN}${only}`,
   );
+  if (parts.length === 0) parts.push(EMPTY_BREAKDOWN);
   return {
     sql: `SELECT dimension, v1 AS value, v2 AS value2, v3 AS value3,
                  -- Steps between pages are ranked and shown by views: their visitors are never merged.
@@ -142,7 +146,7 @@ export function breakdownsSql(plan: Plan): Sql {
                          dimension = 'campaign', value != '' OR value2 != '' OR value3 != '',
                          value != '' AND visitors > 0)
           ORDER BY dimension, if(dimension IN {by_views:Array(String)}, views, visitors) DESC, value, value2, value3
-          LIMIT {limit:UInt32} BY dimension`,
+          ${compared ? '' : 'LIMIT {limit:UInt32} BY dimension'}`,
     params: {
       site: query.site.id,
       ...matching.params,
@@ -151,9 +155,16 @@ export function breakdownsSql(plan: Plan): Sql {
       dimensions: DIMENSION_NAMES,
       by_views: byViews,
       limit: LIST_LENGTH,
+      ...(compared ? { compared: compared.map((key) => [...key]) } : {}),
     },
   };
 }
+
+/** A row's `(dimension, value, value2, value3)`: what the compared period is read for. */
+export type BreakdownKey = readonly [string, string, string, string];
+
+/** No stretch to read (a compared period of no length): a part that yields no row, so the query keeps its shape. */
+const EMPTY_BREAKDOWN = `SELECT '' AS dimension, '' AS v1, '' AS v2, '' AS v3, toUInt64(0) AS views, uniqState(toUInt64(0)) AS visitors WHERE 0`;
 
 /**
  * One row per visit of the period, grouped by session key (migration 0008): each visit's first

@@ -74,13 +74,16 @@ export const DIMENSIONS = {
 export type DimensionName = keyof typeof DIMENSIONS;
 export const DIMENSION_NAMES = Object.keys(DIMENSIONS) as DimensionName[];
 
+/** A ranked row with its change against the compared period (shape-answer.ts); null when that period had none. */
+export type Ranked<Row> = Row & { change: number | null };
+
 export interface PageViewsBy {
-  top_pages: Array<{ path: string; visitors: number; views: number }>;
-  flows: Array<{ from: string; to: string; count: number }>;
-  sources: Array<{ source: string; visitors: number }>;
-  campaigns: Array<{ source: string; medium: string; campaign: string; visitors: number }>;
-  countries: Array<{ country: string; visitors: number }>;
-  devices: Array<{ device: string; visitors: number }>;
-  browsers: Array<{ browser: string; visitors: number }>;
-  operating_systems: Array<{ os: string; visitors: number }>;
+  top_pages: Array<Ranked<{ path: string; visitors: number; views: number }>>;
+  flows: Array<Ranked<{ from: string; to: string; count: number }>>;
+  sources: Array<Ranked<{ source: string; visitors: number }>>;
+  campaigns: Array<Ranked<{ source: string; medium: string; campaign: string; visitors: number }>>;
+  countries: Array<Ranked<{ country: string; visitors: number }>>;
+  devices: Array<Ranked<{ device: string; visitors: number }>>;
+  browsers: Array<Ranked<{ browser: string; visitors: number }>>;
+  operating_systems: Array<Ranked<{ os: string; visitors: number }>>;
 }

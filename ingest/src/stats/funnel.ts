@@ -1,9 +1,13 @@
 /** Funnels: how many visits did the given steps in this order, within the range. */
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Catalog } from '../catalog/catalog.js';
+import type { Catalog, SiteEntry } from '../catalog/catalog.js';
 import { BadFunnelStepError } from '../errors.js';
 import { count, rows } from './query.js';
-import { RANGES, type Range } from './range.js';
+import { parseQuery } from './parse-query.js';
+import type { StatsPeriod } from './stats-feed.js';
+import { readStoredSpan } from './stored-span.js';
+import { readOptionsOf } from './summary-period.js';
+import { localDate } from './time-zone.js';
 
 export const MIN_STEPS = 2;
 export const MAX_STEPS = 8;
@@ -28,7 +32,11 @@ export interface FunnelStep {
 
 export interface Funnel {
   site: string;
-  range: Range;
+  range: StatsPeriod['range'];
+  /** The period read, epoch seconds `[from, to)`; `to` is null for a rolling range, which ends now. */
+  period: { from: number; to: number | null };
+  /** The site's IANA time zone, in which the period's days begin. */
+  time_zone: string;
   steps: Array<{ step: string; sessions: number }>;
 }
 
@@ -50,29 +58,58 @@ export function parseStep(step: string, catalog: Catalog): FunnelStep {
 
 /**
  * ClickHouse's windowFunnel walks each visit's events in time order and finds how far along the
- * steps it got; the window is the whole range. Step N counts the visits that reached at least N.
+ * steps it got; the window is the whole period. Step N counts the visits that reached at least N.
+ * The period is the summary's (a rolling range, a calendar period or dates of the site's zone,
+ * or all time), read from raw events, which are what the funnel needs.
  */
-export async function readFunnel(client: ClickHouseClient, siteId: string, range: Range, steps: readonly FunnelStep[]): Promise<Funnel> {
-  const params: Record<string, unknown> = { site: siteId, seconds: RANGES[range], types: [...new Set(steps.map((s) => s.type))] };
+export async function readFunnel(
+  client: ClickHouseClient,
+  site: SiteEntry,
+  period: StatsPeriod,
+  steps: readonly FunnelStep[],
+): Promise<Funnel> {
+  const now = Math.floor(Date.now() / 1000);
+  const read = readOptionsOf(period);
+  if (!read) throw new Error(`no funnel for range ${period.range}`);
+  let span = read.options.period;
+  if (span === 'all') {
+    const stored = await readStoredSpan(client, site.id);
+    const today = localDate(now, site.timeZone);
+    span = { from: stored.oldest === null ? today : localDate(stored.oldest, site.timeZone), to: today, name: 'all' };
+  }
+  const { current } = parseQuery(site, read.range, {}, { now, period: span });
+  const params: Record<string, unknown> = {
+    site: site.id,
+    from: current.from,
+    types: [...new Set(steps.map((s) => s.type))],
+  };
   const conditions = steps.map((step, index) => {
     params[`type${index}`] = step.type;
     if (step.target === undefined) return `type = {type${index}:String}`;
     params[`target${index}`] = step.target;
     return `(type = {type${index}:String} AND ${TARGET_COLUMN[step.type] ?? 'path'} = {target${index}:String})`;
   });
-  // The window is a parameter of the aggregate function, which takes a literal: it is a number from RANGES.
-  const windowMs = RANGES[range] * 1000;
+  // The window is a parameter of the aggregate function, which takes a literal: a whole number of milliseconds computed here.
+  const windowMs = Math.max(1, (current.to ?? now) - current.from) * 1000;
+  const until = current.to === undefined ? '' : ' AND ts < toDateTime({to:UInt32})';
+  if (current.to !== undefined) params.to = current.to;
   const found = await rows<{ level: string; sessions: string }>(
     client,
     `SELECT level, count() AS sessions FROM (
        SELECT windowFunnel(${windowMs})(toUInt64(toUnixTimestamp64Milli(ts)), ${conditions.join(', ')}) AS level
        FROM events
-       WHERE site = {site:String} AND session_key != 0 AND type IN {types:Array(String)} AND ts >= now() - {seconds:UInt32}
+       WHERE site = {site:String} AND session_key != 0 AND type IN {types:Array(String)} AND ts >= toDateTime({from:UInt32})${until}
        GROUP BY session_key
      )
      WHERE level > 0 GROUP BY level`,
     params,
   );
   const reached = (step: number) => found.filter((row) => count(row.level) >= step).reduce((sum, row) => sum + count(row.sessions), 0);
-  return { site: siteId, range, steps: steps.map((step, index) => ({ step: step.step, sessions: reached(index + 1) })) };
+  return {
+    site: site.id,
+    range: period.range,
+    period: { from: current.from, to: current.to ?? null },
+    time_zone: site.timeZone,
+    steps: steps.map((step, index) => ({ step: step.step, sessions: reached(index + 1) })),
+  };
 }

@@ -1,10 +1,10 @@
 /** Decorates the app with the shared stats feed and the stream slots the read API and the overview page use. */
 import fp from 'fastify-plugin';
-import { RANGE_NAMES, RANGES, type Range } from './range.js';
 import { dayOf } from './refused-values.js';
 import { readStats } from './stats.js';
 import { StatsFeed, type StatsQuery } from './stats-feed.js';
 import { StreamSlots } from './stream-slots.js';
+import { boundsOf, readOptionsOf } from './summary-period.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,12 +22,14 @@ export interface LivePluginOptions {
 
 export const livePlugin = fp<LivePluginOptions>(
   async (app, options) => {
-    const compute = async ({ site: siteId, range, filters }: StatsQuery) => {
-      const site = app.catalog.sites.get(siteId);
-      if (!site || !RANGE_NAMES.includes(range as Range)) throw new Error(`no summary for site ${siteId} and range ${range}`);
-      // Whole UTC days: refused values are kept per day, since the first day the range touches.
-      const refused = await app.refusedValues.list(dayOf(Date.now() - RANGES[range as Range] * 1000));
-      return readStats(app.clickhouse, site, range as Range, refused, filters);
+    const compute = async (query: StatsQuery) => {
+      const site = app.catalog.sites.get(query.site);
+      const read = readOptionsOf(query);
+      const bounds = site && boundsOf(site, query, Math.floor(Date.now() / 1000));
+      if (!site || !read || !bounds) throw new Error(`no summary for site ${query.site} and range ${query.range}`);
+      // Whole UTC days: refused values are kept per day, since the first day the period touches.
+      const refused = await app.refusedValues.list(dayOf(bounds.from * 1000));
+      return readStats(app.clickhouse, site, read.range, refused, query.filters, read.options);
     };
     const feed = new StatsFeed(compute, options.streamIntervalMs, (error) =>
       app.log.warn({ err: error }, 'could not compute stats for the live streams'),

@@ -19,8 +19,8 @@ export interface Query {
   site: SiteEntry;
   /** The site's IANA time zone: days, hours and steps are the site's own. */
   timeZone: string;
-  /** A rolling range, a calendar period (`today`, `last_month`...) or `custom` (from and to dates). */
-  range: Range | CalendarPeriod | 'custom';
+  /** A rolling range, a calendar period (`today`, `last_month`...), `all` (back to the oldest stored day) or `custom` (from and to dates). */
+  range: Range | CalendarPeriod | 'all' | 'custom';
   current: Period;
   /** What the headline figures are compared with: the period of the same length just before, or the same one a year before. */
   compare: Compare;
@@ -52,10 +52,11 @@ export type CalendarPeriod = (typeof CALENDAR_PERIODS)[number];
 export const COMPARES = ['previous', 'year'] as const;
 export type Compare = (typeof COMPARES)[number];
 
-/** Inclusive local dates, `YYYY-MM-DD`. */
+/** Inclusive local dates, `YYYY-MM-DD`; `name` says what they are when not a custom span (`all`: from the oldest stored day to today). */
 export interface DateSpan {
   from: string;
   to: string;
+  name?: 'all';
 }
 
 export interface ParseOptions {
@@ -86,7 +87,7 @@ export function parseQuery(
     ownHosts: hostsOf(site.origins),
   };
   if (period !== undefined) {
-    const span = typeof period === 'string' ? spanOf(period, localDate(end, site.timeZone)) : period;
+    const span = typeof period === 'string' ? spanOf(period, localDate(end, site.timeZone)) : { from: period.from, to: period.to };
     const compared = compare === 'year' ? { from: addYears(span.from, -1), to: addYears(span.to, -1) } : before(span, period);
     // Local dates to instants: from the first instant of the first day to the first of the day after the last.
     const instants = (dates: DateSpan) => ({
@@ -96,7 +97,7 @@ export function parseQuery(
     const current = instants(span);
     return {
       ...common,
-      range: typeof period === 'string' ? period : 'custom',
+      range: typeof period === 'string' ? period : (period.name ?? 'custom'),
       current,
       previous: instants(compared),
       step: stepFor(current.to - current.from),

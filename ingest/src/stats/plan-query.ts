@@ -40,6 +40,8 @@ export interface Plan {
   overTime: Stretch[];
   /** Page views by page, source, country and the rest. */
   breakdowns: Stretch[];
+  /** The same over the compared period, for each ranked row's change. */
+  previousBreakdowns: Stretch[];
   /** One row per visit: entry and exit pages, bounces, durations. */
   visits: Stretch[];
   /** Counts by type and object. */
@@ -54,6 +56,7 @@ export function planQuery(query: Query): Plan {
     query,
     overTime: [...current(timeGrains), ...stretchesOf(query.previous.from, query.previous.to, offered(timeGrains))],
     breakdowns: current(['hour', 'day']),
+    previousBreakdowns: stretchesOf(query.previous.from, query.previous.to, offered(['hour', 'day'])),
     visits: current(['hour']),
     counts: current(['hour', 'day']),
   };

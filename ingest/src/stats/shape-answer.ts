@@ -2,6 +2,7 @@
 import type { SiteEntry } from '../catalog/catalog.js';
 import { DIMENSION_NAMES, DIMENSIONS, type BreakdownRow, type Dimension, type PageViewsBy } from './dimensions.js';
 import { METRIC_NAMES, type Headline, type TimePoint } from './metrics.js';
+import type { BreakdownKey } from './build-sql.js';
 import type { Query } from './parse-query.js';
 import { count } from './run-query.js';
 import { stepStarts } from './steps.js';
@@ -16,31 +17,54 @@ export function headlineOf(row: Record<string, unknown> | undefined): Headline {
   return Object.fromEntries(METRIC_NAMES.map((name) => [name, count(row?.[name] as string | undefined)])) as Headline;
 }
 
-/** Both periods' headline figures, and a point for every step of the current period, empty ones as zero. */
+/**
+ * Both periods' headline figures, and a point for every step of each period, empty ones as zero:
+ * the compared period's steps in its own times, its n-th step beside the current period's n-th.
+ */
 export function shapeOverTime(
   query: Query,
   found: readonly OverTimeRow[],
-): { current: Headline; previous: Headline; timeseries: TimePoint[] } {
+): { current: Headline; previous: Headline; timeseries: TimePoint[]; previousTimeseries: TimePoint[] } {
   const totals = found.filter((row) => row.time === null);
-  const byTime = new Map(found.filter((row) => row.current === null && Number(row.time) > 0).map((row) => [Number(row.time), row]));
+  const points = (current: number) =>
+    new Map(found.filter((row) => row.time !== null && Number(row.current) === current).map((row) => [Number(row.time), row]));
   // A quiet step is a zero, not a straight line.
+  const series = (from: number, last: number, byTime: Map<number, OverTimeRow>) =>
+    stepStarts(from, last, query.step, query.timeZone).map((time) => ({ time, ...headlineOf(byTime.get(time)) }));
   const last = query.current.to === undefined ? query.now : query.current.to - 1;
-  const timeseries = stepStarts(query.current.from, last, query.step, query.timeZone).map((time) => ({
-    time,
-    ...headlineOf(byTime.get(time)),
-  }));
   return {
     current: headlineOf(totals.find((row) => Number(row.current) === 1)),
     previous: headlineOf(totals.find((row) => Number(row.current) === 0)),
-    timeseries,
+    timeseries: series(query.current.from, last, points(1)),
+    previousTimeseries: series(query.previous.from, query.previous.to - 1, points(0)),
   };
 }
 
-export function shapeBreakdowns(found: readonly BreakdownRow[]): PageViewsBy {
+/** A row's key: the same value in both periods. */
+export function keyOfRow(row: BreakdownRow): BreakdownKey {
+  return [row.dimension, row.value, row.value2, row.value3];
+}
+
+/**
+ * Every list's rows, each with its `change` against the compared period: of the figure it is
+ * ranked by (views for pages and steps, visitors for the rest), as a fraction; null when the
+ * compared period had none.
+ */
+export function shapeBreakdowns(found: readonly BreakdownRow[], compared: readonly BreakdownRow[]): PageViewsBy {
+  const before = new Map(compared.map((row) => [JSON.stringify(keyOfRow(row)), row]));
   return Object.fromEntries(
     DIMENSION_NAMES.map((name) => {
-      const { field, shape }: Dimension = DIMENSIONS[name];
-      return [field, found.filter((row) => row.dimension === name).map((row) => shape(row))];
+      const dimension: Dimension = DIMENSIONS[name];
+      const figure = (row: BreakdownRow | undefined) => count(dimension.byViews ? row?.views : row?.visitors);
+      return [
+        dimension.field,
+        found
+          .filter((row) => row.dimension === name)
+          .map((row) => {
+            const previous = figure(before.get(JSON.stringify(keyOfRow(row))));
+            return { ...dimension.shape(row), change: previous === 0 ? null : (figure(row) - previous) / previous };
+          }),
+      ];
     }),
   ) as unknown as PageViewsBy;
 }

@@ -1,5 +1,5 @@
 /**
- * One computation per (site, range, filters) and interval, shared by every live stream that shows it.
+ * One computation per (site, period, compare, filters) and interval, shared by every live stream that shows it.
  * Without it each stream ran its own queries: 500 streams took /api/stats from 62 ms to over a
  * minute, and the backlog ran on after they left. A tick that finds the previous computation
  * still running is skipped, so slow queries never pile up; the last answer is handed to streams
@@ -9,14 +9,23 @@
  * cost one computation per interval). Answers are at most one interval old, as on a stream.
  */
 import { activeFilters, type Filters } from './filters.js';
+import type { CalendarPeriod, Compare } from './parse-query.js';
+import type { Range } from './range.js';
 import type { Stats } from './stats.js';
 
-/** What a summary is of: a site, a range and the filters. */
-export interface StatsQuery {
+/** A rolling range, a calendar period of the site's zone, or `all`. */
+export type PeriodName = Range | CalendarPeriod | 'all';
+
+/** The period of a summary: a named one, or `custom` inclusive local dates; and what it is compared with. */
+export type StatsPeriod =
+  | { range: PeriodName | string; from?: undefined; to?: undefined; compare?: Compare }
+  | { range: 'custom'; from: string; to: string; compare?: Compare };
+
+/** What a summary is of: a site, a period and the filters. */
+export type StatsQuery = StatsPeriod & {
   site: string;
-  range: string;
   filters?: Filters;
-}
+};
 
 /** Summaries kept for reuse within their interval; filters make the keys unbounded, so this bounds them. */
 export const MAX_RECENT_SUMMARIES = 64;
@@ -154,5 +163,5 @@ export class StatsFeed {
 }
 
 function keyOf(query: StatsQuery): string {
-  return JSON.stringify([query.site, query.range, activeFilters(query.filters ?? {})]);
+  return JSON.stringify([query.site, query.range, query.from, query.to, query.compare ?? 'previous', activeFilters(query.filters ?? {})]);
 }

@@ -13,6 +13,9 @@ import type { Filters } from './filters.js';
 import { readLive, type Live } from './live.js';
 import { METRIC_NAMES, type Headline, type MetricName, type TimePoint } from './metrics.js';
 import { parseQuery, type Compare, type ParseOptions, type Query } from './parse-query.js';
+import { activeFilters } from './filters.js';
+import { readStoredSpan, type StoredSpan } from './stored-span.js';
+import { localDate } from './time-zone.js';
 import { planQuery } from './plan-query.js';
 import type { Range } from './range.js';
 import type { RefusedValue } from './refused-values.js';
@@ -22,6 +25,7 @@ import {
   shapeCounts,
   shapeOverTime,
   shapeVisits,
+  keyOfRow,
   type CountRow,
   type OverTimeRow,
   type Room,
@@ -50,9 +54,16 @@ export interface Stats extends Headline, Room, PageViewsBy, Visits, Live {
   /** The same figures for the compared period (`compare`). */
   previous: Headline;
   timeseries: TimePoint[];
+  /** The compared period's time series, its n-th point beside `timeseries`' n-th (its own `time`s). */
+  previous_timeseries: TimePoint[];
   timeseries_step_s: number;
+  /** Present when part of the answer reaches back before the oldest raw event while the rollups hold older days: what is missing, from when. */
+  partial?: string;
   refused: RefusedValue[];
 }
+
+/** Raw events are kept at least a day: a period that begins later than this before now needs no look at where they begin. */
+const RAW_KEPT_AT_LEAST_SECONDS = 2 * 86_400;
 
 function changesOf(current: Headline, previous: Headline): Record<MetricName, number | null> {
   return Object.fromEntries(
@@ -64,7 +75,22 @@ function changesOf(current: Headline, previous: Headline): Record<MetricName, nu
  * `rollups: false` reads every figure from raw events, which the tests compare the rollups' answers
  * with; `now` ends the range; `period` reads a calendar period or a span of dates instead.
  */
-export type ReadOptions = ParseOptions;
+export type ReadOptions = Omit<ParseOptions, 'period'> & { period?: ParseOptions['period'] | 'all' };
+
+/**
+ * What is missing when the periods begin before the oldest raw event and the rollups hold older
+ * hours: a filtered summary is read from raw events alone; an unfiltered one reads its entry and
+ * exit pages, bounce rate and visit duration from the per-visit rollup, kept as long as raw events.
+ */
+function partialOf(query: Query, stored: StoredSpan | undefined): string | undefined {
+  if (!stored || stored.oldest === null) return undefined;
+  const rawFrom = stored.rawFrom ?? query.now;
+  if (stored.oldest >= rawFrom || Math.min(query.current.from, query.previous.from) >= rawFrom) return undefined;
+  const date = localDate(rawFrom, query.timeZone);
+  return activeFilters(query.filters).length > 0
+    ? `filters apply only from ${date}, where raw events begin`
+    : `entry and exit pages, bounce rate and visit duration count only from ${date}, where raw events begin`;
+}
 
 export async function readStats(
   client: ClickHouseClient,
@@ -74,17 +100,35 @@ export async function readStats(
   filters: Filters = {},
   options: ReadOptions = {},
 ): Promise<Stats> {
-  const query = parseQuery(site, range, filters, options);
+  const now = options.now ?? Math.floor(Date.now() / 1000);
+  const { period, ...rest } = options;
+  let stored: StoredSpan | undefined;
+  let parsed: ParseOptions['period'];
+  if (period === 'all') {
+    // Back to the oldest day the rollups or raw events hold; today alone when nothing is stored.
+    stored = await readStoredSpan(client, site.id);
+    const today = localDate(now, site.timeZone);
+    parsed = { from: stored.oldest === null ? today : localDate(stored.oldest, site.timeZone), to: today, name: 'all' };
+  } else parsed = period;
+  const query = parseQuery(site, range, filters, { ...rest, now, period: parsed });
+  if (!stored && Math.min(query.current.from, query.previous.from) < now - RAW_KEPT_AT_LEAST_SECONDS)
+    stored = await readStoredSpan(client, site.id);
   const plan = planQuery(query);
   const run = <Row>({ sql, params }: { sql: string; params: Record<string, unknown> }) => rows<Row>(client, sql, params);
+  const readBreakdowns = async () => {
+    const found = await run<BreakdownRow>(breakdownsSql(plan));
+    const compared = found.length === 0 ? [] : await run<BreakdownRow>(breakdownsSql(plan, found.map(keyOfRow)));
+    return { found, compared };
+  };
   const [overTime, breakdowns, visits, counts, live] = await Promise.all([
     run<OverTimeRow>(overTimeSql(plan)),
-    run<BreakdownRow>(breakdownsSql(plan)),
+    readBreakdowns(),
     run<VisitRow>(visitsSql(plan)),
     run<CountRow>(countsSql(plan)),
-    readLive(client, { site: site.id, seconds: query.now - query.current.from }),
+    readLive(client, { site: site.id, seconds: Math.max(60, query.now - query.current.from) }),
   ]);
   const figures = shapeOverTime(query, overTime);
+  const partial = partialOf(query, stored);
   const room = shapeCounts(site, counts);
   return {
     site: site.id,
@@ -99,10 +143,12 @@ export async function readStats(
     ...figures.current,
     previous: figures.previous,
     ...shapeVisits(visits),
-    ...shapeBreakdowns(breakdowns),
+    ...shapeBreakdowns(breakdowns.found, breakdowns.compared),
     ...live,
     timeseries: figures.timeseries,
+    previous_timeseries: figures.previousTimeseries,
     timeseries_step_s: STEP_NOMINAL_SECONDS[query.step],
+    ...(partial === undefined ? {} : { partial }),
     refused: [...refused],
   };
 }

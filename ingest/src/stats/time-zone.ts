@@ -68,6 +68,19 @@ export function localDate(seconds: number, timeZone: string): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+/**
+ * An instant as ISO 8601 with the zone's offset (`2026-11-01T01:30:00.250-07:00`): the wall clock
+ * a person of the site reads, and still one exact instant.
+ */
+export function isoInZone(ms: number, timeZone: string): string {
+  const seconds = Math.floor(ms / 1000);
+  const offset = offsetSeconds(seconds, timeZone);
+  const wall = new Date((seconds + offset) * 1000 + (ms - seconds * 1000)).toISOString().slice(0, 23);
+  const sign = offset < 0 ? '-' : '+';
+  const minutes = Math.abs(offset) / 60;
+  return `${wall}${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
 /** A local date `days` after `date` (negative: before), on the calendar alone. */
 export function addDays(date: string, days: number): string {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { toCsv } from '../../stats/csv.js';
 import { EVENT_COLUMNS, readEvents } from '../../stats/events.js';
+import { isoInZone } from '../../stats/time-zone.js';
 import { formatProperty, siteProperty } from './schemas.js';
 import { siteOf } from './site.js';
 
@@ -30,12 +31,15 @@ interface EventsQuery {
 const eventsRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: EventsQuery }>('/api/events', { schema: { querystring: eventsQuery } }, async (request, reply) => {
     const { format, ...filter } = request.query;
-    const events = await readEvents(app.clickhouse, { ...filter, site: siteOf(app, filter.site).id });
+    const site = siteOf(app, filter.site);
+    const events = await readEvents(app.clickhouse, { ...filter, site: site.id });
     if (format === 'json') return { events };
+    // A spreadsheet shows the site's own clock: each time in the site's zone, with its offset.
+    const local = events.map((event) => ({ ...event, ts: isoInZone(Date.parse(`${String(event.ts).replace(' ', 'T')}Z`), site.timeZone) }));
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="events.csv"')
-      .send(toCsv(EVENT_COLUMNS, events));
+      .send(toCsv(EVENT_COLUMNS, local));
   });
 };
 

@@ -1,9 +1,9 @@
-/** `GET /api/funnel?site=&range=&step=TYPE[:TARGET]&step=...`: visits that did the steps in order. */
+/** `GET /api/funnel?site=&range=|from=&to=&step=TYPE[:TARGET]&step=...`: visits that did the steps in order. */
 import type { FastifyPluginAsync } from 'fastify';
 import { toCsv } from '../../stats/csv.js';
 import { MAX_STEPS, MIN_STEPS, parseStep, readFunnel } from '../../stats/funnel.js';
-import type { Range } from '../../stats/range.js';
-import { formatProperty, rangeProperty, siteProperty } from './schemas.js';
+import { type PeriodQuery, periodOf, periodProperties } from './period.js';
+import { formatProperty, siteProperty } from './schemas.js';
 import { siteOf } from './site.js';
 
 const funnelQuery = {
@@ -12,15 +12,14 @@ const funnelQuery = {
   required: ['step'],
   properties: {
     site: siteProperty,
-    range: rangeProperty,
+    ...periodProperties,
     step: { type: 'array', minItems: MIN_STEPS, maxItems: MAX_STEPS, items: { type: 'string', minLength: 1, maxLength: 600 } },
     format: formatProperty,
   },
 } as const;
 
-interface FunnelQuery {
+interface FunnelQuery extends PeriodQuery {
   site?: string;
-  range: Range;
   step: string[];
   format: 'json' | 'csv';
 }
@@ -29,7 +28,8 @@ const funnelRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: FunnelQuery }>('/api/funnel', { schema: { querystring: funnelQuery } }, async (request, reply) => {
     const site = siteOf(app, request.query.site);
     const steps = request.query.step.map((step) => parseStep(step, app.catalog));
-    const funnel = await readFunnel(app.clickhouse, site.id, request.query.range, steps);
+    const { range, from, to, compare } = request.query;
+    const funnel = await readFunnel(app.clickhouse, site, periodOf({ range, from, to, compare }), steps);
     if (request.query.format === 'json') return funnel;
     return reply
       .type('text/csv; charset=utf-8')

@@ -1,11 +1,10 @@
 /** Query-string shapes shared by the read API's routes, and validation messages that say what is allowed. */
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
-import { RANGE_NAMES } from '../../stats/range.js';
+import { DATE_PATTERN, periodProperties } from './period.js';
 
 export const FORMATS = ['json', 'csv'] as const;
 
 export const siteProperty = { type: 'string', minLength: 1, maxLength: 64 } as const;
-export const rangeProperty = { type: 'string', enum: RANGE_NAMES, default: '24h' } as const;
 export const formatProperty = { type: 'string', enum: FORMATS, default: 'json' } as const;
 
 /** `page`, `source`, `country`, `device`, `browser`: see ingest/src/stats/filters.ts. */
@@ -15,7 +14,7 @@ export const statsQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    range: rangeProperty,
+    ...periodProperties,
     site: siteProperty,
     page: filterProperty,
     source: filterProperty,
@@ -35,6 +34,9 @@ export function explainValidation(errors: FastifySchemaValidationError[], dataVa
     if (error.keyword === 'enum') {
       const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues ?? [];
       return `${where} must be one of ${allowed.join(', ')}`;
+    }
+    if (error.keyword === 'pattern' && (error.params as { pattern?: string }).pattern === DATE_PATTERN) {
+      return `${where} must be a date YYYY-MM-DD`;
     }
     if (error.keyword === 'additionalProperties') {
       return `${where} has an unknown parameter "${String((error.params as { additionalProperty?: string }).additionalProperty)}"`;

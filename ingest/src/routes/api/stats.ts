@@ -1,20 +1,19 @@
 /** `GET /api/stats` and `GET /api/stream`: the summary of a site and range, once or live. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Filters } from '../../stats/filters.js';
-import type { Range } from '../../stats/range.js';
 import type { Stats } from '../../stats/stats.js';
-import { siteOf } from './site.js';
+import type { StatsQuery as FeedQuery } from '../../stats/stats-feed.js';
+import { hasEnded } from '../../stats/summary-period.js';
+import { type PeriodQuery, periodOf } from './period.js';
 import { statsQuery } from './schemas.js';
+import { siteOf } from './site.js';
 
-interface StatsQuery extends Filters {
-  range: Range;
-  site?: string;
-}
+type StatsQuery = Filters & PeriodQuery & { site?: string };
 
-/** The summary a request asks for: its site (checked against the catalog), range and filters. */
-function queryOf(app: Parameters<FastifyPluginAsync>[0], query: StatsQuery) {
-  const { site, range, ...filters } = query;
-  return { site: siteOf(app, site).id, range, filters };
+/** The summary a request asks for: its site (checked against the catalog), period, compare and filters. */
+function queryOf(app: Parameters<FastifyPluginAsync>[0], query: StatsQuery): FeedQuery {
+  const { site, range, from, to, compare, ...filters } = query;
+  return { ...periodOf({ range, from, to, compare }), site: siteOf(app, site).id, filters };
 }
 
 const statsRoutes: FastifyPluginAsync = async (app) => {
@@ -35,7 +34,15 @@ const statsRoutes: FastifyPluginAsync = async (app) => {
         request.log.warn({ err: error }, 'could not send stats on the stream');
       });
     };
-    const unsubscribe = app.statsFeed.subscribe(query, send);
+    // A period that has ended (yesterday, last month, dates before today) no longer changes with
+    // the clock: its summary is sent once and the stream stays open, quiet but for keep-alives.
+    const ended = hasEnded(siteOf(app, query.site), query, Math.floor(Date.now() / 1000));
+    const unsubscribe = ended ? () => undefined : app.statsFeed.subscribe(query, send);
+    if (ended) {
+      app.statsFeed
+        .current(query)
+        .then(send, (error: unknown) => request.log.warn({ err: error }, 'could not compute stats for the stream'));
+    }
     reply.sse.onClose(() => {
       unsubscribe();
       release();
