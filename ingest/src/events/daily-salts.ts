@@ -35,6 +35,13 @@ export class DailySalts {
 
   /** Deletes the salts of every day before `day`: an id of a past day can no longer be recomputed. */
   async forgetBefore(day: number): Promise<void> {
+    // A delete is a mutation of the table's parts: only when there is something to delete.
+    const old = await this.client.query({
+      query: 'SELECT count() AS n FROM visitor_salts WHERE day < {day:Date}',
+      query_params: { day: dateOf(day) },
+      format: 'JSONEachRow',
+    });
+    if (Number((await old.json<{ n: string }>())[0]?.n ?? 0) === 0) return;
     await this.client.command({
       query: 'DELETE FROM visitor_salts WHERE day < {day:Date}',
       query_params: { day: dateOf(day) },
