@@ -2,6 +2,7 @@
 // live by /api/stream. Site, range and filters live in the address (?site=&range=&page=...) so a
 // reload or a shared link shows the same view. A click on a row filters the whole page by it.
 
+import { showAlerts } from './alerts-section.js';
 import { Api, Unauthorized } from './api.js';
 import { Chart } from './chart.js';
 import { byId, el, fill } from './dom.js';
@@ -89,6 +90,8 @@ async function load(): Promise<void> {
     if (error instanceof Unauthorized) return askForToken(true);
     return notice(`Could not read the figures: ${(error as Error).message}`);
   }
+  // The alerts are an extra: when they cannot be read the section stays hidden, the figures stay.
+  showAlerts(byId('alerts'), api.token, state.site).catch(() => undefined);
   follow();
 }
 
