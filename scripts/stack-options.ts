@@ -22,6 +22,21 @@ function demoPortFromEnv(raw: string | undefined): number {
   return port;
 }
 
+/**
+ * The browser origins the Collector's CORS allows: the demo's, and those of `COLLECTOR_CORS_ORIGINS`
+ * (the Collector's own variable, a YAML list such as `[https://example.com, https://www.example.com]`,
+ * or the same without brackets), so a site of the owner's can send through the Collector too.
+ */
+export function collectorCorsOrigins(env: NodeJS.ProcessEnv, demoPort: number): string[] {
+  const demo = [`http://127.0.0.1:${demoPort}`, `http://localhost:${demoPort}`];
+  const raw = env.COLLECTOR_CORS_ORIGINS?.trim().replace(/^\[|\]$/g, '') ?? '';
+  const named = raw
+    .split(',')
+    .map((origin) => origin.trim().replace(/^["']|["']$/g, ''))
+    .filter((origin) => origin !== '');
+  return [...new Set([...demo, ...named])];
+}
+
 /** Throws a CatalogError naming the file and each mistake when the owner's catalog is bad. */
 export function stackPlan(env: NodeJS.ProcessEnv): StackPlan {
   const ports = portsFromEnv(env);
@@ -35,7 +50,7 @@ export function stackPlan(env: NodeJS.ProcessEnv): StackPlan {
     options: {
       baseDir,
       ports,
-      corsOrigins: [`http://127.0.0.1:${demoPort}`, `http://localhost:${demoPort}`],
+      corsOrigins: collectorCorsOrigins(env, demoPort),
       ingestEnv: { CATALOG_FILE: catalog.file },
       // Ctrl-C reaches only the launcher, which stops the services in order.
       ownProcessGroups: true,
