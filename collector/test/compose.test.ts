@@ -20,7 +20,14 @@ interface Service {
 }
 
 const composeText = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
-const compose = parse(composeText) as { services: Record<string, Service> };
+// Compose reads YAML merge keys (`<<: *anchor`), which the cluster profile's file uses.
+const readCompose = (text: string) => parse(text, { merge: true }) as { services: Record<string, Service>; include?: string[] };
+const main = readCompose(composeText);
+/** The files docker-compose.yml includes (the profile `cluster`), each read as Compose reads it. */
+const includedTexts = (main.include ?? []).map((file) => readFileSync(join(repoRoot, file), 'utf8'));
+const included = includedTexts.map(readCompose);
+/** Every service Compose knows, the included files' too: the rules below hold for each. */
+const compose = { services: Object.assign({}, main.services, ...included.map((file) => file.services)) as Record<string, Service> };
 const services = Object.entries(compose.services);
 
 /** The schema, vendored with its licence in compose-spec/ (see the README there). */
@@ -43,11 +50,14 @@ function composeValidator() {
 const NEWEST_FEATURES = ['top-level name', 'configs with inline content'];
 
 describe('docker-compose.yml', () => {
-  it('is valid against the Compose Specification', () => {
+  it('is valid against the Compose Specification, with every file it includes', () => {
     const validate = composeValidator();
-    const valid = validate(parse(composeText));
-    expect(validate.errors ?? []).toEqual([]);
-    expect(valid).toBe(true);
+    expect(main.include).toEqual(['docker-compose.cluster.yml']);
+    for (const text of [composeText, ...includedTexts]) {
+      const valid = validate(parse(text, { merge: true }));
+      expect(validate.errors ?? []).toEqual([]);
+      expect(valid).toBe(true);
+    }
   });
 
   it('has a schema check that refuses what Compose refuses', () => {
@@ -73,7 +83,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the whole stack', () => {
-    // A service under a profile (k6, for users who load-test) is not started by `docker compose up`.
+    // A service under a profile (k6, for users who load-test; the cluster) is not started by `docker compose up`.
     const started = services.filter(([, service]) => !service.profiles).map(([name]) => name);
     expect(started.sort()).toEqual(['clickhouse', 'collector', 'grafana', 'ingest', 'prometheus']);
   });
@@ -124,12 +134,90 @@ describe('docker-compose.yml', () => {
   it('takes its secrets from .env, and .env.example names every variable it needs', () => {
     const example = readFileSync(join(repoRoot, '.env.example'), 'utf8');
     const declared = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
-    const required = [...composeText.matchAll(/\$\{([A-Z_]+):\?/g)].map((m) => m[1]);
-    expect(required).toContain('CLICKHOUSE_PASSWORD');
-    for (const name of required) expect(declared.has(name), name).toBe(true);
-    // No password is written into the file itself.
-    expect(composeText).not.toMatch(/^\s+\w*PASSWORD:\s*[^$\s]/m);
+    for (const text of [composeText, ...includedTexts]) {
+      const required = [...text.matchAll(/\$\{([A-Z_]+):\?/g)].map((m) => m[1]);
+      expect(required).toContain('CLICKHOUSE_PASSWORD');
+      for (const name of required) expect(declared.has(name), name).toBe(true);
+      // No password is written into the file itself.
+      expect(text).not.toMatch(/^\s+\w*PASSWORD:\s*[^$\s]/m);
+    }
     // .env.example leaves every password empty.
     expect(example).not.toMatch(/PASSWORD=\S/);
+  });
+});
+
+describe('the compose profile cluster (docker-compose.cluster.yml)', () => {
+  const cluster = included[0]!;
+  const serviceEnv = (name: string) => (cluster.services[name] as Service & { environment: Record<string, string | number> }).environment;
+  const clusterXml = readFileSync(join(repoRoot, 'clickhouse/cluster/server/cluster.xml'), 'utf8');
+  const keeperXml = readFileSync(join(repoRoot, 'clickhouse/cluster/keeper/keeper.xml'), 'utf8');
+  const profileXml = readFileSync(join(repoRoot, 'clickhouse/cluster/server/footfall-profile.xml'), 'utf8');
+  const all = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].map((match) => match[1]!);
+
+  it('starts nothing without the profile', () => {
+    for (const [name, service] of Object.entries(cluster.services)) expect(service.profiles, name).toEqual(['cluster']);
+  });
+
+  it('runs two shards of two replicas, each server with its own shard and replica macros, all of them in remote_servers footfall', () => {
+    const shards = all(clusterXml, /<shard>([\s\S]*?)<\/shard>/g).map((shard) => all(shard, /<host>([^<]+)<\/host>/g));
+    expect(clusterXml).toMatch(/<remote_servers>\s*<footfall>/);
+    expect(shards).toEqual([
+      ['ch-s1r1', 'ch-s1r2'],
+      ['ch-s2r1', 'ch-s2r2'],
+    ]);
+    for (const [index, hosts] of shards.entries()) {
+      for (const host of hosts) {
+        const service = cluster.services[host] as Service & { image: string; hostname: string };
+        expect(service.image, host).toMatch(/^clickhouse\/clickhouse-server:/);
+        expect(service.hostname, host).toBe(host);
+        expect(serviceEnv(host)).toMatchObject({ CLICKHOUSE_SHARD: index + 1, CLICKHOUSE_REPLICA: host });
+        for (const file of ['cluster.xml', 'footfall-profile.xml'])
+          expect(
+            service.volumes!.some((volume) => volume.startsWith(`./clickhouse/cluster/server/${file}:`)),
+            `${host} ${file}`,
+          ).toBe(true);
+      }
+    }
+    expect(clusterXml).toMatch(/<shard from_env="CLICKHOUSE_SHARD"\/>/);
+    expect(clusterXml).toMatch(/<replica from_env="CLICKHOUSE_REPLICA"\/>/);
+    expect(all(clusterXml, /<internal_replication>(\w+)<\/internal_replication>/g)).toEqual(['true', 'true']);
+    expect(clusterXml).toMatch(/<keeper_map_path_prefix>\/keeper_map_tables<\/keeper_map_path_prefix>/);
+  });
+
+  it('runs three ClickHouse Keepers that the servers and the Raft configuration both name', () => {
+    const keepers = Object.entries(cluster.services).filter(([, service]) => service.image?.startsWith('clickhouse/clickhouse-keeper:'));
+    expect(keepers.map(([name]) => name)).toEqual(['ch-keeper-1', 'ch-keeper-2', 'ch-keeper-3']);
+    expect(all(clusterXml, /<node><host>([^<]+)<\/host><port>9181<\/port><\/node>/g)).toEqual(keepers.map(([name]) => name));
+    const raft = all(keeperXml, /<server><id>(\d+)<\/id><hostname>([^<]+)<\/hostname>/g);
+    expect(raft).toEqual(['1', '2', '3']);
+    for (const [index, [name]] of keepers.entries()) {
+      expect(serviceEnv(name)).toEqual({ KEEPER_SERVER_ID: index + 1 });
+      expect(keeperXml).toContain(`<hostname>${name}</hostname>`);
+    }
+    expect(keeperXml).toMatch(/<server_id from_env="KEEPER_SERVER_ID"\/>/);
+  });
+
+  it("gives the service's user distributed_foreground_insert = 1 and a quorum of both replicas", () => {
+    expect(profileXml).toMatch(/<profiles>\s*<default>[\s\S]*<distributed_foreground_insert>1<\/distributed_foreground_insert>/);
+    expect(profileXml).toMatch(/<insert_quorum>2<\/insert_quorum>/);
+  });
+
+  it('runs two ingest replicas on the cluster, each with its own REPLICA_ID, data volume and Collector, behind the load_balancing Collector', () => {
+    const replicas = ['ingest-1', 'ingest-2'];
+    const dataVolumes = new Set<string>();
+    for (const [index, name] of replicas.entries()) {
+      const env = serviceEnv(name);
+      expect(env.CLICKHOUSE_CLUSTER, name).toBe('footfall');
+      expect(String(env.CLICKHOUSE_URL), name).toMatch(/^http:\/\/.*@ch-s\dr\d:8123\//);
+      expect(env.REPLICA_ID, name).toBe(name);
+      const data = cluster.services[name]!.volumes!.find((volume) => volume.endsWith(':/var/lib/footfall'))!;
+      dataVolumes.add(data);
+      expect(serviceEnv(`collector-${index + 1}`).INGEST_ENDPOINT).toBe(`http://${name}:8080`);
+    }
+    expect(dataVolumes.size).toBe(2);
+    const front = cluster.services['cluster-collector'] as Service & { command: string[] };
+    expect(front.command).toEqual(['--config', '/etc/otelcol/config.yaml', '--config', '/etc/otelcol/config.cluster.yaml']);
+    expect(front.volumes).toContain('./collector/config.cluster.yaml:/etc/otelcol/config.cluster.yaml:ro');
+    expect(parse(String(serviceEnv('cluster-collector').COLLECTOR_REPLICAS))).toEqual(['collector-1:4317', 'collector-2:4317']);
   });
 });

@@ -29,6 +29,18 @@ function validate(env: Record<string, string>) {
   });
 }
 
+const clusterConfigFile = join(repoRoot, 'collector/config.cluster.yaml');
+
+/** The cluster profile's front Collector: config.yaml, then config.cluster.yaml over it. */
+function validateCluster(env: Record<string, string>) {
+  return execa(toolPath('otelcol'), ['validate', `--config=${collectorConfigFile}`, `--config=${clusterConfigFile}`], {
+    env: { ...envWithoutCollectorVars(), ...env },
+    extendEnv: false,
+    reject: false,
+    cwd: scratch,
+  });
+}
+
 const nativeEnv = collectorEnv({
   ports: { otlpHttp: 14318, otlpGrpc: 14317, health: 14133, metrics: 14888 },
   ingestEndpoint: 'http://127.0.0.1:18080',
@@ -57,8 +69,11 @@ describe('collector/config.yaml', () => {
 
   it('uses exactly the components the builder manifest builds, and the binary has exactly those', async () => {
     const kind = (id: string) => id.split('/')[0];
-    const config = parse(readFileSync(collectorConfigFile, 'utf8')) as Record<string, Record<string, unknown>>;
-    const used = (section: string) => [...new Set(Object.keys(config[section] ?? {}).map(kind))].sort();
+    // The cluster profile's file adds its exporter to the same binary.
+    const configs = [collectorConfigFile, clusterConfigFile].map(
+      (file) => parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>,
+    );
+    const used = (section: string) => [...new Set(configs.flatMap((config) => Object.keys(config[section] ?? {})).map(kind))].sort();
 
     const built = await execa(toolPath('otelcol'), ['components'], { reject: false });
     expect(built.exitCode).toBe(0);
@@ -112,6 +127,43 @@ describe('collector/config.yaml', () => {
     for (const file of ['scripts/tools.sh', 'collector/Dockerfile', 'docker-compose.yml']) {
       expect(read(file), file).not.toMatch(/OCB_VERSION[=:] *v\d/);
     }
+  });
+});
+
+describe('collector/config.cluster.yaml (compose profile cluster)', () => {
+  const compose = parse(readFileSync(join(repoRoot, 'docker-compose.cluster.yml'), 'utf8')) as {
+    services: Record<string, { environment?: Record<string, string> }>;
+  };
+  const replicas = compose.services['cluster-collector']!.environment!.COLLECTOR_REPLICAS!;
+
+  it('is valid over config.yaml with the replicas the compose profile names', async () => {
+    const result = await validateCluster({ ...nativeEnv, COLLECTOR_REPLICAS: replicas });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('sends every signal through the load_balancing exporter, routed by session, to the replicas of its variable', () => {
+    const cluster = parse(readFileSync(clusterConfigFile, 'utf8')) as {
+      exporters: { load_balancing: { routing_key: string; routing_attributes: string[]; resolver: { static: { hostnames: string } } } };
+      service: { pipelines: Record<string, { exporters: string[] }> };
+    };
+    expect(Object.keys(cluster.service.pipelines).sort()).toEqual(['logs', 'metrics', 'traces']);
+    for (const pipeline of Object.values(cluster.service.pipelines)) expect(pipeline.exporters).toEqual(['load_balancing']);
+    expect(cluster.exporters.load_balancing.routing_key).toBe('attributes');
+    expect(cluster.exporters.load_balancing.routing_attributes).toEqual(['session.id']);
+    expect(cluster.exporters.load_balancing.resolver.static.hostnames).toBe('${env:COLLECTOR_REPLICAS}');
+    // Each name is a Collector of the profile, on its OTLP/gRPC port.
+    for (const host of parse(replicas) as string[]) {
+      const [service, port] = host.split(':');
+      expect(compose.services, host).toHaveProperty(service!);
+      expect(port).toBe('4317');
+    }
+  });
+
+  it('is refused by the Collector without replicas to send to', async () => {
+    const result = await validateCluster(nativeEnv);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(/no endpoints specified for the static resolver/);
   });
 });
 
