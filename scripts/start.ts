@@ -11,7 +11,8 @@
  *                        service itself; a Collector is http://127.0.0.1:4318, and its CORS
  *                        origins must then list the demo's)
  *
- * Ctrl-C (or SIGTERM) stops both; the ingest service first writes what it has buffered.
+ * Ctrl-C (or SIGTERM) stops both; the ingest service first writes what it has buffered. Killed
+ * outright (SIGKILL), this script still takes the service with it (stack/src/exit-with-parent.ts).
  */
 import { resolve } from 'node:path';
 import { repoRoot, startIngest, type ManagedProcess } from '@footfall/stack';

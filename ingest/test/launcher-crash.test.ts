@@ -1,12 +1,13 @@
 // `kill -9` of a launcher (`npm start`, `npm run stack`) leaves nothing behind: its children run in
 // process groups of their own (so a Ctrl-C reaches only the launcher), and before they outlived a
 // launcher killed outright, holding their ports and data folders, so the next `npm start` failed.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, repoRoot, startProcess, waitFor, type ManagedProcess } from '@footfall/stack';
 import { describe, expect, it } from 'vitest';
+import { LOCK_FILE_NAME } from '../src/data-dir-lock.js';
 
 const START_TIMEOUT_MS = 180_000;
 /** How long the children may take to flush and exit once their launcher is gone. */
@@ -49,6 +50,8 @@ describe('a launcher killed with SIGKILL', () => {
       await first.kill();
 
       expect(await waitFor(() => portFree(ingestPort), { intervalMs: 100, timeoutMs: GONE_WITHIN_MS })).toBe(true);
+      // The service flushed and exited: its lock on the data folder is gone with it.
+      expect(await waitFor(() => !existsSync(join(dataDir, LOCK_FILE_NAME)), { intervalMs: 100, timeoutMs: GONE_WITHIN_MS })).toBe(true);
       // The same ports and data folder: the embedded engine opens again.
       again = await npmStart(ingestPort, demoPort, dataDir, 'again');
       expect((await fetch(`http://127.0.0.1:${ingestPort}/readyz`)).status).toBe(200);
