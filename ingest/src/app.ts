@@ -77,6 +77,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(catalogTablePlugin, { catalog });
   await app.register(pipelinePlugin, {
     dataDir: config.dataDir,
+    replicaId: config.replicaId,
     batchSize: config.batchSize,
     batchIntervalMs: config.batchIntervalMs,
     spoolMaxBytes: config.spoolMaxBytes,

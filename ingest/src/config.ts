@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
@@ -19,6 +20,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Names this replica in its insert deduplication tokens (docs/scaling.md): unique among the replicas of a cluster. */
+  replicaId: string;
   /** A ClickHouse server; undefined means the embedded engine in `dataDir`. */
   clickhouseUrl: string | undefined;
   /** A ClickHouse cluster of the server at `clickhouseUrl`: the schema is made ON CLUSTER (clickhouse/cluster-schema.ts). */
@@ -69,6 +72,14 @@ export interface Config {
   alertWebhookUrl: string | undefined;
 }
 
+const REPLICA_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The host name (a container's or machine's, unique among replicas), or '0' when it cannot name a token. */
+function defaultReplicaId(): string {
+  const name = hostname();
+  return REPLICA_ID.test(name) ? name : '0';
+}
+
 /** Longest retention a variable may set: ten years (the defaults in docs/configuration.md all stay within 25 months). */
 const MAX_RETENTION_DAYS = 3650;
 
@@ -80,6 +91,8 @@ const schema = {
     PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
     HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
     DATA_DIR: { type: 'string', minLength: 1, default: '.data' },
+    // Part of every insert deduplication token, so only letters, digits, '.', '_' and '-'.
+    REPLICA_ID: { type: 'string', pattern: REPLICA_ID.source, default: defaultReplicaId() },
     CLICKHOUSE_URL: { type: 'string', pattern: '^https?://' },
     CLICKHOUSE_CLUSTER: { type: 'string', pattern: CLUSTER_NAME.source },
     CATALOG_FILE: { type: 'string', minLength: 1, default: DEFAULT_CATALOG_FILE },
@@ -125,6 +138,7 @@ interface RawEnv {
   PORT: number;
   HOST: string;
   DATA_DIR: string;
+  REPLICA_ID: string;
   CLICKHOUSE_URL?: string;
   CLICKHOUSE_CLUSTER?: string;
   CATALOG_FILE: string;
@@ -198,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, limits: { openF
     port: raw.PORT,
     host: raw.HOST,
     dataDir: resolve(raw.DATA_DIR),
+    replicaId: raw.REPLICA_ID,
     clickhouseUrl: raw.CLICKHOUSE_URL,
     clickhouseCluster: raw.CLICKHOUSE_CLUSTER,
     catalogFile: resolve(raw.CATALOG_FILE),

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FILES_BESIDES_CONNECTIONS, loadConfig } from '../src/config.js';
@@ -99,5 +100,16 @@ describe('loadConfig', () => {
       ).trim();
     expect(maxConnections(1000)).toBe(String(1000 - FILES_BESIDES_CONNECTIONS));
     expect(() => maxConnections(1000, { MAX_CONNECTIONS: '600' })).toThrow(/MAX_CONNECTIONS=600 is more than this process can hold open/);
+  });
+});
+
+describe('REPLICA_ID', () => {
+  it('names the replica in deduplication tokens: the host name by default, refused when a token cannot carry it', () => {
+    const fromHost = /^[A-Za-z0-9._-]{1,64}$/.test(hostname()) ? hostname() : '0';
+    expect(loadConfig({}).replicaId).toBe(fromHost);
+    expect(loadConfig({ REPLICA_ID: 'ingest-2' }).replicaId).toBe('ingest-2');
+    expect(() => loadConfig({ REPLICA_ID: 'a b' })).toThrow(/REPLICA_ID/);
+    expect(() => loadConfig({ REPLICA_ID: "x'" })).toThrow(/REPLICA_ID/);
+    expect(() => loadConfig({ REPLICA_ID: 'r'.repeat(65) })).toThrow(/REPLICA_ID/);
   });
 });

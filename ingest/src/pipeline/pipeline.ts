@@ -12,6 +12,8 @@ import { repairRow } from './well-formed.js';
 
 export interface PipelineOptions {
   dataDir: string;
+  /** The replica's name (REPLICA_ID), the first part of every deduplication token. */
+  replicaId: string;
   batchSize: number;
   batchIntervalMs: number;
   spoolMaxBytes: number;
@@ -47,7 +49,8 @@ export class Pipeline {
       writers[table] = new TableWriter({
         table,
         dir: join(walDir, table),
-        instanceId,
+        // Tokens are <replica>-<instance>-<table>-<sequence>: unique across replicas and their data folders.
+        instanceId: `${options.replicaId}-${instanceId}`,
         batchSize: options.batchSize,
         batchIntervalMs: options.batchIntervalMs,
         client: options.client,
