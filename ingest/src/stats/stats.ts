@@ -85,7 +85,9 @@ export type ReadOptions = Omit<ParseOptions, 'period'> & { period?: ParseOptions
 function partialOf(query: Query, stored: StoredSpan | undefined): string | undefined {
   if (!stored || stored.oldest === null) return undefined;
   const rawFrom = stored.rawFrom ?? query.now;
-  if (stored.oldest >= rawFrom || Math.min(query.current.from, query.previous.from) >= rawFrom) return undefined;
+  // The rollups' oldest hour holds the oldest raw event when nothing older was dropped.
+  const rawHour = Math.floor(rawFrom / 3600) * 3600;
+  if (stored.oldest >= rawHour || Math.min(query.current.from, query.previous.from) >= rawHour) return undefined;
   const date = localDate(rawFrom, query.timeZone);
   return activeFilters(query.filters).length > 0
     ? `filters apply only from ${date}, where raw events begin`
