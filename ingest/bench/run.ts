@@ -3,23 +3,36 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { acceptedByService } from './accepted-counter.js';
-import { issueTable, type MeasuredFigures, type ServerFigures } from './figures.js';
+import { issueTable, type MeasuredFigures, SCENARIO_NAMES, type ScenarioName, type ServerFigures } from './figures.js';
 import { type LoadFigures, runLoad } from './load.js';
 import { startServer, type ServerProcess, type ThreadCpu } from './processes.js';
-import { beacons, EVENTS_PER_BATCH, OTLP_CONNECTIONS, otlpTraces, SPANS_PER_OTLP_REQUEST, type Scenario } from './scenarios.js';
+import {
+  beacons,
+  EVENTS_PER_BATCH,
+  OTLP_CONNECTIONS,
+  otlpTraces,
+  SPANS_PER_OTLP_JSON_REQUEST,
+  SPANS_PER_OTLP_REQUEST,
+  type Scenario,
+} from './scenarios.js';
 import { storedCounts } from './stored-counts.js';
+import { type IdleCheck, untilIdle } from './until-idle.js';
 
 // `npm run bench`: the ingest service (embedded ClickHouse, write-ahead log on, no rate limit)
 // and a bare fastify route taking the same bodies, each in its own process, driven over loopback
-// by autocannon. Prints throughput, latency and memory per scenario, checks that ClickHouse holds
+// by autocannon. Prints throughput, latency, memory and CPU per event stored per scenario (every
+// thread, from the first request until the server is idle again: spool written, parts merged),
+// each scenario once per round (BENCH_ROUNDS) on every server in turn; checks that ClickHouse holds
 // exactly the events the service accepted, and ends with the issue's table: every figure beside
-// its goal and its baseline from this run.
+// its goal and its baselines from this run (medians over the rounds, CPU as min / median).
 //
 // BENCH_COMPARE_WITH names the root of another checkout of this repository (an older commit, say):
 // its service runs the same scenarios in the same run, in a column of its own, so a change is
 // measured against what it replaced under the same load on the machine.
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+/** Each scenario runs once per round on every server, in turn, so load that comes and goes falls on all alike. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARM_UP_S = 3;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 /**
@@ -27,16 +40,45 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
  * gives back the pages of a burst's garbage after about 10 s without load.
  */
 const IDLE_S = 30;
-/** How long the service may take to write its spool to ClickHouse before its memory is read. */
-const DRAIN_TIMEOUT_MS = 60_000;
 
 const serviceScript = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 const bareScript = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
 const compareWith = process.env.BENCH_COMPARE_WITH;
 
-async function measure(server: ServerProcess, name: string, scenario: Scenario, overallRate?: number): Promise<MeasuredFigures> {
+/** A server under test: the bare route (no data folder) or a service (this checkout's or another's). */
+interface Measured {
+  label: string;
+  server: ServerProcess;
+  /** The service's data folder and URL, watched until its background work is over; undefined for the bare route. */
+  idleCheck: IdleCheck;
+  runs: Record<ScenarioName, MeasuredFigures[]>;
+  /** Answers of every load (warm-up included), for the check against ClickHouse. */
+  loads: LoadFigures[];
+  dataDir?: string;
+  /** Resident memory right after the last round, and its peak over the measured loads, in MiB. */
+  rssAfterMiB?: number;
+  peakRssMiB: number;
+}
+
+const scenarios: Record<ScenarioName, { name: string; scenario: Scenario }> = {
+  single: { name: 'single-event beacons', scenario: beacons(1) },
+  atEighty: { name: 'single-event at 80% of peak', scenario: beacons(1) },
+  batch: { name: `${EVENTS_PER_BATCH}-event beacons`, scenario: beacons(EVENTS_PER_BATCH) },
+  json: { name: `OTLP JSON (${SPANS_PER_OTLP_JSON_REQUEST} spans)`, scenario: otlpTraces('json', SPANS_PER_OTLP_JSON_REQUEST) },
+  protobuf: { name: `OTLP protobuf (${SPANS_PER_OTLP_REQUEST} spans)`, scenario: otlpTraces('protobuf') },
+};
+
+/**
+ * One scenario on one server: its load, then the wait until the server is idle again; CPU is
+ * every thread's, from the first request to the end of that wait, per event the load stored.
+ */
+async function measure(measured: Measured, name: ScenarioName, overallRate?: number): Promise<void> {
+  const { server, idleCheck } = measured;
+  const { scenario } = scenarios[name];
   server.resetPeak();
   const cpuBefore = server.cpuSeconds();
+  const startedMs = Date.now();
+  const acceptedBefore = idleCheck.url ? await acceptedByService(idleCheck.url) : 0;
   const load = await runLoad({
     ...scenario,
     url: server.url,
@@ -44,13 +86,20 @@ async function measure(server: ServerProcess, name: string, scenario: Scenario, 
     connections: scenario.connections ?? CONNECTIONS,
     overallRate,
   });
+  const idle = await untilIdle(server, idleCheck);
   const cpuAfter = server.cpuSeconds();
-  // Per event answered; what the service still writes after the step (its spool) counts in the next one.
-  const handled = Math.max(1, load.ok * scenario.eventsPerRequest);
-  const perEvent = (kind: keyof ThreadCpu) => ((cpuAfter[kind] - cpuBefore[kind]) * 1e6) / handled;
-  const figures = { ...load, cpuUsPerEvent: { main: perEvent('main'), others: perEvent('others') } };
+  const elapsedS = (Date.now() - startedMs) / 1000;
+  // The service counts what it accepted (all of it in ClickHouse once idle); the bare route stores what it answered.
+  const stored = idleCheck.url ? (await acceptedByService(idleCheck.url)) - acceptedBefore : load.ok * scenario.eventsPerRequest;
+  // What the load caused: the server's idle floor over the same time is taken off.
+  const perEvent = (kind: keyof ThreadCpu) =>
+    (Math.max(0, cpuAfter[kind] - cpuBefore[kind] - idle.floor[kind] * elapsedS) * 1e6) / Math.max(1, stored);
+  const figures: MeasuredFigures = { ...load, stored, cpuUsPerEvent: { main: perEvent('main'), others: perEvent('others') } };
+  measured.runs[name].push(figures);
+  measured.loads.push(load);
+  measured.peakRssMiB = Math.max(measured.peakRssMiB, server.peakRssMiB());
   const cells = [
-    name.padEnd(50),
+    `${measured.label}, ${scenarios[name].name}`.padEnd(50),
     figures.requestsPerSecond.toFixed(0).padStart(8),
     figures.eventsPerSecond.toFixed(0).padStart(9),
     figures.p50Ms.toFixed(1).padStart(7),
@@ -59,71 +108,47 @@ async function measure(server: ServerProcess, name: string, scenario: Scenario, 
     String(figures.failed).padStart(7),
     figures.cpuUsPerEvent.main.toFixed(1).padStart(8),
     figures.cpuUsPerEvent.others.toFixed(1).padStart(10),
+    (figures.cpuUsPerEvent.main + figures.cpuUsPerEvent.others).toFixed(1).padStart(8),
+    idle.waitedS.toFixed(0).padStart(6),
   ];
   console.log(cells.join('  '));
-  return figures;
 }
 
-/** The bare route: the same scenarios, so every figure of the service has a baseline. */
-async function measureBare(): Promise<ServerFigures> {
-  const bare = await startServer(bareScript, {}, '/v1/beacon');
-  try {
-    await runLoad({ ...beacons(1), url: bare.url, durationS: WARM_UP_S, connections: CONNECTIONS });
-    const single = await measure(bare, 'bare route, single-event beacons', beacons(1));
-    const atEighty = await measure(bare, 'bare route, single-event at 80% of peak', beacons(1), Math.round(single.requestsPerSecond * 0.8));
-    const batch = await measure(bare, `bare route, ${EVENTS_PER_BATCH}-event beacons`, beacons(EVENTS_PER_BATCH));
-    const protobuf = await measure(bare, `bare route, OTLP protobuf (${SPANS_PER_OTLP_REQUEST} spans)`, otlpTraces('protobuf'));
-    bare.resetPeak();
-    const rssAfterMiB = bare.rssMiB();
-    const peakRssMiB = bare.peakRssMiB();
-    await idle();
-    return { single, atEighty, batch, protobuf, rssAfterMiB, peakRssMiB, idleResidentMiB: bare.residentSplitMiB() };
-  } finally {
-    await bare.stop();
+async function start(label: string, script: string): Promise<Measured> {
+  const runs = Object.fromEntries(SCENARIO_NAMES.map((name) => [name, []])) as unknown as Record<ScenarioName, MeasuredFigures[]>;
+  if (label === 'bare route') {
+    const server = await startServer(script, {}, '/v1/beacon');
+    return { label, server, idleCheck: {}, runs, loads: [], peakRssMiB: 0 };
   }
+  const dataDir = mkdtempSync(join(tmpdir(), 'footfall-bench-'));
+  const server = await startServer(
+    script,
+    { DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', CLICKHOUSE_URL: undefined },
+    '/readyz',
+  );
+  return { label, server, idleCheck: { url: server.url, dataDir }, runs, loads: [], dataDir, peakRssMiB: 0 };
 }
 
-/** One service (this checkout's or another's), on a fresh data directory; false in `intact` when events were lost or doubled. */
-async function measureService(label: string, script: string): Promise<{ figures: ServerFigures; intact: boolean }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'footfall-bench-'));
+/** After the rounds: memory, then the service stopped and what ClickHouse holds checked; false when events were lost or doubled. */
+async function finish(measured: Measured): Promise<{ label: string; figures: ServerFigures; intact: boolean }> {
+  const { label, server, dataDir, idleCheck } = measured;
+  const figures: ServerFigures = {
+    runs: measured.runs,
+    rssAfterMiB: measured.rssAfterMiB ?? server.rssMiB(),
+    peakRssMiB: measured.peakRssMiB,
+    idleResidentMiB: server.residentSplitMiB(),
+  };
+  if (!dataDir) {
+    await server.stop();
+    return { label, figures, intact: true };
+  }
   try {
-    const service = await startServer(
-      script,
-      { DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', CLICKHOUSE_URL: undefined },
-      '/readyz',
-    );
-    const runs: LoadFigures[] = [];
-    let figures: ServerFigures;
-    let exit: number | string;
-    let accepted = { events: 0, spans: 0 };
-    try {
-      runs.push(await runLoad({ ...beacons(1), url: service.url, durationS: WARM_UP_S, connections: CONNECTIONS }));
-      let peak = 0;
-      const run = async (name: string, scenario: Scenario, rate?: number) => {
-        const figures = await measure(service, `${label}, ${name}`, scenario, rate);
-        peak = Math.max(peak, service.peakRssMiB());
-        runs.push(figures);
-        return figures;
-      };
-      const single = await run('single-event beacons', beacons(1));
-      const atEighty = await run('single-event at 80% of peak', beacons(1), Math.round(single.requestsPerSecond * 0.8));
-      const batch = await run(`${EVENTS_PER_BATCH}-event beacons`, beacons(EVENTS_PER_BATCH));
-      await run(`OTLP JSON (${SPANS_PER_OTLP_REQUEST} spans)`, otlpTraces('json'));
-      const protobuf = await run(`OTLP protobuf (${SPANS_PER_OTLP_REQUEST} spans)`, otlpTraces('protobuf'));
-      await drained(service.url);
-      const rssAfterMiB = service.rssMiB();
-      peak = Math.max(peak, service.peakRssMiB());
-      await idle();
-      figures = { single, atEighty, batch, protobuf, rssAfterMiB, peakRssMiB: peak, idleResidentMiB: service.residentSplitMiB() };
-      accepted = { events: await acceptedByService(service.url), spans: await acceptedByService(service.url, 'otlp') };
-    } finally {
-      exit = await service.stop();
-    }
-
+    const accepted = { events: await acceptedByService(idleCheck.url!), spans: await acceptedByService(idleCheck.url!, 'otlp') };
+    const exit = await server.stop();
     // Nothing lost: after the service exited, ClickHouse holds exactly what the service accepted,
     // each event once, and at least everything the load generator saw answered 2xx (it stops
     // reading answers when a scenario ends, with the last requests still in flight).
-    const answered = runs.reduce((sum, run) => sum + run.acceptedEvents, 0);
+    const answered = measured.loads.reduce((sum, run) => sum + run.acceptedEvents, 0);
     const stored = await storedCounts(dataDir);
     console.log(
       `${label}: exit code after SIGTERM ${exit}; events accepted ${accepted.events}, answered 2xx ${answered}, in ClickHouse ${stored.events} (distinct ${stored.distinctEvents}); spans accepted ${accepted.spans}, in ClickHouse ${stored.spans}`,
@@ -134,29 +159,23 @@ async function measureService(label: string, script: string): Promise<{ figures:
       stored.events >= answered &&
       stored.spans === accepted.spans;
     console.log(intact ? `${label}: nothing lost, nothing doubled` : `${label}: MISMATCH, events were lost or doubled`);
-    return { figures, intact };
+    return { label, figures, intact };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-function idle(): Promise<void> {
-  return new Promise((done) => setTimeout(done, IDLE_S * 1000));
-}
-
-/** Waits until the service's spool is empty (everything accepted is in ClickHouse). */
-async function drained(url: string): Promise<void> {
-  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const health = (await (await fetch(`${url}/readyz`)).json()) as { spool_bytes: number };
-    if (health.spool_bytes === 0) return;
-    await new Promise((done) => setTimeout(done, 200));
-  }
-}
-
 console.log(
-  `${DURATION_S} s per scenario, ${CONNECTIONS} connections (OTLP: ${OTLP_CONNECTIONS}, as the Collector sends); the load generator and the servers share this machine's ${availableParallelism()} cores`,
+  `${DURATION_S} s per scenario, ${ROUNDS} rounds, ${CONNECTIONS} connections (OTLP: ${OTLP_CONNECTIONS}, as the Collector sends); the load generator and the servers share this machine's ${availableParallelism()} cores`,
 );
+const bare = await start('bare route', bareScript);
+const services = [await start('service', serviceScript)];
+if (compareWith) services.push(await start('compared', resolve(compareWith, 'ingest/src/server.ts')));
+const servers = [bare, ...services];
+for (const measured of servers) {
+  measured.loads.push(await runLoad({ ...beacons(1), url: measured.server.url, durationS: WARM_UP_S, connections: CONNECTIONS }));
+  await untilIdle(measured.server, measured.idleCheck);
+}
 console.log(
   [
     'scenario'.padEnd(50),
@@ -166,23 +185,28 @@ console.log(
     'p99 ms'.padStart(7),
     'peak RSS'.padStart(9),
     'failed'.padStart(7),
-    // CPU per event answered, in microseconds: the server's JavaScript, and its other threads (the embedded engine's, GC).
+    // CPU per event stored, in microseconds, until idle: the server's JavaScript, its other threads (the embedded engine's, GC), both.
     'main µs'.padStart(8),
     'others µs'.padStart(10),
+    'all µs'.padStart(8),
+    'idle s'.padStart(6),
   ].join('  '),
 );
-const bare = await measureBare();
-const services: Array<{ label: string; figures: ServerFigures }> = [];
-let intact = true;
-if (compareWith) {
-  const compared = await measureService('compared', resolve(compareWith, 'ingest/src/server.ts'));
-  services.push({ label: 'compared', figures: compared.figures });
-  intact &&= compared.intact;
+for (let round = 1; round <= ROUNDS; round += 1) {
+  for (const name of SCENARIO_NAMES) {
+    for (const measured of servers) {
+      // 80 % of the peak this server reached with the same requests in this round.
+      const single = measured.runs.single.at(-1);
+      await measure(measured, name, name === 'atEighty' && single ? Math.round(single.requestsPerSecond * 0.8) : undefined);
+    }
+  }
 }
-const measured = await measureService('service', serviceScript);
-services.unshift({ label: 'service', figures: measured.figures });
-intact &&= measured.intact;
+for (const measured of servers) measured.rssAfterMiB = measured.server.rssMiB();
+await new Promise((done) => setTimeout(done, IDLE_S * 1000));
+const finished = [];
+for (const measured of servers) finished.push(await finish(measured));
 
 console.log('');
-for (const line of issueTable(bare, services)) console.log(line);
-if (!intact) process.exitCode = 1;
+const [bareFigures, ...serviceFigures] = finished;
+for (const line of issueTable(bareFigures!.figures, serviceFigures)) console.log(line);
+if (!finished.every(({ intact }) => intact)) process.exitCode = 1;
