@@ -25,11 +25,19 @@ export class DailySalts {
   async saltOf(day: number, offer: Buffer): Promise<Buffer> {
     const stored = await this.winner(day);
     if (stored) return stored;
-    await this.client.insert({
-      table: 'visitor_salts',
-      values: [{ day: dateOf(day), salt: offer.toString('hex') }],
-      format: 'JSONEachRow',
-    });
+    try {
+      await this.client.insert({
+        table: 'visitor_salts',
+        values: [{ day: dateOf(day), salt: offer.toString('hex') }],
+        format: 'JSONEachRow',
+      });
+    } catch (error) {
+      // A table keyed by day that refuses a second offer (a cluster's KeeperMap, docs/scaling.md):
+      // another process won; its salt is the one stored.
+      const stored = await this.winner(day);
+      if (stored) return stored;
+      throw error;
+    }
     return (await this.winner(day)) ?? offer;
   }
 
