@@ -111,7 +111,7 @@ describe('any period, compared', () => {
     const stats = await read({ period: { from: '2026-10-28', to: '2026-11-03' } });
     expect(stats.range).toBe('custom');
     expect(stats).toMatchObject(headline(events, '2026-10-28', '2026-11-03'));
-    expect(stats.previous).toEqual(headline(events, '2026-10-21', '2026-10-27'));
+    expect(stats.previous).toMatchObject(headline(events, '2026-10-21', '2026-10-27'));
     expect(stats.compare).toBe('previous');
     expect(stats.changes.page_views).toBeCloseTo((stats.page_views - stats.previous.page_views) / stats.previous.page_views, 12);
     // Seven local days, one point each, the week holding the 25-hour day.
@@ -131,7 +131,7 @@ describe('any period, compared', () => {
 
   it('the same week a year before', async () => {
     const stats = await read({ period: { from: '2026-10-28', to: '2026-11-03' }, compare: 'year' });
-    expect(stats.previous).toEqual(headline(events, '2025-10-28', '2025-11-03'));
+    expect(stats.previous).toMatchObject(headline(events, '2025-10-28', '2025-11-03'));
     expect(stats.previous.page_views).toBeGreaterThan(0);
   });
 
@@ -149,7 +149,7 @@ describe('any period, compared', () => {
       const stats = await read({ period });
       expect(stats.range, period).toBe(period);
       expect(stats, period).toMatchObject(headline(events, from, to));
-      expect(stats.previous, period).toEqual(headline(events, before, beforeEnd));
+      expect(stats.previous, period).toMatchObject(headline(events, before, beforeEnd));
     }
   });
 

@@ -174,11 +174,11 @@ const EMPTY_BREAKDOWN = `SELECT '' AS dimension, '' AS v1, '' AS v2, '' AS v3, t
  * turned into the same states; merged per visit, they give exactly what grouping the visit's raw
  * events would (ties between page views stamped the same millisecond may resolve either way).
  */
-export function visitsSql(plan: Plan): Sql {
+export function visitsSql(plan: Plan, { compared = false } = {}): Sql {
   const { query } = plan;
   const times = new TimeParams();
-  const matching = visitsMatching(query.filters, times.time(query.current.from));
-  const parts = bySource(plan.visits).map(({ source, stretches }) =>
+  const matching = visitsMatching(query.filters, times.time(compared ? query.previous.from : query.current.from));
+  const parts = bySource(compared ? plan.previousVisits : plan.visits).map(({ source, stretches }) =>
     source === 'raw'
       ? `SELECT session_key,
                 argMinStateIf(path, ts, type = 'page_view') AS entry,

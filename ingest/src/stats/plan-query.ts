@@ -44,6 +44,8 @@ export interface Plan {
   previousBreakdowns: Stretch[];
   /** One row per visit: entry and exit pages, bounces, durations. */
   visits: Stretch[];
+  /** The same over the compared period, for its bounce rate and visit duration. */
+  previousVisits: Stretch[];
   /** Counts by type and object. */
   counts: Stretch[];
 }
@@ -58,6 +60,7 @@ export function planQuery(query: Query): Plan {
     breakdowns: current(['hour', 'day']),
     previousBreakdowns: stretchesOf(query.previous.from, query.previous.to, offered(['hour', 'day'])),
     visits: current(['hour']),
+    previousVisits: stretchesOf(query.previous.from, query.previous.to, offered(['hour'])),
     counts: current(['hour', 'day']),
   };
 }

@@ -44,7 +44,7 @@ export interface Stats extends Headline, Room, PageViewsBy, Visits, Live {
   /** What `previous` is: the period of the same length just before, or the same period a year before. */
   compare: Compare;
   /** Each headline figure's change against `previous`, as a fraction (0.25 = 25 % more); null when `previous` is 0. */
-  changes: Record<MetricName, number | null>;
+  changes: Record<MetricName | VisitFigure, number | null>;
   /** The site's IANA time zone, in which the steps of the time series begin. */
   time_zone: string;
   /** The filters applied (visits with a matching page view); the live figures ignore them. */
@@ -52,7 +52,7 @@ export interface Stats extends Headline, Room, PageViewsBy, Visits, Live {
   total_events: number;
   events_by_type: Record<string, number>;
   /** The same figures for the compared period (`compare`). */
-  previous: Headline;
+  previous: Headline & Pick<Visits, VisitFigure>;
   timeseries: TimePoint[];
   /** The compared period's time series, its n-th point beside `timeseries`' n-th (its own `time`s). */
   previous_timeseries: TimePoint[];
@@ -65,10 +65,18 @@ export interface Stats extends Headline, Room, PageViewsBy, Visits, Live {
 /** Raw events are kept at least a day: a period that begins later than this before now needs no look at where they begin. */
 const RAW_KEPT_AT_LEAST_SECONDS = 2 * 86_400;
 
-function changesOf(current: Headline, previous: Headline): Record<MetricName, number | null> {
+/** The headline figures read from the visits rather than the metrics' table. */
+type VisitFigure = 'bounce_rate' | 'visit_duration_s';
+const VISIT_FIGURES: VisitFigure[] = ['bounce_rate', 'visit_duration_s'];
+
+function changesOf<Name extends string>(
+  names: readonly Name[],
+  current: Record<Name, number>,
+  previous: Record<Name, number>,
+): Record<Name, number | null> {
   return Object.fromEntries(
-    METRIC_NAMES.map((name) => [name, previous[name] === 0 ? null : (current[name] - previous[name]) / previous[name]]),
-  ) as Record<MetricName, number | null>;
+    names.map((name) => [name, previous[name] === 0 ? null : (current[name] - previous[name]) / previous[name]]),
+  ) as Record<Name, number | null>;
 }
 
 /**
@@ -122,14 +130,18 @@ export async function readStats(
     const compared = found.length === 0 ? [] : await run<BreakdownRow>(breakdownsSql(plan, found.map(keyOfRow)));
     return { found, compared };
   };
-  const [overTime, breakdowns, visits, counts, live] = await Promise.all([
+  const [overTime, breakdowns, visits, previousVisits, counts, live] = await Promise.all([
     run<OverTimeRow>(overTimeSql(plan)),
     readBreakdowns(),
     run<VisitRow>(visitsSql(plan)),
+    run<VisitRow>(visitsSql(plan, { compared: true })),
     run<CountRow>(countsSql(plan)),
     readLive(client, { site: site.id, seconds: Math.max(60, query.now - query.current.from) }),
   ]);
   const figures = shapeOverTime(query, overTime);
+  const visitFigures = shapeVisits(visits);
+  const { bounce_rate, visit_duration_s } = shapeVisits(previousVisits);
+  const previous = { ...figures.previous, bounce_rate, visit_duration_s };
   const partial = partialOf(query, stored);
   const room = shapeCounts(site, counts);
   return {
@@ -137,14 +149,17 @@ export async function readStats(
     range: query.range,
     period: { from: query.current.from, to: query.current.to ?? null },
     compare: query.compare,
-    changes: changesOf(figures.current, figures.previous),
+    changes: {
+      ...changesOf(METRIC_NAMES, figures.current, figures.previous),
+      ...changesOf(VISIT_FIGURES, visitFigures, previous),
+    },
     time_zone: query.timeZone,
     filters: query.filters,
     total_events: Object.values(room.events_by_type).reduce((sum, n) => sum + n, 0),
     ...room,
     ...figures.current,
-    previous: figures.previous,
-    ...shapeVisits(visits),
+    previous,
+    ...visitFigures,
     ...shapeBreakdowns(breakdowns.found, breakdowns.compared),
     ...live,
     timeseries: figures.timeseries,
