@@ -10,7 +10,7 @@ import { buildScriptTag, type ScriptTagFiles } from '../scripts/bundles.js';
  */
 export const BUDGETS: Record<keyof ScriptTagFiles, number> = {
   'footfall.js': 1536,
-  'footfall-extra.js': 1024,
+  'footfall-extra.js': 1280,
 };
 
 describe('script-tag build', () => {
