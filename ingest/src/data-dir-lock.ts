@@ -16,14 +16,24 @@ export class DataDirInUseError extends Error {
   }
 }
 
-/** True when a process with this id exists (EPERM: it exists, owned by someone else). */
+/** True on Linux for a process that has exited but was not reaped yet: it holds nothing any more. */
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+/** True when a process with this id is running (EPERM: it exists, owned by someone else). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return !zombie(pid);
 }
 
 function holderOf(file: string): number | undefined {

@@ -1,13 +1,13 @@
 // A second service on a data folder in use is refused with one line naming the first (before, the
 // embedded engine refused it with "Failed to create connection for path ..."), and the lock of a
 // process that is gone (killed with SIGKILL) is taken over.
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, repoRoot } from '@footfall/stack';
 import { describe, expect, it } from 'vitest';
-import { LOCK_FILE_NAME } from '../src/data-dir-lock.js';
+import { DataDirInUseError, LOCK_FILE_NAME, lockDataDir } from '../src/data-dir-lock.js';
 import { startService } from './support/service-process.js';
 import { freshDataDir } from './support/test-app.js';
 
@@ -59,6 +59,48 @@ describe('one service per data folder', () => {
       expect(readFileSync(join(dataDir, LOCK_FILE_NAME), 'utf8').trim()).toBe(String(next.process.pid));
     } finally {
       await next.process.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the lock of a data folder', () => {
+  /** A process that has exited but is not reaped (its parent, exec'd into sleep, never waits): a zombie while the parent sleeps. */
+  async function zombiePid(): Promise<{ pid: number; parent: ReturnType<typeof spawn> }> {
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((resolve) =>
+      parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+    );
+    // Until `sleep 0` has exited, it is alive.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(readFileSync(`/proc/${pid}/stat`, 'utf8')).toMatch(/\) Z /);
+    return { pid, parent };
+  }
+
+  it('takes over the lock of a process that exited but was not reaped yet (Linux)', async () => {
+    const dataDir = freshDataDir();
+    const { pid, parent } = await zombiePid();
+    try {
+      writeFileSync(join(dataDir, LOCK_FILE_NAME), `${pid}\n`);
+      const release = lockDataDir(dataDir);
+      expect(readFileSync(join(dataDir, LOCK_FILE_NAME), 'utf8')).toBe(`${process.pid}\n`);
+      release();
+      expect(existsSync(join(dataDir, LOCK_FILE_NAME))).toBe(false);
+    } finally {
+      parent.kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a folder whose lock names a running process', () => {
+    const dataDir = freshDataDir();
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      writeFileSync(join(dataDir, LOCK_FILE_NAME), `${other.pid}\n`);
+      expect(() => lockDataDir(dataDir)).toThrow(DataDirInUseError);
+      expect(() => lockDataDir(dataDir)).toThrow(`(process ${other.pid})`);
+    } finally {
+      other.kill();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
