@@ -131,11 +131,13 @@ export class AlertsService {
         .then(async (delivered) => {
           if (delivered) {
             this.failedRounds.delete(key);
-            const sent = { ...alert, notified: due } as StoredAlert;
-            await this.store.save(sent);
-            // The newest state wins: an alert resolved while its firing was posted stays resolved.
+            // Recorded on the alert's newest state: one resolved while its firing was posted stays
+            // resolved (and its resolve is posted next minute).
             const latest = this.open.get(key);
-            if (latest?.startedAt === sent.startedAt) this.open.set(key, { ...latest, notified: due });
+            const current = latest?.startedAt === alert.startedAt ? latest : alert;
+            const sent: StoredAlert = { ...current, notified: due };
+            if (latest === current) this.open.set(key, sent);
+            await this.store.save(sent);
             if (due === 'resolved') this.open.delete(key);
             return;
           }
