@@ -230,7 +230,11 @@ describe('rollups behind /api/stats', () => {
     const deleted = events.filter((event) => event.ms >= from * 1000 && event.ms < (from + 24 * HOUR) * 1000).length;
     expect(deleted).toBeGreaterThan(0);
     const after = await read('7d', true);
-    expect(withoutLive(after)).toEqual(withoutLive(before));
+    // The lists of events other than page views (event-lists.ts) are read from raw events alone.
+    const { page_engagement: engagementAfter, ...rolledAfter } = withoutLive(after);
+    const { page_engagement: engagementBefore, ...rolledBefore } = withoutLive(before);
+    expect(rolledAfter).toEqual(rolledBefore);
+    expect(engagementAfter).not.toEqual(engagementBefore);
     expect((await read('7d', false)).total_events).toBe(before.total_events - deleted);
   });
 });

@@ -9,6 +9,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { SiteEntry } from '../catalog/catalog.js';
 import { breakdownsSql, countsSql, overTimeSql, visitsSql } from './build-sql.js';
 import type { BreakdownRow, PageViewsBy } from './dimensions.js';
+import { EVENT_LIST_NAMES, eventListSql, type EventListName, type EventListRow, type EventLists, shapeEventLists } from './event-lists.js';
 import type { Filters } from './filters.js';
 import { readLive, type Live } from './live.js';
 import { METRIC_NAMES, type Headline, type MetricName, type TimePoint } from './metrics.js';
@@ -36,7 +37,7 @@ import { STEP_NOMINAL_SECONDS } from './steps.js';
 
 export { RANGES, RANGE_NAMES, type Range } from './range.js';
 
-export interface Stats extends Headline, Room, PageViewsBy, Visits, Live {
+export interface Stats extends Headline, Room, PageViewsBy, EventLists, Visits, Live {
   site: string;
   range: Query['range'];
   /** The period read, epoch seconds `[from, to)`; `to` is null for a rolling range, which ends now. */
@@ -130,13 +131,18 @@ export async function readStats(
     const compared = found.length === 0 ? [] : await run<BreakdownRow>(breakdownsSql(plan, found.map(keyOfRow)));
     return { found, compared };
   };
-  const [overTime, breakdowns, visits, previousVisits, counts, live] = await Promise.all([
+  const readEventLists = async () =>
+    Object.fromEntries(
+      await Promise.all(EVENT_LIST_NAMES.map(async (name) => [name, await run<EventListRow>(eventListSql(plan, name))] as const)),
+    ) as Record<EventListName, EventListRow[]>;
+  const [overTime, breakdowns, visits, previousVisits, counts, live, eventLists] = await Promise.all([
     run<OverTimeRow>(overTimeSql(plan)),
     readBreakdowns(),
     run<VisitRow>(visitsSql(plan)),
     run<VisitRow>(visitsSql(plan, { compared: true })),
     run<CountRow>(countsSql(plan)),
     readLive(client, { site: site.id, seconds: Math.max(60, query.now - query.current.from) }),
+    readEventLists().then(shapeEventLists),
   ]);
   const figures = shapeOverTime(query, overTime);
   const visitFigures = shapeVisits(visits);
@@ -161,6 +167,7 @@ export async function readStats(
     previous,
     ...visitFigures,
     ...shapeBreakdowns(breakdowns.found, breakdowns.compared),
+    ...eventLists,
     ...live,
     timeseries: figures.timeseries,
     previous_timeseries: figures.previousTimeseries,
