@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import closeWithGrace from 'close-with-grace';
 import { buildAll } from '../browser/scripts/build.js';
 import { demoDir, serveDemo, type RunningDemo } from '../browser/scripts/demo-server.js';
-import { NativeStack } from '@footfall/stack';
+import { NativeStack, whenLauncherGoes } from '@footfall/stack';
 import { CatalogError } from '../ingest/src/catalog/catalog.js';
 import { DEMO_SITE, type StackPlan, stackPlan } from './stack-options.js';
 
@@ -40,6 +40,8 @@ closeWithGrace({ delay: STOP_TIMEOUT_MS, logger: console }, async ({ signal, err
 });
 // Whatever path the exit takes (a stop that timed out included), no service outlives us.
 process.on('exit', () => stack.killAllNow());
+// Killed outright, npm takes none of us with it: stop as on Ctrl-C when it (or tsx) is gone.
+whenLauncherGoes(() => process.kill(process.pid, 'SIGTERM'));
 
 say(`data and logs in ${baseDir}`);
 say('starting the ingest service (embedded ClickHouse), the Collector and Prometheus...');

@@ -12,10 +12,11 @@
  *                        origins must then list the demo's)
  *
  * Ctrl-C (or SIGTERM) stops both; the ingest service first writes what it has buffered. Killed
- * outright (SIGKILL), this script still takes the service with it (stack/src/exit-with-parent.ts).
+ * outright (SIGKILL), this script still takes the service with it (stack/src/exit-with-parent.ts),
+ * and so does a SIGKILL of npm above it (stack/src/launcher-watch.ts).
  */
 import { resolve } from 'node:path';
-import { repoRoot, startIngest, type ManagedProcess } from '@footfall/stack';
+import { repoRoot, startIngest, type ManagedProcess, whenLauncherGoes } from '@footfall/stack';
 import { buildDemo } from '../browser/scripts/build.js';
 import { serveDemo, type RunningDemo } from '../browser/scripts/demo-server.js';
 import type { TrackerMode } from '../browser/src/tracker/types.js';
@@ -76,6 +77,8 @@ const stop = async () => {
 };
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+// Killed outright, npm takes none of us with it: stop as on Ctrl-C when it (or tsx) is gone.
+whenLauncherGoes(() => void stop().then(() => process.exit(0)));
 void ingest.exit.then(async (code) => {
   await demo?.close();
   if (!stopping) console.error(`the ingest service stopped (${code})`);

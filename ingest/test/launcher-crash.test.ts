@@ -22,11 +22,16 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-function npmStart(ingestPort: number, demoPort: number, dataDir: string, name: string): Promise<ManagedProcess> {
+/**
+ * `viaNpm`: the command a person types, `npm start`, in a process group of its own as a shell
+ * gives it (npm -> sh -> tsx -> the script); else the script itself.
+ */
+function npmStart(ingestPort: number, demoPort: number, dataDir: string, name: string, viaNpm = false): Promise<ManagedProcess> {
   return startProcess({
     name,
-    file: process.execPath,
-    args: ['--import', 'tsx', join(repoRoot, 'scripts/start.ts')],
+    ...(viaNpm
+      ? { file: 'npm', args: ['start'], ownProcessGroup: true }
+      : { file: process.execPath, args: ['--import', 'tsx', join(repoRoot, 'scripts/start.ts')] }),
     cwd: repoRoot,
     env: { PORT: String(ingestPort), DEMO_PORT: String(demoPort), DATA_DIR: dataDir, CATALOG_FILE: undefined, LOG_LEVEL: 'warn' },
     logFile: join(dataDir, `${name}.log`),
@@ -57,6 +62,25 @@ describe('a launcher killed with SIGKILL', () => {
       expect((await fetch(`http://127.0.0.1:${ingestPort}/readyz`)).status).toBe(200);
     } finally {
       await again?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('when it is npm itself, takes the script under it and the ingest service with it', {
+    timeout: 2 * START_TIMEOUT_MS,
+  }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'footfall-launcher-npm-'));
+    const ingestPort = await freePort();
+    const demoPort = await freePort([ingestPort]);
+    try {
+      const npm = await npmStart(ingestPort, demoPort, dataDir, 'npm', true);
+      expect((await fetch(`http://127.0.0.1:${ingestPort}/readyz`)).status).toBe(200);
+      await npm.kill();
+      // Before, sh, tsx and the script were re-parented and went on serving both ports.
+      expect(await waitFor(() => portFree(demoPort), { intervalMs: 100, timeoutMs: GONE_WITHIN_MS })).toBe(true);
+      expect(await waitFor(() => portFree(ingestPort), { intervalMs: 100, timeoutMs: GONE_WITHIN_MS })).toBe(true);
+      expect(await waitFor(() => !existsSync(join(dataDir, LOCK_FILE_NAME)), { intervalMs: 100, timeoutMs: GONE_WITHIN_MS })).toBe(true);
+    } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -5,6 +5,7 @@ export { collectorConfigFile, collectorEnv, startCollector } from './collector-p
 export type { CollectorOptions, CollectorPorts } from './collector-process.js';
 export { ingestUrl, startIngest } from './ingest-process.js';
 export type { IngestOptions } from './ingest-process.js';
+export { launchChain, whenLauncherGoes } from './launcher-watch.js';
 export { startProcess } from './managed-process.js';
 export type { ManagedProcess, ProcessSpec } from './managed-process.js';
 export { NativeStack, stackUrls } from './native-stack.js';
