@@ -195,6 +195,8 @@ describe('periods through /api/stats', () => {
       expect(answer, range).toMatchObject(headline(from, to));
       expect(answer.previous, range).toMatchObject(headline(before, beforeEnd));
       expect(answer.previous_timeseries.length, range).toBeGreaterThan(0);
+      // Drawn up to now: no step of a period still to come.
+      expect(answer.timeseries.at(-1).time, range).toBeLessThanOrEqual(NOW + 60);
     }
     const yesterday = addDays(today, -1);
     const yearBefore = await stats('range=yesterday&compare=year');

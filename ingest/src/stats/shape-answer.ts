@@ -31,7 +31,8 @@ export function shapeOverTime(
   // A quiet step is a zero, not a straight line.
   const series = (from: number, last: number, byTime: Map<number, OverTimeRow>) =>
     stepStarts(from, last, query.step, query.timeZone).map((time) => ({ time, ...headlineOf(byTime.get(time)) }));
-  const last = query.current.to === undefined ? query.now : query.current.to - 1;
+  // A period that runs past now (this month, today) is drawn up to now: its later steps have not happened, they are not zeros.
+  const last = query.current.to === undefined ? query.now : Math.min(query.current.to - 1, query.now);
   return {
     current: headlineOf(totals.find((row) => Number(row.current) === 1)),
     previous: headlineOf(totals.find((row) => Number(row.current) === 0)),

@@ -74,13 +74,20 @@ export class Api {
     return this.#get('/api/sites');
   }
 
-  stats(site: string, range: string, filters: Filters): Promise<Stats> {
-    return this.#get(`/api/stats?${new URLSearchParams({ site, range, ...filters })}`);
+  /** `period`: `{ range }` or `{ from, to }`, and `compare`, as the query string takes them. */
+  stats(site: string, period: Record<string, string>, filters: Filters): Promise<Stats> {
+    return this.#get(`/api/stats?${new URLSearchParams({ site, ...period, ...filters })}`);
   }
 
   /** Calls `onStats` with every summary the stream sends until `signal` aborts; resolves when the stream ends. */
-  async stream(site: string, range: string, filters: Filters, onStats: (stats: Stats) => void, signal: AbortSignal): Promise<void> {
-    const response = await fetch(`/api/stream?${new URLSearchParams({ site, range, ...filters })}`, {
+  async stream(
+    site: string,
+    period: Record<string, string>,
+    filters: Filters,
+    onStats: (stats: Stats) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const response = await fetch(`/api/stream?${new URLSearchParams({ site, ...period, ...filters })}`, {
       headers: this.#headers('text/event-stream'),
       signal,
     });

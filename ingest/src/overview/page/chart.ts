@@ -1,4 +1,5 @@
-// The main chart: one figure over the range, drawn by uPlot (MIT, from npm, served by this
+// The main chart: one figure over the period, and the compared period's beside it (dashed,
+// muted; its n-th step under the current period's n-th), drawn by uPlot (MIT, from npm, served by this
 // service). uPlot draws on a canvas and sizes its elements through the CSSOM, so it runs under
 // the page's strict Content-Security-Policy; its stylesheet is bundled into ours.
 
@@ -11,36 +12,52 @@ const ACCENT = '#4f46e5';
 const FILL = 'rgba(79, 70, 229, 0.12)';
 const GRID = '#eef0f4';
 const AXIS = '#6b7280';
+const COMPARED = '#9ca3af';
 
 export class Chart {
   #plot: uPlot | undefined;
-  #metric: Metric | undefined;
-  #step = 0;
+  /** What the plot was built for (metric, step, comparison, zone): a change rebuilds it, else only the data changes. */
+  #shape = '';
 
   constructor(private readonly container: HTMLElement) {
     // Follow the container's width (window resizes, the grid reflowing).
     new ResizeObserver(() => this.#plot?.setSize({ width: this.#width(), height: HEIGHT })).observe(container);
   }
 
-  draw(points: TimePoint[], metric: Metric, label: string, stepSeconds: number): void {
+  /** `compared`: the compared period's points and its name for the legend; null draws the current period alone. */
+  draw(
+    points: TimePoint[],
+    metric: Metric,
+    label: string,
+    stepSeconds: number,
+    compared: { points: TimePoint[]; label: string } | null,
+    timeZone: string,
+  ): void {
     const data: uPlot.AlignedData = [points.map((point) => point.time), points.map((point) => point[metric])];
-    if (this.#plot && this.#metric === metric && this.#step === stepSeconds) {
+    // Aligned by step: the compared period may have a step more or fewer (a 31-day month, a clock change).
+    if (compared) data.push(points.map((_, index) => compared.points[index]?.[metric] ?? null));
+    const comparedLabel = compared?.label ?? null;
+    // How many lines are drawn, readable where the canvas is not (a test, an inspector).
+    this.container.dataset.lines = String(data.length - 1);
+    const shape = JSON.stringify([metric, stepSeconds, comparedLabel, timeZone]);
+    if (this.#plot && this.#shape === shape) {
       this.#plot.setData(data);
       return;
     }
     this.#plot?.destroy();
-    this.#metric = metric;
-    this.#step = stepSeconds;
-    this.#plot = new uPlot(this.#options(label, stepSeconds), data, this.container);
+    this.#shape = shape;
+    this.#plot = new uPlot(this.#options(label, stepSeconds, comparedLabel, timeZone), data, this.container);
   }
 
   #width(): number {
     return Math.max(280, this.container.clientWidth);
   }
 
-  #options(label: string, stepSeconds: number): uPlot.Options {
+  #options(label: string, stepSeconds: number, comparedLabel: string | null, timeZone: string): uPlot.Options {
     const daily = stepSeconds >= 86_400;
     return {
+      // The axis reads the site's clock, not the browser's: the steps begin at the site's midnights.
+      tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), timeZone),
       width: this.#width(),
       height: HEIGHT,
       legend: { show: false },
@@ -71,6 +88,18 @@ export class Chart {
           points: { show: false },
           value: (_plot, value) => (value === null ? '–' : count(value)),
         },
+        ...(comparedLabel === null
+          ? []
+          : [
+              {
+                label: `${label}, ${comparedLabel}`,
+                stroke: COMPARED,
+                width: 1.5,
+                dash: [5, 4],
+                points: { show: false },
+                value: (_plot: uPlot, value: number | null) => (value === null ? '–' : count(value)),
+              },
+            ]),
       ],
     };
   }

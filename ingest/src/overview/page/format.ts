@@ -24,3 +24,10 @@ export function change(current: number, previous: number): { text: string; direc
   if (Math.abs(ratio) < 0.005) return { text: '0%', direction: 'flat' };
   return { text: `${ratio > 0 ? '↑' : '↓'} ${percent(Math.abs(ratio))}`, direction: ratio > 0 ? 'up' : 'down' };
 }
+
+/** A change already worked out as a fraction (null: nothing before to compare with), as `change` shows it. */
+export function changeOf(ratio: number | null, current: number): { text: string; direction: 'up' | 'down' | 'flat' } {
+  if (ratio === null) return current === 0 ? { text: '–', direction: 'flat' } : { text: 'new', direction: 'up' };
+  if (Math.abs(ratio) < 0.005) return { text: '0%', direction: 'flat' };
+  return { text: `${ratio > 0 ? '↑' : '↓'} ${percent(Math.abs(ratio))}`, direction: ratio > 0 ? 'up' : 'down' };
+}

@@ -13,24 +13,26 @@ function countryName(code: string): string {
   }
 }
 
-const LISTS: Record<string, (stats: Stats) => RankedList> = {
-  top_pages: (s) => ({
+const LISTS: Record<string, (stats: Stats, compared: boolean) => RankedList> = {
+  top_pages: (s, compared) => ({
     title: 'Top pages',
     columns: ['Page', 'Visitors', 'Views'],
     rows: s.top_pages.map((r) => ({
       label: r.path || '(none)',
       values: [r.visitors, r.views],
+      change: compared ? r.change : undefined,
       share: shareOf(r.visitors, s.visitors, []),
       filter: { name: 'page', value: r.path },
     })),
     empty: 'No page views in this range.',
   }),
-  sources: (s) => ({
+  sources: (s, compared) => ({
     title: 'Sources',
     columns: ['Referrer', 'Visitors'],
     rows: s.sources.map((r) => ({
       label: r.source,
       values: [r.visitors],
+      change: compared ? r.change : undefined,
       share: shareOf(r.visitors, s.visitors, []),
       filter: { name: 'source', value: r.source },
     })),
@@ -58,12 +60,13 @@ const LISTS: Record<string, (stats: Stats) => RankedList> = {
     })),
     empty: 'No visits in this range.',
   }),
-  flows: (s) => ({
+  flows: (s, compared) => ({
     title: 'Between pages',
     columns: ['From → to', 'Steps'],
     rows: s.flows.map((r) => ({
       label: `${r.from} → ${r.to}`,
       values: [r.count],
+      change: compared ? r.change : undefined,
       share: shareOf(
         r.count,
         0,
@@ -72,46 +75,50 @@ const LISTS: Record<string, (stats: Stats) => RankedList> = {
     })),
     empty: 'No visit moved between pages in this range.',
   }),
-  campaigns: (s) => ({
+  campaigns: (s, compared) => ({
     title: 'Campaigns',
     columns: ['Source / medium / campaign', 'Visitors'],
     rows: s.campaigns.map((r) => ({
       label: r.campaign || r.source,
       detail: [r.source, r.medium].filter(Boolean).join(' / '),
       values: [r.visitors],
+      change: compared ? r.change : undefined,
       share: shareOf(r.visitors, s.visitors, []),
     })),
     empty: 'No visit came with utm_ parameters in this range.',
   }),
-  countries: (s) => ({
+  countries: (s, compared) => ({
     title: 'Countries',
     columns: ['Country', 'Visitors'],
     rows: s.countries.map((r) => ({
       label: countryName(r.country),
       detail: r.country,
       values: [r.visitors],
+      change: compared ? r.change : undefined,
       share: shareOf(r.visitors, s.visitors, []),
       filter: { name: 'country', value: r.country },
     })),
     empty: 'No country known in this range.',
   }),
-  devices: (s) => ({
+  devices: (s, compared) => ({
     title: 'Devices',
     columns: ['Device', 'Visitors'],
     rows: s.devices.map((r) => ({
       label: r.device,
       values: [r.visitors],
+      change: compared ? r.change : undefined,
       share: shareOf(r.visitors, s.visitors, []),
       filter: { name: 'device', value: r.device },
     })),
     empty: 'No visitors in this range.',
   }),
-  browsers: (s) => ({
+  browsers: (s, compared) => ({
     title: 'Browsers',
     columns: ['Browser', 'Visitors'],
     rows: s.browsers.map((r) => ({
       label: r.browser,
       values: [r.visitors],
+      change: compared ? r.change : undefined,
       share: shareOf(r.visitors, s.visitors, []),
       filter: { name: 'browser', value: r.browser },
     })),
@@ -136,10 +143,10 @@ const LISTS: Record<string, (stats: Stats) => RankedList> = {
   }),
 };
 
-/** Draws every list; a click on a row that can filter calls `onFilter`. */
-export function renderLists(stats: Stats, onFilter: (name: string, value: string) => void): void {
+/** Draws every list, with each row's change when `compared`; a click on a row that can filter calls `onFilter`. */
+export function renderLists(stats: Stats, compared: boolean, onFilter: (name: string, value: string) => void): void {
   for (const section of document.querySelectorAll<HTMLElement>('[data-list]')) {
     const make = LISTS[section.dataset.list ?? ''];
-    if (make) renderRankedList(section, make(stats), onFilter);
+    if (make) renderRankedList(section, make(stats, compared), onFilter);
   }
 }

@@ -1,37 +1,65 @@
 // The overview page: pickers, headline figures, the chart, the room and the ranked lists, kept
-// live by /api/stream. Site, range and filters live in the address (?site=&range=&page=...) so a
-// reload or a shared link shows the same view. A click on a row filters the whole page by it.
+// live by /api/stream. Site, period, comparison and filters live in the address
+// (?site=&range=|from=&to=&compare=&page=...) so a reload or a shared link shows the same view. A
+// click on a row filters the whole page by it.
 
 import { showAlerts } from './alerts-section.js';
 import { Api, Unauthorized } from './api.js';
 import { Chart } from './chart.js';
 import { byId, el, fill } from './dom.js';
 import { count } from './format.js';
-import { METRICS, renderFigures } from './figures.js';
+import { type Compared, METRICS, renderFigures } from './figures.js';
 import { renderLists } from './lists.js';
 import { renderRoom } from './room.js';
 import { FILTER_LABELS, type Filters, type Metric, type Sites, type Stats } from './types.js';
 
 const RECONNECT_MS = 5000;
-const RANGE_LABELS: Record<string, string> = { '5m': '5 min', '1h': '1 hour', '24h': '24 hours', '7d': '7 days', '30d': '30 days' };
+/** The presets the picker offers, in its order; `5m` and `1h` are still read from an address that names them. */
+const PRESETS: Array<[string, string]> = [
+  ['today', 'Today'],
+  ['yesterday', 'Yesterday'],
+  ['24h', '24 hours'],
+  ['7d', '7 days'],
+  ['30d', '30 days'],
+  ['this_month', 'This month'],
+  ['last_month', 'Last month'],
+  ['12mo', '12 months'],
+  ['all', 'All time'],
+];
+const RANGE_NAMES = ['5m', '1h', ...PRESETS.map(([range]) => range)];
 const RANGE_TITLES: Record<string, string> = {
   '5m': 'the last 5 minutes',
   '1h': 'the last hour',
   '24h': 'the last 24 hours',
   '7d': 'the last 7 days',
   '30d': 'the last 30 days',
+  today: 'today',
+  yesterday: 'yesterday',
+  this_month: 'this month',
+  last_month: 'last month',
+  '12mo': 'the last 12 months',
+  all: 'all time',
 };
+const COMPARE_LABELS: Record<string, Compared> = { previous: 'the previous period', year: 'a year before', none: null };
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const api = new Api();
 const address = new URLSearchParams(location.search);
 const state = {
   site: address.get('site') ?? '',
+  /** A preset, or `custom` for `from` to `to` (inclusive dates of the site's zone). */
   range: address.get('range') ?? '24h',
+  from: address.get('from') ?? '',
+  to: address.get('to') ?? '',
+  /** `previous`, `year` or `none` (the API still compares; the page shows no change). */
+  compare: address.get('compare') ?? 'previous',
   metric: 'visitors' as Metric,
   filters: Object.fromEntries(
     Object.keys(FILTER_LABELS).flatMap((name) => (address.get(name) ? [[name, address.get(name)!]] : [])),
   ) as Filters,
 };
+/** Counts the views asked for: an answer for an earlier one (a slow request, a closing stream) is dropped. */
+let view = 0;
 let chart: Chart | undefined;
 let latest: Stats | undefined;
 let streaming: AbortController | undefined;
@@ -49,7 +77,8 @@ async function start(): Promise<void> {
   byId('token-form').hidden = true;
   const ids = sites.sites.map((site) => site.id);
   if (!ids.includes(state.site)) state.site = ids[0] ?? '';
-  if (!sites.ranges.includes(state.range)) state.range = '24h';
+  if (state.range === 'custom' ? !DATE.test(state.from) || !DATE.test(state.to) : !RANGE_NAMES.includes(state.range)) state.range = '24h';
+  if (!(state.compare in COMPARE_LABELS)) state.compare = 'previous';
 
   const picker = byId<HTMLSelectElement>('site');
   fill(
@@ -57,22 +86,67 @@ async function start(): Promise<void> {
     ids.map((id) => Object.assign(el('option', '', [id]), { value: id, selected: id === state.site })),
   );
   picker.onchange = () => choose({ site: picker.value });
+  const presets: Array<[string, string]> = [...PRESETS, ['custom', 'Custom']];
   fill(
     byId('ranges'),
-    sites.ranges.map((range) => {
-      const button = el('button', 'range', [RANGE_LABELS[range] ?? range]);
+    presets.map(([range, label]) => {
+      const button = el('button', 'range', [label]);
       button.type = 'button';
       button.dataset.range = range;
-      button.onclick = () => choose({ range });
+      button.onclick = () => (range === 'custom' ? showCustom(true) : choose({ range }));
       return button;
     }),
   );
+  // Narrow screens get the same presets as a select (overview.css shows one or the other).
+  const select = byId<HTMLSelectElement>('range-select');
+  fill(
+    select,
+    presets.map(([range, label]) => Object.assign(el('option', '', [label]), { value: range })),
+  );
+  select.onchange = () => (select.value === 'custom' ? showCustom(true) : choose({ range: select.value }));
+  const form = byId<HTMLFormElement>('custom-range');
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    const from = byId<HTMLInputElement>('from').value;
+    const to = byId<HTMLInputElement>('to').value;
+    if (!DATE.test(from) || !DATE.test(to)) return;
+    // Dates typed the wrong way round are read the right way round.
+    choose({ range: 'custom', from: from <= to ? from : to, to: from <= to ? to : from });
+  };
+  const compare = byId<HTMLSelectElement>('compare');
+  compare.value = state.compare;
+  compare.onchange = () => choose({ compare: compare.value });
   await load();
+}
+
+/** Shows or hides the two dates of a custom period, filled with the current one. */
+function showCustom(show: boolean): void {
+  byId('custom-range').hidden = !show;
+  if (!show) return;
+  byId<HTMLInputElement>('from').value = state.from || (latest ? dateIn(latest.period.from, latest.time_zone) : '');
+  byId<HTMLInputElement>('to').value =
+    state.to || (latest ? dateIn(Math.max(latest.period.from, (latest.period.to ?? Date.now() / 1000) - 1), latest.time_zone) : '');
+  byId<HTMLSelectElement>('range-select').value = 'custom';
+  for (const button of document.querySelectorAll<HTMLButtonElement>('#ranges button'))
+    button.setAttribute('aria-pressed', String(button.dataset.range === 'custom'));
+}
+
+/** The local date of an instant in a zone, `YYYY-MM-DD`. */
+function dateIn(seconds: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(seconds * 1000));
+}
+
+/** The period and comparison as the API's query string takes them. */
+function periodParams(): Record<string, string> {
+  const period: Record<string, string> = state.range === 'custom' ? { from: state.from, to: state.to } : { range: state.range };
+  return { ...period, compare: state.compare === 'year' ? 'year' : 'previous' };
 }
 
 function choose(change: Partial<typeof state>): void {
   Object.assign(state, change);
-  const query = new URLSearchParams({ site: state.site, range: state.range, ...state.filters });
+  const period: Record<string, string> =
+    state.range === 'custom' ? { range: 'custom', from: state.from, to: state.to } : { range: state.range };
+  const query = new URLSearchParams({ site: state.site, ...period, compare: state.compare, ...state.filters });
   history.replaceState(null, '', `?${query}`);
   void load();
 }
@@ -82,26 +156,39 @@ async function load(): Promise<void> {
   for (const button of document.querySelectorAll<HTMLButtonElement>('#ranges button')) {
     button.setAttribute('aria-pressed', String(button.dataset.range === state.range));
   }
+  byId<HTMLSelectElement>('range-select').value = state.range;
+  byId('custom-range').hidden = state.range !== 'custom';
+  if (state.range === 'custom') {
+    byId<HTMLInputElement>('from').value = state.from;
+    byId<HTMLInputElement>('to').value = state.to;
+  }
   stopStream();
   renderFilters();
+  view += 1;
+  const shown = view;
+  let first: Stats;
   try {
-    render(await api.stats(state.site, state.range, state.filters));
+    first = await api.stats(state.site, periodParams(), state.filters);
+    render(first, shown);
   } catch (error) {
     if (error instanceof Unauthorized) return askForToken(true);
     return notice(`Could not read the figures: ${(error as Error).message}`);
   }
   // The alerts are an extra: when they cannot be read the section stays hidden, the figures stay.
   showAlerts(byId('alerts'), api.token, state.site).catch(() => undefined);
+  // A period that has ended no longer changes: no stream to follow.
+  if (first.period.to !== null && first.period.to <= Date.now() / 1000) return live(false);
   follow();
 }
 
 function follow(): void {
   const controller = new AbortController();
   streaming = controller;
-  const { site, range, filters } = state;
+  const { site, filters } = state;
+  const shown = view;
   live(true);
   api
-    .stream(site, range, filters, render, controller.signal)
+    .stream(site, periodParams(), filters, (stats) => render(stats, shown), controller.signal)
     .catch((error: unknown) => {
       if (controller.signal.aborted) return;
       if (error instanceof Unauthorized) return askForToken(true);
@@ -121,9 +208,14 @@ function stopStream(): void {
   streaming = undefined;
 }
 
-function render(stats: Stats): void {
+function render(stats: Stats, shown: number): void {
   // An answer for a view the owner has left (a slow request, a stream closing) is dropped.
-  if (stats.site !== state.site || stats.range !== state.range || JSON.stringify(stats.filters) !== JSON.stringify(sorted(state.filters)))
+  if (
+    shown !== view ||
+    stats.site !== state.site ||
+    stats.range !== state.range ||
+    JSON.stringify(stats.filters) !== JSON.stringify(sorted(state.filters))
+  )
     return;
   latest = stats;
   byId('notice').hidden = true;
@@ -131,16 +223,30 @@ function render(stats: Stats): void {
   byId('live-count').textContent = count(stats.active_visitors);
   byId('live-label').textContent = stats.active_visitors === 1 ? 'visitor now' : 'visitors now';
   byId('live').title = 'Visitors seen in the last 5 minutes, updated live';
-  renderFigures(byId('figures'), stats, state.metric, (metric) => {
+  const compared = COMPARE_LABELS[state.compare] ?? null;
+  renderFigures(byId('figures'), stats, state.metric, compared, (metric) => {
     state.metric = metric;
-    if (latest) render(latest);
+    if (latest) render(latest, view);
   });
   const label = METRICS.find((entry) => entry.metric === state.metric)?.label ?? state.metric;
-  byId('chart-title').textContent = `${label}, ${RANGE_TITLES[state.range] ?? state.range}`;
+  const period = state.range === 'custom' ? `${state.from} to ${state.to}` : (RANGE_TITLES[state.range] ?? state.range);
+  byId('chart-title').textContent = `${label}, ${period}`;
+  byId('chart-legend').hidden = compared === null;
+  byId('chart-legend-compared').textContent = compared ?? '';
+  const partial = byId('partial');
+  partial.hidden = stats.partial === undefined;
+  partial.textContent = stats.partial === undefined ? '' : `Partial: ${stats.partial}.`;
   chart ??= new Chart(byId('chart'));
-  chart.draw(stats.timeseries, state.metric, label, stats.timeseries_step_s);
+  chart.draw(
+    stats.timeseries,
+    state.metric,
+    label,
+    stats.timeseries_step_s,
+    compared === null ? null : { points: stats.previous_timeseries, label: compared },
+    stats.time_zone,
+  );
   renderRoom(stats);
-  renderLists(stats, (name, value) => choose({ filters: { ...state.filters, [name]: value } }));
+  renderLists(stats, compared !== null, (name, value) => choose({ filters: { ...state.filters, [name]: value } }));
 }
 
 /** The filters in the order the API echoes them. */

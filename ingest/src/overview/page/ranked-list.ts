@@ -3,7 +3,7 @@
 // style-src allows; style attributes in markup would not be.
 
 import { el, fill } from './dom.js';
-import { count } from './format.js';
+import { changeOf, count } from './format.js';
 
 export interface RankedRow {
   label: string;
@@ -12,6 +12,8 @@ export interface RankedRow {
   values: number[];
   /** 0 to 1: the bar's width. */
   share: number;
+  /** The change of the figure it is ranked by against the compared period (null: none then); absent when not compared. */
+  change?: number | null;
   /** The filter a click on the row sets, when the row can narrow the page. */
   filter?: { name: string; value: string };
 }
@@ -32,17 +34,23 @@ export function renderRankedList(section: Element, list: RankedList, onFilter: (
     fill(section, [heading, note, el('p', 'empty', [list.empty])]);
     return;
   }
-  const head = el(
-    'div',
-    'list-head',
-    list.columns.map((column, index) => el('span', index === 0 ? 'label' : 'num', [column])),
-  );
+  const compared = list.rows.some((row) => row.change !== undefined);
+  const head = el('div', 'list-head', [
+    ...list.columns.map((column, index) => el('span', index === 0 ? 'label' : 'num', [column])),
+    compared ? el('span', 'num change', ['Change']) : null,
+  ]);
   const rows = list.rows.map((row) => {
     const bar = el('span', 'bar');
     bar.style.width = `${Math.max(0, Math.min(1, row.share)) * 100}%`;
     const label = el('span', 'label', [row.label, row.detail ? el('small', '', [row.detail]) : null]);
     label.title = row.detail ? `${row.label} ${row.detail}` : row.label;
-    const item = el('li', 'row', [bar, label, ...row.values.map((value) => el('span', 'num', [count(value)]))]);
+    const shown = compared ? changeOf(row.change ?? null, row.values.at(-1) ?? 0) : undefined;
+    const item = el('li', 'row', [
+      bar,
+      label,
+      ...row.values.map((value) => el('span', 'num', [count(value)])),
+      shown ? el('span', `num change ${shown.direction}`, [shown.text]) : null,
+    ]);
     const filter = row.filter;
     if (filter) {
       // A row that filters is a button for the keyboard and for screen readers too.

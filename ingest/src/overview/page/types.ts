@@ -20,7 +20,13 @@ export interface Stats extends Headline, Omit<PageViewsBy, 'operating_systems'> 
   site: string;
   range: string;
   filters: Filters;
-  previous: Headline;
+  /** The period read, epoch seconds; `to` null for a rolling range. */
+  period: { from: number; to: number | null };
+  compare: 'previous' | 'year';
+  time_zone: string;
+  previous: Headline & { bounce_rate: number; visit_duration_s: number };
+  changes: Record<keyof Headline | 'bounce_rate' | 'visit_duration_s', number | null>;
+  partial?: string;
   bounce_rate: number;
   visit_duration_s: number;
   active_visitors: number;
@@ -31,6 +37,8 @@ export interface Stats extends Headline, Omit<PageViewsBy, 'operating_systems'> 
   seen_never_clicked: string[];
   refused: Array<{ reason: string; value: string; site: string; count: number; others: boolean; hint: string }>;
   timeseries: TimePoint[];
+  /** The compared period's series, its n-th point beside `timeseries`' n-th. */
+  previous_timeseries: TimePoint[];
   timeseries_step_s: number;
 }
 
