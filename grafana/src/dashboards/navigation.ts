@@ -18,7 +18,7 @@ export function navigationDashboard(catalog: Catalog) {
     uid: NAVIGATION_UID,
     title: 'Footfall / Navigation',
     description:
-      'How visitors move between the room and the pages: flows from page to page, entry and exit pages, time on page, and a funnel of up to four steps.',
+      'How visitors move between the room and the pages: flows from page to page, entry and exit pages, time on page, how far down they read, the links they followed off the site and the files they downloaded, and a funnel of up to four steps.',
     tags: ['navigation'],
   })
     .withVariable(siteVariable(catalog))
@@ -51,7 +51,12 @@ export function navigationDashboard(catalog: Catalog) {
     .withPanel(sessionEdgePages('exit'))
     .withPanel(
       table(
-        { title: 'Time on page', description: 'Visible time per page view (time_spent events), median and 90th percentile.', unit: 'ms' },
+        {
+          title: 'Time on page',
+          description:
+            'Engaged time per time_spent event (visible, with input in the last 15 s once the lazy part runs; visible before), median and 90th percentile.',
+          unit: 'ms',
+        },
         clickhouseSql(`
           SELECT path, count() AS visits, quantile(0.5)(duration_ms) AS median_ms, quantile(0.9)(duration_ms) AS p90_ms
           FROM events
@@ -61,6 +66,52 @@ export function navigationDashboard(catalog: Catalog) {
           LIMIT 50
         `),
       ).overrideByName('visits', [{ id: 'unit', value: 'short' }]),
+    )
+    .withPanel(
+      table(
+        {
+          title: 'Scroll depth and time on page',
+          description:
+            "Per page, over the visits that were on it (a session's time_spent events of one path): the mean of each visit's deepest scroll among those that measured one, and the mean of each visit's engaged time, as /api/stats' page_engagement counts them.",
+          unit: 'percent',
+          width: 12,
+          height: 10,
+        },
+        clickhouseSql(`
+          SELECT path, count() AS visits, avgIfOrNull(depth, depth > 0) AS scroll_depth, avg(engaged_ms) AS time_on_page_ms
+          FROM (
+            SELECT session_id, path, max(toUInt8OrZero(props['scroll_depth'])) AS depth, sum(duration_ms) AS engaged_ms
+            FROM events
+            WHERE ${siteIs()} AND type = 'time_spent' AND session_id != '' AND ${pageIs()} AND $__timeFilter(ts)
+            GROUP BY session_id, path
+          )
+          GROUP BY path
+          ORDER BY visits DESC, path
+          LIMIT 50
+        `),
+      )
+        .overrideByName('visits', [{ id: 'unit', value: 'short' }])
+        .overrideByName('time_on_page_ms', [{ id: 'unit', value: 'ms' }]),
+    )
+    .withPanel(
+      table(
+        {
+          title: 'Outbound links and downloads',
+          description:
+            'Links to other sites (outbound) and to files (download) that visitors followed, by URL without its query, with visitors and clicks, as /api/stats counts them.',
+          unit: 'short',
+          width: 12,
+          height: 10,
+        },
+        clickhouseSql(`
+          SELECT toString(type) AS kind, nav_to AS url, uniqIf(visitor_id, visitor_id != '') AS visitors, count() AS clicks
+          FROM events
+          WHERE ${siteIs()} AND type IN ('outbound', 'download') AND $__timeFilter(ts)
+          GROUP BY kind, url
+          ORDER BY visitors DESC, clicks DESC, kind, url
+          LIMIT 50
+        `),
+      ),
     )
     .withPanel(
       timeSeries(

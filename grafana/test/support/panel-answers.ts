@@ -246,6 +246,38 @@ export const PANEL_ANSWERS: Record<string, (f: SeedFacts) => Row[]> = {
       const durations = list.map((event) => event.durationMs);
       return { path, visits: list.length, median_ms: clickhouseQuantile(0.5, durations), p90_ms: clickhouseQuantile(0.9, durations) };
     }),
+  'Scroll depth and time on page': (f) => {
+    const visits = [...groupBy(ofType(f.events, 'time_spent'), (event) => `${event.session} ${event.path}`)].map(([, list]) => ({
+      path: list[0]!.path,
+      depth: Math.max(...list.map((event) => event.scrollDepth)),
+      engaged: list.reduce((sum, event) => sum + event.durationMs, 0),
+    }));
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    return [...groupBy(visits, (visit) => visit.path)].map(([path, list]) => {
+      const measured = list.filter((visit) => visit.depth > 0).map((visit) => visit.depth);
+      // The seed gives most visits a depth; a page without one would be null in SQL.
+      if (measured.length === 0 || measured.length === list.length)
+        throw new Error(`the seed should measure some depths of ${path}, not all`);
+      return {
+        path,
+        visits: list.length,
+        scroll_depth: mean(measured),
+        time_on_page_ms: mean(list.map((visit) => visit.engaged)),
+      };
+    });
+  },
+  'Outbound links and downloads': (f) =>
+    [
+      ...groupBy(
+        f.events.filter((event) => event.type === 'outbound' || event.type === 'download'),
+        (event) => `${event.type} ${event.to.replace(/[?#].*$/, '')}`,
+      ),
+    ].map(([key, list]) => ({
+      kind: list[0]!.type,
+      url: key.slice(key.indexOf(' ') + 1),
+      visitors: distinct(list.map((event) => event.visitor)),
+      clicks: list.length,
+    })),
   'Steps between pages': (f) =>
     [...groupBy(stepsBetweenPages(f), (event) => String(bucketOf(event.ts, f.intervalMs)))].map(([time, list]) => ({
       time: Number(time),

@@ -101,6 +101,8 @@ export interface SentEvent {
   from: string;
   to: string;
   durationMs: number;
+  /** A time_spent event's `scroll_depth` property; 0 when it has none. */
+  scrollDepth: number;
 }
 
 export interface SentSpan {
@@ -150,6 +152,17 @@ interface BeaconEvent {
   [field: string]: unknown;
 }
 
+/** Links the seed's visitors follow: to other sites, and to files (the query is stored cut off). */
+const FOLLOWED_LINKS: Array<[string, string]> = [
+  ['outbound', 'https://github.com/someone?tab=repositories'],
+  ['download', 'http://localhost:5173/files/cv.pdf'],
+  ['outbound', 'https://www.linkedin.com/in/someone'],
+  ['download', 'https://cdn.example.net/talk.pptx#slide=3'],
+];
+
+/** A time_spent event's scroll depth by a number of the session: none for every fourth. */
+const depthOf = (n: number): { props?: { scroll_depth: number } } => (n % 4 === 0 ? {} : { props: { scroll_depth: 5 + ((n * 37) % 96) } });
+
 export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessions = 240): Promise<SeedSummary> {
   const next = random(20261123);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
@@ -193,7 +206,14 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
     };
     const campaign = next() < 0.25 ? pick(CAMPAIGNS) : {};
     add('page_view', '/', { referrer: pick(REFERRERS), ...campaign });
-    add('time_spent', '/', { duration_ms: 3000 + Math.floor(next() * 20_000) });
+    // Followed links and scroll depths by the session's number, drawing nothing from the
+    // generator, so every other figure of the seed stays as it was. A link a second before the
+    // next event; every fourth time_spent without a depth (left before the lazy part came).
+    if (index % 3 === 0) {
+      const [type, to] = FOLLOWED_LINKS[index % FOLLOWED_LINKS.length]!;
+      events.push({ id: `${session}-${eventNumber++}`, type, ts: ts - 1000, session, path: '/', to });
+    }
+    add('time_spent', '/', { duration_ms: 3000 + Math.floor(next() * 20_000), ...depthOf(index) });
     if (next() < 0.7) {
       // History API navigations: the tracker sends a navigation, then a page view naming the page before.
       add('navigation', '/', { from: '/', to: '/room' });
@@ -202,13 +222,13 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
       const seen = VISIBLE_OBJECTS.filter(() => next() < 0.6);
       for (const object of seen) add('object_view', '/room', { object });
       for (const object of seen) if (next() < CLICK_WEIGHT[object]! / 6) add('object_click', '/room', { object });
-      add('time_spent', '/room', { room: ROOM, duration_ms: 20_000 + Math.floor(next() * 160_000) });
+      add('time_spent', '/room', { room: ROOM, duration_ms: 20_000 + Math.floor(next() * 160_000), ...depthOf(index + 1) });
       add('room_exit', '/room', { room: ROOM });
       if (next() < 0.6) {
         const target = pick(['/projects', '/about', '/contact']);
         add('navigation', '/room', { from: '/room', to: target });
         add('page_view', target, { from: '/room' });
-        add('time_spent', target, { duration_ms: 5000 + Math.floor(next() * 60_000) });
+        add('time_spent', target, { duration_ms: 5000 + Math.floor(next() * 60_000), ...depthOf(index + 2) });
       }
     } else if (next() < 0.5) {
       add('navigation', '/', { from: '/', to: '/about' });
@@ -262,6 +282,7 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
         from: String(event.from ?? (ownReferrer ? referrer.pathname : '')),
         to: String(event.to ?? ''),
         durationMs: Number(event.duration_ms ?? 0),
+        scrollDepth: Number((event.props as { scroll_depth?: number } | undefined)?.scroll_depth ?? 0),
       });
     }
   }
