@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
@@ -20,7 +19,7 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  /** Names this replica in its insert deduplication tokens (docs/scaling.md): unique among the replicas of a cluster. */
+  /** Names this replica in its insert deduplication tokens (docs/scaling.md): unique among the replicas of a cluster; '' for none. */
   replicaId: string;
   /** A ClickHouse server; undefined means the embedded engine in `dataDir`. */
   clickhouseUrl: string | undefined;
@@ -74,12 +73,6 @@ export interface Config {
 
 const REPLICA_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** The host name (a container's or machine's, unique among replicas), or '0' when it cannot name a token. */
-function defaultReplicaId(): string {
-  const name = hostname();
-  return REPLICA_ID.test(name) ? name : '0';
-}
-
 /** Longest retention a variable may set: ten years (the defaults in docs/configuration.md all stay within 25 months). */
 const MAX_RETENTION_DAYS = 3650;
 
@@ -92,7 +85,10 @@ const schema = {
     HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
     DATA_DIR: { type: 'string', minLength: 1, default: '.data' },
     // Part of every insert deduplication token, so only letters, digits, '.', '_' and '-'.
-    REPLICA_ID: { type: 'string', pattern: REPLICA_ID.source, default: defaultReplicaId() },
+    // Unset by default: a single service keeps the tokens it always had, so a batch left in the
+    // write-ahead log by an older release is replayed under the token it was first sent with. (The host
+    // name is no default: a container's changes when it is recreated, and its tokens with it.)
+    REPLICA_ID: { type: 'string', pattern: `^$|${REPLICA_ID.source}`, default: '' },
     CLICKHOUSE_URL: { type: 'string', pattern: '^https?://' },
     CLICKHOUSE_CLUSTER: { type: 'string', pattern: CLUSTER_NAME.source },
     CATALOG_FILE: { type: 'string', minLength: 1, default: DEFAULT_CATALOG_FILE },

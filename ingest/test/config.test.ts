@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FILES_BESIDES_CONNECTIONS, loadConfig } from '../src/config.js';
@@ -104,9 +103,8 @@ describe('loadConfig', () => {
 });
 
 describe('REPLICA_ID', () => {
-  it('names the replica in deduplication tokens: the host name by default, refused when a token cannot carry it', () => {
-    const fromHost = /^[A-Za-z0-9._-]{1,64}$/.test(hostname()) ? hostname() : '0';
-    expect(loadConfig({}).replicaId).toBe(fromHost);
+  it('names the replica in deduplication tokens: none by default (the tokens of one service stay as they were), refused when a token cannot carry it', () => {
+    expect(loadConfig({}).replicaId).toBe('');
     expect(loadConfig({ REPLICA_ID: 'ingest-2' }).replicaId).toBe('ingest-2');
     expect(() => loadConfig({ REPLICA_ID: 'a b' })).toThrow(/REPLICA_ID/);
     expect(() => loadConfig({ REPLICA_ID: "x'" })).toThrow(/REPLICA_ID/);

@@ -12,7 +12,7 @@ import { repairRow } from './well-formed.js';
 
 export interface PipelineOptions {
   dataDir: string;
-  /** The replica's name (REPLICA_ID), the first part of every deduplication token. */
+  /** The replica's name (REPLICA_ID), the first part of every deduplication token; '' for none. */
   replicaId: string;
   batchSize: number;
   batchIntervalMs: number;
@@ -49,8 +49,8 @@ export class Pipeline {
       writers[table] = new TableWriter({
         table,
         dir: join(walDir, table),
-        // Tokens are <replica>-<instance>-<table>-<sequence>: unique across replicas and their data folders.
-        instanceId: `${options.replicaId}-${instanceId}`,
+        // Tokens are [<replica>-]<instance>-<table>-<sequence>: unique across replicas and their data folders.
+        instanceId: options.replicaId ? `${options.replicaId}-${instanceId}` : instanceId,
         batchSize: options.batchSize,
         batchIntervalMs: options.batchIntervalMs,
         client: options.client,
