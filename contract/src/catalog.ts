@@ -21,6 +21,29 @@ export interface CatalogSite {
   /** The site's IANA time zone (`Europe/Berlin`): its days, hours and "today"; `UTC` when absent. */
   timezone?: string;
   rooms: CatalogRoom[];
+  /**
+   * The property keys the site's events may carry; a key not listed is dropped from its event (the
+   * event is kept) and shown on the refused list. Absent: any key, within the event's limits.
+   */
+  props?: string[];
+  /** What counts as a conversion on the site. */
+  goals?: CatalogGoal[];
+}
+
+/**
+ * A goal: exactly one of `page` (a path, `*` matching any characters), `object` (a click on it),
+ * `outbound` or `download` (the link's URL, `*` allowed) or `event` (a type of the catalog, with
+ * `props` its events must carry to count).
+ */
+export interface CatalogGoal {
+  /** Shown on the page, used as `goal:<name>` in filters and funnel steps. */
+  name: string;
+  page?: string;
+  object?: string;
+  outbound?: string;
+  download?: string;
+  event?: string;
+  props?: Record<string, string>;
 }
 
 export interface Catalog {

@@ -4,5 +4,5 @@ export { ATTR, METRIC } from './attributes.js';
 export { campaignOf, type Campaign } from './campaign.js';
 export { CAMPAIGN_FIELDS, EVENT_LIMITS, EVENT_TYPES } from './event.js';
 export type { EventProps, EventType, FootfallEvent } from './event.js';
-export type { Catalog, CatalogObject, CatalogRoom, CatalogSite } from './catalog.js';
+export type { Catalog, CatalogGoal, CatalogObject, CatalogRoom, CatalogSite } from './catalog.js';
 export * from './traffic-rules.js';

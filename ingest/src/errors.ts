@@ -46,6 +46,7 @@ export const UnknownSiteError = createError('FOOTFALL_UNKNOWN_SITE', 'the catalo
 
 // The read API (/api/*).
 export const BadFunnelStepError = createError('FOOTFALL_BAD_FUNNEL_STEP', 'step %s: %s', 400);
+export const UnknownGoalError = createError('FOOTFALL_UNKNOWN_GOAL', 'site %s has no goal %s; %s', 400);
 export const ErasureDisabledError = createError(
   'FOOTFALL_ERASURE_DISABLED',
   'erasure needs STATS_TOKEN: set it and send Authorization: Bearer <token>',

@@ -55,6 +55,7 @@ const REASONS: Record<RefusalReason | PointRefusal, true> = {
   too_old: true,
   in_future: true,
   too_many_props: true,
+  undeclared_prop: true,
   bot: true,
   privacy_signal: true,
   invalid_value: true,

@@ -42,6 +42,8 @@ const HINTS: Record<RefusalReason, (item: RefusedItem, catalog: string, context:
   in_future: ({ value }) =>
     `an event of ${value} is more than ${MAX_AHEAD_MS / 60_000} minutes ahead of the service's clock: check the sender's clock`,
   too_many_props: ({ value }) => `the event has ${value}: send at most ${MAX_PROPS}`,
+  undeclared_prop: ({ value, site }, catalog) =>
+    `the property \`${value}\` was dropped from events of site \`${site}\` (the events were kept): add it to the site's \`props\` in \`${catalog}\`, or stop sending it`,
   bot: ({ value }) =>
     `the user agent \`${value}\` is a bot's; a test browser must send an ordinary browser's user agent for every request (Chromium: the \`--user-agent\` flag)`,
   privacy_signal: ({ value }) =>

@@ -2,27 +2,35 @@
 // accepted by site and type and clicks by object (once the write-ahead log holds them), duplicates,
 // refusals by reason and their values.
 import type { FastifyBaseLogger } from 'fastify';
+import type { Catalog } from '../catalog/catalog.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { RefusedValues } from '../stats/refused-values.js';
 import type { EventRow } from '../tables/index.js';
-import type { Refusal } from './refusals.js';
+import { keepDeclaredProps } from './declared-props.js';
+import { cut, type Refusal } from './refusals.js';
 
 /** Where accepted events go and where what happened to them is counted (the app has all three). */
 export interface EventStore {
   pipeline: Pipeline;
   metrics: Metrics;
   refusedValues: RefusedValues;
+  catalog: Catalog;
 }
 
 export function storeEvents(
   store: EventStore,
   log: FastifyBaseLogger,
   source: 'beacon' | 'otlp',
-  rows: readonly EventRow[],
+  judged: readonly EventRow[],
   refused: readonly Refusal[],
 ): { accepted: number; duplicates: number } {
   const { metrics } = store;
+  // Undeclared property keys leave their events here; the events are kept, the keys listed.
+  const { rows, dropped } = keepDeclaredProps(judged, store.catalog);
+  for (const { item, count } of countBy(dropped, (prop) => `${prop.site}|${prop.value}`)) {
+    store.refusedValues.record({ ...item, value: cut(item.value) }, count);
+  }
   // Counted once the write-ahead log holds them: a refused write is answered 503 and accepts nothing.
   const stored = store.pipeline.accept('events', rows, (logged) => countAccepted(metrics, source, logged));
   const duplicates = rows.length - stored.length;

@@ -26,6 +26,8 @@ export function catalogProblems(catalog: Catalog): CatalogProblem[] {
       });
     }
 
+    problems.push(...goalProblems(site, at, catalog.eventTypes));
+
     const firstOrigin = new Map<string, number>();
     (site.origins ?? []).forEach((origin, originIndex) => {
       const path = `${at}.origins[${originIndex}]`;
@@ -72,6 +74,36 @@ export function catalogProblems(catalog: Catalog): CatalogProblem[] {
         message: `"${type}" is not a known event type; did you mean "${meant}"? (known: ${EVENT_TYPES.join(', ')}; a type of your own must differ from them by more than a typo)`,
       });
     }
+  });
+  return problems;
+}
+
+/** What a goal matches: exactly one of these fields. */
+export const GOAL_TARGETS = ['page', 'object', 'outbound', 'download', 'event'] as const;
+
+/** Goals named twice, with no target or two, naming an object the site lacks or a type the catalog lacks. */
+function goalProblems(site: Catalog['sites'][number], at: string, eventTypes: readonly string[]): CatalogProblem[] {
+  const problems: CatalogProblem[] = [];
+  const objects = new Set(site.rooms.flatMap((room) => room.objects.map((object) => object.id)));
+  const firstGoal = new Map<string, number>();
+  (site.goals ?? []).forEach((goal, index) => {
+    const path = `${at}.goals[${index}]`;
+    const earlier = firstGoal.get(goal.name);
+    if (earlier !== undefined)
+      problems.push({ path: `${path}.name`, message: `"${goal.name}" is already the name of ${at}.goals[${earlier}]` });
+    else firstGoal.set(goal.name, index);
+    const targets = GOAL_TARGETS.filter((target) => goal[target] !== undefined);
+    if (targets.length !== 1)
+      problems.push({
+        path,
+        message: `needs exactly one of ${GOAL_TARGETS.join(', ')} (has ${targets.length === 0 ? 'none' : targets.join(', ')})`,
+      });
+    if (goal.object !== undefined && !objects.has(goal.object))
+      problems.push({ path: `${path}.object`, message: `"${goal.object}" is no object of a room of ${at}` });
+    if (goal.event !== undefined && !eventTypes.includes(goal.event))
+      problems.push({ path: `${path}.event`, message: `"${goal.event}" is not one of eventTypes` });
+    if (goal.props !== undefined && goal.event === undefined)
+      problems.push({ path: `${path}.props`, message: 'matches the properties of an "event" goal only' });
   });
   return problems;
 }

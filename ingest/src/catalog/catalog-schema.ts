@@ -11,6 +11,8 @@ export const MAX_LABEL_LENGTH = 128;
 
 const id = { type: 'string', pattern: ID_PATTERN } as const;
 const label = { type: 'string', minLength: 1, maxLength: MAX_LABEL_LENGTH } as const;
+/** A path or URL a goal matches, `*` standing for any characters. */
+const pattern = { type: 'string', minLength: 1, maxLength: 512 } as const;
 
 export const catalogSchema = {
   type: 'object',
@@ -34,6 +36,26 @@ export const catalogSchema = {
           // An IANA name (UTC when absent); days, hours and "today" of the site's figures are its own. Checked against
           // the zones this Node.js knows in catalog-checks.ts.
           timezone: { type: 'string', minLength: 1, maxLength: 64 },
+          // Absent: any property key; listed: the only keys kept (docs/catalog.md, "Properties").
+          props: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 } },
+          // What counts as a conversion: exactly one target each (checked in catalog-checks.ts).
+          goals: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name'],
+              additionalProperties: false,
+              properties: {
+                name: label,
+                page: pattern,
+                object: id,
+                outbound: pattern,
+                download: pattern,
+                event: id,
+                props: { type: 'object', additionalProperties: { type: 'string', maxLength: 512 } },
+              },
+            },
+          },
           // A site of plain pages has no room.
           rooms: {
             type: 'array',

@@ -2,7 +2,7 @@
 // objects, and the event types accepted. Anything not in it is refused and counted. Read once at
 // start-up; a bad file stops the service with every problem named by its path in the file.
 import { readFileSync } from 'node:fs';
-import type { Catalog as CatalogDocument } from '@footfall/contract';
+import type { Catalog as CatalogDocument, CatalogGoal } from '@footfall/contract';
 import { Ajv, type ErrorObject } from 'ajv';
 import { catalogProblems, type CatalogProblem } from './catalog-checks.js';
 import { catalogSchema, ID_RULE } from './catalog-schema.js';
@@ -34,6 +34,13 @@ export interface SiteEntry {
   objects: readonly string[];
   /** The site's IANA time zone (`UTC` unless the catalog names one). */
   timeZone: string;
+  /** Object id -> its label, room id -> its label (the id when the catalog gives none): what the owner reads. */
+  objectLabels: ReadonlyMap<string, string>;
+  roomLabels: ReadonlyMap<string, string>;
+  /** The property keys the site's events may carry; undefined when the catalog declares none (any key is kept). */
+  props: ReadonlySet<string> | undefined;
+  /** The site's goals, in catalog order. */
+  goals: readonly CatalogGoal[];
 }
 
 /** The catalog with fast look-ups for the hot path. */
@@ -58,6 +65,10 @@ export class Catalog {
         objectRooms,
         objects: [...objectRooms.keys()],
         timeZone: site.timezone ?? 'UTC',
+        objectLabels: new Map(site.rooms.flatMap((room) => room.objects.map((object) => [object.id, object.label ?? object.id]))),
+        roomLabels: new Map(site.rooms.map((room) => [room.id, room.label ?? room.id])),
+        props: site.props === undefined ? undefined : new Set(site.props),
+        goals: site.goals ?? [],
       });
     }
     this.sites = sites;

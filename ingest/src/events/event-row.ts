@@ -20,5 +20,7 @@ export type RefusalReason =
   | 'too_old'
   | 'in_future'
   | 'too_many_props'
+  // Not a refusal of the event: a key the site's catalog `props` lacks, dropped from a kept event.
+  | 'undeclared_prop'
   | 'bot'
   | 'privacy_signal';

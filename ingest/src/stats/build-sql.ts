@@ -4,6 +4,7 @@
  * ClickHouse as a bound parameter. The site's time zone enters SQL here and only here, in
  * `stepOf`: the rollups and raw events are stored in UTC and read as local steps.
  */
+import type { CatalogGoal } from '@footfall/contract';
 import { DIMENSION_NAMES, DIMENSIONS } from './dimensions.js';
 import { visitsMatching } from './filters.js';
 import { LIST_LENGTH } from './lists.js';
@@ -69,7 +70,7 @@ export function overTimeSql(plan: Plan): Sql {
   const { query } = plan;
   const times = new TimeParams();
   const currentFrom = times.time(query.current.from);
-  const matching = visitsMatching(query.filters, times.time(query.previous.from));
+  const matching = visitsMatching(query.filters, times.time(query.previous.from), query.site.goals);
   const parts = bySource(plan.overTime).map(({ source, table, time, stretches }) =>
     source === 'raw'
       ? `SELECT ts >= ${currentFrom} AS current, ${stepOf('ts', query.step)} AS bucket, 1 AS distinct_counts,
@@ -115,7 +116,7 @@ const SHOWN = `multiIf(dimension = 'flow', v1 != '' AND v1 != v2,
 export function breakdownsSql(plan: Plan, compared?: readonly BreakdownKey[]): Sql {
   const { query } = plan;
   const times = new TimeParams();
-  const matching = visitsMatching(query.filters, times.time(compared ? query.previous.from : query.current.from));
+  const matching = visitsMatching(query.filters, times.time(compared ? query.previous.from : query.current.from), query.site.goals);
   // The compared period is read for the rows the current one ranks, whatever their rank then.
   const rowsOf = compared ? plan.previousBreakdowns : plan.breakdowns;
   const only = compared ? ' AND has({compared:Array(Array(String))}, [toString(dimension), v1, v2, v3])' : '';
@@ -177,7 +178,7 @@ const EMPTY_BREAKDOWN = `SELECT '' AS dimension, '' AS v1, '' AS v2, '' AS v3, t
 export function visitsSql(plan: Plan, { compared = false } = {}): Sql {
   const { query } = plan;
   const times = new TimeParams();
-  const matching = visitsMatching(query.filters, times.time(compared ? query.previous.from : query.current.from));
+  const matching = visitsMatching(query.filters, times.time(compared ? query.previous.from : query.current.from), query.site.goals);
   const parts = bySource(compared ? plan.previousVisits : plan.visits).map(({ source, stretches }) =>
     source === 'raw'
       ? `SELECT session_key,
@@ -218,7 +219,7 @@ export function visitsSql(plan: Plan, { compared = false } = {}): Sql {
 export function countsSql(plan: Plan): Sql {
   const { query } = plan;
   const times = new TimeParams();
-  const matching = visitsMatching(query.filters, times.time(query.current.from));
+  const matching = visitsMatching(query.filters, times.time(query.current.from), query.site.goals);
   const parts = bySource(plan.counts).map(({ source, table, time, stretches }) =>
     source === 'raw'
       ? `SELECT toString(type) AS type, toString(object_id) AS object, count() AS events
@@ -235,4 +236,38 @@ export function countsSql(plan: Plan): Sql {
           GROUP BY type, object ORDER BY type, object`,
     params: { site: query.site.id, ...matching.params, ...times.values },
   };
+}
+
+/** A goal's `*` pattern as a LIKE pattern: `%` and `_` match themselves, `*` any characters. */
+export function likePattern(pattern: string): string {
+  return pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replaceAll('*', '%');
+}
+
+/**
+ * The one place a goal becomes SQL: a condition on one raw `events` row (a goal is a predicate
+ * over event rows, so it is read from raw events, never from the rollups, which know no props
+ * nor links), its values bound as parameters named `{prefix}_...` into `params`.
+ */
+export function goalCondition(goal: CatalogGoal, prefix: string, params: Record<string, unknown>): string {
+  const bind = (suffix: string, value: string) => {
+    params[`${prefix}_${suffix}`] = value;
+    return `{${prefix}_${suffix}:String}`;
+  };
+  if (goal.page !== undefined) return `(type = 'page_view' AND path LIKE ${bind('page', likePattern(goal.page))})`;
+  if (goal.object !== undefined) return `(type = 'object_click' AND object_id = ${bind('object', goal.object)})`;
+  if (goal.outbound !== undefined) return `(type = 'outbound' AND nav_to LIKE ${bind('url', likePattern(goal.outbound))})`;
+  if (goal.download !== undefined) return `(type = 'download' AND nav_to LIKE ${bind('url', likePattern(goal.download))})`;
+  const props = Object.entries(goal.props ?? {}).map(
+    ([key, value], index) => ` AND props[${bind(`key${index}`, key)}] = ${bind(`value${index}`, value)}`,
+  );
+  return `(type = ${bind('event', goal.event ?? '')}${props.join('')})`;
+}
+
+/** The event type a goal's events have: what a funnel step that is a goal reads. */
+export function goalType(goal: CatalogGoal): string {
+  if (goal.page !== undefined) return 'page_view';
+  if (goal.object !== undefined) return 'object_click';
+  if (goal.outbound !== undefined) return 'outbound';
+  if (goal.download !== undefined) return 'download';
+  return goal.event ?? '';
 }

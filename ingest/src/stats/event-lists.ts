@@ -87,7 +87,7 @@ export interface EventLists {
 export function eventListSql(plan: Plan, name: EventListName): Sql {
   const { query } = plan;
   const times = new TimeParams();
-  const matching = visitsMatching(query.filters, times.time(query.current.from));
+  const matching = visitsMatching(query.filters, times.time(query.current.from), query.site.goals);
   const period = timeCondition('ts', [{ source: 'raw', from: query.current.from, to: query.current.to }], times);
   return {
     sql: EVENT_LISTS[name].sql(`site = {site:String} AND (${period})${matching.sql}`),

@@ -1,7 +1,9 @@
 /** Funnels: how many visits did the given steps in this order, within the range. */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Catalog, SiteEntry } from '../catalog/catalog.js';
-import { BadFunnelStepError } from '../errors.js';
+import type { CatalogGoal } from '@footfall/contract';
+import { BadFunnelStepError, UnknownGoalError } from '../errors.js';
+import { goalCondition, goalType } from './build-sql.js';
 import { count, rows } from './query.js';
 import { parseQuery } from './parse-query.js';
 import type { StatsPeriod } from './stats-feed.js';
@@ -24,10 +26,12 @@ const TARGET_COLUMN: Record<string, string> = {
 };
 
 export interface FunnelStep {
-  /** As written in the request: `TYPE` or `TYPE:TARGET`. */
+  /** As written in the request: `TYPE`, `TYPE:TARGET` or `goal:NAME`. */
   step: string;
   type: string;
   target: string | undefined;
+  /** The site's goal a `goal:NAME` step reaches. */
+  goal?: CatalogGoal;
 }
 
 export interface Funnel {
@@ -40,11 +44,23 @@ export interface Funnel {
   steps: Array<{ step: string; sessions: number }>;
 }
 
-/** Reads `TYPE[:TARGET]`; the type must be one of the catalog's. */
-export function parseStep(step: string, catalog: Catalog): FunnelStep {
+/** Reads `TYPE[:TARGET]` (the type must be one of the catalog's) or `goal:NAME` (one of the site's goals). */
+export function parseStep(step: string, catalog: Catalog, site?: SiteEntry): FunnelStep {
   const colon = step.indexOf(':');
   const type = colon === -1 ? step : step.slice(0, colon);
   const target = colon === -1 ? undefined : step.slice(colon + 1);
+  if (type === 'goal' && site !== undefined) {
+    const goal = site.goals.find((candidate) => candidate.name === target);
+    if (!goal) {
+      const names = site.goals.map((candidate) => candidate.name);
+      throw new UnknownGoalError(
+        site.id,
+        JSON.stringify(target ?? ''),
+        names.length ? `it has ${names.join(', ')}` : 'its catalog entry declares none',
+      );
+    }
+    return { step, type: goalType(goal), target, goal };
+  }
   if (!catalog.eventTypes.has(type)) {
     throw new BadFunnelStepError(
       JSON.stringify(step),
@@ -84,6 +100,7 @@ export async function readFunnel(
     types: [...new Set(steps.map((s) => s.type))],
   };
   const conditions = steps.map((step, index) => {
+    if (step.goal) return goalCondition(step.goal, `step${index}`, params);
     params[`type${index}`] = step.type;
     if (step.target === undefined) return `type = {type${index}:String}`;
     params[`target${index}`] = step.target;

@@ -101,7 +101,10 @@ export function shapeVisits(found: readonly VisitRow[]): Visits {
 
 export interface ObjectRow {
   object: string;
+  /** The catalog's label (the id when it gives none), as for every object and room below. */
+  label: string;
   room: string;
+  room_label: string;
   views: number;
   clicks: number;
   /** Clicks per view; null when the object was never seen (nothing to divide by). */
@@ -112,11 +115,13 @@ export interface Room {
   /** Every object of the catalog, most clicked first, then most viewed. */
   objects: ObjectRow[];
   /** Objects with a click, most first (the shape `/api/stats` has always had). */
-  top_objects: Array<{ object: string; clicks: number }>;
+  top_objects: Array<{ object: string; label: string; clicks: number }>;
   /** Catalog objects without a click in the range. */
   never_clicked: string[];
   /** Of those, the ones visitors saw: the answer the owner wants most. */
   seen_never_clicked: string[];
+  /** The catalog's labels of the site's objects and rooms, by id: for the lists of ids above. */
+  labels: { objects: Record<string, string>; rooms: Record<string, string> };
 }
 
 export interface CountRow {
@@ -140,15 +145,25 @@ export function shapeCounts(site: SiteEntry, found: readonly CountRow[]): Room &
   const objects = site.objects
     .map((object) => {
       const { views, clicks } = stored.get(object) ?? { views: 0, clicks: 0 };
-      return { object, room: site.objectRooms.get(object) ?? '', views, clicks, click_rate: views > 0 ? clicks / views : null };
+      const room = site.objectRooms.get(object) ?? '';
+      return {
+        object,
+        label: site.objectLabels.get(object) ?? object,
+        room,
+        room_label: site.roomLabels.get(room) ?? room,
+        views,
+        clicks,
+        click_rate: views > 0 ? clicks / views : null,
+      };
     })
     .sort((a, b) => b.clicks - a.clicks || b.views - a.views || a.object.localeCompare(b.object));
   const neverClicked = site.objects.filter((object) => !(stored.get(object)?.clicks ?? 0));
   return {
     events_by_type: eventsByType,
     objects,
-    top_objects: objects.filter((row) => row.clicks > 0).map((row) => ({ object: row.object, clicks: row.clicks })),
+    top_objects: objects.filter((row) => row.clicks > 0).map((row) => ({ object: row.object, label: row.label, clicks: row.clicks })),
     never_clicked: neverClicked,
     seen_never_clicked: neverClicked.filter((object) => (stored.get(object)?.views ?? 0) > 0),
+    labels: { objects: Object.fromEntries(site.objectLabels), rooms: Object.fromEntries(site.roomLabels) },
   };
 }

@@ -11,7 +11,10 @@ import { breakdownsSql, countsSql, overTimeSql, visitsSql } from './build-sql.js
 import type { BreakdownRow, PageViewsBy } from './dimensions.js';
 import { EVENT_LIST_NAMES, eventListSql, type EventListName, type EventListRow, type EventLists, shapeEventLists } from './event-lists.js';
 import type { Filters } from './filters.js';
+import { engagementSql, shapeEngagement, type EngagementRow, type ObjectEngagement } from './engagement.js';
+import { goalsSql, shapeGoals, type GoalFigures, type GoalRow } from './goals.js';
 import { readLive, type Live } from './live.js';
+import { propertiesSql, shapeProperties, type PropertyBreakdown, type PropertyRow } from './props.js';
 import { METRIC_NAMES, type Headline, type MetricName, type TimePoint } from './metrics.js';
 import { parseQuery, type Compare, type ParseOptions, type Query } from './parse-query.js';
 import { activeFilters } from './filters.js';
@@ -61,6 +64,12 @@ export interface Stats extends Headline, Room, PageViewsBy, EventLists, Visits, 
   /** Present when part of the answer reaches back before the oldest raw event while the rollups hold older days: what is missing, from when. */
   partial?: string;
   refused: RefusedValue[];
+  /** Each of the catalog's goals: converted visitors, conversion rate and events (goals.ts). */
+  goals: GoalFigures[];
+  /** Every event type by every property key its events carry (props.ts). */
+  properties: PropertyBreakdown[];
+  /** The room's engagement path per object: seen, clicked, and what came next (engagement.ts). */
+  engagement: ObjectEngagement[];
 }
 
 /** Raw events are kept at least a day: a period that begins later than this before now needs no look at where they begin. */
@@ -135,7 +144,8 @@ export async function readStats(
     Object.fromEntries(
       await Promise.all(EVENT_LIST_NAMES.map(async (name) => [name, await run<EventListRow>(eventListSql(plan, name))] as const)),
     ) as Record<EventListName, EventListRow[]>;
-  const [overTime, breakdowns, visits, previousVisits, counts, live, eventLists] = await Promise.all([
+  const goals = goalsSql(query);
+  const [overTime, breakdowns, visits, previousVisits, counts, live, eventLists, goalRows, properties, engagement] = await Promise.all([
     run<OverTimeRow>(overTimeSql(plan)),
     readBreakdowns(),
     run<VisitRow>(visitsSql(plan)),
@@ -143,6 +153,9 @@ export async function readStats(
     run<CountRow>(countsSql(plan)),
     readLive(client, { site: site.id, seconds: Math.max(60, query.now - query.current.from) }),
     readEventLists().then(shapeEventLists),
+    goals ? run<GoalRow>(goals) : Promise.resolve([]),
+    run<PropertyRow>(propertiesSql(query)).then(shapeProperties),
+    run<EngagementRow>(engagementSql(query)).then((found) => shapeEngagement(site, found)),
   ]);
   const figures = shapeOverTime(query, overTime);
   const visitFigures = shapeVisits(visits);
@@ -174,5 +187,8 @@ export async function readStats(
     timeseries_step_s: STEP_NOMINAL_SECONDS[query.step],
     ...(partial === undefined ? {} : { partial }),
     refused: [...refused],
+    goals: shapeGoals(query, goalRows, figures.current.visitors),
+    properties,
+    engagement,
   };
 }

@@ -1,4 +1,4 @@
-/** `GET /api/funnel?site=&range=|from=&to=&step=TYPE[:TARGET]&step=...`: visits that did the steps in order. */
+/** `GET /api/funnel?site=&range=|from=&to=&step=TYPE[:TARGET]|goal:NAME&step=...`: visits that did the steps in order. */
 import type { FastifyPluginAsync } from 'fastify';
 import { toCsv } from '../../stats/csv.js';
 import { MAX_STEPS, MIN_STEPS, parseStep, readFunnel } from '../../stats/funnel.js';
@@ -27,7 +27,7 @@ interface FunnelQuery extends PeriodQuery {
 const funnelRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: FunnelQuery }>('/api/funnel', { schema: { querystring: funnelQuery } }, async (request, reply) => {
     const site = siteOf(app, request.query.site);
-    const steps = request.query.step.map((step) => parseStep(step, app.catalog));
+    const steps = request.query.step.map((step) => parseStep(step, app.catalog, site));
     const { range, from, to, compare } = request.query;
     const funnel = await readFunnel(app.clickhouse, site, periodOf({ range, from, to, compare }), steps);
     if (request.query.format === 'json') return funnel;

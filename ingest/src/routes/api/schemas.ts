@@ -7,8 +7,11 @@ export const FORMATS = ['json', 'csv'] as const;
 export const siteProperty = { type: 'string', minLength: 1, maxLength: 64 } as const;
 export const formatProperty = { type: 'string', enum: FORMATS, default: 'json' } as const;
 
-/** `page`, `source`, `country`, `device`, `browser`: see ingest/src/stats/filters.ts. */
+/** `page`, `source`, `country`, `device`, `browser`, `goal`: see ingest/src/stats/filters.ts. */
 const filterProperty = { type: 'string', minLength: 1, maxLength: 512 } as const;
+
+/** A `prop` filter: a key, `=`, and the value (which may be empty). */
+const PROP_PATTERN = '^[^=]+=';
 
 export const statsQuery = {
   type: 'object',
@@ -21,6 +24,9 @@ export const statsQuery = {
     country: filterProperty,
     device: filterProperty,
     browser: filterProperty,
+    goal: filterProperty,
+    // `key=value`: the visits with an event whose property `key` is `value`.
+    prop: { type: 'string', minLength: 2, maxLength: 512, pattern: PROP_PATTERN },
   },
 } as const;
 
@@ -37,6 +43,9 @@ export function explainValidation(errors: FastifySchemaValidationError[], dataVa
     }
     if (error.keyword === 'pattern' && (error.params as { pattern?: string }).pattern === DATE_PATTERN) {
       return `${where} must be a date YYYY-MM-DD`;
+    }
+    if (error.keyword === 'pattern' && (error.params as { pattern?: string }).pattern === PROP_PATTERN) {
+      return `${where} must be key=value (a property key, "=", its value)`;
     }
     if (error.keyword === 'additionalProperties') {
       return `${where} has an unknown parameter "${String((error.params as { additionalProperty?: string }).additionalProperty)}"`;

@@ -1,5 +1,6 @@
 /** `GET /api/stats` and `GET /api/stream`: the summary of a site and range, once or live. */
 import type { FastifyPluginAsync } from 'fastify';
+import { UnknownGoalError } from '../../errors.js';
 import type { Filters } from '../../stats/filters.js';
 import type { Stats } from '../../stats/stats.js';
 import type { StatsQuery as FeedQuery } from '../../stats/stats-feed.js';
@@ -13,7 +14,16 @@ type StatsQuery = Filters & PeriodQuery & { site?: string };
 /** The summary a request asks for: its site (checked against the catalog), period, compare and filters. */
 function queryOf(app: Parameters<FastifyPluginAsync>[0], query: StatsQuery): FeedQuery {
   const { site, range, from, to, compare, ...filters } = query;
-  return { ...periodOf({ range, from, to, compare }), site: siteOf(app, site).id, filters };
+  const entry = siteOf(app, site);
+  if (filters.goal !== undefined && !entry.goals.some((goal) => goal.name === filters.goal)) {
+    const names = entry.goals.map((goal) => goal.name);
+    throw new UnknownGoalError(
+      entry.id,
+      JSON.stringify(filters.goal),
+      names.length ? `it has ${names.join(', ')}` : 'its catalog entry declares none',
+    );
+  }
+  return { ...periodOf({ range, from, to, compare }), site: entry.id, filters };
 }
 
 const statsRoutes: FastifyPluginAsync = async (app) => {

@@ -1,0 +1,27 @@
+// A site whose catalog entry lists its property keys (`props`) keeps only those on its events: an
+// undeclared key is dropped from its event, the event itself is kept, and the key is shown on the
+// refused list (`undeclared_prop`) so the owner can declare it or stop sending it.
+import type { Catalog } from '../catalog/catalog.js';
+import type { EventRow } from '../tables/index.js';
+
+export interface DroppedProp {
+  reason: 'undeclared_prop';
+  /** The key dropped. */
+  value: string;
+  site: string;
+}
+
+/** The rows with only their site's declared keys, and each key dropped (once per event). */
+export function keepDeclaredProps(rows: readonly EventRow[], catalog: Catalog): { rows: EventRow[]; dropped: DroppedProp[] } {
+  const dropped: DroppedProp[] = [];
+  const kept = rows.map((row) => {
+    const declared = catalog.sites.get(row.site)?.props;
+    if (declared === undefined) return row;
+    const keys = Object.keys(row.props);
+    const undeclared = keys.filter((key) => !declared.has(key));
+    if (undeclared.length === 0) return row;
+    for (const key of undeclared) dropped.push({ reason: 'undeclared_prop', value: key, site: row.site });
+    return { ...row, props: Object.fromEntries(Object.entries(row.props).filter(([key]) => declared.has(key))) };
+  });
+  return { rows: kept, dropped };
+}

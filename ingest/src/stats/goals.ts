@@ -1,0 +1,54 @@
+/**
+ * Goals and conversions: for each of the site's goals (the catalog's `goals`), the visitors who
+ * reached it in the period, the conversion rate (those visitors over all the period's visitors)
+ * and the events that reached it. A goal is a condition on raw event rows (build-sql.ts's
+ * goalCondition), so the planner sends goals to raw events, never to the rollups: one scan of the
+ * period's events of the goals' types, each goal a `-If` aggregate of it.
+ */
+import { goalCondition, goalType, type Sql } from './build-sql.js';
+import type { Query } from './parse-query.js';
+import { rawPeriod } from './raw-period.js';
+import { count } from './run-query.js';
+
+export interface GoalFigures {
+  goal: string;
+  /** What the goal matches, as the catalog says it: `page /thanks*`, `object contact-form`... */
+  target: string;
+  visitors: number;
+  /** visitors / the period's visitors; 0 when the period had none. */
+  conversion_rate: number;
+  /** Events that reached the goal. */
+  events: number;
+}
+
+export type GoalRow = Record<string, string>;
+
+/** One row: `visitors_<i>` and `events_<i>` for the i-th goal; none when the site has no goal. */
+export function goalsSql(query: Query): Sql | undefined {
+  const { goals } = query.site;
+  if (goals.length === 0) return undefined;
+  const { where, params } = rawPeriod(query);
+  const figures = goals.map((goal, index) => {
+    const condition = goalCondition(goal, `goal${index}`, params);
+    return `uniqIf(visitor_key, visitor_key != 0 AND ${condition}) AS visitors_${index}, countIf(${condition}) AS events_${index}`;
+  });
+  params.goal_types = [...new Set(goals.map(goalType))];
+  return { sql: `SELECT ${figures.join(', ')} FROM events WHERE ${where} AND type IN {goal_types:Array(String)}`, params };
+}
+
+/** The goals in catalog order, each with its figures; `visitors` is the period's headline figure. */
+export function shapeGoals(query: Query, found: readonly GoalRow[], visitors: number): GoalFigures[] {
+  const row = found[0];
+  return query.site.goals.map((goal, index) => {
+    const converted = count(row?.[`visitors_${index}`]);
+    const target = (['page', 'object', 'outbound', 'download', 'event'] as const).find((field) => goal[field] !== undefined)!;
+    const props = Object.entries(goal.props ?? {}).map(([key, value]) => ` ${key}=${value}`);
+    return {
+      goal: goal.name,
+      target: `${target} ${goal[target]}${props.join('')}`,
+      visitors: converted,
+      conversion_rate: visitors === 0 ? 0 : converted / visitors,
+      events: count(row?.[`events_${index}`]),
+    };
+  });
+}

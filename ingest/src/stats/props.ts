@@ -1,0 +1,58 @@
+/**
+ * Custom properties broken down: for every event type and property key its events carry, the
+ * values with their visitors and events (any filter of the summary applies, `prop` included).
+ * Props are kept on raw events only, so this reads the period's raw events. Bounded: the
+ * MAX_PROPERTY_PAIRS (type, key) pairs with the most events, LIST_LENGTH values each.
+ */
+import type { Sql } from './build-sql.js';
+import { LIST_LENGTH } from './lists.js';
+import type { Query } from './parse-query.js';
+import { rawPeriod } from './raw-period.js';
+import { count } from './run-query.js';
+
+export const MAX_PROPERTY_PAIRS = 20;
+
+export interface PropertyBreakdown {
+  type: string;
+  key: string;
+  /** Most visitors first. */
+  values: Array<{ value: string; visitors: number; events: number }>;
+}
+
+export interface PropertyRow {
+  type: string;
+  key: string;
+  value: string;
+  visitors: string;
+  events: string;
+}
+
+export function propertiesSql(query: Query): Sql {
+  const { where, params } = rawPeriod(query);
+  return {
+    sql: `SELECT type, key, value, visitors, events FROM (
+            SELECT toString(type) AS type, key, props[key] AS value,
+                   uniqIf(visitor_key, visitor_key != 0) AS visitors, count() AS events,
+                   sum(count()) OVER (PARTITION BY type, key) AS pair_events
+            FROM events ARRAY JOIN mapKeys(props) AS key
+            WHERE ${where}
+            GROUP BY type, key, value
+          )
+          ORDER BY pair_events DESC, type, key, visitors DESC, events DESC, value
+          LIMIT {limit:UInt32} BY type, key
+          LIMIT {rows:UInt32}`,
+    params: { ...params, limit: LIST_LENGTH, rows: LIST_LENGTH * MAX_PROPERTY_PAIRS },
+  };
+}
+
+/** The rows grouped by (type, key), in the query's order. */
+export function shapeProperties(found: readonly PropertyRow[]): PropertyBreakdown[] {
+  const pairs = new Map<string, PropertyBreakdown>();
+  for (const row of found) {
+    const id = `${row.type}\u0000${row.key}`;
+    let pair = pairs.get(id);
+    if (!pair) pairs.set(id, (pair = { type: row.type, key: row.key, values: [] }));
+    pair.values.push({ value: row.value, visitors: count(row.visitors), events: count(row.events) });
+  }
+  return [...pairs.values()];
+}
