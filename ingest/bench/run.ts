@@ -28,7 +28,8 @@ import { type IdleCheck, untilIdle } from './until-idle.js';
 //
 // BENCH_COMPARE_WITH names the root of another checkout of this repository (an older commit, say):
 // its service runs the same scenarios in the same run, in a column of its own, so a change is
-// measured against what it replaced under the same load on the machine.
+// measured against what it replaced under the same load on the machine. BENCH_COMPARE_ENV gives
+// the compared service settings of its own (`BATCH_INTERVAL_MS=5000`), alone or with another checkout.
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 /** Each scenario runs once per round on every server, in turn, so load that comes and goes falls on all alike. */
@@ -44,6 +45,13 @@ const IDLE_S = 30;
 const serviceScript = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 const bareScript = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
 const compareWith = process.env.BENCH_COMPARE_WITH;
+/** Settings of the compared service (`NAME=value`, space-separated): this checkout against itself under other settings when no other checkout is named. */
+const compareEnv = Object.fromEntries(
+  (process.env.BENCH_COMPARE_ENV ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((setting) => [setting.slice(0, setting.indexOf('=')), setting.slice(setting.indexOf('=') + 1)]),
+);
 
 /** A server under test: the bare route (no data folder) or a service (this checkout's or another's). */
 interface Measured {
@@ -114,7 +122,7 @@ async function measure(measured: Measured, name: ScenarioName, overallRate?: num
   console.log(cells.join('  '));
 }
 
-async function start(label: string, script: string): Promise<Measured> {
+async function start(label: string, script: string, env: Record<string, string> = {}): Promise<Measured> {
   const runs = Object.fromEntries(SCENARIO_NAMES.map((name) => [name, []])) as unknown as Record<ScenarioName, MeasuredFigures[]>;
   if (label === 'bare route') {
     const server = await startServer(script, {}, '/v1/beacon');
@@ -123,7 +131,7 @@ async function start(label: string, script: string): Promise<Measured> {
   const dataDir = mkdtempSync(join(tmpdir(), 'footfall-bench-'));
   const server = await startServer(
     script,
-    { DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', CLICKHOUSE_URL: undefined },
+    { DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '0', CLICKHOUSE_URL: undefined, ...env },
     '/readyz',
   );
   return { label, server, idleCheck: { url: server.url, dataDir }, runs, loads: [], dataDir, peakRssMiB: 0 };
@@ -170,7 +178,9 @@ console.log(
 );
 const bare = await start('bare route', bareScript);
 const services = [await start('service', serviceScript)];
-if (compareWith) services.push(await start('compared', resolve(compareWith, 'ingest/src/server.ts')));
+if (compareWith || process.env.BENCH_COMPARE_ENV) {
+  services.push(await start('compared', compareWith ? resolve(compareWith, 'ingest/src/server.ts') : serviceScript, compareEnv));
+}
 const servers = [bare, ...services];
 for (const measured of servers) {
   measured.loads.push(await runLoad({ ...beacons(1), url: measured.server.url, durationS: WARM_UP_S, connections: CONNECTIONS }));
