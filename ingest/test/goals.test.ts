@@ -5,19 +5,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CatalogError, loadCatalog } from '../src/catalog/catalog.js';
-import { conversionCatalog, distinct, GOALS, sendConversionVisits, type SentEvent } from './support/conversion-visits.js';
+import { conversionCatalog, distinct, GOAL_REACHED, GOALS, sendConversionVisits, type SentEvent } from './support/conversion-visits.js';
 import { testApp } from './support/test-app.js';
 
 const TOKEN = 'owner-token-1';
 
-/** Each goal as a predicate written here, apart from the service's SQL. */
-const REACHES: Record<string, (event: SentEvent) => boolean> = {
-  'Thanks page': (e) => e.type === 'page_view' && e.path.startsWith('/thanks'),
-  'Laptop clicked': (e) => e.type === 'object_click' && e.object === 'laptop',
-  GitHub: (e) => e.type === 'outbound' && (e.to ?? '').startsWith('https://github.com/'),
-  CV: (e) => e.type === 'download' && (e.to ?? '').endsWith('/cv.pdf'),
-  'Pro signup': (e) => e.type === 'signup' && e.props?.plan === 'pro',
-};
+const REACHES = GOAL_REACHED;
 
 describe('goals', () => {
   let app: FastifyInstance;

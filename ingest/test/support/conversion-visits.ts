@@ -19,6 +19,15 @@ export const GOALS = [
   { name: 'Pro signup', event: 'signup', props: { plan: 'pro' } },
 ];
 
+/** Each goal as a predicate written here, apart from the service's SQL. */
+export const GOAL_REACHED: Record<string, (event: SentEvent) => boolean> = {
+  'Thanks page': (e) => e.type === 'page_view' && e.path.startsWith('/thanks'),
+  'Laptop clicked': (e) => e.type === 'object_click' && e.object === 'laptop',
+  GitHub: (e) => e.type === 'outbound' && (e.to ?? '').startsWith('https://github.com/'),
+  CV: (e) => e.type === 'download' && (e.to ?? '').endsWith('/cv.pdf'),
+  'Pro signup': (e) => e.type === 'signup' && e.props?.plan === 'pro',
+};
+
 /** A catalog file with the site's goals, declared props and labelled objects and room. */
 export function conversionCatalog(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'footfall-goals-')), 'catalog.json');
