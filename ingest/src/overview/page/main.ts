@@ -9,6 +9,7 @@ import { Chart } from './chart.js';
 import { byId, el, fill } from './dom.js';
 import { count } from './format.js';
 import { type Compared, METRICS, renderFigures } from './figures.js';
+import { renderConversionSections } from './conversion-sections.js';
 import { renderEngagementLists } from './engagement-lists.js';
 import { renderLists } from './lists.js';
 import { renderRoom } from './room.js';
@@ -249,6 +250,7 @@ function render(stats: Stats, shown: number): void {
   renderRoom(stats);
   renderLists(stats, compared !== null, (name, value) => choose({ filters: { ...state.filters, [name]: value } }));
   renderEngagementLists(stats, (name, value) => choose({ filters: { ...state.filters, [name]: value } }));
+  renderConversionSections(stats, (name, value) => choose({ filters: { ...state.filters, [name]: value } }));
 }
 
 /** The filters in the order the API echoes them. */

@@ -6,13 +6,14 @@ import { count, percent } from './format.js';
 import type { Stats } from './types.js';
 
 export function renderRoom(stats: Stats): void {
+  labels = stats.labels?.objects ?? {};
   const most = Math.max(1, ...stats.objects.map((object) => Math.max(object.clicks, object.views)));
   const rows = stats.objects.map((object) => {
     const views = el('span', 'bar views');
     views.style.width = `${(object.views / most) * 100}%`;
     const clicks = el('span', 'bar clicks');
     clicks.style.width = `${(object.clicks / most) * 100}%`;
-    const name = el('th', 'object', [el('span', 'bars', [views, clicks]), el('span', 'label', [object.object])]);
+    const name = el('th', 'object', [el('span', 'bars', [views, clicks]), el('span', 'label', [object.label])]);
     name.scope = 'row';
     const rate = el('td', 'num', [object.click_rate === null ? '–' : percent(object.click_rate)]);
     if (object.click_rate === 0) rate.classList.add('alarm');
@@ -37,6 +38,9 @@ export function renderRoom(stats: Stats): void {
   );
 }
 
+/** The catalog's labels of objects, by id: what the owner reads. */
+let labels: Record<string, string> = {};
+
 function chips(list: HTMLElement, objects: string[], empty: string): void {
-  fill(list, objects.length === 0 ? [el('li', 'empty', [empty])] : objects.map((object) => el('li', 'chip', [object])));
+  fill(list, objects.length === 0 ? [el('li', 'empty', [empty])] : objects.map((object) => el('li', 'chip', [labels[object] ?? object])));
 }

@@ -14,6 +14,8 @@ export const FILTER_LABELS: Record<string, string> = {
   country: 'Country',
   device: 'Device',
   browser: 'Browser',
+  prop: 'Property',
+  goal: 'Goal',
 };
 
 export interface Stats extends Headline, Omit<PageViewsBy, 'operating_systems'> {
@@ -32,7 +34,17 @@ export interface Stats extends Headline, Omit<PageViewsBy, 'operating_systems'> 
   active_visitors: number;
   entry_pages: Array<{ path: string; visits: number }>;
   exit_pages: Array<{ path: string; visits: number }>;
-  objects: Array<{ object: string; room: string; views: number; clicks: number; click_rate: number | null }>;
+  objects: Array<{
+    object: string;
+    label: string;
+    room: string;
+    room_label: string;
+    views: number;
+    clicks: number;
+    click_rate: number | null;
+  }>;
+  /** The catalog's labels by id, for the lists of ids. */
+  labels: { objects: Record<string, string>; rooms: Record<string, string> };
   never_clicked: string[];
   seen_never_clicked: string[];
   refused: Array<{ reason: string; value: string; site: string; count: number; others: boolean; hint: string }>;
