@@ -99,7 +99,7 @@ describe('the catalog', () => {
       'sites[0].rooms[1].objects[2].id: "CV Download" is not an id: ids are 1 to 64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit',
     ]);
     expect(problemsOf({ sites: [site({ rooms: [{ objects: [] }], colour: 'red' })], eventTypes: TYPES })).toEqual([
-      'sites[0]: has "colour", which the catalog does not know; allowed: id, origins, timezone, rooms',
+      'sites[0]: has "colour", which the catalog does not know; allowed: id, origins, timezone, props, goals, rooms',
       'sites[0].rooms[0]: needs "id"',
     ]);
     expect(problemsOf({ sites: [site({ origins: 'https://www.example.com' })], eventTypes: TYPES })).toEqual([

@@ -46,8 +46,8 @@ describe('the read API', () => {
       total_events: 8,
       events_by_type: { page_view: 2, room_enter: 2, object_click: 4 },
       top_objects: [
-        { object: 'guitar', clicks: 3 },
-        { object: 'laptop', clicks: 1 },
+        { object: 'guitar', label: 'Acoustic guitar', clicks: 3 },
+        { object: 'laptop', label: 'Laptop', clicks: 1 },
       ],
       visitors: 2,
       active_visitors: 2,

@@ -113,11 +113,19 @@ describe('/api/stats', () => {
   it('shows the room: every object with views, clicks and rate; seen but never clicked', () => {
     expect(stats.objects).toHaveLength(8);
     expect(stats.objects.slice(0, 2)).toEqual([
-      { object: 'guitar', room: 'studio', views: 1, clicks: 1, click_rate: 1 },
-      { object: 'laptop', room: 'studio', views: 1, clicks: 0, click_rate: 0 },
+      { object: 'guitar', label: 'Acoustic guitar', room: 'studio', room_label: 'studio', views: 1, clicks: 1, click_rate: 1 },
+      { object: 'laptop', label: 'Laptop', room: 'studio', room_label: 'studio', views: 1, clicks: 0, click_rate: 0 },
     ]);
-    expect(stats.objects[2]).toEqual({ object: 'bookshelf', room: 'studio', views: 0, clicks: 0, click_rate: null });
-    expect(stats.top_objects).toEqual([{ object: 'guitar', clicks: 1 }]);
+    expect(stats.objects[2]).toEqual({
+      object: 'bookshelf',
+      label: 'Bookshelf',
+      room: 'studio',
+      room_label: 'studio',
+      views: 0,
+      clicks: 0,
+      click_rate: null,
+    });
+    expect(stats.top_objects).toEqual([{ object: 'guitar', label: 'Acoustic guitar', clicks: 1 }]);
     expect(stats.seen_never_clicked).toEqual(['laptop']);
     expect(stats.never_clicked).toEqual(['bookshelf', 'laptop', 'record-player', 'camera', 'plant', 'poster', 'desk-lamp']);
   });
