@@ -43,12 +43,14 @@ export const SPIKE_NOISE_10M = 10;
 export const SPIKE_NOISE_30M = 6;
 /**
  * ...and at least this many events above the expected count in the window. The floors keep a quiet
- * site from paging at three visitors: a visit is a handful of events, so 30 events in half an hour
- * above the usual is ten visits more than usual. The 10-minute window catches busy sites fast;
- * below 50 events above the usual in 10 minutes a site is judged over 30.
+ * site from paging at a few visitors: a visit is a handful of events, so 40 events in half an hour
+ * above the usual is some thirteen visits more than usual. At 30, a site's first night (its only
+ * look at the past, and a quiet one by chance) set a line that the next night's ordinary visits
+ * crossed three times. The 10-minute window catches busy sites fast; below 50 events above the
+ * usual in 10 minutes a site is judged over 30.
  */
 export const SPIKE_FLOOR_EVENTS_10M = 50;
-export const SPIKE_FLOOR_EVENTS_30M = 30;
+export const SPIKE_FLOOR_EVENTS_30M = 40;
 /**
  * Over 30 minutes, one minute counts for at most this many events, or ten times the expected
  * minute where that is more: one visitor's burst of pages is not a spike, many visitors are. A

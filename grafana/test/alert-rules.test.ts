@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolPath } from '@footfall/stack';
+import { EXPECTED_RATE_WEEKLY } from '../src/alerting/expected-level.js';
 import { alertRule } from '../src/alerting/rules.js';
 import { durationMs, firings, type Firing } from './support/alert-evaluation.js';
 import { queryRange, startPrometheus, type PrometheusServer, type RangeSeries } from './support/prometheus-server.js';
@@ -24,6 +25,7 @@ import {
   TIMELINE_DAYS,
   TIMELINE_START,
   unwatchedReason,
+  usualPerMinute,
   writeOpenMetrics,
   type Scenario,
 } from './support/traffic-scenarios.js';
@@ -35,6 +37,14 @@ const SEED = Number(process.env.FOOTFALL_SCENARIO_SEED ?? 1000);
 const GRACE_AFTER_ANOMALY = 15 * MINUTE;
 const EVALUATED_FROM = TIMELINE_START + FIRST_EVALUATED_DAY * DAY;
 const EVALUATED_TO = TIMELINE_START + TIMELINE_DAYS * DAY;
+/**
+ * Evaluated days whose recorded weekly level is held to the growing sites' real level: Friday to
+ * Sunday, after the growing site's drop, summed so one day's noise in the growth factor (a median of
+ * twelve 2-hour windows, the night's few events among them) does not decide alone.
+ */
+const GROWTH_CHECK_FROM_DAY = 4;
+const GROWTH_CHECK_DAYS = 3;
+const GROWTH_TOLERANCE = 0.05;
 /** The scenario that answers for the pipeline-wide rules' false alarms. */
 const PIPELINE_SCENARIO = SCENARIOS.find((scenario) => scenario.sites.length === 0 && scenario.expected.length === 0)!;
 
@@ -128,6 +138,25 @@ describe('alert rules on traffic scenarios', () => {
     );
     expect(recorded.get('site:footfall_events_accepted:expected_rate_high')).toBe(sites.length);
   });
+
+  // The weekly level is last week's scaled by the growth since: on a site growing 30 % a week it
+  // must follow the real level, not stay a week behind (77 % of it, as when the growth factor
+  // scaled the existence guard instead of the rate).
+  for (const name of ['growing-drop.example', 'growing.example']) {
+    it(`records a weekly expected level that follows ${name}'s growth within ${GROWTH_TOLERANCE * 100} %`, async () => {
+      const site = SCENARIOS.flatMap((scenario) => scenario.sites).find((candidate) => candidate.name === name)!;
+      const from = EVALUATED_FROM + GROWTH_CHECK_FROM_DAY * DAY;
+      const to = from + GROWTH_CHECK_DAYS * DAY;
+      const [series] = await queryRange(prometheus!.url, `60 * ${EXPECTED_RATE_WEEKLY}{site="${name}"}`, from, to - MINUTE, MINUTE / 1000);
+      expect(series?.values).toHaveLength((to - from) / MINUTE);
+      const recorded = series!.values.reduce((sum, [, value]) => sum + Number(value), 0);
+      let real = 0;
+      for (let t = from - TIMELINE_START; t < to - TIMELINE_START; t += MINUTE) real += usualPerMinute(site, t) * (site.level?.(t) ?? 1);
+      const ratio = recorded / real;
+      expect(ratio, `recorded / real level ${ratio.toFixed(3)}`).toBeGreaterThan(1 - GROWTH_TOLERANCE);
+      expect(ratio, `recorded / real level ${ratio.toFixed(3)}`).toBeLessThan(1 + GROWTH_TOLERANCE);
+    });
+  }
 
   it('judges every provisioned rule through its own threshold stage', () => {
     expect(rules.map((rule) => rule.uid).sort()).toEqual(
