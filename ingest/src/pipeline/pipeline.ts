@@ -119,26 +119,34 @@ export class Pipeline {
     let lines = '';
     const stored: RowOf<Name>[] = [];
     const keys: string[] = [];
-    let repaired = 0;
     for (const row of rows) {
       // Keys are ids, never repaired (well-formed.ts), so the key does not wait for the repair.
       const key = keyOf(row);
       // Remembered at once: a copy later in this request is a duplicate too.
       if (!this.recent.addIfNew(key)) continue;
       keys.push(key);
-      let line = serialize(row);
-      // No row ClickHouse would refuse for its text gets in. A lone surrogate is the only text
-      // JSON writes as an escape starting \ud (a real pair is written as itself), so a line
-      // without one needs no repair, and only the rare line with one pays for the walk of its row.
-      if (line.includes(LONE_SURROGATE_ESCAPE)) {
-        const fixed = repairRow(row as object);
-        if (fixed > 0) {
-          repaired += fixed;
-          line = serialize(row);
-        }
-      }
-      lines += `${line}\n`;
+      lines += `${serialize(row)}\n`;
       stored.push(row);
+    }
+    // No row ClickHouse would refuse for its text gets in. A lone surrogate is the only text JSON
+    // writes as an escape starting \ud (a real pair is written as itself), so lines without one
+    // need no repair: one search over the request's lines (flattened once, as the log's write
+    // needs them anyway) instead of one per line, and only the rare request with one pays for the
+    // walk of its rows.
+    let repaired = 0;
+    if (lines.includes(LONE_SURROGATE_ESCAPE)) {
+      lines = '';
+      for (const row of stored) {
+        let line = serialize(row);
+        if (line.includes(LONE_SURROGATE_ESCAPE)) {
+          const fixed = repairRow(row as object);
+          if (fixed > 0) {
+            repaired += fixed;
+            line = serialize(row);
+          }
+        }
+        lines += `${line}\n`;
+      }
     }
     if (repaired > 0) this.options.metrics.stringsRepaired.inc({ table }, repaired);
     if (stored.length > 0) {
