@@ -5,7 +5,7 @@
  * request on.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { rows } from '../stats/query.js';
+import { rows } from '../stats/run-query.js';
 import { hashOf, newKeyId, newSecret } from './secret.js';
 
 const TABLE = 'api_keys';

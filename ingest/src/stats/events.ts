@@ -1,6 +1,6 @@
 /** The stored events themselves, newest first: for `/api/events` and its CSV export. */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { rows } from './query.js';
+import { rows } from './run-query.js';
 
 export interface EventsFilter {
   site: string;

@@ -4,7 +4,7 @@ import type { Catalog, SiteEntry } from '../catalog/catalog.js';
 import type { CatalogGoal } from '@footfall/contract';
 import { BadFunnelStepError, UnknownGoalError } from '../errors.js';
 import { goalCondition, goalType } from './build-sql.js';
-import { count, rows } from './query.js';
+import { count, rows } from './run-query.js';
 import { parseQuery } from './parse-query.js';
 import type { StatsPeriod } from './stats-feed.js';
 import { readStoredSpan } from './stored-span.js';

@@ -1,6 +1,6 @@
 /** What is happening now: visitors of the last 5 minutes, visits of the last minute, the newest events. */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { count, rows } from './query.js';
+import { count, rows } from './run-query.js';
 
 export interface Live {
   active_visitors: number;

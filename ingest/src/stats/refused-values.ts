@@ -12,7 +12,7 @@ import fp from 'fastify-plugin';
 import { hintOf, type HintContext } from '../accept/refusal-hints.js';
 import type { Refusal } from '../accept/refusals.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { count, rows } from './query.js';
+import { count, rows } from './run-query.js';
 
 export const MAX_VALUES_PER_REASON = 20;
 export const FLUSH_INTERVAL_MS = 2000;
