@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { cut } from '../../accept/refusals.js';
 import { ErasureDisabledError, ErasureNotFlushedError } from '../../errors.js';
-import { eraseSession, eraseVisitor } from '../../stats/erasure.js';
+import { eraseSession, eraseVisitor } from '../../erasure/erasure.js';
 
 const FLUSH_TIMEOUT_MS = 10_000;
 

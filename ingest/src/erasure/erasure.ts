@@ -19,7 +19,7 @@
  * distinct-count states, from which no visitor or session can be read back.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { count, rows } from './run-query.js';
+import { count, rows } from '../stats/run-query.js';
 
 export interface Erased {
   events: number;
