@@ -74,3 +74,12 @@ export const EVENT_LIMITS = {
   /** search: a landing URL's query string (servers commonly take URLs of at most 8 KiB). */
   searchLength: 8192,
 } as const;
+
+/**
+ * Property keys the tracker itself sends, kept on every event whatever a site's catalog declares
+ * in `props` (the catalog lists the site's own keys, not these) and checked by the ingest service
+ * at accept time: `scroll_depth` on `time_spent`, the deepest point of the page reached, a whole
+ * percent from 0 to 100 (anything else is refused as `invalid_field` naming `props/scroll_depth`).
+ */
+export const RESERVED_PROPS = { scrollDepth: 'scroll_depth' } as const;
+export const RESERVED_PROP_KEYS: readonly string[] = Object.values(RESERVED_PROPS);

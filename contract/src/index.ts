@@ -6,3 +6,4 @@ export { CAMPAIGN_FIELDS, EVENT_LIMITS, EVENT_TYPES } from './event.js';
 export type { EventProps, EventType, FootfallEvent } from './event.js';
 export type { Catalog, CatalogGoal, CatalogObject, CatalogRoom, CatalogSite } from './catalog.js';
 export * from './traffic-rules.js';
+export { RESERVED_PROP_KEYS, RESERVED_PROPS } from './event.js';

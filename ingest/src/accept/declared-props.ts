@@ -1,8 +1,12 @@
 // A site whose catalog entry lists its property keys (`props`) keeps only those on its events: an
 // undeclared key is dropped from its event, the event itself is kept, and the key is shown on the
-// refused list (`undeclared_prop`) so the owner can declare it or stop sending it.
+// refused list (`undeclared_prop`) so the owner can declare it or stop sending it. The tracker's
+// own keys (contract RESERVED_PROPS: `scroll_depth`) are always kept: the catalog lists the site's keys.
+import { RESERVED_PROP_KEYS } from '@footfall/contract';
 import type { Catalog } from '../catalog/catalog.js';
 import type { EventRow } from '../tables/index.js';
+
+const RESERVED: ReadonlySet<string> = new Set(RESERVED_PROP_KEYS);
 
 export interface DroppedProp {
   reason: 'undeclared_prop';
@@ -18,10 +22,10 @@ export function keepDeclaredProps(rows: readonly EventRow[], catalog: Catalog): 
     const declared = catalog.sites.get(row.site)?.props;
     if (declared === undefined) return row;
     const keys = Object.keys(row.props);
-    const undeclared = keys.filter((key) => !declared.has(key));
+    const undeclared = keys.filter((key) => !declared.has(key) && !RESERVED.has(key));
     if (undeclared.length === 0) return row;
     for (const key of undeclared) dropped.push({ reason: 'undeclared_prop', value: key, site: row.site });
-    return { ...row, props: Object.fromEntries(Object.entries(row.props).filter(([key]) => declared.has(key))) };
+    return { ...row, props: Object.fromEntries(Object.entries(row.props).filter(([key]) => declared.has(key) || RESERVED.has(key))) };
   });
   return { rows: kept, dropped };
 }

@@ -1,4 +1,4 @@
-import { EVENT_LIMITS } from '@footfall/contract';
+import { EVENT_LIMITS, RESERVED_PROPS } from '@footfall/contract';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { EventInput, RefusalReason } from './event-row.js';
 
@@ -35,6 +35,8 @@ export const eventSchema = {
       type: 'object',
       maxProperties: MAX_PROPS,
       propertyNames: { maxLength: 32 },
+      // The tracker's own keys (contract RESERVED_PROPS) have a form of their own; the rest is free.
+      properties: { [RESERVED_PROPS.scrollDepth]: { type: 'integer', minimum: 0, maximum: 100 } },
       additionalProperties: {
         anyOf: [{ type: 'string', maxLength: 256 }, { type: 'number' }, { type: 'boolean' }],
       },
