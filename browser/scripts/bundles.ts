@@ -39,9 +39,17 @@ export const scriptTagExtraBundle: BuildOptions = {
   outfile: `${distDir}/footfall-extra.js`,
 };
 
+/** The heatmap overlay, `footfall-heatmap.js`: the lazy part fetches it only for the owner's heatmap link. */
+export const scriptTagHeatmapBundle: BuildOptions = {
+  ...scriptTagBundle,
+  entryPoints: [`${browserRoot}src/tracker/extra/script-tag-heatmap.ts`],
+  outfile: `${distDir}/footfall-heatmap.js`,
+};
+
 export interface ScriptTagFiles {
   'footfall.js': string;
   'footfall-extra.js': string;
+  'footfall-heatmap.js': string;
 }
 
 /**
@@ -56,14 +64,15 @@ const terserOptions: MinifyOptions = { ecma: 2022, compress: { passes: 3 }, mang
 const squeeze = async (code: string): Promise<string> => (await minify(code, terserOptions)).code!;
 
 /**
- * Both files of the script tag, in memory. The lazy part is built with the core's mangle cache,
+ * The script tag's three files, in memory. The lazy part and the heatmap are built with the core's mangle cache,
  * so the handle's mangled property names agree across the two files.
  */
 export async function buildScriptTag(): Promise<ScriptTagFiles> {
   const core = await build({ ...scriptTagBundle, write: false, mangleCache: {} });
   const extra = await build({ ...scriptTagExtraBundle, write: false, mangleCache: core.mangleCache });
-  const [coreCode, extraCode] = await Promise.all([squeeze(core.outputFiles[0]!.text), squeeze(extra.outputFiles[0]!.text)]);
-  return { 'footfall.js': coreCode, 'footfall-extra.js': extraCode };
+  const heatmap = await build({ ...scriptTagHeatmapBundle, write: false, mangleCache: core.mangleCache });
+  const [coreCode, extraCode, heatmapCode] = await Promise.all([core, extra, heatmap].map((built) => squeeze(built.outputFiles[0]!.text)));
+  return { 'footfall.js': coreCode!, 'footfall-extra.js': extraCode!, 'footfall-heatmap.js': heatmapCode! };
 }
 
 /**

@@ -6,11 +6,13 @@ import { buildScriptTag, type ScriptTagFiles } from '../scripts/bundles.js';
  * The script tag's budgets, in bytes of `gzip -9 -n` of each minified file (measured by the
  * command itself). The core is what every page loads at once, held to the owner's 1,536 B; the
  * lazily loaded part comes after the page has loaded and holds what can wait, so its budget is
- * looser.
+ * looser (hotspots took it from 1,280 B to 1,920 B); the heatmap overlay loads only for the
+ * owner's heatmap link.
  */
 export const BUDGETS: Record<keyof ScriptTagFiles, number> = {
   'footfall.js': 1536,
-  'footfall-extra.js': 1280,
+  'footfall-extra.js': 1920,
+  'footfall-heatmap.js': 2048,
 };
 
 describe('script-tag build', () => {

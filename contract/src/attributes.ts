@@ -27,6 +27,9 @@ export const ATTR = {
   utmCampaign: 'portfolio.utm.campaign',
   utmTerm: 'portfolio.utm.term',
   utmContent: 'portfolio.utm.content',
+  /** A clicked element, as the OpenTelemetry browser instrumentation names it (its `browser.user_action.click`). */
+  cssSelector: 'browser.css_selector',
+  tagName: 'browser.tag_name',
 } as const;
 
 /** Metric names: one counter of browser events, and one histogram per web vital. */

@@ -13,6 +13,8 @@ export const EVENT_TYPES = [
   // A followed link to another host, and a followed link to a file: `to` is its URL.
   'outbound',
   'download',
+  // A click on any element of a page (a hotspot): where and on what, in UI_CLICK_PROPS.
+  'ui_click',
 ] as const;
 
 /** A known event type, or another one a catalog adds. */
@@ -55,6 +57,24 @@ export interface FootfallEvent {
 
 /** The campaign fields of an event, in the order of the utm_* URL parameters. */
 export const CAMPAIGN_FIELDS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
+
+/**
+ * The props of a `ui_click`, the same for the script tag's lazy part and for the OpenTelemetry
+ * browser instrumentations' clicks (which carry `browser.css_selector` and `browser.tag_name`,
+ * ATTR.cssSelector and ATTR.tagName): the element's selector (an id, a `data-*` attribute, or a
+ * short tag path with at most UI_CLICK_TEXT_CHARS of a link's or button's own text; never an
+ * input's value, never an e-mail address), its tag in lower case, where it was clicked as a whole
+ * percent of the document's width and height, and the viewport's class.
+ */
+export const UI_CLICK_PROPS = { selector: 'selector', tag: 'tag', x: 'x', y: 'y', viewport: 'viewport' } as const;
+
+/** At most this many characters of a link's or button's own text go into its selector. */
+export const UI_CLICK_TEXT_CHARS = 32;
+
+/** The viewport classes, and the window width (CSS pixels) below which each applies: desktop is the rest. */
+export const VIEWPORTS = ['phone', 'tablet', 'desktop'] as const;
+export type Viewport = (typeof VIEWPORTS)[number];
+export const VIEWPORT_MAX_WIDTH = { phone: 768, tablet: 1024 } as const;
 
 /** The bounds of each field; the ingest service refuses an event past them as `invalid_field`. */
 export const EVENT_LIMITS = {

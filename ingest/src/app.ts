@@ -22,6 +22,7 @@ import overviewRoutes from './routes/overview/index.js';
 import { alertsPlugin } from './alerts/alerts-plugin.js';
 import { livePlugin } from './stats/live-plugin.js';
 import { refusedValuesPlugin } from './stats/refused-values.js';
+import { hotspotSelectorsPlugin } from './hotspots/selector-bound.js';
 
 const CLOSE_TIMEOUT_MS = 10_000;
 const STREAM_INTERVAL_MS = 5000;
@@ -91,6 +92,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     countryDatabase: config.countryDatabase,
   });
   await app.register(refusedValuesPlugin, { catalog, catalogFile: config.catalogFile });
+  await app.register(hotspotSelectorsPlugin);
   if (config.alertsEnabled) await app.register(alertsPlugin, { webhookUrl: config.alertWebhookUrl });
   await app.register(livePlugin, {
     streamIntervalMs: STREAM_INTERVAL_MS,

@@ -11,6 +11,8 @@ export interface ScriptTagPageOptions {
   extraMissing?: boolean;
   /** Other files of the site by path, answered as they are given (a download, a second page). */
   files?: Record<string, { headers: Record<string, string>; body: string }>;
+  /** Headers of the page's own answer besides its type (a Content-Security-Policy). */
+  pageHeaders?: Record<string, string>;
 }
 
 export interface ScriptTagPage {
@@ -26,8 +28,8 @@ export async function serveScriptTagPage(options: ScriptTagPageOptions): Promise
   let extraRequests = 0;
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const send = (status: number, type: string, body: string) => {
-      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+    const send = (status: number, type: string, body: string, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers });
       response.end(body);
     };
     if (path === '/footfall.js') return send(200, 'text/javascript', files['footfall.js']);
@@ -37,12 +39,13 @@ export async function serveScriptTagPage(options: ScriptTagPageOptions): Promise
       setTimeout(() => send(200, 'text/javascript', files['footfall-extra.js']), options.extraDelayMs ?? 0);
       return;
     }
+    if (path === '/footfall-heatmap.js') return send(200, 'text/javascript', files['footfall-heatmap.js']);
     const file = options.files?.[path];
     if (file) {
       response.writeHead(200, file.headers);
       return response.end(file.body);
     }
-    send(200, 'text/html; charset=utf-8', options.page);
+    send(200, 'text/html; charset=utf-8', options.page, options.pageHeaders);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

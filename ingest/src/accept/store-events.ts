@@ -3,6 +3,7 @@
 // refusals by reason and their values.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.js';
+import type { SelectorBound } from '../hotspots/selector-bound.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { RefusedValues } from '../stats/refused-values.js';
@@ -16,6 +17,7 @@ export interface EventStore {
   metrics: Metrics;
   refusedValues: RefusedValues;
   catalog: Catalog;
+  hotspotSelectors: SelectorBound;
 }
 
 export function storeEvents(
@@ -27,7 +29,7 @@ export function storeEvents(
 ): { accepted: number; duplicates: number } {
   const { metrics } = store;
   // Undeclared property keys leave their events here; the events are kept, the keys listed.
-  const { rows, dropped } = keepDeclaredProps(judged, store.catalog);
+  const { rows, dropped } = keepDeclaredProps(store.hotspotSelectors.bound(judged), store.catalog);
   for (const { item, count } of countBy(dropped, (prop) => `${prop.site}|${prop.value}`)) {
     store.refusedValues.record({ ...item, value: cut(item.value) }, count);
   }

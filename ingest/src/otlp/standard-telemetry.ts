@@ -3,6 +3,7 @@
 // instrumentation's `click` span is a click, and so are the OpenTelemetry browser instrumentation's
 // `browser.navigation` and `browser.user_action.click` events (docs/otel-existing.md).
 // `portfolio.*` attributes on the same item still win: they are refinements.
+import { ATTR, UI_CLICK_PROPS } from '@footfall/contract';
 import type { AttributeValue } from './decode.js';
 import { nameWithoutPrivate } from './name-privacy.js';
 
@@ -19,8 +20,8 @@ export const STANDARD_ATTR = {
   targetElement: 'target_element',
   targetXpath: 'target_xpath',
   /** @opentelemetry/browser-instrumentation's user action events */
-  cssSelector: 'browser.css_selector',
-  tagName: 'browser.tag_name',
+  cssSelector: ATTR.cssSelector,
+  tagName: ATTR.tagName,
   pageX: 'browser.page.x',
   pageY: 'browser.page.y',
 } as const;
@@ -77,8 +78,9 @@ export function isStandardLogEvent(eventName: string): boolean {
  */
 function clickProps(selector: AttributeValue | undefined, tag: AttributeValue | undefined): Record<string, string | number> {
   const props: Record<string, string | number> = {};
-  if (typeof selector === 'string' && selector !== '') props.selector = nameWithoutPrivate(selector).slice(0, MAX_SELECTOR_CHARS);
-  if (typeof tag === 'string' && tag !== '') props.tag = tag.toLowerCase().slice(0, 32);
+  if (typeof selector === 'string' && selector !== '')
+    props[UI_CLICK_PROPS.selector] = nameWithoutPrivate(selector).slice(0, MAX_SELECTOR_CHARS);
+  if (typeof tag === 'string' && tag !== '') props[UI_CLICK_PROPS.tag] = tag.toLowerCase().slice(0, 32);
   return props;
 }
 

@@ -6,7 +6,14 @@ import { startExtra } from './start-extra.js';
  * page has loaded and puts its handle on the element, which is `document.currentScript` while
  * this runs.
  */
-const { core } = document.currentScript as ExtraScript;
+const script = document.currentScript as ExtraScript;
+const { core } = script;
 // The core does not read `data-downloads` (bytes it cannot spare): its script element is the one that names its site.
 core.options.downloads ??= document.querySelector<HTMLScriptElement>('script[data-downloads]')?.dataset.downloads;
 startExtra(core);
+// The owner's heatmap link: the overlay is a file of its own, fetched from this one's folder only then.
+if (location.hash.includes('footfall-heatmap=')) {
+  document.head.append(
+    Object.assign(document.createElement('script'), { src: new URL('footfall-heatmap.js', script.src) as unknown as string, core }),
+  );
+}

@@ -15,6 +15,7 @@ import alertsRoutes from './alerts.js';
 import erasureRoutes from './erasure.js';
 import eventsRoutes from './events.js';
 import funnelRoutes from './funnel.js';
+import hotspotsRoutes from './hotspots.js';
 import keyRoutes from './keys.js';
 import { explainValidation } from './schemas.js';
 import sitesRoutes from './sites.js';
@@ -84,6 +85,7 @@ const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, options) => {
   await app.register(statsRoutes);
   await app.register(eventsRoutes);
   await app.register(funnelRoutes);
+  await app.register(hotspotsRoutes);
   await app.register(sitesRoutes);
   await app.register(alertsRoutes);
   await app.register(erasureRoutes, { tokenSet: options.statsToken !== undefined });

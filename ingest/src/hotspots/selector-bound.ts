@@ -1,0 +1,91 @@
+/**
+ * Hotspots are bounded per page and day at accept time: per site, UTC day, page path and viewport
+ * class, the first MAX_SELECTORS_PER_PAGE distinct selectors of `ui_click` events keep their own
+ * name, and every later one is stored as OTHER_ELEMENTS (its click, tag and place are kept; only
+ * the name goes), so a page with thousands of distinct elements adds at most that many names a day.
+ * Places are whole percents of the document (0 to 100 each way): at most 101 × 101 cells a page.
+ * Selectors are held to the privacy rules here too, whoever sent them: no query, no e-mail address.
+ *
+ * The names kept are in memory, learnt again at start from today's and yesterday's events (the
+ * only days an event is accepted for). Each service keeps its own: N replicas keep up to N times
+ * the bound.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import { UI_CLICK_PROPS } from '@footfall/contract';
+import fp from 'fastify-plugin';
+import { nameWithoutPrivate } from '../otlp/name-privacy.js';
+import { UI_CLICK } from '../otlp/standard-telemetry.js';
+import { dayOf } from '../stats/refused-values.js';
+import { rows as readRows } from '../stats/run-query.js';
+import type { EventRow } from '../tables/index.js';
+
+export const MAX_SELECTORS_PER_PAGE = 100;
+
+/** The selector of the clicks past the bound: "other elements". */
+export const OTHER_ELEMENTS = '';
+
+const DAY_MS = 86_400_000;
+
+export class SelectorBound {
+  /** The selectors with a name of their own, per site, day, path and viewport. */
+  readonly #kept = new Map<string, Set<string>>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Learns which selectors of today and yesterday already have their name stored, so a restart keeps the bound. */
+  async load(client: ClickHouseClient): Promise<void> {
+    const stored = await readRows<{ site: string; day: string; path: string; viewport: string; selector: string }>(
+      client,
+      `SELECT DISTINCT site, toString(toDate(ts)) AS day, path, props['viewport'] AS viewport, props['selector'] AS selector
+       FROM events WHERE type = {type:String} AND ts >= toDateTime({since:UInt32}) AND props['selector'] != ''`,
+      { type: UI_CLICK, since: Math.floor(Date.parse(dayOf(this.now() - DAY_MS)) / 1000) },
+    );
+    for (const row of stored) {
+      const kept = this.#keptOf(`${row.site}|${row.day}|${row.path}|${row.viewport}`);
+      if (kept.size < MAX_SELECTORS_PER_PAGE) kept.add(row.selector);
+    }
+  }
+
+  /** The rows with each `ui_click`'s selector made private and held to the bound; other rows as they are. */
+  bound(rows: readonly EventRow[]): EventRow[] {
+    this.#forgetOldDays();
+    return rows.map((row) => {
+      const raw = row.props[UI_CLICK_PROPS.selector];
+      if (row.type !== UI_CLICK || raw === undefined) return row;
+      const selector = nameWithoutPrivate(raw);
+      const kept = this.#keptOf(`${row.site}|${dayOf(row.ts)}|${row.path}|${row.props[UI_CLICK_PROPS.viewport] ?? ''}`);
+      if (!kept.has(selector) && kept.size < MAX_SELECTORS_PER_PAGE) kept.add(selector);
+      const stored = kept.has(selector) ? selector : OTHER_ELEMENTS;
+      return stored === raw ? row : { ...row, props: { ...row.props, [UI_CLICK_PROPS.selector]: stored } };
+    });
+  }
+
+  #keptOf(key: string): Set<string> {
+    let kept = this.#kept.get(key);
+    if (!kept) this.#kept.set(key, (kept = new Set()));
+    return kept;
+  }
+
+  /** Days before yesterday take no more events: their names need not be held. */
+  #forgetOldDays(): void {
+    const oldest = dayOf(this.now() - DAY_MS);
+    for (const key of this.#kept.keys()) if (key.split('|')[1]! < oldest) this.#kept.delete(key);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    hotspotSelectors: SelectorBound;
+  }
+}
+
+/** One bound shared by the routes that accept events (beacons, OTLP spans and logs). */
+export const hotspotSelectorsPlugin = fp(
+  async (app) => {
+    const bound = new SelectorBound();
+    // ClickHouse may not answer yet (a server still starting): the bound then starts afresh.
+    await bound.load(app.clickhouse).catch((error: unknown) => app.log.warn({ err: error }, 'could not read the hotspot selectors kept'));
+    app.decorate('hotspotSelectors', bound);
+  },
+  { name: 'footfall-hotspot-selectors', dependencies: ['footfall-clickhouse'] },
+);
