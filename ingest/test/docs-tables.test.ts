@@ -7,7 +7,7 @@ import { MAX_PROPS } from '../src/events/event-shape.js';
 import { MAX_AGE_MS, MAX_AHEAD_MS } from '../src/events/to-event-row.js';
 import { MAX_USER_AGENT_CHARS } from '../src/events/user-agent.js';
 import { OTLP_LIMITS } from '../src/otlp/limits.js';
-import { MAX_BROWSER_COUNT_PER_POINT, type PointRefusal } from '../src/otlp/metric-rows.js';
+import { MAX_BROWSER_COUNT_PER_POINT, type PointRefusal } from '../src/otlp/metrics/metric-rows.js';
 import { MAX_BEACON_BYTES, MAX_EVENTS_PER_BEACON } from '../src/routes/beacon/index.js';
 import { MAX_OTLP_BYTES, MAX_OTLP_DECOMPRESSED_BYTES } from '../src/routes/otlp-http.js';
 

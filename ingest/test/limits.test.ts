@@ -14,7 +14,7 @@ import { BROWSER_UA, beaconEvent, countOf, queryRows, testApp } from './support/
 // parsing, one rate-limit bucket across the beacon URLs, the proxy hops believed, slow senders and
 // the connection cap.
 
-const root = protobuf.loadSync(new URL('../src/otlp/otlp.proto', import.meta.url).pathname);
+const root = protobuf.loadSync(new URL('../src/otlp/proto/otlp.proto', import.meta.url).pathname);
 const TraceRequest = root.lookupType('otlp.ExportTraceServiceRequest');
 const nowNs = () => String(BigInt(Date.now()) * 1_000_000n);
 const keyValues = (count: number) => Array.from({ length: count }, (_, index) => ({ key: `a${index}`, value: { stringValue: 'v' } }));

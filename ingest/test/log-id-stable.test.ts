@@ -16,8 +16,8 @@ async function release(rules: 'current' | 'names kept') {
   vi.resetModules();
   if (rules === 'names kept') vi.doMock(NAME_RULES, () => ({ nameWithoutPrivate: (name: string) => name }));
   else vi.doUnmock(NAME_RULES);
-  const { mapLogRecords } = await import('../src/otlp-logs/log-rows.js');
-  const { decodeLogs } = await import('../src/otlp-logs/decode-logs.js');
+  const { mapLogRecords } = await import('../src/otlp/logs/log-rows.js');
+  const { decodeLogs } = await import('../src/otlp/logs/decode-logs.js');
   const { testApp } = await import('./support/test-app.js');
   return { mapLogRecords, decodeLogs, testApp };
 }

@@ -5,7 +5,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpanData } from '../src/otlp/decode.js';
+import type { SpanData } from '../src/otlp/traces/span-data.js';
 import { EMAIL_MASK, nameWithoutPrivate } from '../src/otlp/name-privacy.js';
 import { logRecordWithoutPrivate, spanWithoutPrivate } from '../src/otlp/privacy.js';
 import { NAME_SAMPLES } from './support/name-samples.js';

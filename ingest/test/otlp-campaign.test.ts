@@ -1,7 +1,8 @@
 import { ATTR } from '@footfall/contract';
 import { describe, expect, it } from 'vitest';
-import type { Attributes, ResourceSpansData } from '../src/otlp/decode.js';
-import { mapSpans } from '../src/otlp/span-rows.js';
+import type { Attributes } from '../src/otlp/decode.js';
+import type { ResourceSpansData } from '../src/otlp/traces/span-data.js';
+import { mapSpans } from '../src/otlp/traces/span-rows.js';
 
 // A page's span names its campaign in `url.full`'s query: the OTLP mapping reads it there with the
 // contract's campaignOf (as a beacon's `search`) before the privacy rules cut the query, and

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LATEST_NANOS } from '../src/otlp/decode-error.js';
-import {
-  attributes,
-  decodeMetrics,
-  decodeTraces,
-  field,
-  id,
-  list,
-  MetricsResponse,
-  nanos,
-  text,
-  TraceResponse,
-} from '../src/otlp/decode.js';
+import { attributes, field, id, list, nanos, text } from '../src/otlp/decode.js';
+import { decodeMetrics } from '../src/otlp/metrics/decode-metrics.js';
+import { MetricsResponse, TraceResponse } from '../src/otlp/proto/otlp-proto.js';
+import { decodeTraces } from '../src/otlp/traces/decode-traces.js';
 import { makeSpans, metricsBody, tracesBody } from './support/otel-requests.js';
 import { arr, kv, message, refusal, repeat, str } from './support/otlp-wire.js';
 

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { Attributes } from '../src/otlp/decode.js';
 import { OtlpDecodeError } from '../src/otlp/decode-error.js';
 import { OtlpLimitError } from '../src/otlp/limits.js';
-import { dateTime64 } from '../src/otlp/span-rows.js';
-import { decodeLogs, type LogRecordData, MAX_LOG_RECORDS_PER_REQUEST, type ResourceLogsData } from '../src/otlp-logs/decode-logs.js';
-import { type LogRow, mapLogRecords } from '../src/otlp-logs/log-rows.js';
+import { dateTime64 } from '../src/otlp/traces/span-rows.js';
+import { decodeLogs, type LogRecordData, MAX_LOG_RECORDS_PER_REQUEST, type ResourceLogsData } from '../src/otlp/logs/decode-logs.js';
+import { type LogRow, mapLogRecords } from '../src/otlp/logs/log-rows.js';
 
 // The logs decoder and mapping (src/otlp-logs/decode-logs.ts, log-rows.ts) called directly: every
 // field read from both encodings, the limits and readers that refuse, and what each record becomes.
@@ -84,7 +84,7 @@ const FULL_DECODED: ResourceLogsData[] = [
   },
 ];
 
-const logsProto = protobuf.loadSync(fileURLToPath(new URL('../src/otlp-logs/logs.proto', import.meta.url)));
+const logsProto = protobuf.loadSync(fileURLToPath(new URL('../src/otlp/proto/logs.proto', import.meta.url)));
 const LogsRequest = logsProto.lookupType('otlp.ExportLogsServiceRequest');
 
 /** The OTLP/JSON-shaped object as protobuf bytes (protobufjs takes base64 strings for bytes). */

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Attributes, SpanData } from '../src/otlp/decode.js';
+import type { Attributes } from '../src/otlp/decode.js';
+import type { SpanData } from '../src/otlp/traces/span-data.js';
 import {
   bodyWithoutPrivate,
   itemWithoutPrivate,

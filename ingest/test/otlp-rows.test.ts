@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../src/catalog/catalog.js';
 import { loadConfig } from '../src/config.js';
-import type { Attributes, DataPoint, MetricData, ResourceMetricsData, ResourceSpansData, SpanData } from '../src/otlp/decode.js';
+import type { Attributes } from '../src/otlp/decode.js';
+import type { DataPoint, MetricData, ResourceMetricsData } from '../src/otlp/metrics/decode-metrics.js';
+import type { ResourceSpansData, SpanData } from '../src/otlp/traces/span-data.js';
 import { LATEST_NANOS } from '../src/otlp/decode-error.js';
-import { MAX_BROWSER_COUNT_PER_POINT, mapMetricPoints } from '../src/otlp/metric-rows.js';
-import { dateTime64, mapSpans, toStringMap } from '../src/otlp/span-rows.js';
+import { MAX_BROWSER_COUNT_PER_POINT, mapMetricPoints } from '../src/otlp/metrics/metric-rows.js';
+import { dateTime64, mapSpans, toStringMap } from '../src/otlp/traces/span-rows.js';
 
 // The mapping of decoded OTLP data to rows (src/otlp/span-rows.ts, metric-rows.ts), called directly:
 // every column of an `otel_traces` and a `metric_points` row for a known input, the analytics event

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OtlpLimitError } from '../src/otlp/limits.js';
 import { checkProtobufLimits } from '../src/otlp/protobuf-limits.js';
 import { ProtobufReader, WIRE } from '../src/otlp/protobuf-reader.js';
-import { readTraceRequest } from '../src/otlp/protobuf-traces.js';
+import { readTraceRequest } from '../src/otlp/traces/protobuf-traces.js';
 import { message, refusal, repeat, tag, varint } from './support/otlp-wire.js';
 
 // The two hand-written readers of the protobuf wire format: the walk that checks a body against

@@ -2,9 +2,10 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
-import { decodeTraces, OtlpDecodeError } from '../src/otlp/decode.js';
+import { OtlpDecodeError } from '../src/otlp/decode-error.js';
+import { decodeTraces } from '../src/otlp/traces/decode-traces.js';
 import { OtlpLimitError } from '../src/otlp/limits.js';
-import { readTraceRequest } from '../src/otlp/protobuf-traces.js';
+import { readTraceRequest } from '../src/otlp/traces/protobuf-traces.js';
 
 // The protobuf traces reader is written by hand for speed (src/otlp/protobuf-traces.ts); OTLP/JSON
 // goes through the generic reader. Both must read the same spans into the same data, whatever the

@@ -3,10 +3,10 @@
 // without its ids) and the per-request and per-span limits at their edge. The SDK-made spans are
 // in protobuf-traces-decoder.test.ts.
 import { describe, expect, it } from 'vitest';
-import { OtlpDecodeError } from '../src/otlp/decode.js';
+import { OtlpDecodeError } from '../src/otlp/decode-error.js';
 import { OTLP_LIMITS, OtlpLimitError } from '../src/otlp/limits.js';
 import { WIRE } from '../src/otlp/protobuf-reader.js';
-import { readTraceRequest } from '../src/otlp/protobuf-traces.js';
+import { readTraceRequest } from '../src/otlp/traces/protobuf-traces.js';
 
 /** One protobuf field: its number, its wire type, and a value of that wire type (a message as its fields). */
 type Field = [number, number, number | bigint | string | Uint8Array | Field[]];

@@ -1,7 +1,7 @@
 // What happened to the data points of one OTLP metrics request, counted: the browser's own event
 // counts (portfolio.events) of the points the write-ahead log took, duplicates, and refusals by reason.
 import type { Metrics } from '../metrics/registry.js';
-import type { MappedPoint, PointRefusal } from '../otlp/metric-rows.js';
+import type { MappedPoint, PointRefusal } from '../otlp/metrics/metric-rows.js';
 import type { MetricPointRow } from '../tables/index.js';
 
 /** Duplicates and refusals, known as soon as the points are judged. */

@@ -16,7 +16,8 @@
 //
 // Names (a span's, a span event's, a log record's event name) are cleaned here too, by the rules
 // of ./name-privacy.ts, which metric names share.
-import type { AttributeValue, Attributes, SpanData } from './decode.js';
+import type { AttributeValue, Attributes } from './decode.js';
+import type { SpanData } from './traces/span-data.js';
 import { nameWithoutPrivate } from './name-privacy.js';
 
 /** The last part of an address key: `client.address`, `net.peer.ip`, `net.sock.peer.addr`, `host.port`. */

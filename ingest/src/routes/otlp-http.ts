@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { BadOtlpError, BodyTooLargeError, OtlpLimitExceededError, UnsupportedEncodingError } from '../errors.js';
-import { OtlpDecodeError } from '../otlp/decode.js';
+import { OtlpDecodeError } from '../otlp/decode-error.js';
 import { checkJsonLimits } from '../otlp/json-limits.js';
 import { OtlpLimitError } from '../otlp/limits.js';
 

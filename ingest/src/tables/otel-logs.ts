@@ -1,6 +1,6 @@
 // The `otel_logs` table, shaped like the Collector ClickHouse exporter's: log records that are not
 // analytics events, recognised when re-sent by the hash in LogId.
-import type { LogRow } from '../otlp-logs/log-rows.js';
+import type { LogRow } from '../otlp/logs/log-rows.js';
 import type { StoredTable } from './stored-table.js';
 
 export const logsTable: StoredTable<LogRow> = {

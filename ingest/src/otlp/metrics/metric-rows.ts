@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Catalog } from '../catalog/catalog.js';
-import type { MetricPointRow } from '../tables/metric-points.js';
-import type { Attributes, DataPoint, MetricData, ResourceMetricsData } from './decode.js';
-import { nameWithoutPrivate } from './name-privacy.js';
-import { itemWithoutPrivate, resourceWithoutPrivate } from './privacy.js';
-import { ATTR, toStringMap } from './span-rows.js';
+import type { Catalog } from '../../catalog/catalog.js';
+import type { MetricPointRow } from '../../tables/metric-points.js';
+import type { Attributes } from '../decode.js';
+import type { DataPoint, MetricData, ResourceMetricsData } from './decode-metrics.js';
+import { nameWithoutPrivate } from '../name-privacy.js';
+import { itemWithoutPrivate, resourceWithoutPrivate } from '../privacy.js';
+import { ATTR, toStringMap } from '../traces/span-rows.js';
 
 /** The browser's counter of analytics events; its delta sums feed footfall_browser_events_total. */
 export const BROWSER_EVENTS_METRIC = 'portfolio.events';

@@ -2,10 +2,11 @@
 // spans and log records read the same attributes) or a row of otel_logs.
 import { createHash } from 'node:crypto';
 import { ATTR } from '@footfall/contract';
-import type { Attributes, ResourceSpansData, SpanData } from '../otlp/decode.js';
-import { EVENT_NAME_ATTRIBUTE, logRecordWithoutPrivate, resourceWithoutPrivate, withoutPrivate } from '../otlp/privacy.js';
-import { dateTime64, mapSpans, toStringMap } from '../otlp/span-rows.js';
-import { standardLogEvent, UI_CLICK } from '../otlp/standard-telemetry.js';
+import type { Attributes } from '../decode.js';
+import type { ResourceSpansData, SpanData } from '../traces/span-data.js';
+import { EVENT_NAME_ATTRIBUTE, logRecordWithoutPrivate, resourceWithoutPrivate, withoutPrivate } from '../privacy.js';
+import { dateTime64, mapSpans, toStringMap } from '../traces/span-rows.js';
+import { standardLogEvent, UI_CLICK } from '../standard-telemetry.js';
 import type { LogRecordData, ResourceLogsData } from './decode-logs.js';
 
 export { EVENT_NAME_ATTRIBUTE };

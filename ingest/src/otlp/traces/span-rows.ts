@@ -1,9 +1,10 @@
 import { ATTR, type Campaign, campaignOf } from '@footfall/contract';
-import type { EventInput } from '../events/event-row.js';
-import type { TraceRow } from '../tables/otel-traces.js';
-import type { AttributeValue, Attributes, ResourceSpansData, Scope, SpanData } from './decode.js';
-import { resourceWithoutPrivate, spanWithoutPrivate } from './privacy.js';
-import { pageUrlOf, pathOfUrl, STANDARD_ATTR, type StandardEvent, standardSpanEvent } from './standard-telemetry.js';
+import type { EventInput } from '../../events/event-row.js';
+import type { TraceRow } from '../../tables/otel-traces.js';
+import type { AttributeValue, Attributes, Scope } from '../decode.js';
+import type { ResourceSpansData, SpanData } from './span-data.js';
+import { resourceWithoutPrivate, spanWithoutPrivate } from '../privacy.js';
+import { pageUrlOf, pathOfUrl, STANDARD_ATTR, type StandardEvent, standardSpanEvent } from '../standard-telemetry.js';
 
 /** Attribute names of the OTLP mapping (docs/otlp-mapping.md). */
 export { ATTR };

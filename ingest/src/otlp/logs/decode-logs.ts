@@ -1,10 +1,10 @@
 // Reads an OTLP logs export request (protobuf or JSON) into plain records. Attribute values go
-// through the traces decoder's reader (otlp/decode.ts), so logs obey the same attribute limits.
-import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
-import { attributes, field, id, list, nanos, OtlpDecodeError, text, type AttributeValue, type Attributes } from '../otlp/decode.js';
-import { OTLP_LIMITS, OtlpLimitError } from '../otlp/limits.js';
-import { checkProtobufLimits } from '../otlp/protobuf-limits.js';
+// through the traces decoder's reader (../decode.ts), so logs obey the same attribute limits.
+import { OtlpDecodeError } from '../decode-error.js';
+import { attributes, field, id, list, nanos, text, type AttributeValue, type Attributes } from '../decode.js';
+import { OTLP_LIMITS, OtlpLimitError } from '../limits.js';
+import { checkProtobufLimits } from '../protobuf-limits.js';
+import { LogsRequest, protobufToObject as decodeProtobuf } from '../proto/otlp-proto.js';
 
 /** Log records in one request; the Collector batches up to a few thousand. */
 export const MAX_LOG_RECORDS_PER_REQUEST = OTLP_LIMITS.logRecordsPerRequest;
@@ -34,13 +34,6 @@ export interface ResourceLogsData {
     records: LogRecordData[];
   }>;
 }
-
-const root = protobuf.loadSync(fileURLToPath(new URL('./logs.proto', import.meta.url)));
-const LogsRequest = root.lookupType('otlp.ExportLogsServiceRequest');
-export const LogsResponse = root.lookupType('otlp.ExportLogsServiceResponse');
-
-// As in otlp/decode.ts: protobufjs gives the OTLP/JSON object shape, with base64 ids where JSON has hex.
-const TO_OBJECT = { longs: String, enums: Number, bytes: String, defaults: false, oneofs: false } as const;
 
 /** Throws OtlpDecodeError for a body that breaks the protocol, OtlpLimitError for one over the limits. */
 export function decodeLogs(body: Buffer | unknown, encoding: 'protobuf' | 'json'): ResourceLogsData[] {
@@ -72,11 +65,7 @@ export function decodeLogs(body: Buffer | unknown, encoding: 'protobuf' | 'json'
 function protobufToObject(body: Buffer): unknown {
   // Over a limit, refused before protobufjs builds an object for every attribute.
   checkProtobufLimits(body, 'logs');
-  try {
-    return LogsRequest.toObject(LogsRequest.decode(body), TO_OBJECT);
-  } catch (error) {
-    throw new OtlpDecodeError(`invalid protobuf: ${(error as Error).message}`);
-  }
+  return decodeProtobuf(LogsRequest, body);
 }
 
 function recordOf(record: unknown, ids: 'hex' | 'base64'): LogRecordData {
@@ -96,7 +85,7 @@ function recordOf(record: unknown, ids: 'hex' | 'base64'): LogRecordData {
   };
 }
 
-// The record's own readers; the others are the traces and metrics decoder's (otlp/decode.ts).
+// The record's own readers; the others are the traces and metrics decoder's (../decode.ts).
 
 function integer(value: unknown): number {
   if (value === undefined || value === null) return 0;
