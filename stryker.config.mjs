@@ -5,7 +5,7 @@
 // written to reports/mutation/mutation.json, the HTML one beside it.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-  mutate: ['ingest/src/pipeline/**/*.ts', 'ingest/src/events/**/*.ts', 'ingest/src/otlp/**/*.ts', 'ingest/src/otlp-logs/**/*.ts'],
+  mutate: ['ingest/src/pipeline/**/*.ts', 'ingest/src/events/**/*.ts', 'ingest/src/otlp/**/*.ts'],
   testRunner: 'vitest',
   // Forks: the embedded ClickHouse is a native library that crashes when loaded again in a worker thread.
   vitest: { configFile: 'vitest.mutation.config.ts', pool: 'forks' },

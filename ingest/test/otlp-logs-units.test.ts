@@ -9,7 +9,7 @@ import { dateTime64 } from '../src/otlp/traces/span-rows.js';
 import { decodeLogs, type LogRecordData, MAX_LOG_RECORDS_PER_REQUEST, type ResourceLogsData } from '../src/otlp/logs/decode-logs.js';
 import { type LogRow, mapLogRecords } from '../src/otlp/logs/log-rows.js';
 
-// The logs decoder and mapping (src/otlp-logs/decode-logs.ts, log-rows.ts) called directly: every
+// The logs decoder and mapping (src/otlp/logs/decode-logs.ts, log-rows.ts) called directly: every
 // field read from both encodings, the limits and readers that refuse, and what each record becomes.
 
 /** log-rows.ts's bounds (not exported). */

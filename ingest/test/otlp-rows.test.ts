@@ -9,7 +9,7 @@ import { LATEST_NANOS } from '../src/otlp/decode-error.js';
 import { MAX_BROWSER_COUNT_PER_POINT, mapMetricPoints } from '../src/otlp/metrics/metric-rows.js';
 import { dateTime64, mapSpans, toStringMap } from '../src/otlp/traces/span-rows.js';
 
-// The mapping of decoded OTLP data to rows (src/otlp/span-rows.ts, metric-rows.ts), called directly:
+// The mapping of decoded OTLP data to rows (src/otlp/traces/span-rows.ts, metrics/metric-rows.ts), called directly:
 // every column of an `otel_traces` and a `metric_points` row for a known input, the analytics event
 // a span carries (docs/otlp-mapping.md), the cuts that bound stored text, the
 // DateTime64 text ClickHouse reads, and each data point refused alone with its reason.

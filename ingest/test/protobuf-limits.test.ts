@@ -8,7 +8,7 @@ import { message, refusal, repeat, tag, varint } from './support/otlp-wire.js';
 // The two hand-written readers of the protobuf wire format: the walk that checks a body against
 // OTLP_LIMITS before anything decodes it (src/otlp/protobuf-limits.ts), and the reader the traces
 // decoder is built on (src/otlp/protobuf-reader.ts). Bodies are written byte by byte (field
-// numbers from src/otlp/otlp.proto), so each can sit exactly at a limit or one past it.
+// numbers from src/otlp/proto/otlp.proto), so each can sit exactly at a limit or one past it.
 
 /** Checks a body; returns 'accepted', or the refusal as `limit: <message>`. */
 function checked(body: Buffer, request: 'traces' | 'metrics' | 'logs' = 'traces'): string {

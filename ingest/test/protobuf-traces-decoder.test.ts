@@ -7,7 +7,7 @@ import { decodeTraces } from '../src/otlp/traces/decode-traces.js';
 import { OtlpLimitError } from '../src/otlp/limits.js';
 import { readTraceRequest } from '../src/otlp/traces/protobuf-traces.js';
 
-// The protobuf traces reader is written by hand for speed (src/otlp/protobuf-traces.ts); OTLP/JSON
+// The protobuf traces reader is written by hand for speed (src/otlp/traces/protobuf-traces.ts); OTLP/JSON
 // goes through the generic reader. Both must read the same spans into the same data, whatever the
 // SDK puts in them, and refuse what breaks the wire format.
 

@@ -1,4 +1,4 @@
-// The hand-written protobuf traces reader (src/otlp/protobuf-traces.ts) on bodies built field by
+// The hand-written protobuf traces reader (src/otlp/traces/protobuf-traces.ts) on bodies built field by
 // field: what no SDK sends (fields it does not know, a known field with another wire type, a span
 // without its ids) and the per-request and per-span limits at their edge. The SDK-made spans are
 // in protobuf-traces-decoder.test.ts.

@@ -32,7 +32,7 @@ export type ClusterTable =
       primaryKey: string;
     };
 
-/** An attribute of a span or log record, else of its resource: where the ingest service looks it up (otlp/span-rows.ts). */
+/** An attribute of a span or log record, else of its resource: where the ingest service looks it up (otlp/traces/span-rows.ts). */
 function attribute(map: string, name: string): string {
   return `if(mapContains(${map}, '${name}'), ${map}['${name}'], ResourceAttributes['${name}'])`;
 }

@@ -5,7 +5,7 @@ import { OTLP_LIMITS, OtlpLimitError } from './limits.js';
  * decodes it. Decoding builds an object for every attribute (a 16 MiB body of a million attributes
  * took two seconds of the event loop); this walk allocates nothing per field and stops at the first
  * count over a limit. It reads only what the limits need: the message fields named below, by
- * number (ingest/src/otlp/otlp.proto); every other field is skipped by its wire type.
+ * number (ingest/src/otlp/proto/otlp.proto); every other field is skipped by its wire type.
  */
 
 type MessageName =
