@@ -46,7 +46,8 @@ export const EVENT_LISTS = {
   },
   // Per page, over the visits that were on it (a visit's `time_spent` events of one path, one for
   // each time it was left, hidden or replaced): the mean of each visit's deepest point, among the
-  // visits that measured one (the tracker's lazy part sends `scroll_depth`; a visit gone before it
+  // visits that measured one (the tracker's lazy part sends `scroll_depth`, read from its column of
+  // migration 0030, one byte a row instead of the props map; a visit gone before it
   // came has only its time), and the mean of each visit's engaged time on the page. Events without
   // a visit (Do Not Track) belong to no visit, so they are left out.
   page_engagement: {
@@ -54,7 +55,7 @@ export const EVENT_LISTS = {
     sql: (where) =>
       `SELECT path, count() AS visits, avgIfOrNull(depth, depth > 0) AS scroll_depth, avg(engaged_ms) / 1000 AS time_on_page_s
        FROM (
-         SELECT session_key, path, max(toUInt8OrZero(props['scroll_depth'])) AS depth, sum(duration_ms) AS engaged_ms
+         SELECT session_key, path, max(scroll_depth) AS depth, sum(duration_ms) AS engaged_ms
          FROM events
          WHERE ${where} AND type = 'time_spent' AND session_key != 0
          GROUP BY session_key, path
