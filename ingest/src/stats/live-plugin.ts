@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { dayOf } from './refused-values.js';
 import { readStats } from './stats.js';
 import { StatsFeed, type StatsQuery } from './stats-feed.js';
-import { StreamSlots } from './stream-slots.js';
+import { StreamSlots } from '../live/stream-slots.js';
 import { boundsOf, readOptionsOf } from './summary-period.js';
 
 declare module 'fastify' {

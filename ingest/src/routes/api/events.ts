@@ -1,6 +1,6 @@
 /** `GET /api/events`: the newest stored events, as JSON or CSV. */
 import type { FastifyPluginAsync } from 'fastify';
-import { toCsv } from '../../stats/csv.js';
+import { toCsv } from '../../export/csv.js';
 import { EVENT_COLUMNS, readEvents } from '../../stats/events.js';
 import { isoInZone } from '../../stats/time-zone.js';
 import { formatProperty, siteProperty } from './schemas.js';

@@ -1,6 +1,6 @@
 /** `GET /api/funnel?site=&range=|from=&to=&step=TYPE[:TARGET]|goal:NAME&step=...`: visits that did the steps in order. */
 import type { FastifyPluginAsync } from 'fastify';
-import { toCsv } from '../../stats/csv.js';
+import { toCsv } from '../../export/csv.js';
 import { MAX_STEPS, MIN_STEPS, parseStep, readFunnel } from '../../stats/funnel.js';
 import { type PeriodQuery, periodOf, periodProperties } from './period.js';
 import { formatProperty, siteProperty } from './schemas.js';
