@@ -4,7 +4,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { EventProps as TrackerEventProps, FootfallEvent as TrackerEvent } from '../../browser/src/tracker/types.js';
 import type { EventProps, FootfallEvent } from '@footfall/contract';
-import type { EventInput } from '../../ingest/src/events/event-row.js';
+import type { EventInput } from '../../ingest/src/events/event-input.js';
 
 describe('the event type', () => {
   it('is the same in the tracker as in the contract', () => {

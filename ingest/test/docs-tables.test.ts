@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyErrorConstructor } from '@fastify/error';
 import { describe, expect, it } from 'vitest';
 import * as errors from '../src/errors.js';
-import type { RefusalReason } from '../src/events/event-row.js';
+import type { RefusalReason } from '../src/events/event-input.js';
 import { MAX_PROPS } from '../src/events/event-shape.js';
 import { MAX_AGE_MS, MAX_AHEAD_MS } from '../src/events/to-event-row.js';
 import { MAX_USER_AGENT_CHARS } from '../src/events/user-agent.js';

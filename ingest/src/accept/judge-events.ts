@@ -2,7 +2,7 @@
 // refusal (with its refused value), judged against the catalog with what is known of its sender.
 import type { Catalog } from '../catalog/catalog.js';
 import { toEventRow, type Sender } from '../events/to-event-row.js';
-import type { RefusalReason } from '../events/event-row.js';
+import type { RefusalReason } from '../events/event-input.js';
 import type { EventRow } from '../tables/index.js';
 import type { JudgedSender, OtlpVisitor } from './otlp-visitors.js';
 import { siteOfOrigin } from './otlp-sites.js';

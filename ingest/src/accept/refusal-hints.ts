@@ -1,7 +1,7 @@
 // What the owner can do about each refusal, in one sentence that names the value and the file to
 // change: the answer, the log and the overview's refused list all show it.
 import { relative, isAbsolute } from 'node:path';
-import type { RefusalReason } from '../events/event-row.js';
+import type { RefusalReason } from '../events/event-input.js';
 import { MAX_PROPS } from '../events/event-shape.js';
 import { MAX_AGE_MS, MAX_AHEAD_MS } from '../events/to-event-row.js';
 

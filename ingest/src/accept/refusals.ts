@@ -1,7 +1,7 @@
 // What a request was refused, in one shape for every source: each refused item's index, its
 // reason, the value that made it (the unknown site, origin, object; the bot's user agent...) and
 // the site it names; and the one-line summary every answer uses.
-import type { EventInput, RefusalReason } from '../events/event-row.js';
+import type { EventInput, RefusalReason } from '../events/event-input.js';
 import { shapeField } from '../events/event-shape.js';
 
 /** Refused values go into answers, log lines and ClickHouse: cut to this many characters. */

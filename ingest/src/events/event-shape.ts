@@ -1,6 +1,6 @@
 import { EVENT_LIMITS, RESERVED_PROPS } from '@footfall/contract';
 import { Ajv, type ErrorObject } from 'ajv';
-import type { EventInput, RefusalReason } from './event-row.js';
+import type { EventInput, RefusalReason } from './event-input.js';
 
 export const MAX_PROPS = 10;
 const TEXT = { type: 'string', maxLength: 512 };

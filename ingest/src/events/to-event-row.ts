@@ -1,6 +1,6 @@
 import { type Campaign, campaignOf } from '@footfall/contract';
 import type { Catalog } from '../catalog/catalog.js';
-import type { EventInput, RefusalReason } from './event-row.js';
+import type { EventInput, RefusalReason } from './event-input.js';
 import type { EventRow } from '../tables/index.js';
 import { shapeProblem } from './event-shape.js';
 

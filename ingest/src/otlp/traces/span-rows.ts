@@ -1,5 +1,5 @@
 import { ATTR, type Campaign, campaignOf } from '@footfall/contract';
-import type { EventInput } from '../../events/event-row.js';
+import type { EventInput } from '../../events/event-input.js';
 import type { TraceRow } from '../../tables/otel-traces.js';
 import type { AttributeValue, Attributes, Scope } from '../decode.js';
 import type { ResourceSpansData, SpanData } from './span-data.js';
