@@ -20,6 +20,7 @@ import metricsRoute from './routes/metrics.js';
 import otlpRoutes from './routes/otlp/index.js';
 import overviewRoutes from './routes/overview/index.js';
 import { alertsPlugin } from './alerts/alerts-plugin.js';
+import { digestPlugin } from './digest/digest-plugin.js';
 import { livePlugin } from './stats/live-plugin.js';
 import { refusedValuesPlugin } from './stats/refused-values.js';
 import { hotspotSelectorsPlugin } from './hotspots/selector-bound.js';
@@ -94,6 +95,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(refusedValuesPlugin, { catalog, catalogFile: config.catalogFile });
   await app.register(hotspotSelectorsPlugin);
   if (config.alertsEnabled) await app.register(alertsPlugin, { webhookUrl: config.alertWebhookUrl });
+  await app.register(digestPlugin, { webhookUrl: config.alertWebhookUrl, mail: config.digestMail });
   await app.register(livePlugin, {
     streamIntervalMs: STREAM_INTERVAL_MS,
     streamMaxTotal: config.streamMaxTotal,

@@ -69,6 +69,8 @@ export interface Config {
   alertsEnabled: boolean;
   /** Where the service posts its alerts: the webhook of Grafana's contact point; undefined posts none. */
   alertWebhookUrl: string | undefined;
+  /** Where the weekly digest is mailed (SMTP_URL, DIGEST_FROM, DIGEST_TO); undefined mails none. */
+  digestMail: { smtpUrl: string; from: string; to: string } | undefined;
 }
 
 const REPLICA_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -127,6 +129,10 @@ const schema = {
     ALERTS_ENABLED: { type: 'boolean', default: true },
     // The variable Grafana's webhook contact point reads too (provisioning/alerting/contact-points/).
     FOOTFALL_ALERT_WEBHOOK_URL: { type: 'string', pattern: '^https?://' },
+    // The weekly digest by mail (src/digest/): all three or none.
+    SMTP_URL: { type: 'string', pattern: '^smtps?://[^/?#]+' },
+    DIGEST_FROM: { type: 'string', minLength: 3, maxLength: 320 },
+    DIGEST_TO: { type: 'string', minLength: 3, maxLength: 2000 },
   },
 } as const;
 
@@ -164,6 +170,9 @@ interface RawEnv {
   RETENTION_ROLLUPS_DAYS: number;
   ALERTS_ENABLED: boolean;
   FOOTFALL_ALERT_WEBHOOK_URL?: string;
+  SMTP_URL?: string;
+  DIGEST_FROM?: string;
+  DIGEST_TO?: string;
 }
 
 /** Reads the configuration from environment variables; throws naming the bad variable. */
@@ -204,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, limits: { openF
       `invalid configuration: RETENTION_ROLLUPS_DAYS (${raw.RETENTION_ROLLUPS_DAYS}) must be at least RETENTION_EVENTS_DAYS (${raw.RETENTION_EVENTS_DAYS}); the rollups are what long ranges read`,
     );
   }
+  const digestMail = digestMailOf(raw);
   return {
     port: raw.PORT,
     host: raw.HOST,
@@ -240,7 +250,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, limits: { openF
     },
     alertsEnabled: raw.ALERTS_ENABLED,
     alertWebhookUrl: raw.FOOTFALL_ALERT_WEBHOOK_URL,
+    digestMail,
   };
+}
+
+/** `name@example.com`, or `Footfall <name@example.com>`. */
+const MAIL_ADDRESS = /^(?:[^<>,]*<[^\s@<>,]+@[^\s@<>,]+>|[^\s@<>,]+@[^\s@<>,]+)$/;
+
+/** SMTP_URL, DIGEST_FROM and DIGEST_TO together, or none: half of them would mail nothing, silently. */
+function digestMailOf(raw: RawEnv): Config['digestMail'] {
+  const given = { SMTP_URL: raw.SMTP_URL, DIGEST_FROM: raw.DIGEST_FROM, DIGEST_TO: raw.DIGEST_TO };
+  const missing = Object.entries(given)
+    .filter(([, value]) => value === undefined)
+    .map(([name]) => name);
+  if (missing.length === 3) return undefined;
+  if (missing.length > 0) {
+    throw new Error(
+      `invalid configuration: the weekly digest's mail needs SMTP_URL, DIGEST_FROM and DIGEST_TO together; ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing`,
+    );
+  }
+  const bad = [
+    ...[raw.DIGEST_FROM!].filter((address) => !MAIL_ADDRESS.test(address.trim())).map((address) => `DIGEST_FROM=${address}`),
+    ...raw
+      .DIGEST_TO!.split(',')
+      .filter((address) => !MAIL_ADDRESS.test(address.trim()))
+      .map((address) => `DIGEST_TO has ${JSON.stringify(address.trim())}`),
+  ];
+  if (bad.length > 0) {
+    throw new Error(
+      `invalid configuration: ${bad.join('; ')}: not a mail address (name@example.com; DIGEST_TO may list several, comma-separated)`,
+    );
+  }
+  return { smtpUrl: raw.SMTP_URL!, from: raw.DIGEST_FROM!.trim(), to: raw.DIGEST_TO! };
 }
 
 /**

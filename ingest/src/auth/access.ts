@@ -18,10 +18,29 @@ export interface Access {
  * erasure or keys. Every route not named here needs an admin key, so a route added later stays
  * closed to shared links until it is listed.
  */
-const READ_ROUTES = new Set(['GET /api/stats', 'GET /api/stream', 'GET /api/sites', 'GET /api/funnel', 'GET /api/hotspots', 'GET /api/alerts']);
+const READ_ROUTES = new Set([
+  'GET /api/stats',
+  'GET /api/stream',
+  'GET /api/sites',
+  'GET /api/funnel',
+  'GET /api/hotspots',
+  'GET /api/alerts',
+  'GET /api/annotations',
+  'GET /api/digest',
+]);
 
 /** Routes that read one site, named by their `site` parameter; every other route acts on all sites. */
-const SITE_ROUTES = new Set(['GET /api/stats', 'GET /api/stream', 'GET /api/sites', 'GET /api/funnel', 'GET /api/hotspots', 'GET /api/events', 'GET /api/alerts']);
+const SITE_ROUTES = new Set([
+  'GET /api/stats',
+  'GET /api/stream',
+  'GET /api/sites',
+  'GET /api/funnel',
+  'GET /api/hotspots',
+  'GET /api/events',
+  'GET /api/alerts',
+  'GET /api/annotations',
+  'GET /api/digest',
+]);
 
 /** `GET /api/stats`: a route as the rules above name it (HEAD is GET's). */
 export function routeName(method: string, url: string | undefined): string {

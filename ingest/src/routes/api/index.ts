@@ -12,6 +12,8 @@ import { apiKeysPlugin } from '../../auth/api-keys-plugin.js';
 import { tokenMatcher } from '../../auth/token.js';
 import { ApiRateLimitedError, UnauthorizedError } from '../../errors.js';
 import alertsRoutes from './alerts.js';
+import annotationRoutes from './annotations.js';
+import digestRoutes from './digest.js';
 import erasureRoutes from './erasure.js';
 import eventsRoutes from './events.js';
 import funnelRoutes from './funnel.js';
@@ -88,6 +90,8 @@ const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, options) => {
   await app.register(hotspotsRoutes);
   await app.register(sitesRoutes);
   await app.register(alertsRoutes);
+  await app.register(annotationRoutes);
+  await app.register(digestRoutes);
   await app.register(erasureRoutes, { tokenSet: options.statsToken !== undefined });
   await app.register(keyRoutes, { tokenSet: options.statsToken !== undefined });
 };
