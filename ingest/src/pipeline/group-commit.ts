@@ -2,13 +2,13 @@
 // event loop go to the log in one write, made off the event loop, and each request is answered
 // only once that write is done. Under load one write carries the rows of dozens of requests,
 // where a write per request blocked the event loop for each of them.
-import { inOwnTelemetryWork } from '../telemetry/own-telemetry.js';
+import { inSelfTelemetryWork } from '../telemetry/self-telemetry-loop.js';
 import type { WriteAheadLog } from './wal.js';
 
 /** Rows now in the log, as one append put them there. */
 export interface Appended {
   rows: number;
-  /** Only the service's own telemetry (telemetry/own-telemetry.ts): its batch is written without a span. */
+  /** Only the service's self-telemetry (telemetry/self-telemetry-loop.ts): its batch is written without a span. */
   ownOnly: boolean;
 }
 
@@ -37,8 +37,8 @@ export class GroupCommit {
   add(lines: string, rows: number): Promise<void> {
     const group = (this.staged ??= newGroup());
     group.chunks.push(Buffer.from(lines));
-    // A write holds only own telemetry when every request in it does.
-    group.ownOnly = (group.rows === 0 || group.ownOnly) && inOwnTelemetryWork();
+    // A write holds only self-telemetry when every request in it does.
+    group.ownOnly = (group.rows === 0 || group.ownOnly) && inSelfTelemetryWork();
     group.rows += rows;
     if (!this.inFlight && !this.scheduled) {
       this.scheduled = true;

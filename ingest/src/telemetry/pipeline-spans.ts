@@ -2,7 +2,7 @@
 // per INSERT (a batch ClickHouse refuses rows of is split into several). Through the OpenTelemetry
 // API only: without the SDK started (self-telemetry off) these cost a no-op call.
 import { context, metrics, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { inOwnTelemetryWork, withOwnWork } from './own-telemetry.js';
+import { inSelfTelemetryWork, withSelfTelemetryWork } from './self-telemetry-loop.js';
 
 const SCOPE = '@footfall/ingest';
 const tracer = trace.getTracer(SCOPE);
@@ -28,9 +28,9 @@ function makeInstruments() {
   };
 }
 
-/** Runs the writing of one batch in a span; a batch holding only the service's own telemetry gets none. */
+/** Runs the writing of one batch in a span; a batch holding only the service's self-telemetry gets none. */
 export function traceBatchWrite<T>(table: string, rows: number, ownOnly: boolean, write: () => Promise<T>): Promise<T> {
-  if (ownOnly) return withOwnWork(write);
+  if (ownOnly) return withSelfTelemetryWork(write);
   return tracer.startActiveSpan(
     'footfall.batch.write',
     { root: true, attributes: { 'db.system.name': 'clickhouse', 'db.collection.name': table, 'footfall.batch.rows': rows } },
@@ -52,7 +52,7 @@ export async function traceInsert<Outcome extends string>(table: string, rows: n
     return outcome;
   };
   // Own work, or an insert outside a batch span: measured, not traced.
-  if (inOwnTelemetryWork() || trace.getSpan(context.active()) === undefined) return record(await insert());
+  if (inSelfTelemetryWork() || trace.getSpan(context.active()) === undefined) return record(await insert());
   return tracer.startActiveSpan(
     `INSERT ${table}`,
     { attributes: { 'db.system.name': 'clickhouse', 'db.operation.name': 'INSERT', 'db.collection.name': table, 'footfall.rows': rows } },

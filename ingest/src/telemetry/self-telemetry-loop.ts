@@ -1,26 +1,26 @@
 // Keeps the service's self-telemetry from feeding itself. In the stack its own spans and metrics
 // go to the Collector, which sends them back to /v1/traces and /v1/metrics; tracing the handling
 // of those requests, or the batches that store them, would make new spans for ever, one round
-// per export even with no visitor at all. Work on the service's own telemetry is therefore
+// per export even with no visitor at all. Work on the service's self-telemetry is therefore
 // recognised (every item of the request names this service) and leaves no span behind.
 import { context, createContextKey, trace } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 
-/** The service.name of the service's own telemetry when OTEL_SERVICE_NAME names none. */
+/** The service.name of the service's self-telemetry when OTEL_SERVICE_NAME names none. */
 export const DEFAULT_SERVICE_NAME = 'footfall-ingest';
-/** Set on a request span whose request carried only the service's own telemetry (then dropped). */
-export const OWN_TELEMETRY_ATTRIBUTE = 'footfall.own_telemetry';
+/** Set on a request span whose request carried only the service's self-telemetry (then dropped). */
+export const SELF_TELEMETRY_ATTRIBUTE = 'footfall.own_telemetry';
 
 const MAX_REMEMBERED_TRACES = 10_000;
 const MAX_HELD_TRACES = 1_000;
-const OWN_WORK = createContextKey('footfall.own_telemetry');
+const SELF_TELEMETRY_WORK = createContextKey('footfall.own_telemetry');
 
 let ownServiceName: string | undefined;
 const ownTraces = new Set<string>();
 
 /** Turns recognition on (self-telemetry started) for telemetry named `serviceName`. */
-export function recogniseOwnTelemetry(serviceName: string | undefined): void {
+export function recogniseSelfTelemetry(serviceName: string | undefined): void {
   ownServiceName = serviceName;
   ownTraces.clear();
 }
@@ -29,7 +29,7 @@ export function recogniseOwnTelemetry(serviceName: string | undefined): void {
  * Called by the OTLP routes with the service.name of every item of a request: when all of them
  * are this service's own, the request's trace is remembered as own work and its spans dropped.
  */
-export function markIfOwnTelemetry(serviceNames: Iterable<string>): boolean {
+export function markIfSelfTelemetry(serviceNames: Iterable<string>): boolean {
   if (ownServiceName === undefined) return false;
   let any = false;
   for (const name of serviceNames) {
@@ -40,22 +40,22 @@ export function markIfOwnTelemetry(serviceNames: Iterable<string>): boolean {
   if (!any || !span) return false;
   if (ownTraces.size >= MAX_REMEMBERED_TRACES) ownTraces.clear();
   ownTraces.add(span.spanContext().traceId);
-  span.setAttribute(OWN_TELEMETRY_ATTRIBUTE, true);
+  span.setAttribute(SELF_TELEMETRY_ATTRIBUTE, true);
   return true;
 }
 
-/** True while handling a request marked by markIfOwnTelemetry, or inside withOwnWork. */
-export function inOwnTelemetryWork(): boolean {
+/** True while handling a request marked by markIfSelfTelemetry, or inside withSelfTelemetryWork. */
+export function inSelfTelemetryWork(): boolean {
   if (ownServiceName === undefined) return false;
   const active = context.active();
-  if (active.getValue(OWN_WORK) === true) return true;
+  if (active.getValue(SELF_TELEMETRY_WORK) === true) return true;
   const span = trace.getSpan(active);
   return span !== undefined && ownTraces.has(span.spanContext().traceId);
 }
 
-/** Runs `work` as own work: the pipeline makes no span for it (a batch holding only own telemetry). */
-export function withOwnWork<T>(work: () => T): T {
-  return context.with(context.active().setValue(OWN_WORK, true), work);
+/** Runs `work` as self-telemetry work: the pipeline makes no span for it (a batch holding only self-telemetry). */
+export function withSelfTelemetryWork<T>(work: () => T): T {
+  return context.with(context.active().setValue(SELF_TELEMETRY_WORK, true), work);
 }
 
 /**
@@ -63,7 +63,7 @@ export function withOwnWork<T>(work: () => T): T {
  * child spans end before the request span, and the mark may come after some of them ended, so
  * the spans of a trace are held until its local root (the span with no local parent) ends.
  */
-export class OwnTelemetryFilter implements SpanProcessor {
+export class SelfTelemetryFilter implements SpanProcessor {
   private readonly held = new Map<string, ReadableSpan[]>();
 
   constructor(private readonly next: SpanProcessor) {}

@@ -7,7 +7,7 @@ import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-
 import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, ConsoleSpanExporter, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { DEFAULT_SERVICE_NAME, OwnTelemetryFilter, recogniseOwnTelemetry } from './own-telemetry.js';
+import { DEFAULT_SERVICE_NAME, SelfTelemetryFilter, recogniseSelfTelemetry } from './self-telemetry-loop.js';
 
 /** Variables any of which turns self-telemetry on (unless OTEL_SDK_DISABLED=true). */
 export const TURN_ON_VARIABLES = [
@@ -21,7 +21,7 @@ export const TURN_ON_VARIABLES = [
 /**
  * How long stopping waits for the last spans and metrics to leave. Self-telemetry must never hold
  * up a stop: in the stack the Collector stops first, and the exporter would retry for its whole
- * timeout (10 s). What has not left by then is dropped; it is only the service's own telemetry.
+ * timeout (10 s). What has not left by then is dropped; it is only the service's self-telemetry.
  */
 const SHUTDOWN_TIMEOUT_MS = 1000;
 
@@ -51,11 +51,11 @@ export function startSelfTelemetry(env: NodeJS.ProcessEnv = process.env): SelfTe
   if (!selfTelemetryWanted(env)) return undefined;
   // The SDK reads the name from the environment; ours when the operator names none.
   env.OTEL_SERVICE_NAME ||= DEFAULT_SERVICE_NAME;
-  recogniseOwnTelemetry(env.OTEL_SERVICE_NAME);
+  recogniseSelfTelemetry(env.OTEL_SERVICE_NAME);
 
   const sdk = new NodeSDK({
-    // Own spans go through the filter that drops work on the service's own telemetry.
-    spanProcessors: spanExporters(env).map((exporter): SpanProcessor => new OwnTelemetryFilter(new BatchSpanProcessor({ exporter }))),
+    // Own spans go through the filter that drops work on the service's self-telemetry.
+    spanProcessors: spanExporters(env).map((exporter): SpanProcessor => new SelfTelemetryFilter(new BatchSpanProcessor({ exporter }))),
     // Only fastify: no http or undici instrumentation, so the exporters' own requests (and the
     // ClickHouse client's) are never traced; inserts get their own spans from the pipeline.
     instrumentations: [

@@ -8,7 +8,7 @@ import { SpoolFullError } from '../../errors.js';
 import { decodeLogs } from '../../otlp/logs/decode-logs.js';
 import { LogsResponse } from '../../otlp/proto/otlp-proto.js';
 import { mapLogRecords } from '../../otlp/logs/log-rows.js';
-import { markIfOwnTelemetry } from '../../telemetry/own-telemetry.js';
+import { markIfSelfTelemetry } from '../../telemetry/self-telemetry-loop.js';
 import type { SharedLimitRouteOptions } from '../ingest-route-options.js';
 import { acceptOtlpBodies, answerOtlp, decodeOr400, encodingOf, MAX_OTLP_BYTES } from '../otlp-http.js';
 
@@ -22,8 +22,8 @@ const logsRoutes: FastifyPluginAsync<SharedLimitRouteOptions> = async (app, opti
     if (app.pipeline.full) throw new SpoolFullError();
     const encoding = encodingOf(request);
     const decoded = decodeOr400(() => decodeLogs(request.body, encoding));
-    // The service's own telemetry coming back through the Collector leaves no span of its handling.
-    markIfOwnTelemetry(decoded.filter(({ scopes }) => scopes.length > 0).map(({ resource }) => String(resource[ATTR.serviceName] ?? '')));
+    // The service's self-telemetry coming back through the Collector leaves no span of its handling.
+    markIfSelfTelemetry(decoded.filter(({ scopes }) => scopes.length > 0).map(({ resource }) => String(resource[ATTR.serviceName] ?? '')));
     const records = mapLogRecords(decoded, app.catalog.eventTypes);
     return answerOtlp(reply, encoding, LogsResponse, acceptLogRecords(app, request, records));
   });

@@ -10,7 +10,7 @@ import { MetricsResponse, TraceResponse } from '../../otlp/proto/otlp-proto.js';
 import { decodeTraces } from '../../otlp/traces/decode-traces.js';
 import { mapMetricPoints } from '../../otlp/metrics/metric-rows.js';
 import { mapSpans } from '../../otlp/traces/span-rows.js';
-import { markIfOwnTelemetry } from '../../telemetry/own-telemetry.js';
+import { markIfSelfTelemetry } from '../../telemetry/self-telemetry-loop.js';
 import type { SharedLimitRouteOptions } from '../ingest-route-options.js';
 import { otlpPreflight, type PreflightOptions } from './preflight.js';
 import { acceptOtlpBodies, answerOtlp, decodeOr400, encodingOf, MAX_OTLP_BYTES } from '../otlp-http.js';
@@ -30,7 +30,7 @@ const otlpRoutes: FastifyPluginAsync<SharedLimitRouteOptions & PreflightOptions>
     const encoding = encodingOf(request);
     const spans = mapSpans(decodeOr400(() => decodeTraces(request.body, encoding)));
     // The service's own spans coming back through the Collector: no span of their handling.
-    markIfOwnTelemetry(spans.map((span) => span.row.ServiceName));
+    markIfSelfTelemetry(spans.map((span) => span.row.ServiceName));
     return answerOtlp(reply, encoding, TraceResponse, acceptSpans(app, request, spans));
   });
 
@@ -41,7 +41,7 @@ const otlpRoutes: FastifyPluginAsync<SharedLimitRouteOptions & PreflightOptions>
       decodeOr400(() => decodeMetrics(request.body, encoding)),
       app.catalog,
     );
-    markIfOwnTelemetry(points.map((point) => point.row.service_name));
+    markIfSelfTelemetry(points.map((point) => point.row.service_name));
     return answerOtlp(reply, encoding, MetricsResponse, acceptDataPoints(app, points, refused));
   });
 
