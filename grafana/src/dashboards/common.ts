@@ -1,6 +1,7 @@
 // What the five dashboards share: the site and page variables, the SQL fragments that apply
 // them, and the finishing touches every dashboard gets the same way.
 import {
+  AnnotationQueryBuilder,
   CustomVariableBuilder,
   DashboardBuilder,
   DashboardCursorSync,
@@ -10,6 +11,7 @@ import {
   type Dashboard,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Catalog } from '../catalog.js';
+import { clickhouseSql } from '../clickhouse-query.js';
 import { clickhouse } from '../datasources.js';
 
 // `:sqlstring` makes Grafana quote and escape the value, so a page path can never break the SQL.
@@ -54,6 +56,19 @@ export function pageVariable(): QueryVariableBuilder {
     .current({ text: 'All', value: '$__all' });
 }
 
+/**
+ * The owner's notes on the chosen site's timeline (the ingest service's `annotations` table,
+ * written by POST /api/annotations): the same notes the overview page's chart marks.
+ */
+export function notesAnnotation(): AnnotationQueryBuilder {
+  return new AnnotationQueryBuilder()
+    .name('Notes')
+    .datasource(clickhouse)
+    .enable(true)
+    .iconColor('#8b5cf6')
+    .target(clickhouseSql(`SELECT at AS time, text FROM annotations WHERE ${siteIs()} AND $__timeFilter(at) ORDER BY at`));
+}
+
 export interface DashboardOptions {
   uid: string;
   title: string;
@@ -72,6 +87,7 @@ export function newDashboard(options: DashboardOptions): DashboardBuilder {
     .tooltip(DashboardCursorSync.Crosshair)
     .refresh(options.refresh ?? '1m')
     .time({ from: options.from ?? 'now-24h', to: 'now' })
+    .annotation(notesAnnotation())
     .readonly();
 }
 
