@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AlertStore } from '../src/alerts/alert-store.js';
-import { AlertsService } from '../src/alerts/alerts-plugin.js';
+import { AlertsService } from '../src/plugins/alerts.js';
 import { readFirstMinutes, readMinuteCounts } from '../src/alerts/minute-counts.js';
 import { HISTORY_MINUTES } from '../src/alerts/traffic-evaluator.js';
 import { createClickHouse } from '../src/clickhouse/client.js';

@@ -19,9 +19,9 @@ import logsRoutes from './routes/logs/index.js';
 import metricsRoute from './routes/metrics.js';
 import otlpRoutes from './routes/otlp/index.js';
 import overviewRoutes from './routes/overview/index.js';
-import { alertsPlugin } from './alerts/alerts-plugin.js';
+import { alertsPlugin } from './plugins/alerts.js';
 import { digestPlugin } from './digest/digest-plugin.js';
-import { livePlugin } from './stats/live-plugin.js';
+import { livePlugin } from './plugins/live.js';
 import { refusedValuesPlugin } from './stats/refused-values.js';
 import { hotspotSelectorsPlugin } from './hotspots/selector-bound.js';
 

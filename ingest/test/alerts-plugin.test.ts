@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { alertsPlugin } from '../src/alerts/alerts-plugin.js';
+import { alertsPlugin } from '../src/plugins/alerts.js';
 import clickhousePlugin from '../src/plugins/clickhouse.js';
 import { freshDataDir, testApp } from './support/test-app.js';
 

@@ -5,10 +5,10 @@
 // again. Open alerts are kept in ClickHouse, so a restart neither forgets nor repeats one. A failed
 // evaluation (ClickHouse away) is logged and tried again next minute; nothing here touches ingest.
 import fp from 'fastify-plugin';
-import { AlertStore, type StoredAlert } from './alert-store.js';
-import { readFirstMinutes, readMinuteCounts, siteMinutes, type MinuteCount } from './minute-counts.js';
-import { episodes, HISTORY_MINUTES, TRAFFIC_RULES, TrafficEvaluator } from './traffic-evaluator.js';
-import { postAlert } from './webhook.js';
+import { AlertStore, type StoredAlert } from '../alerts/alert-store.js';
+import { readFirstMinutes, readMinuteCounts, siteMinutes, type MinuteCount } from '../alerts/minute-counts.js';
+import { episodes, HISTORY_MINUTES, TRAFFIC_RULES, TrafficEvaluator } from '../alerts/traffic-evaluator.js';
+import { postAlert } from '../alerts/webhook.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,6 +1,6 @@
 /** `app.apiKeys`: the keys and shared links, read from ClickHouse at start. */
 import fp from 'fastify-plugin';
-import { ApiKeys } from './api-keys.js';
+import { ApiKeys } from '../auth/api-keys.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,10 +1,10 @@
 /** Decorates the app with the shared stats feed and the stream slots the read API and the overview page use. */
 import fp from 'fastify-plugin';
-import { dayOf } from './refused-values.js';
-import { readStats } from './stats.js';
-import { StatsFeed, type StatsQuery } from './stats-feed.js';
+import { dayOf } from '../stats/refused-values.js';
+import { readStats } from '../stats/stats.js';
+import { StatsFeed, type StatsQuery } from '../stats/stats-feed.js';
 import { StreamSlots } from '../live/stream-slots.js';
-import { boundsOf, readOptionsOf } from './summary-period.js';
+import { boundsOf, readOptionsOf } from '../stats/summary-period.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

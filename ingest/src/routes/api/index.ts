@@ -8,7 +8,7 @@
 import { fastifySSE } from '@fastify/sse';
 import type { FastifyPluginAsync } from 'fastify';
 import { type Access, authorize, routeName } from '../../auth/access.js';
-import { apiKeysPlugin } from '../../auth/api-keys-plugin.js';
+import { apiKeysPlugin } from '../../plugins/api-keys.js';
 import { tokenMatcher } from '../../auth/token.js';
 import { ApiRateLimitedError, UnauthorizedError } from '../../errors.js';
 import alertsRoutes from './alerts.js';
