@@ -65,6 +65,11 @@ export const CLUSTER_TABLES: Readonly<Record<string, ClusterTable>> = {
   api_keys: { placement: 'everywhere' },
   // The service's own traffic alerts (ingest/src/alerts/): a few rows, read whole at start.
   alerts: { placement: 'everywhere' },
+  // The owner's notes on a site's timeline (ingest/src/annotations/): a few short rows, listed by
+  // any server's page and Grafana's annotation query.
+  annotations: { placement: 'everywhere' },
+  // Which weekly digests went out, per site, week and channel: a few rows, checked before sending.
+  digests_sent: { placement: 'everywhere' },
   // One salt per day for every replica, or one visitor gets several ids: first writer wins, in Keeper.
   visitor_salts: { placement: 'keeper', primaryKey: 'day' },
 };
