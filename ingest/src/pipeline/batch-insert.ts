@@ -14,9 +14,33 @@ function settingsClause(token: string): string {
   return `SETTINGS insert_deduplication_token = ${quoted(token)}, deduplicate_blocks_in_dependent_materialized_views = 1`;
 }
 
+/**
+ * What a batch's lines are: JSON arrays of these columns in this order (JSONCompactEachRow), or
+ * JSON objects naming their columns (JSONEachRow) when undefined.
+ */
+export type LineColumns = readonly string[] | undefined;
+
+/** The table, with the columns of array lines, and the format that reads the lines. */
+function target(table: string, columns: LineColumns): string {
+  if (!columns) return table;
+  return `${table} (${columns.map((column) => `\`${column}\``).join(', ')})`;
+}
+
+function formatOf(columns: LineColumns): string {
+  return columns ? 'JSONCompactEachRow' : 'JSONEachRow';
+}
+
 /** The file's JSON lines, read by the embedded engine (the same format, defaults and checks as an inline insert). */
-export async function insertFile(client: ClickHouseClient, table: string, path: string, token: string): Promise<void> {
-  await client.command({ query: `INSERT INTO ${table} FROM INFILE ${quoted(path)} ${settingsClause(token)} FORMAT JSONEachRow` });
+export async function insertFile(
+  client: ClickHouseClient,
+  table: string,
+  path: string,
+  token: string,
+  columns?: LineColumns,
+): Promise<void> {
+  await client.command({
+    query: `INSERT INTO ${target(table, columns)} FROM INFILE ${quoted(path)} ${settingsClause(token)} FORMAT ${formatOf(columns)}`,
+  });
 }
 
 /** JSON lines sent as the body of the insert. */
@@ -25,9 +49,10 @@ export async function insertLines(
   table: string,
   lines: Buffer | readonly Buffer[],
   token: string,
+  columns?: LineColumns,
 ): Promise<void> {
   const result = await client.exec({
-    query: `INSERT INTO ${table} ${settingsClause(token)} FORMAT JSONEachRow`,
+    query: `INSERT INTO ${target(table, columns)} ${settingsClause(token)} FORMAT ${formatOf(columns)}`,
     values: Readable.from(Buffer.isBuffer(lines) ? [lines] : lines, { objectMode: false }),
   });
   result.stream.destroy();

@@ -53,6 +53,7 @@ export class Pipeline {
         instanceId: options.replicaId ? `${options.replicaId}-${instanceId}` : instanceId,
         batchSize: options.batchSize,
         batchIntervalMs: options.batchIntervalMs,
+        columns: (TABLES[table] as StoredTable<unknown>).columns,
         client: options.client,
         metrics: options.metrics,
         log: options.log,

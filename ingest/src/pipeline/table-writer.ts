@@ -4,13 +4,15 @@ import type { FastifyBaseLogger } from 'fastify';
 import { isEmbedded } from '../clickhouse/client.js';
 import type { Metrics } from '../metrics/registry.js';
 import { traceBatchWrite, traceInsert } from '../telemetry/pipeline-spans.js';
-import { insertFile, insertLines } from './batch-insert.js';
+import { insertFile, insertLines, type LineColumns } from './batch-insert.js';
 import { isDataError } from './clickhouse-errors.js';
 import { GroupCommit, type Appended } from './group-commit.js';
 import { insertSplittingRefusedRows, type InsertOutcome } from './split-insert.js';
 import { WriteAheadLog, type Segment } from './wal.js';
 
 const FIRST_RETRY_MS = 200;
+/** `[`: a line that is a JSON array. */
+const ARRAY_START = 0x5b;
 const LONGEST_RETRY_MS = 30_000;
 
 export interface TableWriterOptions {
@@ -20,6 +22,8 @@ export interface TableWriterOptions {
   instanceId: string;
   batchSize: number;
   batchIntervalMs: number;
+  /** The columns of the table's lines when they are JSON arrays (tables/stored-table.ts); objects when undefined. */
+  columns?: readonly string[];
   client: ClickHouseClient;
   metrics: Metrics;
   log: FastifyBaseLogger;
@@ -27,6 +31,8 @@ export interface TableWriterOptions {
 
 interface QueuedBatch extends Segment {
   rows: number;
+  /** The columns its lines hold, when they are arrays; a segment logged by an older release may hold objects, or fewer columns. */
+  columns: LineColumns;
   /** Holds only the service's own telemetry: written without a span (telemetry/own-telemetry.ts). */
   ownOnly?: boolean;
 }
@@ -60,9 +66,10 @@ export class TableWriter {
     // Zero from the start, so an alert on an increase sees the first quarantined row.
     options.metrics.rowsQuarantined.inc({ table: options.table }, 0);
     for (const segment of leftover) {
-      const rows = countLines(this.wal.read(segment));
+      const body = this.wal.read(segment);
+      const rows = countLines(body);
       options.metrics.bufferRows.inc({ table: options.table }, rows);
-      this.enqueue(segment, rows);
+      this.enqueue(segment, rows, false, this.columnsOf(body));
     }
     if (leftover.length > 0) {
       options.log.info({ table: options.table, segments: leftover.length }, 'replaying write-ahead log');
@@ -112,8 +119,26 @@ export class TableWriter {
   forEachPendingRow(fn: (row: Record<string, unknown>) => void): void {
     for (const batch of this.queue) {
       const body = this.wal.read(batch);
-      for (const line of body.toString('utf8').split('\n')) if (line) fn(JSON.parse(line));
+      const { columns } = batch;
+      for (const line of body.toString('utf8').split('\n')) {
+        if (!line) continue;
+        const parsed: unknown = JSON.parse(line);
+        if (!columns) fn(parsed as Record<string, unknown>);
+        else fn(Object.fromEntries(columns.map((column, index) => [column, (parsed as unknown[])[index]])));
+      }
     }
+  }
+
+  /**
+   * What a segment's lines are, from its first line: objects, or arrays of as many of the table's
+   * columns as they hold (a column is only ever added at the end).
+   */
+  private columnsOf(body: Buffer): LineColumns {
+    const { columns } = this.options;
+    if (!columns || body[0] !== ARRAY_START) return undefined;
+    const end = body.indexOf(0x0a);
+    const values = (JSON.parse(body.subarray(0, end === -1 ? body.length : end).toString('utf8')) as unknown[]).length;
+    return values === columns.length ? columns : columns.slice(0, values);
   }
 
   /** fsync the open segment (a sealed one is synced when sealed). */
@@ -158,14 +183,14 @@ export class TableWriter {
     this.commit.whenNoWrite(() => {
       const segment = this.wal.seal();
       if (!segment) return;
-      this.enqueue(segment, this.openRows, this.openOwnOnly);
+      this.enqueue(segment, this.openRows, this.openOwnOnly, this.options.columns);
       this.openRows = 0;
       this.startSending();
     });
   }
 
-  private enqueue(segment: Segment, rows: number, ownOnly = false): void {
-    this.queue.push({ ...segment, rows, ownOnly });
+  private enqueue(segment: Segment, rows: number, ownOnly: boolean, columns: LineColumns): void {
+    this.queue.push({ ...segment, rows, ownOnly, columns });
     this.queuedBytes += segment.bytes;
   }
 
@@ -206,13 +231,16 @@ export class TableWriter {
   private async writeBatch(batch: QueuedBatch): Promise<Buffer[]> {
     const { client, table } = this.options;
     const token = this.tokenOf(batch);
+    const { columns } = batch;
     const whole = await this.insertUntilAnswered(batch.rows, token, async () =>
-      this.embedded ? insertFile(client, table, batch.path, token) : insertLines(client, table, await readFile(batch.path), token),
+      this.embedded
+        ? insertFile(client, table, batch.path, token, columns)
+        : insertLines(client, table, await readFile(batch.path), token, columns),
     );
     if (whole === 'written') return [];
     const body = await readFile(batch.path);
     const insertPart = (part: Buffer, rows: number, partToken: string) =>
-      this.insertUntilAnswered(rows, partToken, () => insertLines(client, table, part, partToken));
+      this.insertUntilAnswered(rows, partToken, () => insertLines(client, table, part, partToken, columns));
     return insertSplittingRefusedRows(body, token, insertPart, true);
   }
 
@@ -227,7 +255,9 @@ export class TableWriter {
    */
   private quarantine(batch: QueuedBatch, refused: Buffer[]): void {
     const { table, metrics, log } = this.options;
-    const path = this.wal.quarantine(batch, refused);
+    // Set aside as objects naming their columns, whatever the log held: for a person to read.
+    const { columns } = batch;
+    const path = this.wal.quarantine(batch, columns ? refused.map((line) => namedLine(line, columns)) : refused);
     this.quarantined += refused.length;
     metrics.batchesQuarantined.inc({ table });
     metrics.rowsQuarantined.inc({ table }, refused.length);
@@ -283,6 +313,16 @@ export class TableWriter {
         resolve();
       };
     });
+  }
+}
+
+/** An array line as the JSON object of its columns; the line as it is when it cannot be read so. */
+function namedLine(line: Buffer, columns: readonly string[]): Buffer {
+  try {
+    const values = JSON.parse(line.toString('utf8')) as unknown[];
+    return Buffer.from(JSON.stringify(Object.fromEntries(columns.map((column, index) => [column, values[index]]))));
+  } catch {
+    return line;
   }
 }
 
