@@ -28,7 +28,15 @@ export interface CatalogSite {
   props?: string[];
   /** What counts as a conversion on the site. */
   goals?: CatalogGoal[];
+  /**
+   * File extensions (lower case, no dot) whose links count as `download`, wherever the file lives;
+   * DEFAULT_DOWNLOADS when absent.
+   */
+  downloads?: string[];
 }
+
+/** The extensions of files whose links count as `download` on a site whose catalog names none. */
+export const DEFAULT_DOWNLOADS = ['pdf', 'zip', 'docx', 'xlsx', 'pptx', 'csv', 'txt', 'epub', 'dmg', 'exe', 'gz', 'mp3', 'mp4'];
 
 /**
  * A goal: exactly one of `page` (a path, `*` matching any characters), `object` (a click on it),

@@ -13,6 +13,10 @@ export const EVENT_TYPES = [
   // A followed link to another host, and a followed link to a file: `to` is its URL.
   'outbound',
   'download',
+  // A followed link as the script tag sends it (`to`: the link's URL as the browser resolved it):
+  // the ingest service stores it as `outbound` or `download`, or not at all for a link within the
+  // site (the next page view records that step). Never stored under this type.
+  'link_click',
   // A click on any element of a page (a hotspot): where and on what, in UI_CLICK_PROPS.
   'ui_click',
 ] as const;

@@ -6,5 +6,6 @@ export { CAMPAIGN_FIELDS, EVENT_LIMITS, EVENT_TYPES, UI_CLICK_PROPS, UI_CLICK_TE
 export type { Viewport } from './event.js';
 export type { EventProps, EventType, FootfallEvent } from './event.js';
 export type { Catalog, CatalogGoal, CatalogObject, CatalogRoom, CatalogSite } from './catalog.js';
+export { DEFAULT_DOWNLOADS } from './catalog.js';
 export * from './traffic-rules.js';
 export { RESERVED_PROP_KEYS, RESERVED_PROPS } from './event.js';

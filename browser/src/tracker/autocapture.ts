@@ -4,7 +4,7 @@ export interface PageHooks {
   route(): void;
   /** `[data-footfall-object]` was clicked. */
   objectClick(object: string, room?: string): void;
-  /** A click (or Enter) or a middle click, not on a tagged object: it may follow a link. */
+  /** A click (or Enter on a focused link) not on a tagged object: it may follow a link. */
   link(event: Event): void;
   /** `visibilitychange` or `pagehide`. */
   visibility(event: Event): void;
@@ -26,11 +26,11 @@ export function listen(hooks: PageHooks, guard: <A extends unknown[]>(fn: (...ar
   on('popstate', hooks.route);
   on('pagehide', hooks.visibility);
   on('visibilitychange', hooks.visibility);
-  // Enter on a focused link fires `click`, a middle click `auxclick`: every one goes to `link`,
-  // which keeps it for the lazy part to judge (a link? to a file, another host? a right click?).
+  // `click` is what follows a link in the same tab (the left button, with or without ctrl, cmd or
+  // shift, and Enter on a focused link): the page may be gone a moment later, so the core records
+  // it. A middle click (`auxclick`) keeps the page open: the lazy part records it.
   on('click', (event) => {
     const target = (event.target as Element).closest?.('[data-footfall-object]') as HTMLElement | null;
     target ? hooks.objectClick(target.dataset.footfallObject!, target.dataset.footfallRoom) : hooks.link(event);
   });
-  on('auxclick', hooks.link);
 }

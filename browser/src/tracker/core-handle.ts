@@ -7,8 +7,8 @@ export type Note = [reason: string, detail?: unknown];
 /**
  * What the lazily loaded part of the tracker (`footfall-extra.js`, or the ESM entry's chunk)
  * gets of the core, and all it gets. The core fills it in `createTracker`; the lazy part reads
- * it once it has loaded. Features that can wait plug in here: debug output, outbound links and
- * downloads, scroll depth and engaged time; hotspots and their overlay next (they record through `tracker`, and flush on `pagehide` after
+ * it once it has loaded. Features that can wait plug in here: debug output, middle clicks on
+ * links, scroll depth and engaged time; hotspots and their overlay next (they record through `tracker`, and flush on `pagehide` after
  * the core's own listener, which was added first).
  */
 export interface CoreHandle {
@@ -25,10 +25,4 @@ export interface CoreHandle {
    * them, then replaces this array's `push` to print later ones as they come.
    */
   notes: Note[];
-  /**
-   * Every click and middle click not on a tagged object since the page started: the lazy part
-   * judges which followed an outbound link or a download, then replaces this array's `push` to
-   * judge later ones as they come.
-   */
-  clicks: Event[];
 }

@@ -41,10 +41,6 @@ const footfall = {
 };
 window.footfall = footfall;
 if (data.site) {
-  footfall.init({
-    site: data.site,
-    endpoint: data.endpoint,
-    requireConsent: 'requireConsent' in data,
-    debug: 'debug' in data,
-  });
+  // The element's data attributes are the options (`site`, `endpoint`); the two flags are present or not.
+  footfall.init({ ...(data as unknown as TrackerOptions), requireConsent: 'requireConsent' in data, debug: 'debug' in data });
 }

@@ -36,6 +36,14 @@ export interface Tracker {
   flush(): void;
 }
 
+/**
+ * True in the script-tag build only, where esbuild defines `FOOTFALL_SCRIPT_TAG` (scripts/bundles.ts):
+ * code for what the script tag never has is then dropped by the minifier. Elsewhere the name is
+ * undeclared, hence `typeof`.
+ */
+declare const FOOTFALL_SCRIPT_TAG: boolean | undefined;
+const SCRIPT_TAG_BUILD = typeof FOOTFALL_SCRIPT_TAG !== 'undefined';
+
 const DEFAULT_MAX_BATCH = 20;
 /** Longest wait before a partial batch is sent. */
 const FLUSH_INTERVAL_MS = 5000;
@@ -46,9 +54,11 @@ const SESSION_IDLE_MS = 30 * 60 * 1000;
  * Starts tracking with `options`; the result is the public API. Beacons go to `endpoint` when it
  * is set; `core` is filled with the handle the lazily loaded part gets (see `CoreHandle`); `sink`
  * receives every event too (the ESM entry point passes the OpenTelemetry tier there and resolves
- * `mode`, so the script tag stays small: it passes no sink, hence the order).
+ * `mode`, so the script tag stays small: it passes no sink, hence the order, and its build drops
+ * the sink's calls altogether (`SCRIPT_TAG_BUILD`).
  */
-export function createTracker(options: TrackerOptions, core = {} as CoreHandle, sink?: EventSink): Tracker {
+export function createTracker(options: TrackerOptions, core = {} as CoreHandle, otelSink?: EventSink): Tracker {
+  const sink = SCRIPT_TAG_BUILD ? undefined : otelSink;
   const { endpoint, site } = options;
   const notes: Note[] = [];
   // Debug output is printed by the lazy part; until it has loaded, the notes wait here.
@@ -127,7 +137,7 @@ export function createTracker(options: TrackerOptions, core = {} as CoreHandle, 
     },
   };
   for (const key in api) api[key as keyof Tracker] = guard(api[key as keyof Tracker] as (...args: unknown[]) => void);
-  Object.assign(core, { clicks: [], options, tracker: api, send: createTransport(endpoint!, ignored), notes });
+  Object.assign(core, { options, tracker: api, send: createTransport(endpoint!, ignored), notes });
 
   if (options.autoTrack !== false) {
     listen(
@@ -140,9 +150,10 @@ export function createTracker(options: TrackerOptions, core = {} as CoreHandle, 
           api.trackPageView(to);
         },
         objectClick: api.trackObjectClick,
-        // Judged by the lazy part (extra/follow-links.ts): the extension list and the rules cost
-        // bytes the core has not got.
-        link: (event) => core.clicks.push(event),
+        link: (event) => {
+          const link = (event.target as Element).closest?.('a[href]') as HTMLAnchorElement | null;
+          if (link && !link.closest('[data-footfall-ignore]')) api.track('link_click', { to: link.href });
+        },
         visibility: (event) => {
           // `pagehide` comes before the last `visibilitychange`, while the page still counts as
           // visible: the page is gone all the same, so the clock stops there.

@@ -8,4 +8,4 @@
 export const createTransport =
   (endpoint: string, ignored: (reason: string, detail?: unknown) => void) =>
   (body: string): unknown =>
-    navigator.sendBeacon?.(endpoint, body) || fetch(endpoint, { method: 'POST', body, keepalive: true }).catch(ignored.bind(0, 'send'));
+    navigator.sendBeacon?.(endpoint, body) || fetch(endpoint, { method: 'POST', body, keepalive: true }).catch(ignored);

@@ -9,6 +9,8 @@ export type EventType =
   | 'time_spent'
   | 'outbound'
   | 'download'
+  | 'link_click'
+  | 'ui_click'
   | (string & {});
 
 /** Free-form, bounded event properties (the ingest service keeps at most 10 keys). */
@@ -94,12 +96,6 @@ export interface TrackerOptions {
   requireConsent?: boolean;
   /** Page views, History API navigation, `data-footfall-object` clicks and time spent (default true). */
   autoTrack?: boolean;
-  /**
-   * File extensions whose links send `download`, separated by `|` (`pdf|zip|key`); the default is
-   * `DOWNLOADS` of extra/follow-links.ts (pdf, zip, docx, xlsx, pptx, csv, txt, epub, dmg, exe, gz,
-   * mp3, mp4 and a few more). The script tag reads `data-downloads`.
-   */
-  downloads?: string;
   /** Events per beacon batch before it is sent at once (default 20, at most 100). */
   maxBatch?: number;
   /** Log every ignored event or failure to the console. */

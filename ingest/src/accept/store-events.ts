@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics/registry.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { RefusedValues } from '../stats/refused-values.js';
 import type { EventRow } from '../tables/index.js';
+import { LINK_CLICK } from '../events/to-event-row.js';
 import { keepDeclaredProps } from './declared-props.js';
 import { cut, type Refusal } from './refusals.js';
 
@@ -28,6 +29,14 @@ export function storeEvents(
   refused: readonly Refusal[],
 ): { accepted: number; duplicates: number } {
   const { metrics } = store;
+  // Links within the site (or to no web address) are counted here and not stored.
+  for (const { item, count } of countBy(
+    judged.filter((row) => row.type === LINK_CLICK),
+    (row) => `${row.site}|${row.nav_to !== ''}`,
+  )) {
+    metrics.linkClicksNotStored.inc({ site: item.site, link: item.nav_to ? 'internal' : 'not_web' }, count);
+  }
+  judged = judged.filter((row) => row.type !== LINK_CLICK);
   // Undeclared property keys leave their events here; the events are kept, the keys listed.
   const { rows, dropped } = keepDeclaredProps(store.hotspotSelectors.bound(judged), store.catalog);
   for (const { item, count } of countBy(dropped, (prop) => `${prop.site}|${prop.value}`)) {

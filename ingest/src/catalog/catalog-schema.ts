@@ -38,6 +38,8 @@ export const catalogSchema = {
           timezone: { type: 'string', minLength: 1, maxLength: 64 },
           // Absent: any property key; listed: the only keys kept (docs/catalog.md, "Properties").
           props: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 } },
+          // Extensions whose links are downloads, in place of the default list (docs/catalog.md, "Downloads").
+          downloads: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9]{1,16}$' }, maxItems: 100 },
           // What counts as a conversion: exactly one target each (checked in catalog-checks.ts).
           goals: {
             type: 'array',

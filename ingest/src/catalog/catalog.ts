@@ -2,7 +2,7 @@
 // objects, and the event types accepted. Anything not in it is refused and counted. Read once at
 // start-up; a bad file stops the service with every problem named by its path in the file.
 import { readFileSync } from 'node:fs';
-import type { Catalog as CatalogDocument, CatalogGoal } from '@footfall/contract';
+import { type Catalog as CatalogDocument, type CatalogGoal, DEFAULT_DOWNLOADS } from '@footfall/contract';
 import { Ajv, type ErrorObject } from 'ajv';
 import { catalogProblems, type CatalogProblem } from './catalog-checks.js';
 import { catalogSchema, ID_RULE } from './catalog-schema.js';
@@ -41,6 +41,8 @@ export interface SiteEntry {
   props: ReadonlySet<string> | undefined;
   /** The site's goals, in catalog order. */
   goals: readonly CatalogGoal[];
+  /** Extensions (lower case, no dot) whose links are `download`: the catalog's, else DEFAULT_DOWNLOADS. */
+  downloads: ReadonlySet<string>;
 }
 
 /** The catalog with fast look-ups for the hot path. */
@@ -69,6 +71,7 @@ export class Catalog {
         roomLabels: new Map(site.rooms.map((room) => [room.id, room.label ?? room.id])),
         props: site.props === undefined ? undefined : new Set(site.props),
         goals: site.goals ?? [],
+        downloads: new Set(site.downloads ?? DEFAULT_DOWNLOADS),
       });
     }
     this.sites = sites;

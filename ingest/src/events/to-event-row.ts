@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { EventInput, RefusalReason } from './event-input.js';
 import type { EventRow } from '../tables/index.js';
 import { shapeProblem } from './event-shape.js';
+import { followedLink } from './followed-link.js';
 
 export const MAX_AGE_MS = 24 * 60 * 60 * 1000;
 export const MAX_AHEAD_MS = 5 * 60 * 1000;
@@ -42,7 +43,12 @@ export function toEventRow(
   const site = catalog.sites.get(siteId);
   if (!site) return { reason: 'unknown_site' };
   if (sender.origin !== undefined && !site.origins.has(sender.origin)) return { reason: 'unknown_origin' };
-  if (!catalog.eventTypes.has(event.type)) return { reason: 'unknown_type' };
+  // A followed link becomes `outbound` or `download`; one within the site (or to no web address)
+  // stays a `link_click`, which the store counts and does not keep.
+  const link = event.type === LINK_CLICK && event.to ? followedLink(event.to, site) : undefined;
+  const type = link?.kind === 'outbound' || link?.kind === 'download' ? link.kind : event.type;
+  const to = link ? (link.to ?? '') : event.to;
+  if (!catalog.eventTypes.has(type) && type !== LINK_CLICK) return { reason: 'unknown_type' };
   if (event.ts < sender.now - MAX_AGE_MS) return { reason: 'too_old' };
   if (event.ts > sender.now + MAX_AHEAD_MS) return { reason: 'in_future' };
 
@@ -57,7 +63,8 @@ export function toEventRow(
   const missing =
     ((event.type === 'object_click' || event.type === 'object_view') && !object) ||
     ((event.type === 'room_enter' || event.type === 'room_exit') && !room) ||
-    ((event.type === 'navigation' || event.type === 'outbound' || event.type === 'download') && !event.to) ||
+    ((type === 'navigation' || type === 'outbound' || type === 'download') && !to) ||
+    (type === LINK_CLICK && !link) ||
     (event.type === 'time_spent' && event.duration_ms === undefined);
   if (missing) return { reason: 'missing_field' };
 
@@ -71,7 +78,7 @@ export function toEventRow(
   return {
     row: {
       site: siteId,
-      type: event.type,
+      type,
       ts: Math.round(event.ts),
       event_id: event.id,
       session_id: session,
@@ -82,7 +89,7 @@ export function toEventRow(
       object_id: object,
       room_id: room,
       nav_from: pathOnly(event.from ?? (ownReferrer ? referrer.pathname : '')),
-      nav_to: pathOnly(event.to ?? ''),
+      nav_to: pathOnly(to ?? ''),
       duration_ms: event.duration_ms ?? 0,
       props: stringProps(event.props),
       device: sender.device,
@@ -100,6 +107,12 @@ export function toEventRow(
 }
 
 const NO_CAMPAIGN: Campaign = {};
+
+/**
+ * The type of a followed link as the script tag sends it. A row of this type is a link within the
+ * site (`nav_to` its path) or to no web address (`nav_to` empty): counted, never stored.
+ */
+export const LINK_CLICK = 'link_click';
 
 /** Query strings and fragments can carry personal data (emails, tokens): never stored. */
 function pathOnly(path: string): string {

@@ -34,6 +34,12 @@ export function createMetrics() {
       labelNames: ['site', 'object'] as const,
       registers,
     }),
+    linkClicksNotStored: new Counter({
+      name: 'footfall_link_clicks_not_stored_total',
+      help: 'Followed links not stored, by site and link: internal (a page of the site: its page view records the step) or not_web (mailto:, tel:)',
+      labelNames: ['site', 'link'] as const,
+      registers,
+    }),
     privacySignals: new Counter({
       name: 'footfall_privacy_signals_total',
       help: 'Requests carrying Do Not Track or Global Privacy Control, by signal and what was done',

@@ -52,9 +52,9 @@ const percent = (part: number, whole: number) => Math.min(100, Math.max(0, Math.
  * Hotspots: every click on any element (not only tagged objects) becomes a `ui_click` with the
  * element's selector and tag, where on the document it was (a share of its width and height,
  * whole percent) and the viewport's class. The element is the link or button clicked inside, if
- * any, else the element itself. Clicks from before this part arrived are in the core's `clicks`
- * (read here before the links' judge takes them); a click without a pointer (Enter on a link:
- * `detail` 0) has no place and is left out, as are middle clicks.
+ * any, else the element itself. Clicks are recorded from this part's arrival on: the core keeps
+ * none for it (its bytes go to links followed in the first second). A click without a pointer
+ * (Enter on a link: `detail` 0) has no place and is left out, as are middle clicks.
  */
 export function startHotspots(core: CoreHandle): void {
   const record = (event: Event) => {
@@ -73,6 +73,5 @@ export function startHotspots(core: CoreHandle): void {
       },
     });
   };
-  core.clicks.map(record);
   addEventListener('click', record, { capture: true, passive: true });
 }

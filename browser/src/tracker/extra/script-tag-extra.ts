@@ -8,8 +8,6 @@ import { startExtra } from './start-extra.js';
  */
 const script = document.currentScript as ExtraScript;
 const { core } = script;
-// The core does not read `data-downloads` (bytes it cannot spare): its script element is the one that names its site.
-core.options.downloads ??= document.querySelector<HTMLScriptElement>('script[data-downloads]')?.dataset.downloads;
 startExtra(core);
 // The owner's heatmap link: the overlay is a file of its own, fetched from this one's folder only then.
 if (location.hash.includes('footfall-heatmap=')) {

@@ -6,11 +6,10 @@ import { startPageEngagement } from './page-engagement.js';
 
 /**
  * The lazily loaded part of the tracker: what can wait until the page has loaded. Each feature
- * takes the core's handle and nothing else; outbound links and downloads, scroll depth and engaged time, hotspots (their overlay is a file of its own, script-tag-extra.ts).
+ * takes the core's handle and nothing else; middle clicks on links, scroll depth and engaged time, hotspots (their overlay is a file of its own, script-tag-extra.ts).
  */
 export function startExtra(core: CoreHandle): void {
   if (core.options.debug) startDebugOutput(core);
-  // Before the links' judge, which empties the core's early clicks.
   startHotspots(core);
   startFollowingLinks(core);
   startPageEngagement(core);
