@@ -10,7 +10,8 @@
  * Not Track) have no path.
  */
 import type { SiteEntry } from '../catalog/catalog.js';
-import { goalCondition, type Sql } from './build-sql.js';
+import type { Sql } from './build-sql.js';
+import { goalCondition } from './goal-condition.js';
 import type { Query } from './parse-query.js';
 import { rawPeriod } from './raw-period.js';
 import { count } from './run-query.js';

@@ -3,12 +3,12 @@
  * the overview page sets them when a row is clicked. A filter keeps the visits that have an event
  * matching it: a page view with that page, source, country, device or browser; any event whose
  * property `key` is `value` (`prop=key=value`); an event that reaches the goal (`goal=name`,
- * build-sql.ts's goal condition). Several filters keep the visits that match each (a visit that
+ * goal-condition.ts). Several filters keep the visits that match each (a visit that
  * landed from Google and later read /about matches source=www.google.com and page=/about).
  * Values reach ClickHouse as bound parameters.
  */
 import type { CatalogGoal } from '@footfall/contract';
-import { goalCondition } from './build-sql.js';
+import { goalCondition } from './goal-condition.js';
 
 export const FILTER_COLUMNS = {
   page: 'path',

@@ -3,7 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Catalog, SiteEntry } from '../catalog/catalog.js';
 import type { CatalogGoal } from '@footfall/contract';
 import { BadFunnelStepError, UnknownGoalError } from '../errors.js';
-import { goalCondition, goalType } from './build-sql.js';
+import { goalCondition, goalType } from './goal-condition.js';
 import { count, rows } from './run-query.js';
 import { parseQuery } from './parse-query.js';
 import type { StatsPeriod } from './stats-feed.js';

@@ -1,11 +1,12 @@
 /**
  * Goals and conversions: for each of the site's goals (the catalog's `goals`), the visitors who
  * reached it in the period, the conversion rate (those visitors over all the period's visitors)
- * and the events that reached it. A goal is a condition on raw event rows (build-sql.ts's
+ * and the events that reached it. A goal is a condition on raw event rows (goal-condition.ts's
  * goalCondition), so the planner sends goals to raw events, never to the rollups: one scan of the
  * period's events of the goals' types, each goal a `-If` aggregate of it.
  */
-import { goalCondition, goalType, type Sql } from './build-sql.js';
+import type { Sql } from './build-sql.js';
+import { goalCondition, goalType } from './goal-condition.js';
 import type { Query } from './parse-query.js';
 import { rawPeriod } from './raw-period.js';
 import { count } from './run-query.js';
