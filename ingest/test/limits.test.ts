@@ -277,6 +277,8 @@ describe('user agents', () => {
         span({
           attributes: [
             { key: 'portfolio.event.type', value: { stringValue: 'page_view' } },
+            // A span names its site: one with none is refused (no_site), not stored under the first.
+            { key: 'portfolio.site', value: { stringValue: 'portfolio' } },
             { key: 'session.id', value: { stringValue: 'huge-ua' } },
             { key: 'user_agent.original', value: { stringValue: huge } },
           ],

@@ -95,6 +95,9 @@ describe('mapSpans(): the otel_traces row', () => {
         },
         event: undefined,
         userAgent: undefined,
+        // Neither a page's origin nor a standard instrumentation's span: nothing to find a site by.
+        origin: undefined,
+        standard: false,
       },
     ]);
   });

@@ -183,9 +183,11 @@ export const alertsPlugin = fp<AlertsPluginOptions>(
       timer = setTimeout(run, wait);
       timer.unref?.();
     };
+    // The evaluation under way, awaited at close: ClickHouse must not close under its queries.
+    let running: Promise<void> | undefined;
     const run = (): void => {
       const at = Math.floor((now() - settleMs) / MINUTE);
-      service
+      running = service
         .evaluate(at)
         .catch((error: unknown) => app.log.warn({ err: error }, 'could not evaluate the traffic alerts; trying again next minute'))
         .finally(schedule);
@@ -194,6 +196,7 @@ export const alertsPlugin = fp<AlertsPluginOptions>(
     app.addHook('onClose', async () => {
       stopped = true;
       clearTimeout(timer);
+      await running;
     });
   },
   { name: 'footfall-alerts', dependencies: ['footfall-clickhouse'] },

@@ -27,16 +27,21 @@ const SALT_REFRESH_MS = 60_000;
 export default fp<TrackingPluginOptions>(
   async (app, options) => {
     const visitorIds = new VisitorIds(Date.now, new DailySalts(app.clickhouse));
+    // The refresh under way, awaited at close: ClickHouse must not close under its queries.
+    let refreshing: Promise<void> | undefined;
     const refreshSalts = () =>
-      visitorIds.refresh().catch((error: unknown) => {
+      (refreshing = visitorIds.refresh().catch((error: unknown) => {
         // ClickHouse away: ids use the salts at hand (tomorrow's is fetched a day ahead), else one of
         // this process's own, offered to ClickHouse once it answers.
         app.log.warn({ err: error }, 'the daily visitor salt could not be read from ClickHouse; retrying in a minute');
-      });
+      }));
     await refreshSalts();
     const timer = setInterval(refreshSalts, SALT_REFRESH_MS);
     timer.unref();
-    app.addHook('onClose', async () => clearInterval(timer));
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      await refreshing;
+    });
 
     app.decorate('catalog', options.catalog);
     app.decorate('senders', {
