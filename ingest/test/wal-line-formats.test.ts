@@ -1,10 +1,11 @@
-// The write-ahead log's lines: `events` rows as JSON arrays of the table's columns (cheaper to
+// The write-ahead log's lines: `events` and `otel_traces` rows as JSON arrays of the table's columns (cheaper to
 // write and for the engine to read than objects), while segments an earlier release logged (JSON
 // objects, or arrays of fewer columns before one was added at the end) are still replayed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventsTable, type EventRow } from '../src/tables/events.js';
+import { type TraceRow, tracesTable } from '../src/tables/otel-traces.js';
 import { beaconEvent, countOf, freshDataDir, postBeacon, testApp } from './support/test-app.js';
 
 const waitFor = async (check: () => Promise<boolean>, timeoutMs = 20_000) => {
@@ -50,6 +51,35 @@ describe('lines of the write-ahead log', () => {
     const values = JSON.parse(line) as unknown[];
     expect(Array.isArray(values)).toBe(true);
     expect(Object.fromEntries(eventsTable.columns!.map((column, index) => [column, values[index]]))).toEqual(stored);
+  });
+
+  it('hold a span as a JSON array of the otel_traces columns, in order', () => {
+    const span: TraceRow = {
+      Timestamp: '2026-01-02 03:04:05.123456789',
+      TraceId: 'f00dfeedf00dfeedf00dfeedf00dfeed',
+      SpanId: 'c0ffee0000000001',
+      ParentSpanId: '',
+      TraceState: '',
+      SpanName: 'page_view',
+      SpanKind: 'Internal',
+      ServiceName: 'portfolio-web',
+      ResourceAttributes: { 'service.name': 'portfolio-web' },
+      ScopeName: 'test',
+      ScopeVersion: '',
+      SpanAttributes: { 'url.path': '/room' },
+      Duration: '1000',
+      StatusCode: 'Unset',
+      StatusMessage: '',
+      'Events.Timestamp': ['2026-01-02 03:04:05.123456789'],
+      'Events.Name': ['mark'],
+      'Events.Attributes': [{ key: 'value' }],
+      'Links.TraceId': [],
+      'Links.SpanId': [],
+      'Links.TraceState': [],
+      'Links.Attributes': [],
+    };
+    const values = JSON.parse(tracesTable.serialize(span)) as unknown[];
+    expect(Object.fromEntries(tracesTable.columns!.map((column, index) => [column, values[index]]))).toEqual(span);
   });
 
   it('of an earlier release are replayed: JSON objects, and arrays of fewer columns than the table has now', async () => {
