@@ -9,6 +9,7 @@ import { catalogTablePlugin } from './plugins/catalog-table.js';
 import clickhousePlugin from './plugins/clickhouse.js';
 import metricsPlugin from './plugins/metrics.js';
 import pipelinePlugin from './plugins/pipeline.js';
+import { refusedValuesPlugin } from './plugins/refused-values.js';
 import trackingPlugin from './plugins/tracking.js';
 import { requestPlace, serializeRequest } from './request-log.js';
 import apiRoutes from './routes/api/index.js';
@@ -22,7 +23,6 @@ import overviewRoutes from './routes/overview/index.js';
 import { alertsPlugin } from './plugins/alerts.js';
 import { digestPlugin } from './digest/digest-plugin.js';
 import { livePlugin } from './plugins/live.js';
-import { refusedValuesPlugin } from './stats/refused-values.js';
 import { hotspotSelectorsPlugin } from './hotspots/selector-bound.js';
 
 const CLOSE_TIMEOUT_MS = 10_000;

@@ -4,7 +4,7 @@
 // and reason kept across the restart.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_VALUES_PER_REASON } from '../src/stats/refused-values.js';
+import { MAX_VALUES_PER_REASON } from '../src/refusals/refused-values.js';
 import { beaconEvent, freshDataDir, postBeacon, SITE_ORIGIN, testApp } from './support/test-app.js';
 
 const CATALOG = 'ingest/catalog.json';

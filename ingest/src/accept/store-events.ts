@@ -6,7 +6,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { SelectorBound } from '../hotspots/selector-bound.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import type { RefusedValues } from '../stats/refused-values.js';
+import type { RefusedValues } from '../refusals/refused-values.js';
 import type { EventRow } from '../tables/index.js';
 import { LINK_CLICK } from '../events/to-event-row.js';
 import { keepDeclaredProps } from './declared-props.js';

@@ -14,7 +14,7 @@
  * - metric_points: by `session.id` among a point's attributes (the only place a point stores it).
  * - visits_per_hour (the per-visit rollup): by the sessions' keys.
  * The user agents those spans and log records name are returned too: a refused value can be one
- * (a bot's), and the refused values are cleared of them (stats/refused-values.ts).
+ * (a bot's), and the refused values are cleared of them (refusals/refused-values.ts).
  * The per-minute, hourly and daily rollups keep their counts: they hold no ids, only numbers and
  * distinct-count states, from which no visitor or session can be read back.
  */

@@ -1,6 +1,6 @@
 /** Decorates the app with the shared stats feed and the stream slots the read API and the overview page use. */
 import fp from 'fastify-plugin';
-import { dayOf } from '../stats/refused-values.js';
+import { dayOf } from '../refusals/refused-values.js';
 import { readStats } from '../stats/stats.js';
 import { StatsFeed, type StatsQuery } from '../stats/stats-feed.js';
 import { StreamSlots } from '../live/stream-slots.js';

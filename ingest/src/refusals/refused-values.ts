@@ -8,11 +8,10 @@
  * first, so a read sees every refusal answered before it.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import fp from 'fastify-plugin';
 import { hintOf, type HintContext } from '../accept/refusal-hints.js';
 import type { Refusal } from '../accept/refusals.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { count, rows } from './run-query.js';
+import { count, rows } from '../stats/run-query.js';
 
 export const MAX_VALUES_PER_REASON = 20;
 export const FLUSH_INTERVAL_MS = 2000;
@@ -154,37 +153,3 @@ export class RefusedValues {
     return kept;
   }
 }
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    refusedValues: RefusedValues;
-  }
-}
-
-export interface RefusedValuesPluginOptions {
-  catalog: Catalog;
-  /** The catalog file as configured, named by the hints. */
-  catalogFile: string;
-}
-
-/** Shares one list between the routes that refuse (beacons, OTLP) and the read API that shows it. */
-export const refusedValuesPlugin = fp<RefusedValuesPluginOptions>(
-  async (app, options) => {
-    const refused = new RefusedValues(app.clickhouse, options.catalog, {
-      catalogFile: options.catalogFile,
-      eventTypes: options.catalog.eventTypes,
-    });
-    // ClickHouse may not answer yet (a server still starting): the bound then starts afresh.
-    await refused.load().catch((error: unknown) => app.log.warn({ err: error }, 'could not read the refused values kept'));
-    const timer = setInterval(() => {
-      refused.flush().catch((error: unknown) => app.log.warn({ err: error }, 'could not write the refused values; kept for the next try'));
-    }, FLUSH_INTERVAL_MS);
-    timer.unref();
-    app.addHook('onClose', async () => {
-      clearInterval(timer);
-      await refused.flush().catch((error: unknown) => app.log.warn({ err: error }, 'could not write the refused values at close'));
-    });
-    app.decorate('refusedValues', refused);
-  },
-  { name: 'footfall-refused-values', dependencies: ['footfall-clickhouse'] },
-);

@@ -22,7 +22,7 @@ import { readStoredSpan, type StoredSpan } from './stored-span.js';
 import { localDate } from './time-zone.js';
 import { planQuery } from './plan-query.js';
 import type { Range } from './range.js';
-import type { RefusedValue } from './refused-values.js';
+import type { RefusedValue } from '../refusals/refused-values.js';
 import { rows } from './run-query.js';
 import {
   shapeBreakdowns,
