@@ -78,6 +78,40 @@ describe('hotspot selectors bounded per page and day', () => {
     ]);
   });
 
+  it('reads whole hours from the rollup and the partial ones from raw events: exact at the edge of a period', async () => {
+    const at = (minutesAgo: number, x: number, y: number) =>
+      beaconEvent({
+        type: 'ui_click',
+        path: '/timed',
+        ts: Date.now() - minutesAgo * 60_000,
+        props: { selector: '#go', tag: 'a', x, y, viewport: 'tablet' },
+      });
+    await send(app, [at(180, 10, 10), at(180, 30, 10), at(120, 10, 10), at(30, 50, 90), at(1, 50, 90)]);
+    const rolled = await queryRows<{ clicks: string }>(
+      app,
+      `SELECT sum(clicks) AS clicks FROM hotspots_per_hour WHERE path = '/timed' AND kind = 'element'`,
+    );
+    expect(Number(rolled[0]?.clicks)).toBe(5);
+    const read = async (range: string) =>
+      (await (await app.inject({ url: `/api/hotspots?site=portfolio&range=${range}&path=/timed&viewport=tablet` })).json()) as {
+        total_clicks: number;
+        elements: Array<{ selector: string; clicks: number; x: number; y: number }>;
+        cells: unknown[];
+      };
+    const day = await read('24h');
+    expect(day.total_clicks).toBe(5);
+    // Mean place of #go: x (10 + 30 + 10 + 50 + 50) / 5, y (10 + 10 + 10 + 90 + 90) / 5.
+    expect(day.elements).toEqual([{ path: '/timed', selector: '#go', tag: 'a', clicks: 5, x: 30, y: 42 }]);
+    expect(day.cells).toEqual([
+      { x: 10, y: 10, clicks: 2 },
+      { x: 30, y: 10, clicks: 1 },
+      { x: 50, y: 90, clicks: 2 },
+    ]);
+    const hour = await read('1h');
+    expect(hour.total_clicks).toBe(2);
+    expect(hour.cells).toEqual([{ x: 50, y: 90, clicks: 2 }]);
+  });
+
   it('holds the same bound after a restart: the names kept are learnt from the stored events', async () => {
     const bound = new SelectorBound();
     await bound.load(app.clickhouse);

@@ -59,6 +59,7 @@ export const CLUSTER_TABLES: Readonly<Record<string, ClusterTable>> = {
   events_per_day: { placement: 'sharded', shardBy: 'cityHash64(site)' },
   visits_per_hour: { placement: 'sharded', shardBy: 'cityHash64(site, session_key)' },
   refused_values: { placement: 'sharded', shardBy: 'cityHash64(site)' },
+  hotspots_per_hour: { placement: 'sharded', shardBy: 'cityHash64(site)' },
   // Joined with events by dashboards and replaced whole at every start: a local copy everywhere.
   catalog_objects: { placement: 'everywhere' },
   // Read whole into memory by every ingest replica.
