@@ -30,11 +30,20 @@ import { type IdleCheck, untilIdle } from './until-idle.js';
 // its service runs the same scenarios in the same run, in a column of its own, so a change is
 // measured against what it replaced under the same load on the machine. BENCH_COMPARE_ENV gives
 // the compared service settings of its own (`BATCH_INTERVAL_MS=5000`), alone or with another checkout.
+// BENCH_CPU_EVENTS_PER_S sends the CPU scenarios at one fixed rate to every server (see below).
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 /** Each scenario runs once per round on every server, in turn, so load that comes and goes falls on all alike. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARM_UP_S = 3;
+/**
+ * Events per second the CPU scenarios (50-event beacons, OTLP JSON and protobuf) are sent at, the
+ * same for every server; unset, as fast as each answers. The engine's CPU per row falls as its
+ * batches grow (about 66 ms per insert of events and its four rollups, whatever its size), and a
+ * batch holds what arrived in BATCH_INTERVAL_MS: a server that answers faster makes bigger
+ * batches. At a rate all keep up with, they are compared on batches of the same size.
+ */
+const CPU_EVENTS_PER_S = Number(process.env.BENCH_CPU_EVENTS_PER_S ?? 0);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 /**
  * How long a server idles after the run before its memory is read again: V8's memory reducer
@@ -174,7 +183,7 @@ async function finish(measured: Measured): Promise<{ label: string; figures: Ser
 }
 
 console.log(
-  `${DURATION_S} s per scenario, ${ROUNDS} rounds, ${CONNECTIONS} connections (OTLP: ${OTLP_CONNECTIONS}, as the Collector sends); the load generator and the servers share this machine's ${availableParallelism()} cores`,
+  `${DURATION_S} s per scenario, ${ROUNDS} rounds${CPU_EVENTS_PER_S ? `, CPU scenarios at ${CPU_EVENTS_PER_S} events/s` : ''}, ${CONNECTIONS} connections (OTLP: ${OTLP_CONNECTIONS}, as the Collector sends); the load generator and the servers share this machine's ${availableParallelism()} cores`,
 );
 const bare = await start('bare route', bareScript);
 const services = [await start('service', serviceScript)];
@@ -202,13 +211,19 @@ console.log(
     'idle s'.padStart(6),
   ].join('  '),
 );
+/** Requests per second of a scenario: 80 % of this server's single-event peak in this round, the fixed event rate, or as fast as it answers. */
+function rateOf(measured: Measured, name: ScenarioName): number | undefined {
+  const single = measured.runs.single.at(-1);
+  if (name === 'atEighty' && single) return Math.round(single.requestsPerSecond * 0.8);
+  if (CPU_EVENTS_PER_S && (name === 'batch' || name === 'json' || name === 'protobuf')) {
+    return Math.max(1, Math.round(CPU_EVENTS_PER_S / scenarios[name].scenario.eventsPerRequest));
+  }
+  return undefined;
+}
+
 for (let round = 1; round <= ROUNDS; round += 1) {
   for (const name of SCENARIO_NAMES) {
-    for (const measured of servers) {
-      // 80 % of the peak this server reached with the same requests in this round.
-      const single = measured.runs.single.at(-1);
-      await measure(measured, name, name === 'atEighty' && single ? Math.round(single.requestsPerSecond * 0.8) : undefined);
-    }
+    for (const measured of servers) await measure(measured, name, rateOf(measured, name));
   }
 }
 for (const measured of servers) measured.rssAfterMiB = measured.server.rssMiB();
