@@ -15,7 +15,6 @@ import { UI_CLICK_PROPS } from '@footfall/contract';
 import fp from 'fastify-plugin';
 import { nameWithoutPrivate } from '../otlp/name-privacy.js';
 import { UI_CLICK } from '../otlp/standard-telemetry.js';
-import { dayOf } from '../refusals/refused-values.js';
 import { rows as readRows } from '../stats/run-query.js';
 import type { EventRow } from '../tables/index.js';
 
@@ -25,9 +24,6 @@ export const MAX_SELECTORS_PER_PAGE = 100;
 export const OTHER_ELEMENTS = '';
 
 const DAY_MS = 86_400_000;
-
-/** The UTC day of an epoch-milliseconds time, as ClickHouse's Date reads it. */
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export class SelectorBound {
   /** The selectors with a name of their own, per site, day, path and viewport. */
