@@ -1,6 +1,7 @@
-// What the service's log lines say of a request: its method and route, never its query string.
-// A query can carry anything a sender put there (a shared link's secret, a token, an address), and
-// log lines outlive every erasure; the route names what was asked just as well.
+// What the service's log lines say of a request: its method and route, never its query string,
+// and never the sender's address. A query can carry anything a sender put there (a shared link's
+// secret, a token, an address), an IP address is personal data the service otherwise never keeps,
+// and log lines outlive every erasure; the route names what was asked just as well.
 
 /** What these functions read of a request (fastify's request, whatever its server type). */
 interface RequestFields {
@@ -9,8 +10,6 @@ interface RequestFields {
   routeOptions: { url?: string | undefined };
   headers?: Record<string, string | string[] | undefined>;
   host?: string;
-  ip?: string;
-  socket?: { remotePort?: number | undefined };
 }
 
 /** A request target without its query (a fragment never reaches a server). */
@@ -30,7 +29,7 @@ export function requestPlace(request: RequestFields): { method: string; route: s
 
 /**
  * Fastify's `req` serializer (used by its own request lines, and by any line given `{ req }`), as
- * fastify's own but with the URL's query dropped, for every request.
+ * fastify's own but with the URL's query dropped and without the client's address and port.
  */
 export function serializeRequest(request: RequestFields) {
   const version = request.headers?.['accept-version'];
@@ -39,7 +38,5 @@ export function serializeRequest(request: RequestFields) {
     url: pathOf(request.url),
     version: typeof version === 'string' ? version : undefined,
     host: request.host,
-    remoteAddress: request.ip,
-    remotePort: request.socket?.remotePort,
   };
 }
