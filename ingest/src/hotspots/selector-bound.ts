@@ -25,6 +25,9 @@ export const OTHER_ELEMENTS = '';
 
 const DAY_MS = 86_400_000;
 
+/** The UTC day of an epoch-milliseconds time, as ClickHouse's Date reads it. */
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
 export class SelectorBound {
   /** The selectors with a name of their own, per site, day, path and viewport. */
   readonly #kept = new Map<string, Set<string>>();
