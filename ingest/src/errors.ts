@@ -64,6 +64,11 @@ export const ApiRateLimitedError = createError(
   429,
 );
 
+// Notes on the timeline (/api/annotations) and the weekly digest (/api/digest).
+export const BadAnnotationError = createError('FOOTFALL_BAD_ANNOTATION', 'this note cannot be kept: %s', 400);
+export const UnknownAnnotationError = createError('FOOTFALL_UNKNOWN_ANNOTATION', 'no note has id %s', 404);
+export const BadWeekError = createError('FOOTFALL_BAD_WEEK', 'no digest for week %s: %s', 400);
+
 /** Refusals that say "not now": the answer tells the client when to come back. */
 export const RETRY_LATER_CODES = new Set(['FOOTFALL_SPOOL_FULL', 'FOOTFALL_LOG_UNWRITABLE', 'FOOTFALL_ERASURE_NOT_FLUSHED']);
 export const RETRY_AFTER_SECONDS = 30;

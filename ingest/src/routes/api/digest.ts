@@ -3,16 +3,14 @@
  * and the sentences the Monday message carries; by default the last week that has ended in the
  * site's zone. Read-only: a shared link's page shows it.
  */
-import createError from '@fastify/error';
 import type { FastifyPluginAsync } from 'fastify';
 import { composeDigest } from '../../digest/compose-digest.js';
 import { digestText } from '../../digest/digest-text.js';
 import { dueWeek, WEEK_PATTERN, weekSpan } from '../../digest/iso-week.js';
+import { BadWeekError } from '../../errors.js';
 import { startOfLocalDay, addDays } from '../../stats/time-zone.js';
 import { siteProperty } from './schemas.js';
 import { siteOf } from './site.js';
-
-export const BadWeekError = createError('FOOTFALL_BAD_WEEK', 'no digest for week %s: %s', 400);
 
 const digestQuery = {
   type: 'object',
