@@ -44,10 +44,13 @@ describe('annotations', () => {
     const list = await app.inject({ url: '/api/annotations?site=portfolio&from=2026-10-26&to=2026-11-01', headers: readOnly });
     expect(list.statusCode, list.body).toBe(200);
     expect(list.json().annotations.map((note: { text: string }) => note.text)).toEqual(['posted on Hacker News', 'new room']);
+    // The page shows its add form by this answer: never to a read-only key, always to the owner.
+    expect(list.json().writable).toBe(false);
 
     const gone = await app.inject({ method: 'DELETE', url: `/api/annotations/${room.json().id}`, headers: OWNER });
     expect(gone.statusCode, gone.body).toBe(200);
     const after = await app.inject({ url: '/api/annotations?site=portfolio&from=2026-10-26&to=2026-11-10', headers: OWNER });
+    expect(after.json().writable).toBe(true);
     expect(after.json().annotations.map((note: { text: string }) => note.text)).toEqual(['posted on Hacker News', 'after the week']);
     const again = await app.inject({ method: 'DELETE', url: `/api/annotations/${room.json().id}`, headers: OWNER });
     expect(again.statusCode).toBe(404);

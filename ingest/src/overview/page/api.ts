@@ -53,12 +53,13 @@ export class Api {
     sessionStorage.removeItem(SHARED_KEY);
   }
 
-  #headers(accept: string): HeadersInit {
+  /** The headers of a request of the page: `accept`, and the bearer token when one is set. */
+  headers(accept: string): Record<string, string> {
     return this.token ? { accept, authorization: `Bearer ${this.token}` } : { accept };
   }
 
   async #get<T>(path: string): Promise<T> {
-    const response = await fetch(path, { headers: this.#headers('application/json') });
+    const response = await fetch(path, { headers: this.headers('application/json') });
     if (response.status === 401) throw new Unauthorized();
     if (!response.ok) throw new Error(await describe(response));
     return (await response.json()) as T;
@@ -88,7 +89,7 @@ export class Api {
     signal: AbortSignal,
   ): Promise<void> {
     const response = await fetch(`/api/stream?${new URLSearchParams({ site, ...period, ...filters })}`, {
-      headers: this.#headers('text/event-stream'),
+      headers: this.headers('text/event-stream'),
       signal,
     });
     if (response.status === 401) throw new Unauthorized();

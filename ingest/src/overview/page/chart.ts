@@ -14,8 +14,20 @@ const GRID = '#eef0f4';
 const AXIS = '#6b7280';
 const COMPARED = '#9ca3af';
 
+/** A note on the timeline: a thin vertical line at its time, its text as the tooltip and a short label. */
+export interface Marker {
+  /** Epoch seconds. */
+  time: number;
+  text: string;
+}
+
+/** The longest label over a marker; the whole text is its tooltip and the notes list's. */
+const LABEL_CHARS = 18;
+
 export class Chart {
   #plot: uPlot | undefined;
+  #markers: Marker[] = [];
+  #stepSeconds = 0;
   /** What the plot was built for (metric, step, comparison, zone): a change rebuilds it, else only the data changes. */
   #shape = '';
 
@@ -39,6 +51,7 @@ export class Chart {
     const comparedLabel = compared?.label ?? null;
     // How many lines are drawn, readable where the canvas is not (a test, an inspector).
     this.container.dataset.lines = String(data.length - 1);
+    this.#stepSeconds = stepSeconds;
     const shape = JSON.stringify([metric, stepSeconds, comparedLabel, timeZone]);
     if (this.#plot && this.#shape === shape) {
       this.#plot.setData(data);
@@ -47,6 +60,38 @@ export class Chart {
     this.#plot?.destroy();
     this.#shape = shape;
     this.#plot = new uPlot(this.#options(label, stepSeconds, comparedLabel, timeZone), data, this.container);
+  }
+
+  /** Marks these notes on the chart (replacing those marked before); they follow every redraw. */
+  mark(markers: Marker[]): void {
+    this.#markers = markers;
+    if (this.#plot) this.#placeMarkers(this.#plot);
+  }
+
+  /**
+   * Puts a marker over the plot at each note's time inside the drawn period. A point stands for
+   * its whole step, so a note in the last step (after its point) is marked at the plot's end.
+   */
+  #placeMarkers(plot: uPlot): void {
+    for (const old of plot.over.querySelectorAll('.marker')) old.remove();
+    const { min, max } = plot.scales.x ?? {};
+    if (min === undefined || max === undefined) return;
+    const width = plot.over.clientWidth;
+    for (const marker of this.#markers) {
+      if (marker.time < min || marker.time >= max + Math.max(this.#stepSeconds, 1)) continue;
+      const left = plot.valToPos(Math.min(marker.time, max), 'x');
+      const label = document.createElement('span');
+      label.className = 'marker-label';
+      label.textContent = marker.text.length > LABEL_CHARS ? `${marker.text.slice(0, LABEL_CHARS - 1)}…` : marker.text;
+      const line = document.createElement('div');
+      // Past the middle the label hangs to the line's left, so it never runs off the chart.
+      line.className = left > width / 2 ? 'marker flip' : 'marker';
+      line.title = marker.text;
+      line.dataset.time = String(marker.time);
+      line.style.left = `${left}px`;
+      line.append(label);
+      plot.over.append(line);
+    }
   }
 
   #width(): number {
@@ -61,6 +106,8 @@ export class Chart {
       width: this.#width(),
       height: HEIGHT,
       legend: { show: false },
+      // Markers are placed again after every redraw: new data, a new width.
+      hooks: { draw: [(plot) => this.#placeMarkers(plot)] },
       cursor: { drag: { x: false, y: false }, points: { size: 8, fill: ACCENT } },
       scales: { x: { time: true }, y: { range: (_plot, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
       axes: [

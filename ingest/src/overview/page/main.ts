@@ -10,8 +10,10 @@ import { byId, el, fill } from './dom.js';
 import { count } from './format.js';
 import { type Compared, METRICS, renderFigures } from './figures.js';
 import { renderConversionSections } from './conversion-sections.js';
+import { DigestSection } from './digest-section.js';
 import { renderEngagementLists } from './engagement-lists.js';
 import { renderLists } from './lists.js';
+import { NotesSection } from './notes-section.js';
 import { renderRoom } from './room.js';
 import { FILTER_LABELS, type Filters, type Metric, type Sites, type Stats } from './types.js';
 
@@ -66,6 +68,9 @@ let chart: Chart | undefined;
 let latest: Stats | undefined;
 let streaming: AbortController | undefined;
 let reconnect: ReturnType<typeof setTimeout> | undefined;
+const theChart = (): Chart => (chart ??= new Chart(byId('chart')));
+const notes = new NotesSection(byId('notes'), api, (markers) => theChart().mark(markers));
+const digest = new DigestSection(byId('digest'), api);
 
 async function start(): Promise<void> {
   let sites: Sites;
@@ -178,6 +183,9 @@ async function load(): Promise<void> {
   }
   // The alerts are an extra: when they cannot be read the section stays hidden, the figures stay.
   showAlerts(byId('alerts'), api.token, state.site).catch(() => undefined);
+  // So are the notes (markers on the chart, the add form where this page may add) and last week's digest.
+  notes.show(state.site, periodParams(), first.time_zone).catch(() => undefined);
+  digest.show(state.site).catch(() => undefined);
   // A period that has ended no longer changes: no stream to follow.
   if (first.period.to !== null && first.period.to <= Date.now() / 1000) return live(false);
   follow();
@@ -238,8 +246,7 @@ function render(stats: Stats, shown: number): void {
   const partial = byId('partial');
   partial.hidden = stats.partial === undefined;
   partial.textContent = stats.partial === undefined ? '' : `Partial: ${stats.partial}.`;
-  chart ??= new Chart(byId('chart'));
-  chart.draw(
+  theChart().draw(
     stats.timeseries,
     state.metric,
     label,

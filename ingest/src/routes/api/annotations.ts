@@ -3,17 +3,15 @@
  * on a site's timeline (ingest/src/annotations/). Reading them is a read-only route (a shared link's
  * chart shows them); writing and deleting need an admin key (auth/access.ts).
  */
-import createError from '@fastify/error';
 import type { FastifyPluginAsync } from 'fastify';
 import { type Annotation, AnnotationStore, MAX_ANNOTATION_TEXT } from '../../annotations/annotation-store.js';
+import { type Access, authorize } from '../../auth/access.js';
+import { BadAnnotationError, UnknownAnnotationError } from '../../errors.js';
 import { boundsOf } from '../../stats/summary-period.js';
 import { isoInZone } from '../../stats/time-zone.js';
 import { type PeriodQuery, periodOf, periodProperties } from './period.js';
 import { siteProperty } from './schemas.js';
 import { siteOf } from './site.js';
-
-export const BadAnnotationError = createError('FOOTFALL_BAD_ANNOTATION', 'this note cannot be kept: %s', 400);
-export const UnknownAnnotationError = createError('FOOTFALL_UNKNOWN_ANNOTATION', 'no note has id %s', 404);
 
 /** ISO 8601 with a date, a time and a zone (`2026-11-02T09:30:00Z`, `...+01:00`): one exact instant. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -77,6 +75,20 @@ export function instantOf(at: number | string): number {
   return ms;
 }
 
+/**
+ * Whether `access` may add a note to `site`, by the very rule POST applies: the page shows its form
+ * only then (never to a shared link or a read-only key, whose POST would be refused).
+ */
+function mayAdd(access: Access | undefined, site: string): boolean {
+  if (access === undefined) return false;
+  try {
+    authorize(access, 'POST /api/annotations', { site });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A note as the API answers it: times in the site's zone. */
 export function shown(note: Annotation, timeZone: string) {
   return { id: note.id, site: note.site, at: isoInZone(note.at, timeZone), text: note.text, created: isoInZone(note.created, timeZone) };
@@ -103,7 +115,12 @@ const annotationRoutes: FastifyPluginAsync = async (app) => {
     {
       schema: {
         querystring: listQuery,
-        response: { 200: { type: 'object', properties: { annotations: { type: 'array', items: annotationShape } } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: { annotations: { type: 'array', items: annotationShape }, writable: { type: 'boolean' } },
+          },
+        },
       },
     },
     async (request) => {
@@ -114,7 +131,7 @@ const annotationRoutes: FastifyPluginAsync = async (app) => {
       // A rolling period runs up to now; a note put a little ahead (an announced launch) shows too.
       const to = bounds.to === undefined ? FAR_FUTURE_MS : bounds.to * 1000;
       const notes = await store.list(site.id, bounds.from * 1000, to);
-      return { annotations: notes.map((note) => shown(note, site.timeZone)) };
+      return { annotations: notes.map((note) => shown(note, site.timeZone)), writable: mayAdd(request.access, site.id) };
     },
   );
 
