@@ -191,6 +191,27 @@ describe('hotspots in Chromium', () => {
     await context.close();
   });
 
+  it('lists the most clicked elements on the overview, whose heatmap link opens the page with the overlay', async () => {
+    const context = await browser.newContext({ viewport: { width: WIDTH, height: 900 } });
+    const tab = await context.newPage();
+    await tab.goto(`${service}/?range=24h#share=${secret}`);
+    const section = tab.locator('#hotspots');
+    await section.waitFor({ state: 'visible', timeout: 15_000 });
+    const shown = await section
+      .locator('.hotspot-element')
+      .evaluateAll((items) =>
+        items.map(
+          (item) => `${item.querySelector('.hotspot-selector')?.textContent} ${item.querySelector('.hotspot-clicks')?.textContent}`,
+        ),
+      );
+    expect(shown).toEqual(['#buy 3', '[data-test="hero"] 2', 'form>input 1', 'nav>a "Read more, write to any time at" 1']);
+    const [opened] = await Promise.all([context.waitForEvent('page'), section.locator('.heatmap-link[data-path="/shop"]').click()]);
+    await opened.locator('[data-footfall-heatmap="layer"]').waitFor({ state: 'attached', timeout: 10_000 });
+    expect(await opened.locator('[data-footfall-heatmap="layer"] div').count()).toBe(CLICKS.length);
+    expect(opened.url()).toBe(`${site.url}/shop`);
+    await context.close();
+  });
+
   it("says on the overlay when the page's policy does not let it reach the service", async () => {
     const context = await browser.newContext({ viewport: { width: WIDTH, height: 800 } });
     const tab = await context.newPage();

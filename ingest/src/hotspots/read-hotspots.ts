@@ -41,6 +41,8 @@ export interface Hotspots {
   period: { from: number; to: number | null };
   path: string | null;
   viewport: string | null;
+  /** The site's origins in the catalog: where its pages live, for the heatmap link. */
+  origins: string[];
   total_clicks: number;
   pages: Array<{ path: string; clicks: number }>;
   elements: HotspotElement[];
@@ -123,6 +125,7 @@ export async function readHotspots(client: ClickHouseClient, site: SiteEntry, pe
     period: { from, to: to ?? null },
     path: query.path ?? null,
     viewport: query.viewport ?? null,
+    origins: [...site.origins],
     total_clicks: count(total[0]?.clicks ?? 0),
     pages: pages.map((page) => ({ path: page.path, clicks: count(page.clicks) })),
     elements: top.map((element) => ({

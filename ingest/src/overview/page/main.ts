@@ -4,6 +4,7 @@
 // click on a row filters the whole page by it.
 
 import { showAlerts } from './alerts-section.js';
+import { showHotspots } from './hotspots-section.js';
 import { Api, Unauthorized } from './api.js';
 import { Chart } from './chart.js';
 import { byId, el, fill } from './dom.js';
@@ -183,6 +184,8 @@ async function load(): Promise<void> {
   }
   // The alerts are an extra: when they cannot be read the section stays hidden, the figures stay.
   showAlerts(byId('alerts'), api.token, state.site).catch(() => undefined);
+  // Hotspots too: a service without them, or a refusal, hides the section.
+  showHotspots(byId('hotspots'), api.token, state.site, periodParams()).catch(() => undefined);
   // So are the notes (markers on the chart, the add form where this page may add) and last week's digest.
   notes.show(state.site, periodParams(), first.time_zone).catch(() => undefined);
   digest.show(state.site).catch(() => undefined);
