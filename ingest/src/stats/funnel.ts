@@ -6,9 +6,8 @@ import { BadFunnelStepError, UnknownGoalError } from '../errors.js';
 import { goalCondition, goalType } from './goal-condition.js';
 import { count, rows } from './run-query.js';
 import { parseQuery } from './parse-query.js';
-import type { StatsPeriod } from './stats-feed.js';
 import { readStoredSpan } from './stored-span.js';
-import { readOptionsOf } from './summary-period.js';
+import { readOptionsOf, type StatsPeriod } from './summary-period.js';
 import { localDate } from './time-zone.js';
 
 export const MIN_STEPS = 2;

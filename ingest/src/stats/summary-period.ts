@@ -1,14 +1,21 @@
 /**
- * A summary's period as the live feed and the routes name it (stats-feed.ts) turned into what
+ * A summary's period as the live feed and the routes name it (StatsPeriod) turned into what
  * readStats reads, and the two facts the feed needs before reading: where the period begins (the
  * refused values are listed from that day) and whether it has ended (a period that has ended
  * gets no live updates).
  */
 import type { SiteEntry } from '../catalog/catalog.js';
-import { CALENDAR_PERIODS, type CalendarPeriod, parseQuery } from './parse-query.js';
+import { CALENDAR_PERIODS, type CalendarPeriod, type Compare, parseQuery } from './parse-query.js';
 import { RANGE_NAMES, RANGES, type Range } from './range.js';
 import type { ReadOptions } from './stats.js';
-import type { StatsPeriod } from './stats-feed.js';
+
+/** A rolling range, a calendar period of the site's zone, or `all`. */
+export type PeriodName = Range | CalendarPeriod | 'all';
+
+/** The period of a summary: a named one, or `custom` inclusive local dates; and what it is compared with. */
+export type StatsPeriod =
+  | { range: PeriodName | string; from?: undefined; to?: undefined; compare?: Compare }
+  | { range: 'custom'; from: string; to: string; compare?: Compare };
 
 /** The rolling range (or the default one, for a period of dates) and the options readStats takes. */
 export function readOptionsOf(period: StatsPeriod): { range: Range; options: ReadOptions } | undefined {

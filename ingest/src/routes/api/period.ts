@@ -8,7 +8,7 @@
 import createError from '@fastify/error';
 import { CALENDAR_PERIODS, COMPARES, type Compare, daysBetween } from '../../stats/parse-query.js';
 import { RANGE_NAMES } from '../../stats/range.js';
-import type { PeriodName, StatsPeriod } from '../../stats/stats-feed.js';
+import type { PeriodName, StatsPeriod } from '../../stats/summary-period.js';
 import { addYears } from '../../stats/time-zone.js';
 
 /** Every name `range` takes: rolling ranges, calendar periods of the site's zone, and all time. */
