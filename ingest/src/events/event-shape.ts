@@ -1,10 +1,12 @@
-import { EVENT_LIMITS, RESERVED_PROPS } from '@footfall/contract';
+import { CAMPAIGN_FIELDS, EVENT_LIMITS, RESERVED_PROPS } from '@footfall/contract';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { EventInput, RefusalReason } from './event-input.js';
 
-export const MAX_PROPS = 10;
-const TEXT = { type: 'string', maxLength: 512 };
-const CAMPAIGN = { type: 'string', maxLength: 128 };
+// Every bound is the contract's (EVENT_LIMITS): the tracker, the docs and this check read one table.
+export const MAX_PROPS = EVENT_LIMITS.propsCount;
+const TEXT = { type: 'string', maxLength: EVENT_LIMITS.textLength };
+const NAME = { type: 'string', maxLength: EVENT_LIMITS.nameLength };
+const CAMPAIGN = { type: 'string', maxLength: EVENT_LIMITS.campaignLength };
 
 /** The shape of one event: the bounds every source (beacon or span) must respect. */
 export const eventSchema = {
@@ -12,33 +14,29 @@ export const eventSchema = {
   required: ['id', 'type', 'ts'],
   additionalProperties: false,
   properties: {
-    id: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' },
-    type: { type: 'string', maxLength: 64 },
+    id: { type: 'string', pattern: EVENT_LIMITS.idPattern },
+    type: NAME,
     ts: { type: 'number' },
-    site: { type: 'string', maxLength: 64 },
+    site: NAME,
     // An id, so never repaired (two ids would become one): a lone UTF-16 surrogate is refused.
-    session: { type: 'string', maxLength: 64, pattern: '^\\P{Cs}*$' },
+    session: { ...NAME, pattern: '^\\P{Cs}*$' },
     path: TEXT,
     referrer: TEXT,
-    object: { type: 'string', maxLength: 64 },
-    room: { type: 'string', maxLength: 64 },
+    object: NAME,
+    room: NAME,
     from: TEXT,
     to: TEXT,
-    duration_ms: { type: 'integer', minimum: 0, maximum: 86_400_000 },
-    utm_source: CAMPAIGN,
-    utm_medium: CAMPAIGN,
-    utm_campaign: CAMPAIGN,
-    utm_term: CAMPAIGN,
-    utm_content: CAMPAIGN,
+    duration_ms: { type: 'integer', minimum: 0, maximum: EVENT_LIMITS.durationMs },
+    ...Object.fromEntries(CAMPAIGN_FIELDS.map((field) => [field, CAMPAIGN])),
     search: { type: 'string', maxLength: EVENT_LIMITS.searchLength },
     props: {
       type: 'object',
       maxProperties: MAX_PROPS,
-      propertyNames: { maxLength: 32 },
+      propertyNames: { maxLength: EVENT_LIMITS.propNameLength },
       // The tracker's own keys (contract RESERVED_PROPS) have a form of their own; the rest is free.
       properties: { [RESERVED_PROPS.scrollDepth]: { type: 'integer', minimum: 0, maximum: 100 } },
       additionalProperties: {
-        anyOf: [{ type: 'string', maxLength: 256 }, { type: 'number' }, { type: 'boolean' }],
+        anyOf: [{ type: 'string', maxLength: EVENT_LIMITS.propValueLength }, { type: 'number' }, { type: 'boolean' }],
       },
     },
   },

@@ -1,5 +1,6 @@
 // `POST /v1/beacon` and `POST /track`: the body's shape and limits, then the judging and storing
 // that every source shares (ingest/src/accept).
+import { EVENT_LIMITS } from '@footfall/contract';
 import type { FastifyPluginAsync } from 'fastify';
 import { judgeBeaconEvents } from '../../accept/judge-events.js';
 import { summariseReasons } from '../../accept/refusals.js';
@@ -16,7 +17,7 @@ const MAX_HINTS_IN_MESSAGE = 3;
 const bodySchema = {
   type: 'object',
   properties: {
-    site: { type: 'string', maxLength: 64 },
+    site: { type: 'string', maxLength: EVENT_LIMITS.nameLength },
     events: { type: 'array', minItems: 1, maxItems: MAX_EVENTS_PER_BEACON },
   },
 } as const;
