@@ -101,9 +101,10 @@ export const EVENT_LIMITS = {
 
 /**
  * Property keys the tracker itself sends, kept on every event whatever a site's catalog declares
- * in `props` (the catalog lists the site's own keys, not these) and checked by the ingest service
+ * in `props` (the catalog lists the site's own keys, not these; a hotspot click's keys too) and checked by the ingest service
  * at accept time: `scroll_depth` on `time_spent`, the deepest point of the page reached, a whole
  * percent from 0 to 100 (anything else is refused as `invalid_field` naming `props/scroll_depth`).
  */
 export const RESERVED_PROPS = { scrollDepth: 'scroll_depth' } as const;
-export const RESERVED_PROP_KEYS: readonly string[] = Object.values(RESERVED_PROPS);
+/** Every key the tracker sends itself: the reserved ones, and a hotspot click's (UI_CLICK_PROPS). */
+export const RESERVED_PROP_KEYS: readonly string[] = [...Object.values(RESERVED_PROPS), ...Object.values(UI_CLICK_PROPS)];

@@ -42,6 +42,14 @@ describe('tracker-reserved property keys', () => {
     expect(dropped).toEqual([{ reason: 'undeclared_prop', value: 'colour', site: 'portfolio' }]);
   });
 
+  it("keeps a hotspot click's keys on a site that declares its own keys", () => {
+    // The keys ride on a time_spent here: this test's catalog lists no ui_click, and the rule is per key.
+    const { row } = toEventRow(timeSpent({ selector: '#cv', tag: 'a', x: 10, y: 20, viewport: 'phone', colour: 'red' }), catalog, sender);
+    const { rows, dropped } = keepDeclaredProps([row!], catalog);
+    expect(rows[0]!.props).toEqual({ selector: '#cv', tag: 'a', x: '10', y: '20', viewport: 'phone' });
+    expect(dropped).toEqual([{ reason: 'undeclared_prop', value: 'colour', site: 'portfolio' }]);
+  });
+
   it.each([0, 100])('accepts scroll_depth %i', (depth) => {
     expect(toEventRow(timeSpent({ scroll_depth: depth }), catalog, sender).row?.props).toEqual({ scroll_depth: String(depth) });
   });

@@ -1,7 +1,7 @@
 // A site whose catalog entry lists its property keys (`props`) keeps only those on its events: an
 // undeclared key is dropped from its event, the event itself is kept, and the key is shown on the
 // refused list (`undeclared_prop`) so the owner can declare it or stop sending it. The tracker's
-// own keys (contract RESERVED_PROPS: `scroll_depth`) are always kept: the catalog lists the site's keys.
+// own keys (contract RESERVED_PROP_KEYS: `scroll_depth` and a hotspot click's keys) are always kept: the catalog lists the site's keys.
 import { RESERVED_PROP_KEYS } from '@footfall/contract';
 import type { Catalog } from '../catalog/catalog.js';
 import type { EventRow } from '../tables/index.js';
