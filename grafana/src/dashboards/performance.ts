@@ -1,4 +1,5 @@
 // Performance: web vitals and page loads measured in real visitors' browsers.
+import { ATTR, METRIC } from '@footfall/contract';
 import type { Catalog } from '../catalog.js';
 import { clickhouseSql, clickhouseTimeSeries } from '../clickhouse-query.js';
 import { CLICKHOUSE_UID } from '../datasources.js';
@@ -13,13 +14,13 @@ const WEB_VITALS = ['lcp', 'inp', 'cls', 'fcp', 'ttfb'] as const;
 // bucket where the running count passes 75 %. The browser sends histograms, not raw values, so
 // this is the precision the data has (the buckets are the Web Vitals thresholds).
 const webVitalsP75Sql = `
-  SELECT path, ${WEB_VITALS.map((v) => `maxIf(p75, name = 'portfolio.web_vital.${v}') AS ${v}`).join(', ')}, sum(samples) AS samples
+  SELECT path, ${WEB_VITALS.map((v) => `maxIf(p75, name = '${METRIC.webVitalPrefix}${v}') AS ${v}`).join(', ')}, sum(samples) AS samples
   FROM (
     SELECT path, name, sumForEach(bucket_counts) AS buckets, any(explicit_bounds) AS bounds, sum(count) AS samples,
       arrayFirstIndex(running -> running >= 0.75 * arraySum(buckets), arrayCumSum(buckets)) AS p75_bucket,
       if(p75_bucket = 0, 0, bounds[least(p75_bucket, length(bounds))]) AS p75
     FROM metric_points
-    WHERE ${siteIs()} AND kind = 'histogram' AND name LIKE 'portfolio.web_vital.%' AND ${pageIs()} AND $__timeFilter(ts)
+    WHERE ${siteIs()} AND kind = 'histogram' AND name LIKE '${METRIC.webVitalPrefix}%' AND ${pageIs()} AND $__timeFilter(ts)
     GROUP BY path, name
   )
   GROUP BY path
@@ -84,7 +85,7 @@ export function performanceDashboard(catalog: Catalog) {
           SELECT $__timeInterval(Timestamp) AS time,
             quantile(0.5)(Duration) / 1000000 AS p50, quantile(0.75)(Duration) / 1000000 AS p75, quantile(0.95)(Duration) / 1000000 AS p95
           FROM otel_traces
-          WHERE SpanName = 'documentLoad' AND ResourceAttributes['portfolio.site'] = \${site:sqlstring} AND $__timeFilter(Timestamp)
+          WHERE SpanName = 'documentLoad' AND ResourceAttributes['${ATTR.site}'] = \${site:sqlstring} AND $__timeFilter(Timestamp)
           GROUP BY time
           ORDER BY time
         `),
@@ -99,7 +100,7 @@ export function performanceDashboard(catalog: Catalog) {
             Duration / 1000000 AS duration_ms, TraceId AS trace_id
           FROM otel_traces
           WHERE (SpanName = 'resourceFetch' OR SpanKind IN ('Client', 'SPAN_KIND_CLIENT'))
-            AND ResourceAttributes['portfolio.site'] = \${site:sqlstring} AND $__timeFilter(Timestamp)
+            AND ResourceAttributes['${ATTR.site}'] = \${site:sqlstring} AND $__timeFilter(Timestamp)
           ORDER BY Duration DESC
           LIMIT 20
         `),
@@ -117,7 +118,7 @@ export function performanceDashboard(catalog: Catalog) {
           SELECT Timestamp AS time, SpanAttributes['url.path'] AS path, Duration / 1000000 AS duration_ms, TraceId AS traceID
           FROM otel_traces
           WHERE SpanName = 'documentLoad' AND Duration > 3000000000
-            AND ResourceAttributes['portfolio.site'] = \${site:sqlstring} AND $__timeFilter(Timestamp)
+            AND ResourceAttributes['${ATTR.site}'] = \${site:sqlstring} AND $__timeFilter(Timestamp)
           ORDER BY Duration DESC
           LIMIT 50
         `),
