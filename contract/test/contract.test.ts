@@ -31,6 +31,16 @@ describe('the wire contract', () => {
     expect(parse(config)).toBeTypeOf('object');
   });
 
+  it('names, anywhere in the Collector configurations, only attributes of the contract in its namespace', () => {
+    const names = new Set<string>(Object.values(ATTR));
+    for (const file of ['collector/config.yaml', 'collector/config.cluster.yaml']) {
+      // Every `portfolio.` name an OTTL statement or a processor quotes: attributes["..."], keep-lists, keys.
+      const quoted = [...repoFile(file).matchAll(/["'](portfolio\.[^"']*)["']/g)].map((match) => match[1]!);
+      for (const name of quoted) expect(names, `${file} names "${name}"`).toContain(name);
+    }
+    expect([...repoFile('collector/config.yaml').matchAll(/["'](portfolio\.[^"']*)["']/g)].length).toBeGreaterThan(0);
+  });
+
   it('accepts in the default catalog only event types of the contract', () => {
     const catalog = JSON.parse(repoFile('ingest/catalog.json')) as Catalog;
     expect(catalog.eventTypes.length).toBeGreaterThan(0);
