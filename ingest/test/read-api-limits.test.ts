@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import type { Stats } from '../src/stats/stats.js';
-import { StatsFeed } from '../src/stats/stats-feed.js';
+import { StatsFeed } from '../src/live/stats-feed.js';
 import { tokenMatcher } from '../src/auth/token.js';
 import { testApp } from './support/test-app.js';
 

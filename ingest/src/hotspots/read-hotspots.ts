@@ -10,8 +10,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { SiteEntry } from '../catalog/catalog.js';
 import { UI_CLICK } from '../otlp/standard-telemetry.js';
 import { count, rows } from '../stats/run-query.js';
-import type { StatsPeriod } from '../stats/stats-feed.js';
-import { boundsOf } from '../stats/summary-period.js';
+import { boundsOf, type StatsPeriod } from '../stats/summary-period.js';
 
 /** Rows of each ranked list. */
 export const HOTSPOT_LIST_LIMIT = 20;

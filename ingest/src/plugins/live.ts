@@ -2,7 +2,7 @@
 import fp from 'fastify-plugin';
 import { dayOf } from '../refusals/refused-values.js';
 import { readStats } from '../stats/stats.js';
-import { StatsFeed, type StatsQuery } from '../stats/stats-feed.js';
+import { StatsFeed, type StatsQuery } from '../live/stats-feed.js';
 import { StreamSlots } from '../live/stream-slots.js';
 import { boundsOf, readOptionsOf } from '../stats/summary-period.js';
 

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { UnknownGoalError } from '../../errors.js';
 import type { Filters } from '../../stats/filters.js';
 import type { Stats } from '../../stats/stats.js';
-import type { StatsQuery as FeedQuery } from '../../stats/stats-feed.js';
+import type { StatsQuery as FeedQuery } from '../../live/stats-feed.js';
 import { hasEnded } from '../../stats/summary-period.js';
 import { type PeriodQuery, periodOf } from './period.js';
 import { statsQuery } from './schemas.js';

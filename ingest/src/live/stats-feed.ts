@@ -8,12 +8,9 @@
  * then opens its stream: one computation, not two; a thousand clients asking the same summary
  * cost one computation per interval). Answers are at most one interval old, as on a stream.
  */
-import { activeFilters, type Filters } from './filters.js';
-import type { Stats } from './stats.js';
-import type { StatsPeriod } from './summary-period.js';
-
-// Until hotspots/read-hotspots.ts imports it from summary-period.ts (a colleague is editing it).
-export type { StatsPeriod } from './summary-period.js';
+import { activeFilters, type Filters } from '../stats/filters.js';
+import type { Stats } from '../stats/stats.js';
+import type { StatsPeriod } from '../stats/summary-period.js';
 
 /** What a summary is of: a site, a period and the filters. */
 export type StatsQuery = StatsPeriod & {
