@@ -33,7 +33,7 @@ interface QueuedBatch extends Segment {
   rows: number;
   /** The columns its lines hold, when they are arrays; a segment logged by an older release may hold objects, or fewer columns. */
   columns: LineColumns;
-  /** Holds only the service's own telemetry: written without a span (telemetry/own-telemetry.ts). */
+  /** Holds only the service's own telemetry: written without a span (telemetry/self-telemetry-loop.ts). */
   ownOnly?: boolean;
 }
 
