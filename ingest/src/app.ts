@@ -7,6 +7,7 @@ import { loadCatalog } from './catalog/catalog.js';
 import { fastifyTrustProxy, type Config } from './config.js';
 import { catalogTablePlugin } from './plugins/catalog-table.js';
 import clickhousePlugin from './plugins/clickhouse.js';
+import { hotspotSelectorsPlugin } from './plugins/hotspot-selectors.js';
 import metricsPlugin from './plugins/metrics.js';
 import pipelinePlugin from './plugins/pipeline.js';
 import { refusedValuesPlugin } from './plugins/refused-values.js';
@@ -23,7 +24,6 @@ import overviewRoutes from './routes/overview/index.js';
 import { alertsPlugin } from './plugins/alerts.js';
 import { digestPlugin } from './digest/digest-plugin.js';
 import { livePlugin } from './plugins/live.js';
-import { hotspotSelectorsPlugin } from './hotspots/selector-bound.js';
 
 const CLOSE_TIMEOUT_MS = 10_000;
 const STREAM_INTERVAL_MS = 5000;

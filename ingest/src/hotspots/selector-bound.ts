@@ -12,7 +12,6 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { UI_CLICK_PROPS } from '@footfall/contract';
-import fp from 'fastify-plugin';
 import { nameWithoutPrivate } from '../otlp/name-privacy.js';
 import { UI_CLICK } from '../otlp/standard-telemetry.js';
 import { rows as readRows } from '../stats/run-query.js';
@@ -74,20 +73,3 @@ export class SelectorBound {
     for (const key of this.#kept.keys()) if (key.split('|')[1]! < oldest) this.#kept.delete(key);
   }
 }
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    hotspotSelectors: SelectorBound;
-  }
-}
-
-/** One bound shared by the routes that accept events (beacons, OTLP spans and logs). */
-export const hotspotSelectorsPlugin = fp(
-  async (app) => {
-    const bound = new SelectorBound();
-    // ClickHouse may not answer yet (a server still starting): the bound then starts afresh.
-    await bound.load(app.clickhouse).catch((error: unknown) => app.log.warn({ err: error }, 'could not read the hotspot selectors kept'));
-    app.decorate('hotspotSelectors', bound);
-  },
-  { name: 'footfall-hotspot-selectors', dependencies: ['footfall-clickhouse'] },
-);
