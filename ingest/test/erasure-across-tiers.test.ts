@@ -207,7 +207,7 @@ describe('erasing a visitor who used both tiers', () => {
     );
     const response = await erase(`/api/visitors/${beaconVisitor!.visitor_id}`);
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json().deleted).toEqual({ events: 5, traces: 2, metric_points: 1, logs: 1 });
+    expect(response.json().deleted).toEqual({ events: 5, traces: 2, metric_points: 1, logs: 1, quarantined: 0 });
 
     expect(await rowsNaming(app, aliceAll)).toEqual({ events: 0, otel_traces: 0, otel_logs: 0, metric_points: 0, visits_per_hour: 0 });
     expect(await rowsNaming(app, bobAll)).toEqual(sent);
@@ -231,6 +231,7 @@ describe('erasing a visitor who used both tiers', () => {
       traces: 0,
       metric_points: 0,
       logs: 0,
+      quarantined: 0,
     });
   });
 
@@ -244,7 +245,7 @@ describe('erasing a visitor who used both tiers', () => {
     const response = await erase(`/api/sessions/${bob.session}`);
     expect(response.statusCode, response.body).toBe(200);
     // Bob's 2 beacon events and 2 OTLP events of that visit; his later visit stays.
-    expect(response.json().deleted).toEqual({ events: 4, traces: 2, metric_points: 1, logs: 1 });
+    expect(response.json().deleted).toEqual({ events: 4, traces: 2, metric_points: 1, logs: 1, quarantined: 0 });
     const bobVisit = { visitors: [], sessions: [bob.session], traceId: bob.traceId };
     expect(await rowsNaming(app, bobVisit)).toEqual({ events: 0, otel_traces: 0, otel_logs: 0, metric_points: 0, visits_per_hour: 0 });
     expect(await countOf(app, `SELECT count() AS n FROM events WHERE session_id = '${bob.beaconOnlySession}'`)).toBe(1);

@@ -202,7 +202,7 @@ describe('erasure of a session', () => {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ id: 'logs-erased', deleted: { events: 0, traces: 0, metric_points: 0, logs: 2 } });
+    expect(response.json()).toEqual({ id: 'logs-erased', deleted: { events: 0, traces: 0, metric_points: 0, logs: 2, quarantined: 0 } });
     expect(await queryRows<{ Body: string }>(app, 'SELECT Body FROM otel_logs ORDER BY Body')).toEqual([{ Body: 'kept' }]);
   });
 });

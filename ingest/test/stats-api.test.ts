@@ -305,7 +305,7 @@ describe('erasure', () => {
     const response = await remove('/api/sessions/visit-2');
     expect(response.statusCode).toBe(200);
     // Two beacons' page views plus the span's event.
-    expect(response.json()).toEqual({ id: 'visit-2', deleted: { events: 3, traces: 1, metric_points: 1, logs: 0 } });
+    expect(response.json()).toEqual({ id: 'visit-2', deleted: { events: 3, traces: 1, metric_points: 1, logs: 0, quarantined: 0 } });
     expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id = 'visit-2'")).toBe(0);
     expect(await countOf(app, "SELECT count() AS n FROM otel_traces WHERE SpanAttributes['session.id'] = 'visit-2'")).toBe(0);
     expect(await countOf(app, "SELECT count() AS n FROM metric_points WHERE attributes['session.id'] = 'visit-2'")).toBe(0);
@@ -313,14 +313,20 @@ describe('erasure', () => {
     expect(await countOf(app, "SELECT count() AS n FROM otel_traces WHERE SpanAttributes['session.id'] = 'visit-1'")).toBe(1);
     expect(await countOf(app, "SELECT count() AS n FROM metric_points WHERE attributes['session.id'] = 'visit-1'")).toBe(1);
     // Again: nothing left to erase.
-    expect((await remove('/api/sessions/visit-2')).json().deleted).toEqual({ events: 0, traces: 0, metric_points: 0, logs: 0 });
+    expect((await remove('/api/sessions/visit-2')).json().deleted).toEqual({
+      events: 0,
+      traces: 0,
+      metric_points: 0,
+      logs: 0,
+      quarantined: 0,
+    });
   });
 
   it('erases a visitor: every session of it, across its events, spans and points', async () => {
     const [row] = (await app.inject({ url: '/api/events?session=visit-3', headers: { authorization: `Bearer ${TOKEN}` } })).json().events;
     const visitor = row.visitor_id as string;
     const response = await remove(`/api/visitors/${visitor}`);
-    expect(response.json()).toEqual({ id: visitor, deleted: { events: 1, traces: 0, metric_points: 0, logs: 0 } });
+    expect(response.json()).toEqual({ id: visitor, deleted: { events: 1, traces: 0, metric_points: 0, logs: 0, quarantined: 0 } });
     expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id = 'visit-3'")).toBe(0);
     expect(await countOf(app, "SELECT count() AS n FROM events WHERE session_id = 'visit-1'")).toBe(8);
   });

@@ -13,8 +13,10 @@
  *   session of their own.
  * - metric_points: by `session.id` among a point's attributes (the only place a point stores it).
  * - visits_per_hour (the per-visit rollup): by the sessions' keys.
- * The user agents those spans and log records name are returned too: a refused value can be one
- * (a bot's), and the refused values are cleared of them (refusals/refused-values.ts).
+ * The refused values that are user agents those spans and log records name are returned too (a
+ * bot's value is its user agent), and the refused values are cleared of them
+ * (refusals/refused-values.ts). The route also clears the quarantine of the write-ahead log
+ * (pipeline/quarantine-erasure.ts): rows ClickHouse refused are kept on disk, not in a table.
  * The per-minute, hourly and daily rollups keep their counts: they hold no ids, only numbers and
  * distinct-count states, from which no visitor or session can be read back.
  */
@@ -33,8 +35,8 @@ export interface ErasedKeys {
   visitors: string[];
   sessions: string[];
   traces: string[];
-  /** The visitors' user agents, as their spans and log records name them. */
-  userAgents: string[];
+  /** The refused values that are the visitors' user agents (as their spans and log records name them), as stored. */
+  refusedAgents: string[];
 }
 
 /**
@@ -49,7 +51,7 @@ export async function eraseSession(client: ClickHouseClient, sessionId: string):
   // beacon visitor's other sessions are other visits, not this one.
   const sessions = [sessionId];
   const traces = await traceIdsOf(client, sessions);
-  const keys = { visitors: [], sessions, traces, userAgents: await userAgentsOf(client, sessions, traces) };
+  const keys = { visitors: [], sessions, traces, refusedAgents: await refusedAgentsOf(client, sessions, traces) };
   return { ...(await erase(client, keys)), keys };
 }
 
@@ -78,7 +80,7 @@ async function keysOfVisitor(client: ClickHouseClient, visitorId: string): Promi
     if (visitors.size + sessions.size === before) break;
   }
   const traces = await traceIdsOf(client, [...sessions]);
-  return { visitors: [...visitors], sessions: [...sessions], traces, userAgents: await userAgentsOf(client, [...sessions], traces) };
+  return { visitors: [...visitors], sessions: [...sessions], traces, refusedAgents: await refusedAgentsOf(client, [...sessions], traces) };
 }
 
 const TRACE_SESSION = `(SpanAttributes['session.id'] IN {sessions:Array(String)} OR ResourceAttributes['session.id'] IN {sessions:Array(String)})`;
@@ -96,21 +98,38 @@ async function traceIdsOf(client: ClickHouseClient, sessions: string[]): Promise
   return found.map((row) => row.id);
 }
 
-/** The user agents the sessions' spans and log records name (on the item or its resource). */
-async function userAgentsOf(client: ClickHouseClient, sessions: string[], traces: string[]): Promise<string[]> {
+/** What `cut` ends a shortened value with, and its length in UTF-8 bytes (ClickHouse's `length`). */
+const ELLIPSIS = '\u2026';
+const ELLIPSIS_BYTES = Buffer.byteLength(ELLIPSIS);
+
+/**
+ * The refused values that are one of the user agents the sessions' spans and log records name (on
+ * the item or its resource): the values `refusedValues.forget` must drop. Bounded by what is kept,
+ * not by what the person sent: a bot's refused values are at most MAX_VALUES_PER_REASON per site
+ * and day, kept 31 days (refusals/refused-values.ts), so the answer never outgrows that however
+ * many user agents the sessions name (a sender can put a new one on every span); those are
+ * compared inside ClickHouse and never read out. A value is stored cut (accept/refusals.ts `cut`):
+ * a cut one (ending in `…`) stands for every agent it is the start of.
+ */
+async function refusedAgentsOf(client: ClickHouseClient, sessions: string[], traces: string[]): Promise<string[]> {
   if (sessions.length === 0) return [];
-  const found = await rows<{ agent: string }>(
+  const found = await rows<{ value: string }>(
     client,
-    `SELECT DISTINCT agent FROM (
-       SELECT arrayJoin([SpanAttributes['user_agent.original'], ResourceAttributes['user_agent.original']]) AS agent
-       FROM otel_traces WHERE ${TRACE_SESSION} OR TraceId IN {traces:Array(String)}
-       UNION ALL
-       SELECT arrayJoin([LogAttributes['user_agent.original'], ResourceAttributes['user_agent.original']]) AS agent
-       FROM otel_logs WHERE ${LOG_SESSION} OR TraceId IN {traces:Array(String)})
-     WHERE agent != ''`,
+    `SELECT DISTINCT kept.value AS value
+     FROM (
+       SELECT DISTINCT agent FROM (
+         SELECT arrayJoin([SpanAttributes['user_agent.original'], ResourceAttributes['user_agent.original']]) AS agent
+         FROM otel_traces WHERE ${TRACE_SESSION} OR TraceId IN {traces:Array(String)}
+         UNION ALL
+         SELECT arrayJoin([LogAttributes['user_agent.original'], ResourceAttributes['user_agent.original']]) AS agent
+         FROM otel_logs WHERE ${LOG_SESSION} OR TraceId IN {traces:Array(String)})
+       WHERE agent != '') AS agents
+     CROSS JOIN (SELECT DISTINCT value FROM refused_values WHERE reason = 'bot' AND NOT others AND value != '') AS kept
+     WHERE agents.agent = kept.value
+        OR (endsWith(kept.value, '${ELLIPSIS}') AND startsWith(agents.agent, substring(kept.value, 1, length(kept.value) - ${ELLIPSIS_BYTES})))`,
     { sessions, traces },
   );
-  return found.map((row) => row.agent);
+  return found.map((row) => row.value);
 }
 
 async function erase(client: ClickHouseClient, keys: ErasedKeys): Promise<Erased> {

@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { LogUnwritableError } from '../errors.js';
 import type { Metrics } from '../metrics/registry.js';
 import { TABLE_NAMES, TABLES, type RowOf, type StoredTable, type TableName } from '../tables/index.js';
+import { QuarantineEraser, type QuarantineKeys } from './quarantine-erasure.js';
 import { RecentIds } from './recent-ids.js';
 import { TableWriter } from './table-writer.js';
 import { repairRow } from './well-formed.js';
@@ -39,10 +40,12 @@ export class Pipeline {
   private readonly writers: Record<TableName, TableWriter>;
   private readonly recent: RecentIds;
   private readonly fsyncTimer: NodeJS.Timeout | undefined;
+  private readonly quarantineEraser: QuarantineEraser;
 
   constructor(private readonly options: PipelineOptions) {
     const walDir = join(options.dataDir, 'wal');
     const instanceId = readOrCreateInstanceId(walDir);
+    this.quarantineEraser = new QuarantineEraser(walDir);
     this.recent = new RecentIds(options.dedupCapacity);
     const writers = {} as Record<TableName, TableWriter>;
     for (const table of TABLE_NAMES) {
@@ -100,6 +103,11 @@ export class Pipeline {
     const counts = {} as Record<TableName, number>;
     for (const table of TABLE_NAMES) counts[table] = this.writers[table].quarantinedRows;
     return counts;
+  }
+
+  /** Removes the rows of one person (by the keys erasure collects) from the quarantine; resolves to how many went. */
+  eraseQuarantined(keys: QuarantineKeys): Promise<number> {
+    return this.quarantineEraser.erase(keys);
   }
 
   /**

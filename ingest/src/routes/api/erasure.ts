@@ -1,6 +1,5 @@
 /** `DELETE /api/sessions/:id` and `DELETE /api/visitors/:id`: erase one person's rows. */
 import type { FastifyPluginAsync } from 'fastify';
-import { cut } from '../../accept/refusals.js';
 import { ErasureDisabledError, ErasureNotFlushedError } from '../../errors.js';
 import { eraseSession, eraseVisitor } from '../../erasure/erasure.js';
 
@@ -32,10 +31,15 @@ const erasureRoutes: FastifyPluginAsync<ErasureRouteOptions> = async (app, optio
       // owner retries once ClickHouse takes writes again). Rows accepted after this point are
       // new data, as any event arriving after the erasure.
       if (!(await app.pipeline.flush(FLUSH_TIMEOUT_MS))) throw new ErasureNotFlushedError();
-      const { keys, ...deleted } = await erase(app.clickhouse, request.params.id);
-      // Nothing kept may still show the person: a refused value that is their user agent (cut as
-      // refused values are), and summaries (live or recent) computed before the erasure.
-      await app.refusedValues.forget(keys.userAgents.map(cut));
+      // Refusals still counted in memory are written first: the person's user agents are looked
+      // for among the stored refused values.
+      await app.refusedValues.flush();
+      const { keys, ...erased } = await erase(app.clickhouse, request.params.id);
+      // Rows ClickHouse refused for their data are kept on disk, not in a table: cleared by the same keys.
+      const deleted = { ...erased, quarantined: await app.pipeline.eraseQuarantined(keys) };
+      // Nothing kept may still show the person: a refused value that is their user agent, and
+      // summaries (live or recent) computed before the erasure.
+      await app.refusedValues.forget(keys.refusedAgents);
       app.statsFeed.forget();
       request.log.info({ url, deleted }, 'erased');
       return { id: request.params.id, deleted };
