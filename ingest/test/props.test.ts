@@ -36,7 +36,7 @@ describe('custom properties', () => {
         if (!DECLARED_PROPS.includes(key)) continue;
         const pair = `${event.type} ${key}`;
         const values = pairs.get(pair) ?? new Map<string, SentEvent[]>();
-        values.set(value, [...(values.get(value) ?? []), event]);
+        values.set(String(value), [...(values.get(String(value)) ?? []), event]);
         pairs.set(pair, values);
       }
     }

@@ -67,7 +67,7 @@ export interface SentEvent {
   path: string;
   object?: string;
   to?: string;
-  props?: Record<string, string>;
+  props?: Record<string, string | number>;
 }
 
 /** A small deterministic generator (mulberry32). */
@@ -122,7 +122,7 @@ export async function sendConversionVisits(app: FastifyInstance, visitors = 16):
             break;
           }
           case 4:
-            add({ type: 'time_spent', path, props: { scroll_depth: String(10 * (1 + pick(10))) } });
+            add({ type: 'time_spent', path, props: { scroll_depth: 10 * (1 + pick(10)) } });
             break;
           default: {
             add({ type: 'room_enter', path });
