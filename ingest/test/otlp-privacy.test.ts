@@ -398,7 +398,7 @@ describe('the same rules as the Collector', () => {
   const STRING = '"(?:\\\\.|[^\\\\"])*"';
   const STATEMENT = new RegExp(`^\\s+- (\\w+)\\((attributes|body)(?:\\[(${STRING})\\])?((?:, ${STRING})*)\\)(?: where (.*))?$`);
   const NAME_STATEMENT = new RegExp(
-    `^\\s+- replace_pattern\\((name|event_name|attributes\\["event\\.name"\\]), (${STRING}), (${STRING})\\)$`,
+    `^\\s+- replace_pattern\\((name|event_name|attributes\\["(?:event\\.name|target_xpath|browser\\.css_selector)"\\]), (${STRING}), (${STRING})\\)$`,
   );
 
   /** Per signal and context (`log log`, `trace span` ...): what its statements remove and cut. */
@@ -469,11 +469,13 @@ describe('the same rules as the Collector', () => {
   });
 
   /** Where the Collector cleans names, and which: every other place has no name statement. */
+  const SELECTORS = ['attributes["target_xpath"]', 'attributes["browser.css_selector"]'];
   const NAME_PLACES: Record<string, string[]> = {
-    'trace span': ['name'],
-    'trace spanevent': ['name'],
+    'trace span': [...SELECTORS, 'name'],
+    'trace spanevent': [...SELECTORS, 'name'],
     'metric metric': ['name'],
-    'log log': ['event_name', 'attributes["event.name"]'],
+    'metric datapoint': SELECTORS,
+    'log log': [...SELECTORS, 'event_name', 'attributes["event.name"]'],
   };
   /** Contexts with attributes to clean; `metric` has only a name. */
   const ATTRIBUTE_PLACES = PLACES.filter((place) => place !== 'metric metric');
@@ -505,6 +507,9 @@ describe('the same rules as the Collector', () => {
       for (const [sample, stored] of NAME_SAMPLES) {
         expect(collector(sample), `${place} ${target}: ${sample}`).toBe(stored);
         expect(nameWithoutPrivate(sample), sample).toBe(stored);
+        // A selector attribute is cleaned by the service's attribute rules, as a name.
+        const selector = /^attributes\["(target_xpath|browser\.css_selector)"\]$/.exec(target)?.[1];
+        if (selector) expect(withoutPrivate(one(selector, sample))[selector], `${place} ${selector}: ${sample}`).toBe(stored);
       }
     }
   });

@@ -28,7 +28,16 @@ const KEEP = 0;
 const REMOVE = 1;
 /** Kept without its query and fragment (the Collector's `replace_pattern(..., "[?#].*$", "")`). */
 const CUT_QUERY = 2;
-type Verdict = typeof KEEP | typeof REMOVE | typeof CUT_QUERY;
+/** Cleaned as a name is (./name-privacy.ts): a URL's query cut, e-mail addresses masked. */
+const AS_NAME = 3;
+type Verdict = typeof KEEP | typeof REMOVE | typeof CUT_QUERY | typeof AS_NAME;
+
+/**
+ * The clicked element's selector of the browser instrumentations: the user-interaction
+ * instrumentation's XPath and the browser instrumentation's CSS selector. A page's ids and
+ * attributes can hold an e-mail address or a URL with its query (`//*[@id="write-me@example.com"]`).
+ */
+const SELECTOR_KEYS: ReadonlySet<string> = new Set(['target_xpath', 'browser.css_selector']);
 
 function isAddress(key: string, prefix: string): boolean {
   return key.startsWith(prefix) && ADDRESS_SUFFIXES.has(key.slice(prefix.length));
@@ -61,10 +70,15 @@ function resourceVerdict(key: string): Verdict {
  * The rules for a span, span event, data point or log record, as the Collector's span, spanevent,
  * datapoint and log contexts: the addresses above but not `host.*`,
  * `^http\.(client_ip|request\.header\..*|response\.header\..*)$`, `^enduser\..*` and `url.query`
- * removed; `url.full`, `http.url` and `http.target` cut before their query.
+ * removed; `url.full`, `http.url` and `http.target` cut before their query; a clicked element's
+ * selector (`target_xpath`, `browser.css_selector`) cleaned as a name.
  */
 function itemVerdict(key: string): Verdict {
   switch (key[0]) {
+    case 't':
+      return SELECTOR_KEYS.has(key) ? AS_NAME : KEEP;
+    case 'b':
+      return SELECTOR_KEYS.has(key) ? AS_NAME : KEEP;
     case 'c':
     case 'n':
       return isPeerAddress(key) ? REMOVE : KEEP;
@@ -215,6 +229,7 @@ function without(attributes: Attributes, verdictOf: (key: string) => Verdict): A
     if (verdict === KEEP && out === undefined) continue;
     let value = attributes[key]!;
     if (verdict === CUT_QUERY && typeof value === 'string') value = withoutQuery(value);
+    else if (verdict === AS_NAME && typeof value === 'string') value = nameWithoutPrivate(value);
     if (out === undefined) {
       if (verdict !== REMOVE && value === attributes[key]) continue;
       // The first change: a copy of everything before it. No prototype, as the decoders' maps, so
