@@ -15,6 +15,10 @@ const catalogFile = (rooms: unknown[]) => {
 const ROWS_SQL = 'SELECT site, room, room_label, object, label, position FROM catalog_objects ORDER BY position';
 const STAGING_SQL = "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'catalog_objects%' ORDER BY name";
 
+const GOALS_SQL =
+  'SELECT site, goal, position, target, event_type, path_like, url_like, object, props FROM catalog_goals ORDER BY site, position';
+const GOALS_STAGING_SQL = "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'catalog_goals%' ORDER BY name";
+
 describe('the catalog_objects table', () => {
   it('holds the default catalog’s objects, labels and order once the service is ready', async () => {
     const app = await testApp();
@@ -65,6 +69,97 @@ describe('the catalog_objects table', () => {
         { site: 'shop', room: 'attic', room_label: 'attic', object: 'cv-download', label: 'CV download', position: 2 },
       ]);
       expect((await queryRows(second, STAGING_SQL)).map((row) => row.name)).toEqual(['catalog_objects']);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("holds the catalog's goals as the columns an event is matched on, replaced whole at the next start", async () => {
+    const dataDir = freshDataDir();
+    const file = join(mkdtempSync(join(tmpdir(), 'footfall-catalog-goals-')), 'catalog.json');
+    const goals = [
+      { name: 'Read 100%', page: '/blog/*_100%' },
+      { name: 'Guitar', object: 'guitar' },
+      { name: 'GitHub', outbound: 'https://github.com/*' },
+      { name: 'CV', download: '*.pdf' },
+      { name: 'Signed up', event: 'signup', props: { plan: 'pro' } },
+    ];
+    const write = (siteGoals: unknown[]) =>
+      writeFileSync(
+        file,
+        JSON.stringify({
+          sites: [{ id: 'shop', goals: siteGoals, rooms: [{ id: 'studio', objects: [{ id: 'guitar' }] }] }, { id: 'blog' }],
+          eventTypes: ['page_view', 'object_click', 'outbound', 'download', 'signup'],
+        }),
+      );
+    write(goals);
+    const first = await testApp({ dataDir, catalogFile: file });
+    try {
+      expect(await queryRows(first, GOALS_SQL)).toEqual([
+        {
+          site: 'shop',
+          goal: 'Read 100%',
+          position: 0,
+          target: 'page /blog/*_100%',
+          event_type: 'page_view',
+          path_like: '/blog/%\\_100\\%',
+          url_like: '%',
+          object: '',
+          props: {},
+        },
+        {
+          site: 'shop',
+          goal: 'Guitar',
+          position: 1,
+          target: 'object guitar',
+          event_type: 'object_click',
+          path_like: '%',
+          url_like: '%',
+          object: 'guitar',
+          props: {},
+        },
+        {
+          site: 'shop',
+          goal: 'GitHub',
+          position: 2,
+          target: 'outbound https://github.com/*',
+          event_type: 'outbound',
+          path_like: '%',
+          url_like: 'https://github.com/%',
+          object: '',
+          props: {},
+        },
+        {
+          site: 'shop',
+          goal: 'CV',
+          position: 3,
+          target: 'download *.pdf',
+          event_type: 'download',
+          path_like: '%',
+          url_like: '%.pdf',
+          object: '',
+          props: {},
+        },
+        {
+          site: 'shop',
+          goal: 'Signed up',
+          position: 4,
+          target: 'event signup plan=pro',
+          event_type: 'signup',
+          path_like: '%',
+          url_like: '%',
+          object: '',
+          props: { plan: 'pro' },
+        },
+      ]);
+    } finally {
+      await first.close();
+    }
+    write(goals.slice(1, 2));
+    const second = await testApp({ dataDir, catalogFile: file });
+    try {
+      expect((await queryRows(second, GOALS_SQL)).map((row) => row.goal)).toEqual(['Guitar']);
+      expect((await queryRows(second, GOALS_STAGING_SQL)).map((row) => row.name)).toEqual(['catalog_goals']);
     } finally {
       await second.close();
     }

@@ -62,6 +62,7 @@ export const CLUSTER_TABLES: Readonly<Record<string, ClusterTable>> = {
   hotspots_per_hour: { placement: 'sharded', shardBy: 'cityHash64(site)' },
   // Joined with events by dashboards and replaced whole at every start: a local copy everywhere.
   catalog_objects: { placement: 'everywhere' },
+  catalog_goals: { placement: 'everywhere' },
   // Read whole into memory by every ingest replica.
   api_keys: { placement: 'everywhere' },
   // The service's own traffic alerts (ingest/src/alerts/): a few rows, read whole at start.
