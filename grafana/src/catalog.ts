@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Catalog, CatalogObject } from '@footfall/contract';
 
-export type { Catalog, CatalogObject } from '@footfall/contract';
+export type { Catalog, CatalogGoal, CatalogObject } from '@footfall/contract';
 
 const CATALOG_URL = new URL('../../ingest/catalog.json', import.meta.url);
 

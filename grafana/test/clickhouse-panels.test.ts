@@ -2,7 +2,7 @@
 // went through the ingest service's own API: the SQL must run once Grafana and the plugin have
 // expanded it, return the columns its panel type needs, and return exactly the values worked out
 // from what the seed sent (support/panel-answers.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -15,6 +15,7 @@ import { allDashboards } from '../src/dashboards/index.js';
 import { TRACE_BY_ID_SQL } from '../src/dashboards/performance.js';
 import { panelSql, type TimeRange, type VariableValues } from './support/grafana-interpolation.js';
 import { funnelOf, PANEL_ANSWERS, type Row } from './support/panel-answers.js';
+import { catalogWithGoals } from './support/seed-goals.js';
 import { seedDayOfTraffic, type SeedSummary } from './support/seed-traffic.js';
 
 interface Column {
@@ -55,6 +56,8 @@ const NEEDS: Record<string, (columns: Column[]) => string | undefined> = {
 };
 
 const catalog = loadCatalog();
+/** What the ingest service runs with: the catalog and the seed's goals (Grafana reads those from ClickHouse, never from a render). */
+const servedCatalog = catalogWithGoals(catalog);
 const clickhousePanels = Object.values(allDashboards(catalog)).flatMap((dashboard) => {
   const seen = new Map<string, number>();
   return (dashboard.panels as PanelModel[]).flatMap((panel) =>
@@ -122,9 +125,12 @@ describe('ClickHouse panels on a seeded day of traffic', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'footfall-grafana-clickhouse-'));
+    const catalogFile = join(dataDir, 'catalog.json');
+    writeFileSync(catalogFile, JSON.stringify(servedCatalog));
     app = await buildApp(
       loadConfig({
         DATA_DIR: dataDir,
+        CATALOG_FILE: catalogFile,
         RATE_LIMIT_PER_MINUTE: '0',
         BATCH_INTERVAL_MS: '50',
         LOG_LEVEL: 'silent',
@@ -175,7 +181,7 @@ describe('ClickHouse panels on a seeded day of traffic', () => {
         events: seed.sentEvents,
         spans: seed.sentSpans,
         vitals: seed.sentVitals,
-        catalog,
+        catalog: servedCatalog,
         nowMs,
         intervalMs: range.intervalMs,
       });
@@ -237,6 +243,17 @@ describe('ClickHouse panels on a seeded day of traffic', () => {
     // "none" ends the funnel there.
     const short = await panelRows('Funnel', { funnel_step_2: 'object_click:guitar', funnel_step_3: 'none', funnel_step_4: 'room_enter' });
     expect(short.map((row) => row.step)).toEqual(['1. page_view', '2. object_click:guitar']);
+  });
+
+  it("shows each goal as /api/stats' goals count it, the goal nobody reached with zeros", async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/stats?site=portfolio&range=24h' });
+    expect(response.statusCode, response.body).toBe(200);
+    const api = response.json<{ goals: Row[] }>().goals;
+    const rows = answerRows(await run(panelSql(clickhousePanels.find((p) => p.panel.title === 'Goals')!.target.rawSql, variables, range)));
+    expect(rows.map(canonical)).toEqual(api.map(canonical));
+    expect(rows.map((row) => row.goal)).toEqual(servedCatalog.sites[0]!.goals!.map((goal) => goal.name));
+    expect(rows.filter((row) => Number(row.visitors) > 0)).toHaveLength(rows.length - 1);
+    expect(rows.at(-1)).toMatchObject({ goal: 'Said thanks', visitors: 0, conversion_rate: 0, events: 0 });
   });
 
   it('opens a slow page load as a whole trace through the trace link', async () => {

@@ -6,6 +6,7 @@ import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { clickhouseSql, clickhouseTimeSeries } from '../clickhouse-query.js';
 import { prometheus } from '../datasources.js';
 import { finishDashboard, newDashboard, pageIs, pageVariable, siteIs, siteVariable } from './common.js';
+import { goalsPanel } from './goals.js';
 import { pie, ranking, seriesRanking, stackedBars, stat, table, timeSeries } from './panels.js';
 
 export const VISITORS_UID = 'footfall-visitors';
@@ -225,7 +226,8 @@ export function visitorsDashboard(catalog: Catalog) {
         },
         promInstantQuery('sum by (reason) (increase(footfall_events_refused_total[$__range]))', '{{reason}}'),
       ),
-    );
+    )
+    .withPanel(goalsPanel());
   return finishDashboard(builder);
 }
 

@@ -1,7 +1,7 @@
 // What every ClickHouse panel must show for the seeded traffic, worked out in TypeScript from
 // what the seed sent (never from ClickHouse), one function per panel. A panel whose SQL counts
 // wrong (a filter dropped, a value multiplied, a wrong column) disagrees with its function here.
-import type { Catalog } from '../../src/catalog.js';
+import type { Catalog, CatalogGoal } from '../../src/catalog.js';
 import { catalogObjects } from '../../src/catalog.js';
 import { DEFAULT_FUNNEL, NO_STEP } from '../../src/dashboards/funnel.js';
 import type { SentEvent, SentSpan, SentVital } from './seed-traffic.js';
@@ -47,6 +47,27 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 }
 
 const distinct = (values: Iterable<string>): number => new Set(values).size;
+
+/** A goal's pattern as a whole-string match, `*` standing for any characters and nothing else special. */
+const globMatches = (pattern: string, value: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  ).test(value);
+
+/** Whether a sent event reaches a goal, by the catalog's words for each kind of goal (docs/catalog.md). */
+function reachesGoal(event: SentEvent, goal: CatalogGoal): boolean {
+  // Links are stored without their query and fragment.
+  const url = event.to.replace(/[?#].*$/, '');
+  if (goal.page !== undefined) return event.type === 'page_view' && globMatches(goal.page, event.path);
+  if (goal.object !== undefined) return event.type === 'object_click' && event.object === goal.object;
+  if (goal.outbound !== undefined) return event.type === 'outbound' && globMatches(goal.outbound, url);
+  if (goal.download !== undefined) return event.type === 'download' && globMatches(goal.download, url);
+  return event.type === goal.event && Object.entries(goal.props ?? {}).every(([key, value]) => event.props[key] === value);
+}
 /** The ingest service's own spans (self-telemetry), as the Pipeline dashboard reads them. */
 const ownSpans = (f: SeedFacts) => f.spans.filter((span) => span.service === 'footfall-ingest');
 const ofType = (events: readonly SentEvent[], type: string) => events.filter((event) => event.type === type);
@@ -263,6 +284,21 @@ export const PANEL_ANSWERS: Record<string, (f: SeedFacts) => Row[]> = {
         visits: list.length,
         scroll_depth: mean(measured),
         time_on_page_ms: mean(list.map((visit) => visit.engaged)),
+      };
+    });
+  },
+  Goals: (f) => {
+    const allVisitors = distinct(f.events.map((event) => event.visitor));
+    return (f.catalog.sites[0]!.goals ?? []).map((goal) => {
+      const reached = f.events.filter((event) => reachesGoal(event, goal));
+      const target = (['page', 'object', 'outbound', 'download', 'event'] as const).find((field) => goal[field] !== undefined)!;
+      const visitors = distinct(reached.map((event) => event.visitor));
+      return {
+        goal: goal.name,
+        target: [`${target} ${goal[target]}`, ...Object.entries(goal.props ?? {}).map(([key, value]) => `${key}=${value}`)].join(' '),
+        visitors,
+        conversion_rate: visitors / allVisitors,
+        events: reached.length,
       };
     });
   },

@@ -103,6 +103,8 @@ export interface SentEvent {
   durationMs: number;
   /** A time_spent event's `scroll_depth` property; 0 when it has none. */
   scrollDepth: number;
+  /** The event's props as stored: every value as text. */
+  props: Record<string, string>;
 }
 
 export interface SentSpan {
@@ -283,6 +285,9 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
         to: String(event.to ?? ''),
         durationMs: Number(event.duration_ms ?? 0),
         scrollDepth: Number((event.props as { scroll_depth?: number } | undefined)?.scroll_depth ?? 0),
+        props: Object.fromEntries(
+          Object.entries((event.props ?? {}) as Record<string, unknown>).map(([key, value]) => [key, String(value)]),
+        ),
       });
     }
   }
@@ -321,6 +326,7 @@ function pageViewOfDocumentLoad(ts: number, path: string): SentEvent {
     to: '',
     durationMs: 0,
     scrollDepth: 0,
+    props: {},
   };
 }
 
