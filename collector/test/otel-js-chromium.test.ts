@@ -29,10 +29,17 @@ const QUERY = '?utm_source=newsletter&utm_campaign=spring&q=private-query';
 const TYPED = 'typed-secret-value';
 
 /** Each visit: its page's path (which names how it sends), where it exports, and its browser. */
-const VISITS: Array<{ path: string; via: 'ingest' | 'collector'; site?: string; userAgent: string }> = [
+const VISITS: Array<{ path: string; via: 'ingest' | 'collector'; site?: string; claimedOrigin?: string; userAgent: string }> = [
   { path: '/direct/landing', via: 'ingest', userAgent: visitorUserAgent },
   { path: '/collector/landing', via: 'collector', userAgent: visitorUserAgent.replace('Chrome/140', 'Chrome/141') },
-  { path: '/collector-site/landing', via: 'collector', site: SITE, userAgent: visitorUserAgent.replace('Chrome/140', 'Chrome/142') },
+  {
+    path: '/collector-site/landing',
+    via: 'collector',
+    site: SITE,
+    // The page's Origin header, which its script cannot set, wins over what its resource claims.
+    claimedOrigin: 'https://elsewhere.invalid',
+    userAgent: visitorUserAgent.replace('Chrome/140', 'Chrome/142'),
+  },
 ];
 
 /** The clicks of every visit, on elements with a click listener, and what each must be stored as. */
@@ -97,7 +104,11 @@ beforeAll(async () => {
     else if (!visit) response.writeHead(404).end();
     else {
       const base = visit.via === 'ingest' ? stack!.urls.ingest : stack!.urls.collectorOtlpHttp;
-      const config: OtelJsPageConfig = { tracesUrl: `${base}/v1/traces`, ...(visit.site ? { site: visit.site } : {}) };
+      const config: OtelJsPageConfig = {
+        tracesUrl: `${base}/v1/traces`,
+        ...(visit.site ? { site: visit.site } : {}),
+        ...(visit.claimedOrigin ? { claimedOrigin: visit.claimedOrigin } : {}),
+      };
       response.writeHead(200, { 'content-type': 'text/html' }).end(html(config));
     }
   });

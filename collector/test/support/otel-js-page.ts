@@ -14,13 +14,19 @@ import { BatchSpanProcessor, WebTracerProvider } from '@opentelemetry/sdk-trace-
 export interface OtelJsPageConfig {
   tracesUrl: string;
   site?: string;
+  /** A `portfolio.origin` the page claims on its resource (the Collector's header must win). */
+  claimedOrigin?: string;
 }
 
 const config = (globalThis as unknown as { otelJsPage: OtelJsPageConfig }).otelJsPage;
 
 const processor = new BatchSpanProcessor(new OTLPTraceExporter({ url: config.tracesUrl }), { scheduledDelayMillis: 1000 });
 const provider = new WebTracerProvider({
-  resource: resourceFromAttributes({ 'service.name': 'my-web-app', ...(config.site ? { 'portfolio.site': config.site } : {}) }),
+  resource: resourceFromAttributes({
+    'service.name': 'my-web-app',
+    ...(config.site ? { 'portfolio.site': config.site } : {}),
+    ...(config.claimedOrigin ? { 'portfolio.origin': config.claimedOrigin } : {}),
+  }),
   spanProcessors: [processor],
 });
 provider.register();
