@@ -228,7 +228,13 @@ describe('numbers that cannot be true, per data point', () => {
     expect(response.statusCode, response.body).toBe(200);
     const answer = JsonMetricsSerializer.deserializeResponse(response.rawPayload);
     expect(Number(answer.partialSuccess?.rejectedDataPoints)).toBe(5);
-    expect(answer.partialSuccess?.errorMessage).toContain('5 invalid_value');
+    expect(answer.partialSuccess?.errorMessage).toMatch(
+      /^data points refused: 5 invalid_value \(`portfolio\.events`: a point of `portfolio\.events` has .+\)$/,
+    );
+    // Kept with its value as a beacon's refusals are: the owner sees it in the refused list.
+    expect(await app.refusedValues.list()).toContainEqual(
+      expect.objectContaining({ reason: 'invalid_value', value: 'portfolio.events', site: 'portfolio', count: 5 }),
+    );
     const metrics = (await app.inject('/metrics')).body;
     expect(metrics).toContain('footfall_browser_events_total{site="portfolio",type="object_click",object="camera"} 4');
     expect(metrics).toContain('footfall_events_refused_total{reason="invalid_value",source="otlp"} 5');

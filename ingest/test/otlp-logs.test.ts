@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cut } from '../src/accept/refusals.js';
 import { logsBody, makeLogRecords } from './support/otel-logs.js';
 import { makeSpans, RESOURCE, tracesBody } from './support/otel-requests.js';
 import { countOf, queryRows, testApp } from './support/test-app.js';
@@ -114,10 +115,18 @@ describe.each([
     ]);
     const response = await post(app, '/v1/logs', logsBody(visitor, encoding), contentType);
     expect(response.statusCode).toBe(200);
-    expect(responseOf(encoding, response.rawPayload).partialSuccess).toEqual({
-      rejectedLogRecords: 3,
-      errorMessage: 'log records refused: 1 unknown_object, 1 missing_field, 1 bot',
-    });
+    const partial = responseOf(encoding, response.rawPayload).partialSuccess;
+    expect(partial?.rejectedLogRecords).toBe(3);
+    // Each reason with its count, a value and what to do, as a beacon's refusals are answered.
+    const message = partial?.errorMessage ?? '';
+    expect(message).toMatch(
+      /^log records refused: 1 unknown_object \(`unicorn`: add object `unicorn` to a room of site `portfolio` in `[^`]+`\); /,
+    );
+    expect(message).toContain(
+      '; 1 missing_field (`duration_ms`: send `duration_ms` with the event (README, "Event model and the OTLP mapping")); ',
+    );
+    const botHint = app.refusedValues.hint({ reason: 'bot', value: cut(CRAWLER_UA), site: 'portfolio' });
+    expect(message.endsWith(`; 1 bot (\`${cut(CRAWLER_UA)}\`: ${botHint})`)).toBe(true);
     expect(await countOf(app, `SELECT count() AS n FROM events WHERE session_id = '${session}'`)).toBe(1);
   });
 

@@ -1,10 +1,11 @@
 // The data points of one `/v1/metrics` request, accepted: the mapped points written to
 // metric_points and counted (count-data-points.ts), the ones whose numbers cannot be true refused
-// one by one, answered as the OTLP specification's partial success.
+// one by one, answered as the OTLP specification's partial success and kept with their values
+// (refusals/refused-values.ts), as the beacon's and the other signals' refusals are.
 import type { FastifyInstance } from 'fastify';
-import { MAX_BROWSER_COUNT_PER_POINT, type MappedPoint, type PointRefusal } from '../otlp/metrics/metric-rows.js';
+import type { MappedPoint, RefusedPoint } from '../otlp/metrics/metric-rows.js';
 import { countBrowserEvents, countDataPoints } from './count-data-points.js';
-import { summariseReasons } from './refusals.js';
+import { refusalMessage } from './refusal-hints.js';
 
 /** The partial success of a metrics export: how many data points were refused and why; absent when none was. */
 export type MetricsPartialSuccess = {
@@ -15,7 +16,7 @@ export type MetricsPartialSuccess = {
 export function acceptDataPoints(
   app: FastifyInstance,
   points: readonly MappedPoint[],
-  refused: readonly PointRefusal[],
+  refused: readonly RefusedPoint[],
 ): MetricsPartialSuccess | undefined {
   const stored = app.pipeline.accept(
     'metric_points',
@@ -23,23 +24,17 @@ export function acceptDataPoints(
     (logged) => countBrowserEvents(app.metrics, points, logged),
   );
   countDataPoints(app.metrics, points, stored, refused);
-  return refused.length === 0
-    ? undefined
-    : { rejectedDataPoints: refused.length, errorMessage: `data points refused: ${describePointRefusals(refused)}` };
-}
-
-const POINT_REFUSALS: Record<PointRefusal, string> = {
-  unknown_site: 'unknown_site (a site the catalog lacks)',
-  invalid_value: `invalid_value (NaN or infinite, a counter going down, or a browser count that is not a whole number from 0 to ${MAX_BROWSER_COUNT_PER_POINT})`,
-};
-
-/** The summary of refused data points, each reason with what it means. */
-function describePointRefusals(refused: readonly PointRefusal[]): string {
-  return summariseReasons(refused)
-    .split(', ')
-    .map((part) => {
-      const [count, reason] = part.split(' ') as [string, PointRefusal];
-      return `${count} ${POINT_REFUSALS[reason]}`;
-    })
-    .join(', ');
+  if (refused.length === 0) return undefined;
+  const groups = new Map<string, { item: RefusedPoint; count: number }>();
+  for (const item of refused) {
+    const key = `${item.reason}|${item.site}|${item.value}`;
+    const group = groups.get(key);
+    if (group) group.count += 1;
+    else groups.set(key, { item, count: 1 });
+  }
+  for (const { item, count } of groups.values()) app.refusedValues.record(item, count);
+  return {
+    rejectedDataPoints: refused.length,
+    errorMessage: refusalMessage('data points', refused, (item) => app.refusedValues.hint(item)),
+  };
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LogRow, MappedLogRecord } from '../otlp/logs/log-rows.js';
 import { judgeOtlpItems, type OtlpItem } from './judge-events.js';
 import { otlpVisitors } from './otlp-visitors.js';
-import { summariseReasons } from './refusals.js';
+import { refusalMessage } from './refusal-hints.js';
 import { storeEvents } from './store-events.js';
 
 /** The partial success of a logs export: how many records were refused and why; absent when none was. */
@@ -40,6 +40,6 @@ export function acceptLogRecords(
     ? undefined
     : {
         rejectedLogRecords: refused.length,
-        errorMessage: `log records refused: ${summariseReasons(refused.map(({ reason }) => reason))}`,
+        errorMessage: refusalMessage('log records', refused, (item) => app.refusedValues.hint(item)),
       };
 }

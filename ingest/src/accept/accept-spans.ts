@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MappedSpan } from '../otlp/traces/span-rows.js';
 import { judgeOtlpItems } from './judge-events.js';
 import { otlpVisitors } from './otlp-visitors.js';
-import { summariseReasons } from './refusals.js';
+import { refusalMessage } from './refusal-hints.js';
 import { storeEvents } from './store-events.js';
 
 /** The partial success of a traces export: how many spans were refused and why; absent when none was. */
@@ -38,5 +38,5 @@ export function acceptSpans(app: FastifyInstance, request: FastifyRequest, spans
   storeEvents(app, request.log, 'otlp', rows, refused);
   return refused.length === 0
     ? undefined
-    : { rejectedSpans: refused.length, errorMessage: `spans refused: ${summariseReasons(refused.map(({ reason }) => reason))}` };
+    : { rejectedSpans: refused.length, errorMessage: refusalMessage('spans', refused, (item) => app.refusedValues.hint(item)) };
 }

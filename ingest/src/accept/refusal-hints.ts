@@ -24,7 +24,10 @@ export function shownPath(file: string): string {
   return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : file;
 }
 
-const HINTS: Record<RefusalReason, (item: RefusedItem, catalog: string, context: HintContext) => string> = {
+/** A data point's numbers that cannot be true (otlp/metrics/metric-rows.ts): its value is the metric's name. */
+const INVALID_VALUE = 'invalid_value';
+
+const HINTS: Record<RefusalReason | typeof INVALID_VALUE, (item: RefusedItem, catalog: string, context: HintContext) => string> = {
   unknown_site: ({ value }, catalog) => `add site \`${value}\` to \`${catalog}\`, or send the id of a site it lists`,
   no_site: ({ value }, catalog) =>
     value
@@ -46,12 +49,36 @@ const HINTS: Record<RefusalReason, (item: RefusedItem, catalog: string, context:
     `the property \`${value}\` was dropped from events of site \`${site}\` (the events were kept): add it to the site's \`props\` in \`${catalog}\`, or stop sending it`,
   bot: ({ value }) =>
     `the user agent \`${value}\` is a bot's; a test browser must send an ordinary browser's user agent for every request (Chromium: the \`--user-agent\` flag)`,
+  invalid_value: ({ value }) =>
+    `a point of \`${value}\` has a NaN or infinite number, a delta counter going down, or a browser count that is not a whole number within bounds: fix the sender's instrument`,
   privacy_signal: ({ value }) =>
     `the browser sent \`${value}\` and PRIVACY_SIGNAL_MODE is drop; set it to anonymise to count such visits without ids`,
 };
 
 /** What to do about one refused value; a reason this service does not know (yet) gets none. */
 export function hintOf(item: RefusedItem, context: HintContext): string {
-  const hint = HINTS[item.reason as RefusalReason];
+  const hint = HINTS[item.reason as keyof typeof HINTS];
   return hint ? hint(item, shownPath(context.catalogFile), context) : '';
+}
+
+/** An OTLP partial success's message is cut to this many characters: a sender logs it whole. */
+export const MAX_REFUSAL_MESSAGE_LENGTH = 1000;
+
+/**
+ * The message of an OTLP partial success: each reason's count, one of its values and what to do
+ * (`spans refused: 2 unknown_origin (\`http://x\`: add ...)`), cut to MAX_REFUSAL_MESSAGE_LENGTH.
+ */
+export function refusalMessage<Item extends RefusedItem>(what: string, refused: readonly Item[], hint: (item: Item) => string): string {
+  const byReason = new Map<string, { item: Item; count: number }>();
+  for (const item of refused) {
+    const group = byReason.get(item.reason);
+    if (group) group.count += 1;
+    else byReason.set(item.reason, { item, count: 1 });
+  }
+  const parts = [...byReason.values()].map(({ item, count }) => {
+    const value = item.value ? `\`${item.value}\`: ` : '';
+    return `${count} ${item.reason} (${value}${hint(item)})`;
+  });
+  const message = `${what} refused: ${parts.join('; ')}`;
+  return message.length > MAX_REFUSAL_MESSAGE_LENGTH ? `${message.slice(0, MAX_REFUSAL_MESSAGE_LENGTH - 1)}…` : message;
 }

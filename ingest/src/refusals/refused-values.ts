@@ -8,8 +8,7 @@
  * first, so a read sees every refusal answered before it.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { hintOf, type HintContext } from '../accept/refusal-hints.js';
-import type { Refusal } from '../accept/refusals.js';
+import { hintOf, type HintContext, type RefusedItem } from '../accept/refusal-hints.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { count, rows } from '../stats/run-query.js';
 
@@ -68,8 +67,8 @@ export class RefusedValues {
     for (const row of stored) this.#keptOf(row.site, row.day_text, row.reason).add(row.value);
   }
 
-  /** Counts `count` refusals like `refusal`; call it where refusals are counted. */
-  record(refusal: Pick<Refusal, 'reason' | 'value' | 'site'>, count = 1): void {
+  /** Counts `count` refusals like `refusal` (an event's, or a data point's); call it where refusals are counted. */
+  record(refusal: RefusedItem, count = 1): void {
     // Only a catalog site gets rows of its own: any other name is the sender's and unbounded.
     const site = refusal.reason !== 'unknown_site' && this.catalog.sites.has(refusal.site) ? refusal.site : '';
     const day = dayOf(this.now());
@@ -84,7 +83,7 @@ export class RefusedValues {
   }
 
   /** What the owner can do about a refused value (for answers; `list` has it for each value). */
-  hint(item: Pick<Refusal, 'reason' | 'value' | 'site'>): string {
+  hint(item: RefusedItem): string {
     return hintOf(item, this.hints);
   }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../../catalog/catalog.js';
+import { cut } from '../../accept/refusals.js';
 import type { MetricPointRow } from '../../tables/metric-points.js';
 import type { Attributes } from '../decode.js';
 import type { DataPoint, MetricData, ResourceMetricsData } from './decode-metrics.js';
@@ -19,6 +20,13 @@ export const MAX_BROWSER_COUNT_PER_POINT = 100_000;
 /** Why a data point was refused: stable names, as events' refusal reasons. */
 export type PointRefusal = 'unknown_site' | 'invalid_value';
 
+/** A refused data point: why, the value that made it (the unknown site; the metric's name) and its site. */
+export interface RefusedPoint {
+  reason: PointRefusal;
+  value: string;
+  site: string;
+}
+
 export interface BrowserCount {
   site: string;
   type: string;
@@ -37,9 +45,9 @@ export interface MappedPoint {
  * lacks, and numbers that cannot be true (NaN or infinite, a counter going down, a browser count
  * that is not a whole number from 0 to MAX_BROWSER_COUNT_PER_POINT).
  */
-export function mapMetricPoints(request: ResourceMetricsData[], catalog: Catalog): { points: MappedPoint[]; refused: PointRefusal[] } {
+export function mapMetricPoints(request: ResourceMetricsData[], catalog: Catalog): { points: MappedPoint[]; refused: RefusedPoint[] } {
   const points: MappedPoint[] = [];
-  const refused: PointRefusal[] = [];
+  const refused: RefusedPoint[] = [];
   for (const { resource: sent, scopes } of request) {
     const resource = resourceWithoutPrivate(sent);
     const serviceName = String(resource[ATTR.serviceName] ?? '');
@@ -52,11 +60,11 @@ export function mapMetricPoints(request: ResourceMetricsData[], catalog: Catalog
           const site = String(point.attributes[ATTR.site] ?? resource[ATTR.site] ?? catalog.defaultSite);
           const siteEntry = catalog.sites.get(site);
           if (!siteEntry) {
-            refused.push('unknown_site');
+            refused.push({ reason: 'unknown_site', value: cut(site), site: cut(site) });
             continue;
           }
           if (!plausible(metric, point)) {
-            refused.push('invalid_value');
+            refused.push({ reason: 'invalid_value', value: cut(name), site });
             continue;
           }
           const attributes = toStringMap(point.attributes);
