@@ -184,6 +184,8 @@ describe('ClickHouse panels on a seeded day of traffic', () => {
         catalog: servedCatalog,
         nowMs,
         intervalMs: range.intervalMs,
+        range: { from: range.from, to: range.to },
+        alerts: seed.sentAlerts,
       });
       const actual = answerRows(answer);
       expect(actual.length, panel.title).toBeGreaterThan(0);
@@ -254,6 +256,51 @@ describe('ClickHouse panels on a seeded day of traffic', () => {
     expect(rows.map((row) => row.goal)).toEqual(servedCatalog.sites[0]!.goals!.map((goal) => goal.name));
     expect(rows.filter((row) => Number(row.visitors) > 0)).toHaveLength(rows.length - 1);
     expect(rows.at(-1)).toMatchObject({ goal: 'Said thanks', visitors: 0, conversion_rate: 0, events: 0 });
+  });
+
+  it("shows the engagement path as /api/stats' engagement counts it: seen and never clicked first, goals and leaving among the next steps", async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/stats?site=portfolio&range=24h' });
+    const api = response.json<{
+      engagement: Array<{
+        object: string;
+        seen_visitors: number;
+        clicked_visitors: number;
+        clicks: number;
+        next: Array<{ kind: string; value: string; clicks: number }>;
+      }>;
+    }>().engagement;
+    const rows = await panelRows('Engagement path');
+    const asApi = api.flatMap((object) =>
+      (object.next.length === 0 ? [{ kind: '', value: '', clicks: 0 }] : object.next).map((step) => ({
+        object: object.object,
+        seen_visitors: object.seen_visitors,
+        clicked_visitors: object.clicked_visitors,
+        clicks: object.clicks,
+        next: step.kind === '' ? '' : step.kind === 'left' ? 'left' : `${step.kind}: ${step.value}`,
+        next_clicks: step.clicks,
+      })),
+    );
+    const panel = rows.map(({ label: _label, ...row }) =>
+      Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'string' ? value : Number(value)])),
+    );
+    expect(panel).toEqual(asApi);
+    expect(panel[0]).toMatchObject({ object: 'plant', clicks: 0 });
+    expect(panel.some((row) => String(row.next).startsWith('goal: '))).toBe(true);
+    expect(panel.some((row) => row.next === 'left')).toBe(true);
+  });
+
+  it("lists the service's alerts firing and of the range, each by its newest write, none of another site or an older day", async () => {
+    const rows = await panelRows("The service's traffic alerts");
+    expect(rows.map((row) => [row.state, row.rule, row.notified])).toEqual([
+      ['firing', 'footfall-partial-drop', 'firing'],
+      ['resolved', 'footfall-traffic-spike', 'resolved'],
+    ]);
+  });
+
+  it('lists at most the most clicked elements of a page, the most clicked first', async () => {
+    const rows = await panelRows('Most clicked elements');
+    expect(rows).toHaveLength(10);
+    expect(rows[0]).toMatchObject({ path: '/', selector: '#contact', tag: 'a' });
   });
 
   it('opens a slow page load as a whole trace through the trace link', async () => {

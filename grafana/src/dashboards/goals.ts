@@ -7,7 +7,7 @@ import { siteIs } from './common.js';
 import { table } from './panels.js';
 
 /** An event row `e` reaches goal `g`: every column of the goal matches ('%' and '' and no props match anything). */
-const REACHES_GOAL = `e.present = 1
+export const REACHES_GOAL = `e.present = 1
   AND e.path LIKE g.path_like AND e.nav_to LIKE g.url_like
   AND (g.object = '' OR e.object = g.object)
   AND arrayAll(key -> e.props[key] = g.props[key], mapKeys(g.props))`;

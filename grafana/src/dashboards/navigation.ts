@@ -4,6 +4,7 @@ import type { Catalog } from '../catalog.js';
 import { clickhouseSql, clickhouseTimeSeries } from '../clickhouse-query.js';
 import { finishDashboard, newDashboard, pageIs, pageVariable, siteIs, siteVariable } from './common.js';
 import { funnelPanel, funnelStepVariable } from './funnel.js';
+import { hotspotsPanel } from './hotspots.js';
 import { ranking, table, timeSeries } from './panels.js';
 
 export const NAVIGATION_UID = 'footfall-navigation';
@@ -130,6 +131,7 @@ export function navigationDashboard(catalog: Catalog) {
       ),
     )
     .withRow(new RowBuilder('Funnel'))
+    .withPanel(hotspotsPanel())
     .withPanel(funnelPanel());
   return finishDashboard(builder);
 }

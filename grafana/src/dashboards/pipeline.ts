@@ -15,6 +15,7 @@ import { clickhouseSql, clickhouseTimeSeries } from '../clickhouse-query.js';
 import { otelcolCounter } from '../collector-metrics.js';
 import { promQuery } from '../prometheus-query.js';
 import { finishDashboard, newDashboard, siteVariable } from './common.js';
+import { serviceAlertsPanel } from './service-alerts.js';
 import { stat, table, timeSeries } from './panels.js';
 
 export const PIPELINE_UID = 'footfall-pipeline';
@@ -260,6 +261,7 @@ export function pipelineDashboard(catalog: Catalog) {
         },
         promQuery(`sum by (site) (rate(footfall_events_accepted_total[30m]))\n/ ${EXPECTED_RATE}`, '{{site}}'),
       ),
-    );
+    )
+    .withPanel(serviceAlertsPanel());
   return finishDashboard(builder);
 }

@@ -2,6 +2,7 @@
 import type { Catalog } from '../catalog.js';
 import { clickhouseSql, clickhouseTimeSeries } from '../clickhouse-query.js';
 import { finishDashboard, newDashboard, siteIs, siteVariable } from './common.js';
+import { engagementPathPanel } from './engagement-path.js';
 import { ranking, stackedBars, table, timeSeries } from './panels.js';
 
 export const ROOM_UID = 'footfall-room';
@@ -123,6 +124,7 @@ export function roomDashboard(catalog: Catalog) {
           LIMIT 20
         `),
       ),
-    );
+    )
+    .withPanel(engagementPathPanel());
   return finishDashboard(builder);
 }

@@ -4,6 +4,9 @@
 import type { Catalog, CatalogGoal } from '../../src/catalog.js';
 import { catalogObjects } from '../../src/catalog.js';
 import { DEFAULT_FUNNEL, NO_STEP } from '../../src/dashboards/funnel.js';
+import type { StoredAlert } from '../../../ingest/src/alerts/alert-store.js';
+import { HOTSPOTS_PER_PAGE } from '../../src/dashboards/hotspots.js';
+import { NEXT_STEPS } from '../../src/dashboards/engagement-path.js';
 import type { SentEvent, SentSpan, SentVital } from './seed-traffic.js';
 import { VITAL_BOUNDS } from './seed-traffic.js';
 
@@ -18,6 +21,10 @@ export interface SeedFacts {
   nowMs: number;
   /** The panel interval of the time-series buckets. */
   intervalMs: number;
+  /** The dashboard's time range, in ms. */
+  range: { from: number; to: number };
+  /** Every write of the service's alert store, in order. */
+  alerts: StoredAlert[];
 }
 
 const MINUTE_MS = 60_000;
@@ -47,6 +54,10 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 }
 
 const distinct = (values: Iterable<string>): number => new Set(values).size;
+/** Text in ClickHouse's order (bytes), not the locale's. */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Events that follow a click by themselves: no next action (as /api/stats' engagement leaves them out). */
+const NOT_ACTIONS = ['object_view', 'time_spent', 'room_enter', 'room_exit'];
 
 /** A goal's pattern as a whole-string match, `*` standing for any characters and nothing else special. */
 const globMatches = (pattern: string, value: string): boolean =>
@@ -285,6 +296,76 @@ export const PANEL_ANSWERS: Record<string, (f: SeedFacts) => Row[]> = {
         scroll_depth: mean(measured),
         time_on_page_ms: mean(list.map((visit) => visit.engaged)),
       };
+    });
+  },
+  "The service's traffic alerts": (f) => {
+    const newest = new Map(f.alerts.map((alert) => [`${alert.rule} ${alert.site} ${alert.startedAt}`, alert]));
+    const within = (ms: number | undefined) => ms !== undefined && ms >= f.range.from && ms <= f.range.to;
+    return [...newest.values()]
+      .filter(
+        (alert) => alert.site === 'portfolio' && (alert.resolvedAt === undefined || within(alert.resolvedAt) || within(alert.startedAt)),
+      )
+      .map((alert) => ({
+        state: alert.resolvedAt === undefined ? 'firing' : 'resolved',
+        rule: alert.rule,
+        started_at: alert.startedAt,
+        resolved_at: alert.resolvedAt ?? Number.NaN,
+        observed: alert.observed,
+        expected: alert.expected,
+        notified: alert.notified,
+      }));
+  },
+  'Most clicked elements': (f) =>
+    [...groupBy(ofType(f.events, 'ui_click'), (event) => event.path)].flatMap(([path, clicks]) =>
+      [...groupBy(clicks, (event) => `${event.props.selector}\u0000${event.props.tag}`)]
+        .map(([, list]) => ({
+          path,
+          selector: list[0]!.props.selector!,
+          tag: list[0]!.props.tag!,
+          clicks: list.length,
+          mean_x: list.reduce((sum, event) => sum + Number(event.props.x), 0) / list.length,
+          mean_y: list.reduce((sum, event) => sum + Number(event.props.y), 0) / list.length,
+        }))
+        .sort((a, b) => b.clicks - a.clicks || compareText(a.selector, b.selector) || compareText(a.tag, b.tag))
+        .slice(0, HOTSPOTS_PER_PAGE),
+    ),
+  'Engagement path': (f) => {
+    const goals = f.catalog.sites[0]!.goals ?? [];
+    const nextOf = (event: SentEvent | undefined): string => {
+      if (event === undefined) return 'left';
+      const goal = goals.find((candidate) => reachesGoal(event, candidate));
+      if (goal) return `goal: ${goal.name}`;
+      if (event.type === 'page_view') return `page: ${event.path}`;
+      if (event.type === 'navigation') return `page: ${event.to || event.path}`;
+      if (event.type === 'object_click') return `object: ${event.object}`;
+      return `${event.type}: ${event.to.replace(/[?#].*$/, '') || event.path}`;
+    };
+    const followedBy: Array<{ object: string; next: string }> = [];
+    for (const list of groupBy(f.events, (event) => event.session).values()) {
+      const actions = list.filter((event) => !NOT_ACTIONS.includes(event.type)).sort((a, b) => a.ts - b.ts);
+      actions.forEach((event, index) => {
+        if (event.type === 'object_click') followedBy.push({ object: event.object, next: nextOf(actions[index + 1]) });
+      });
+    }
+    return catalogObjects(f.catalog).flatMap((object) => {
+      const ofObject = f.events.filter((event) => event.object === object.id);
+      const figures = {
+        object: object.id,
+        label: object.label,
+        seen_visitors: distinct(ofType(ofObject, 'object_view').map((event) => event.visitor)),
+        clicked_visitors: distinct(ofType(ofObject, 'object_click').map((event) => event.visitor)),
+        clicks: ofType(ofObject, 'object_click').length,
+      };
+      const steps = [
+        ...groupBy(
+          followedBy.filter((step) => step.object === object.id),
+          (step) => step.next,
+        ),
+      ]
+        .map(([next, list]) => ({ next, next_clicks: list.length }))
+        .sort((a, b) => b.next_clicks - a.next_clicks || compareText(a.next, b.next))
+        .slice(0, NEXT_STEPS);
+      return steps.length === 0 ? [{ ...figures, next: '', next_clicks: 0 }] : steps.map((step) => ({ ...figures, ...step }));
     });
   },
   Goals: (f) => {

@@ -8,6 +8,8 @@ export const SEED_GOALS: CatalogGoal[] = [
   { name: 'Went to GitHub', outbound: 'https://github.com/*' },
   { name: 'Downloaded the CV', download: '*/cv.pdf' },
   { name: 'Read the home page to the end', event: 'time_spent', props: { scroll_depth: '100' } },
+  // Reached right after object clicks, so the engagement path shows a goal as a next step.
+  { name: 'Moved on', event: 'navigation' },
   { name: 'Said thanks', page: '/thanks' },
 ];
 

@@ -10,6 +10,7 @@ import { AggregationTemporality, MeterProvider, MetricReader } from '@openteleme
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import mt19937 from '@stdlib/random-base-mt19937';
 import type { FastifyInstance } from 'fastify';
+import { AlertStore, type StoredAlert } from '../../../ingest/src/alerts/alert-store.js';
 import { dailyRhythm, DAY, HOUR, MINUTE } from './traffic-scenarios.js';
 
 const SITE = 'portfolio';
@@ -137,6 +138,8 @@ export interface SeedSummary {
   sentEvents: SentEvent[];
   sentSpans: SentSpan[];
   sentVitals: SentVital[];
+  /** Every write of the service's alert store, in order: an episode written again keeps its last write. */
+  sentAlerts: StoredAlert[];
 }
 
 // Seeded, so a failing run can be repeated with the same data.
@@ -162,6 +165,24 @@ const FOLLOWED_LINKS: Array<[string, string]> = [
   ['download', 'https://cdn.example.net/talk.pptx#slide=3'],
 ];
 
+/** Elements of the home page clicked (hotspots): selector, tag and the place on the document in %. */
+const CLICKED_ELEMENTS: ReadonlyArray<[string, string, number, number]> = [
+  ['#contact', 'a', 90, 4],
+  ['nav > a:nth-of-type(2)', 'a', 40, 4],
+  ['[data-section="hero"] > button', 'button', 50, 30],
+  ['main > h1', 'h1', 20, 15],
+  ['#projects-link', 'a', 30, 60],
+  ['footer > a', 'a', 50, 98],
+  ['#cv', 'a', 70, 45],
+  ['.card:nth-of-type(1)', 'div', 25, 70],
+  ['.card:nth-of-type(2)', 'div', 50, 70],
+  ['.card:nth-of-type(3)', 'div', 75, 70],
+  ['#theme-toggle', 'button', 95, 2],
+  ['main > p', 'p', 40, 40],
+];
+/** The viewport class of each device class, as the tracker sends it. */
+const VIEWPORT_OF: Record<string, string> = { desktop: 'desktop', mobile: 'phone', tablet: 'tablet' };
+
 /** A time_spent event's scroll depth by a number of the session: none for every fourth. */
 const depthOf = (n: number): { props?: { scroll_depth: number } } => (n % 4 === 0 ? {} : { props: { scroll_depth: 5 + ((n * 37) % 96) } });
 
@@ -177,6 +198,7 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
     sentEvents: [],
     sentSpans: [],
     sentVitals: [],
+    sentAlerts: [],
   };
   const pages = new Set<string>();
 
@@ -211,6 +233,13 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
     // Followed links and scroll depths by the session's number, drawing nothing from the
     // generator, so every other figure of the seed stays as it was. A link a second before the
     // next event; every fourth time_spent without a depth (left before the lazy part came).
+    // Hotspots the same way: every other session clicks an element of the home page, the first
+    // element twice as often as the rest (13 turns over 12 elements), half a second before a link.
+    if (index % 2 === 0) {
+      const [selector, tag, x, y] = CLICKED_ELEMENTS[((index / 2) % 13) % CLICKED_ELEMENTS.length]!;
+      const props = { selector, tag, x, y, viewport: VIEWPORT_OF[device]! };
+      events.push({ id: `${session}-${eventNumber++}`, type: 'ui_click', ts: ts - 1500, session, path: '/', props });
+    }
     if (index % 3 === 0) {
       const [type, to] = FOLLOWED_LINKS[index % FOLLOWED_LINKS.length]!;
       events.push({ id: `${session}-${eventNumber++}`, type, ts: ts - 1000, session, path: '/', to });
@@ -295,8 +324,67 @@ export async function seedDayOfTraffic(app: FastifyInstance, now: number, sessio
   await sendPageLoadTraces(app, starts, next, summary);
   await sendIngestSpans(app, starts, next, summary);
   await sendWebVitals(app, next, summary);
+  await storeAlerts(app, now, summary);
   summary.pages = [...pages].sort();
   return summary;
+}
+
+/**
+ * The service's own traffic alerts, written through its alert store as its evaluator writes them:
+ * one firing now, one fired and resolved in the day (written again when the webhook took each
+ * message), one resolved before the day, and one of another site.
+ */
+async function storeAlerts(app: FastifyInstance, now: number, summary: SeedSummary): Promise<void> {
+  const store = new AlertStore(app.clickhouse);
+  const minute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
+  const spike: StoredAlert = {
+    rule: 'footfall-traffic-spike',
+    site: SITE,
+    startedAt: minute(now - 6 * HOUR),
+    resolvedAt: undefined,
+    observed: 42.5,
+    expected: 6.25,
+    notified: '',
+  };
+  const writes: StoredAlert[] = [
+    spike,
+    { ...spike, notified: 'firing' },
+    { ...spike, resolvedAt: minute(now - 5 * HOUR), notified: 'firing' },
+    { ...spike, resolvedAt: minute(now - 5 * HOUR), notified: 'resolved' },
+    {
+      rule: 'footfall-partial-drop',
+      site: SITE,
+      startedAt: minute(now - 40 * MINUTE),
+      resolvedAt: undefined,
+      observed: 0.5,
+      expected: 6,
+      notified: 'firing',
+    },
+    {
+      rule: 'footfall-tracking-broken',
+      site: SITE,
+      startedAt: minute(now - 30 * HOUR),
+      resolvedAt: minute(now - 29 * HOUR),
+      observed: 0,
+      expected: 4,
+      notified: 'resolved',
+    },
+    {
+      rule: 'footfall-partial-drop',
+      site: 'blog',
+      startedAt: minute(now - HOUR),
+      resolvedAt: undefined,
+      observed: 1,
+      expected: 9,
+      notified: 'firing',
+    },
+  ];
+  for (const alert of writes) {
+    await store.save(alert);
+    summary.sentAlerts.push(alert);
+    // The newest write of an episode wins by its version, a time in ms: one write a millisecond.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
 
 /**
