@@ -50,7 +50,17 @@ const ratio = (value: number) => value.toFixed(2);
 const verdict = (pass: boolean | undefined) => (pass === undefined ? 'no goal' : pass ? 'meets' : 'MISSES');
 
 /** Markdown rows: one column per measured service (the first is the one the goals judge), then the baseline. */
-export function issueTable(bare: ServerFigures, services: ReadonlyArray<{ label: string; figures: ServerFigures }>): string[] {
+/**
+ * `fixedEventsPerSecond`: the CPU scenarios were sent at that rate (BENCH_CPU_EVENTS_PER_S), so
+ * their throughput is the rate sent, not a peak, and is judged by no goal.
+ */
+export function issueTable(
+  bare: ServerFigures,
+  services: ReadonlyArray<{ label: string; figures: ServerFigures }>,
+  fixedEventsPerSecond = 0,
+): string[] {
+  const peak = (pass: boolean) => (fixedEventsPerSecond ? undefined : pass);
+  const sentAt = fixedEventsPerSecond ? ` (sent at ${count(fixedEventsPerSecond)} events/s: not a peak)` : '';
   const cells = (of: (figures: ServerFigures) => string) => services.map(({ figures }) => of(figures));
   const judged = services[0]!.figures;
   const rate = (figures: ServerFigures, scenario: ScenarioName) => over(figures.runs[scenario], (run) => run.requestsPerSecond);
@@ -80,18 +90,18 @@ export function issueTable(bare: ServerFigures, services: ReadonlyArray<{ label:
       rate(judged, 'single') / rate(bare, 'single') >= GOALS.singleRatio,
     ],
     [
-      '50-event beacons, ratio to the bare route with the same body',
+      `50-event beacons, ratio to the bare route with the same body${sentAt}`,
       `>= ${GOALS.batchRatio}`,
       cells((f) => ratio(rate(f, 'batch') / rate(bare, 'batch'))),
       `${count(rate(bare, 'batch'))} req/s`,
-      rate(judged, 'batch') / rate(bare, 'batch') >= GOALS.batchRatio,
+      peak(rate(judged, 'batch') / rate(bare, 'batch') >= GOALS.batchRatio),
     ],
     [
-      '50-event beacons, events/s',
+      `50-event beacons, events/s${sentAt}`,
       `>= ${count(eventRate(bare, 'batch') * GOALS.batchRatio)} (0.8 of the bare route)`,
       cells((f) => count(eventRate(f, 'batch'))),
       `${count(eventRate(bare, 'batch'))} events/s`,
-      eventRate(judged, 'batch') >= eventRate(bare, 'batch') * GOALS.batchRatio,
+      peak(eventRate(judged, 'batch') >= eventRate(bare, 'batch') * GOALS.batchRatio),
     ],
     cpuRow('50-event beacons', 'batch', GOALS.batchCpuUs),
     cpuRow(`OTLP JSON (${SPANS_PER_OTLP_JSON_REQUEST} spans a request)`, 'json', GOALS.jsonCpuUs),
@@ -120,18 +130,18 @@ export function issueTable(bare: ServerFigures, services: ReadonlyArray<{ label:
     ],
     [
       // Not a goal of the issue: the absolute figure below moves with the machine's load, this ratio much less.
-      'OTLP protobuf spans/s, ratio to the bare route',
+      `OTLP protobuf spans/s, ratio to the bare route${sentAt}`,
       'not set',
       cells((f) => ratio(eventRate(f, 'protobuf') / eventRate(bare, 'protobuf'))),
       `${count(eventRate(bare, 'protobuf'))} spans/s`,
       undefined,
     ],
     [
-      'OTLP protobuf spans/s',
+      `OTLP protobuf spans/s${sentAt}`,
       `>= ${count(GOALS.spansPerSecond)}`,
       cells((f) => count(eventRate(f, 'protobuf'))),
       `${count(eventRate(bare, 'protobuf'))} spans/s (body read, not decoded)`,
-      eventRate(judged, 'protobuf') >= GOALS.spansPerSecond,
+      peak(eventRate(judged, 'protobuf') >= GOALS.spansPerSecond),
     ],
   ];
   const header = `| figure | goal | ${services.map(({ label }) => label).join(' | ')} | baseline: bare route | ${services[0]!.label} |`;

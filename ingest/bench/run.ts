@@ -233,5 +233,5 @@ for (const measured of servers) finished.push(await finish(measured));
 
 console.log('');
 const [bareFigures, ...serviceFigures] = finished;
-for (const line of issueTable(bareFigures!.figures, serviceFigures)) console.log(line);
+for (const line of issueTable(bareFigures!.figures, serviceFigures, CPU_EVENTS_PER_S)) console.log(line);
 if (!finished.every(({ intact }) => intact)) process.exitCode = 1;
