@@ -18,6 +18,7 @@ import erasureRoutes from './erasure.js';
 import eventsRoutes from './events.js';
 import funnelRoutes from './funnel.js';
 import hotspotsRoutes from './hotspots.js';
+import webVitalsRoutes from './web-vitals.js';
 import keyRoutes from './keys.js';
 import { explainValidation } from './schemas.js';
 import sitesRoutes from './sites.js';
@@ -88,6 +89,7 @@ const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, options) => {
   await app.register(eventsRoutes);
   await app.register(funnelRoutes);
   await app.register(hotspotsRoutes);
+  await app.register(webVitalsRoutes);
   await app.register(sitesRoutes);
   await app.register(alertsRoutes);
   await app.register(annotationRoutes);
