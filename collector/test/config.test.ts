@@ -95,7 +95,7 @@ describe('collector/config.yaml', () => {
     expect([...versions]).toEqual(['v0.159.0']);
   });
 
-  it('has one pipeline per signal, traces, metrics and logs, each limited, given the page\'s origin, cleaned and sent to the ingest service', () => {
+  it("has one pipeline per signal, traces, metrics and logs, each limited, given the page's origin, cleaned and sent to the ingest service", () => {
     const config = parse(readFileSync(collectorConfigFile, 'utf8')) as {
       service: { pipelines: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }> };
       processors: { 'transform/privacy': Record<string, unknown> };

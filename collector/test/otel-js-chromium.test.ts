@@ -214,8 +214,8 @@ describe('a plain OpenTelemetry JS setup in Chromium, straight in and through th
         expect(Number(stored!.n), table).toBeGreaterThan(0);
         expect(stored!.leaks, table).toEqual([]);
       }
-      // Through the Collector the resource carries the page's origin (no portfolio.site was set on
-      // /collector/landing), and the events are the catalog's site found from it.
+      // Every stored resource carries the page's origin: the Collector's (no portfolio.site was set
+      // on /collector/landing) and the service's straight in; the events are the site found from it.
       const loads = await rows<{ path: string; origin: string; site: string }>(
         `SELECT path(SpanAttributes['url.full']) AS path, ResourceAttributes['portfolio.origin'] AS origin, ResourceAttributes['portfolio.site'] AS site
          FROM otel_traces WHERE SpanName = 'documentLoad' ORDER BY path`,
@@ -223,7 +223,7 @@ describe('a plain OpenTelemetry JS setup in Chromium, straight in and through th
       expect(loads).toEqual([
         { path: '/collector-site/landing', origin: pageOrigin, site: SITE },
         { path: '/collector/landing', origin: pageOrigin, site: '' },
-        { path: '/direct/landing', origin: '', site: '' },
+        { path: '/direct/landing', origin: pageOrigin, site: '' },
       ]);
       const sites = await rows<{ path: string; site: string; n: string }>(
         `SELECT path, site, count() AS n FROM events GROUP BY path, site ORDER BY path`,

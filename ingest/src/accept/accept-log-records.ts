@@ -1,11 +1,11 @@
 // The log records of one `/v1/logs` request, accepted: records that are analytics events (the
 // OpenTelemetry event model) judged by their own visitor and stored as events, the others written
 // to otel_logs; what was refused is answered as the OTLP specification's partial success.
-import { ATTR } from '@footfall/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LogRow, MappedLogRecord } from '../otlp/logs/log-rows.js';
 import { judgeOtlpItems, type OtlpItem } from './judge-events.js';
 import { otlpVisitors } from './otlp-visitors.js';
+import { withPageOrigin } from './page-origin.js';
 import { refusalMessage } from './refusal-hints.js';
 import { storeEvents } from './store-events.js';
 
@@ -44,15 +44,4 @@ export function acceptLogRecords(
         rejectedLogRecords: refused.length,
         errorMessage: refusalMessage('log records', refused, (item) => app.refusedValues.hint(item)),
       };
-}
-
-/**
- * A stored log record names the page's origin as the Collector's records do (its resource/origin
- * processor sets `portfolio.origin` from the same header): a record of no event (a web vital, say)
- * is then found to be its site's by the catalog's origins, sent straight in or not. The resource's
- * own `portfolio.origin` is kept; its map is shared by the resource's rows, so it is copied.
- */
-function withPageOrigin(row: LogRow, origin: string | undefined): LogRow {
-  if (origin === undefined || row.ResourceAttributes[ATTR.origin] !== undefined) return row;
-  return { ...row, ResourceAttributes: { ...row.ResourceAttributes, [ATTR.origin]: origin } };
 }

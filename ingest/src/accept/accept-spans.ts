@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MappedSpan } from '../otlp/traces/span-rows.js';
 import { judgeOtlpItems } from './judge-events.js';
 import { otlpVisitors } from './otlp-visitors.js';
+import { withPageOrigin } from './page-origin.js';
 import { refusalMessage } from './refusal-hints.js';
 import { storeEvents } from './store-events.js';
 
@@ -33,7 +34,7 @@ export function acceptSpans(app: FastifyInstance, request: FastifyRequest, spans
   if (notAnalytic > 0) app.metrics.otlpNotAnalytic.inc({ signal: 'traces' }, notAnalytic);
   app.pipeline.accept(
     'otel_traces',
-    spans.filter((_, index) => kept.has(index)).map((span) => span.row),
+    spans.filter((_, index) => kept.has(index)).map((span) => withPageOrigin(span.row, request.headers.origin)),
   );
   storeEvents(app, request.log, 'otlp', rows, refused);
   return refused.length === 0

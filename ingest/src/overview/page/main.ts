@@ -5,6 +5,7 @@
 
 import { showAlerts } from './alerts-section.js';
 import { showHotspots } from './hotspots-section.js';
+import { showOtel } from './otel-section.js';
 import { Api, Unauthorized } from './api.js';
 import { Chart } from './chart.js';
 import { byId, el, fill } from './dom.js';
@@ -186,6 +187,8 @@ async function load(): Promise<void> {
   showAlerts(byId('alerts'), api.token, state.site).catch(() => undefined);
   // Hotspots too: a service without them, or a refusal, hides the section.
   showHotspots(byId('hotspots'), api.token, state.site, periodParams()).catch(() => undefined);
+  // Web vitals, and a line when the site's spans arrive and none counts: hidden when there is neither.
+  showOtel(byId('otel'), api.token, state.site, periodParams()).catch(() => undefined);
   // So are the notes (markers on the chart, the add form where this page may add) and last week's digest.
   notes.show(state.site, periodParams(), first.time_zone).catch(() => undefined);
   digest.show(state.site).catch(() => undefined);

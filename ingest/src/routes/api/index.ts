@@ -19,6 +19,7 @@ import eventsRoutes from './events.js';
 import funnelRoutes from './funnel.js';
 import hotspotsRoutes from './hotspots.js';
 import webVitalsRoutes from './web-vitals.js';
+import otlpReceivedRoutes from './otlp-received.js';
 import keyRoutes from './keys.js';
 import { explainValidation } from './schemas.js';
 import sitesRoutes from './sites.js';
@@ -90,6 +91,7 @@ const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, options) => {
   await app.register(funnelRoutes);
   await app.register(hotspotsRoutes);
   await app.register(webVitalsRoutes);
+  await app.register(otlpReceivedRoutes);
   await app.register(sitesRoutes);
   await app.register(alertsRoutes);
   await app.register(annotationRoutes);
