@@ -13,6 +13,12 @@ export const ATTR = {
   site: 'portfolio.site',
   /** The page's origin, which the Collector copies from a browser's request (collector/config.yaml). */
   origin: 'portfolio.origin',
+  /**
+   * On the resource of Footfall's own OpenTelemetry tier: its event spans say what happened, so the
+   * standard instrumentations' spans it also sends (documentLoad, click) are not read as events a
+   * second time.
+   */
+  tracker: 'portfolio.tracker',
   eventId: 'portfolio.event.id',
   eventType: 'portfolio.event.type',
   objectId: 'portfolio.object.id',

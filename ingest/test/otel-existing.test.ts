@@ -141,6 +141,14 @@ describe('standard OpenTelemetry JS spans', () => {
     expect(await eventsOfTrace(load.traceId)).toMatchObject([{ site: 'portfolio', type: 'page_view', props: { theme: 'dark' } }]);
   });
 
+  it("reads no page view from the documentLoad span of Footfall's own tier: its event spans count, once", async () => {
+    const load = span('documentLoad', { 'url.full': 'http://localhost:5173/', 'user_agent.original': BROWSER_UA });
+    await postTraces(traces([load], { 'service.name': 'footfall-web', 'portfolio.site': 'portfolio', 'portfolio.tracker': 'footfall' }), {
+      origin: SITE_ORIGIN,
+    });
+    expect(await eventsOfTrace(load.traceId)).toEqual([]);
+  });
+
   it('refuses a page view no site can be found for, by name, instead of storing it under the first site', async () => {
     const load = span('documentLoad', { 'url.full': 'https://unknown.example/', 'user_agent.original': BROWSER_UA });
     const answer = await postTraces(traces([load]));

@@ -33,6 +33,8 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): EventSink {
   const resource = resourceFromAttributes({
     [ATTR.serviceName]: options.serviceName ?? 'footfall-web',
     [ATTR.site]: options.site,
+    // Our event spans carry the analytics: the ingest service reads no page view from documentLoad.
+    [ATTR.tracker]: 'footfall',
     ...(options.serviceVersion ? { [ATTR.serviceVersion]: options.serviceVersion } : {}),
   });
 

@@ -89,8 +89,9 @@ function mapSpan(span: SpanData, scope: Scope, resource: Attributes, resourceMap
     'Links.Attributes': links.length === 0 ? NONE : links.map((link) => toStringMap(link.attributes)),
   };
   const declared = lookup(ATTR.eventType);
-  // Declared types win; a span without one may still be a standard instrumentation's page view or click.
-  const standard = declared === undefined ? standardSpanEvent(span.name, lookup) : undefined;
+  // Declared types win; a span without one may still be a standard instrumentation's page view or
+  // click, unless Footfall's own tier sent it: its event spans already say what happened.
+  const standard = declared === undefined && resource[ATTR.tracker] === undefined ? standardSpanEvent(span.name, lookup) : undefined;
   const userAgent = lookup(ATTR.userAgent) ?? lookup(STANDARD_ATTR.httpUserAgent);
   const origin = resource[ATTR.origin];
   return {
