@@ -27,6 +27,8 @@ const READ_ROUTES = new Set([
   'GET /api/alerts',
   'GET /api/annotations',
   'GET /api/digest',
+  'GET /api/web-vitals',
+  'GET /api/otlp-received',
 ]);
 
 /** Routes that read one site, named by their `site` parameter; every other route acts on all sites. */
@@ -40,6 +42,8 @@ const SITE_ROUTES = new Set([
   'GET /api/alerts',
   'GET /api/annotations',
   'GET /api/digest',
+  'GET /api/web-vitals',
+  'GET /api/otlp-received',
 ]);
 
 /** `GET /api/stats`: a route as the rules above name it (HEAD is GET's). */
