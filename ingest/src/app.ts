@@ -43,7 +43,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     // No log line carries a request's query string: see request-log.ts.
     logger: { level: config.logLevel, serializers: { req: serializeRequest }, ...(overrides.logStream && { stream: overrides.logStream }) },
     trustProxy: fastifyTrustProxy(config.trustProxy),
-    // Slow senders (a body at one byte a second) and idle sockets are bounded (README, "Limits and refusals").
+    // Slow senders (a body at one byte a second) and idle sockets are bounded (docs/limits.md).
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.connectionTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,

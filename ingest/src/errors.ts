@@ -21,7 +21,7 @@ export const LogUnwritableError = createError(
 );
 export const OtlpLimitExceededError = createError(
   'FOOTFALL_OTLP_LIMIT',
-  'the OTLP request is over a limit: %s (see "Limits and refusals" in the README); nothing of it was stored',
+  'the OTLP request is over a limit: %s (see docs/limits.md); nothing of it was stored',
   400,
 );
 export const UnsupportedEncodingError = createError(

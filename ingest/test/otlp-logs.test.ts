@@ -122,9 +122,7 @@ describe.each([
     expect(message).toMatch(
       /^log records refused: 1 unknown_object \(`unicorn`: add object `unicorn` to a room of site `portfolio` in `[^`]+`\); /,
     );
-    expect(message).toContain(
-      '; 1 missing_field (`duration_ms`: send `duration_ms` with the event (README, "Event model and the OTLP mapping")); ',
-    );
+    expect(message).toContain('; 1 missing_field (`duration_ms`: send `duration_ms` with the event (docs/otlp-mapping.md)); ');
     const botHint = app.refusedValues.hint({ reason: 'bot', value: cut(CRAWLER_UA), site: 'portfolio' });
     expect(message.endsWith(`; 1 bot (\`${cut(CRAWLER_UA)}\`: ${botHint})`)).toBe(true);
     expect(await countOf(app, `SELECT count() AS n FROM events WHERE session_id = '${session}'`)).toBe(1);

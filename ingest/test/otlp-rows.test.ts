@@ -438,13 +438,17 @@ describe('mapMetricPoints()', () => {
   it('takes the site from the point, then the resource, then the catalog default; refuses a site the catalog lacks', () => {
     const siteOf = (resource: Attributes, attributes: Attributes) => {
       const { points, refused } = mapMetricPoints(request(resource, metric({ name: 'm', kind: 'gauge' }, point({ attributes }))), catalog);
-      return points.length === 1 ? points[0]!.row.site : refused;
+      return points.length === 1 ? points[0]!.row.site : refused.map(({ reason }) => reason);
     };
     expect(siteOf({ 'portfolio.site': 'elsewhere' }, { 'portfolio.site': 'portfolio' })).toBe('portfolio');
     expect(siteOf({ 'portfolio.site': 'portfolio' }, {})).toBe('portfolio');
     expect(siteOf({}, {})).toBe(catalog.defaultSite);
     expect(siteOf({ 'portfolio.site': 'portfolio' }, { 'portfolio.site': 'elsewhere' })).toEqual(['unknown_site']);
     expect(siteOf({ 'portfolio.site': 'elsewhere' }, {})).toEqual(['unknown_site']);
+    // The refusal names the site the catalog lacks, for the owner's refused list.
+    expect(
+      mapMetricPoints(request({ 'portfolio.site': 'elsewhere' }, metric({ name: 'm', kind: 'gauge' }, point({}))), catalog).refused,
+    ).toEqual([{ reason: 'unknown_site', site: 'elsewhere', value: 'elsewhere' }]);
   });
 
   it('refuses each number that cannot be true alone, and keeps the points around it', () => {
@@ -462,7 +466,7 @@ describe('mapMetricPoints()', () => {
     ];
     const outcomes = cases.map(([what, data]) => {
       const { points, refused } = mapMetricPoints(request(RESOURCE, data), catalog);
-      return [what, points.length, refused];
+      return [what, points.length, refused.map(({ reason }) => reason)];
     });
     expect(outcomes).toEqual([
       ['NaN value', 0, ['invalid_value']],
@@ -489,18 +493,22 @@ describe('mapMetricPoints()', () => {
       catalog,
     );
     expect(mixed.points.map(({ row }) => row.value)).toEqual([1, 4]);
-    expect(mixed.refused).toEqual(['invalid_value', 'unknown_site', 'unknown_site']);
+    expect(mixed.refused.map(({ reason }) => reason)).toEqual(['invalid_value', 'unknown_site', 'unknown_site']);
+    // An impossible number is named by its metric, on its site.
+    expect(mixed.refused[0]).toEqual({ reason: 'invalid_value', site: 'portfolio', value: 'g' });
     // A site the catalog lacks is named first, whatever the value.
-    expect(mapMetricPoints(request({ 'portfolio.site': 'x' }, metric({}, point({ value: Number.NaN }))), catalog).refused).toEqual([
-      'unknown_site',
-    ]);
+    expect(
+      mapMetricPoints(request({ 'portfolio.site': 'x' }, metric({}, point({ value: Number.NaN }))), catalog).refused.map(
+        ({ reason }) => reason,
+      ),
+    ).toEqual(['unknown_site']);
   });
 
   it('takes a browser count of portfolio.events from 0 to MAX_BROWSER_COUNT_PER_POINT, whole, and refuses any other', () => {
     expect(MAX_BROWSER_COUNT_PER_POINT).toBe(100_000);
     const outcome = (value: number, fields: Partial<MetricData> = {}) => {
       const { points, refused } = mapMetricPoints(request(RESOURCE, metric(fields, point({ value }))), catalog);
-      return refused.length > 0 ? refused[0] : points[0]!.browserCount?.value;
+      return refused.length > 0 ? refused[0]!.reason : points[0]!.browserCount?.value;
     };
     expect([0, 1, 100_000].map((value) => outcome(value))).toEqual([0, 1, 100_000]);
     expect([100_001, 1.5, -1, 2 ** 53].map((value) => outcome(value))).toEqual([

@@ -37,9 +37,8 @@ const HINTS: Record<RefusalReason | typeof INVALID_VALUE, (item: RefusedItem, ca
   unknown_type: ({ value }, _, context) => `\`${value}\` is no event type; send one of ${[...context.eventTypes].join(', ')}`,
   unknown_object: ({ value, site }, catalog) => `add object \`${value}\` to a room of site \`${site}\` in \`${catalog}\``,
   unknown_room: ({ value, site }, catalog) => `add room \`${value}\` to site \`${site}\` in \`${catalog}\``,
-  missing_field: ({ value }) => `send \`${value}\` with the event (README, "Event model and the OTLP mapping")`,
-  invalid_field: ({ value }) =>
-    `send \`${value || 'the event'}\` with the type and length the event shape allows (README, "Limits and refusals")`,
+  missing_field: ({ value }) => `send \`${value}\` with the event (docs/otlp-mapping.md)`,
+  invalid_field: ({ value }) => `send \`${value || 'the event'}\` with the type and length the event shape allows (docs/limits.md)`,
   too_old: ({ value }) =>
     `an event of ${value} is more than ${MAX_AGE_MS / 3_600_000} hours old: send events when they happen, and check the sender's clock`,
   in_future: ({ value }) =>
