@@ -230,11 +230,13 @@ describe('rollups behind /api/stats', () => {
     const deleted = events.filter((event) => event.ms >= from * 1000 && event.ms < (from + 24 * HOUR) * 1000).length;
     expect(deleted).toBeGreaterThan(0);
     const after = await read('7d', true);
-    // The lists of events other than page views (event-lists.ts) are read from raw events alone.
-    const { page_engagement: engagementAfter, ...rolledAfter } = withoutLive(after);
-    const { page_engagement: engagementBefore, ...rolledBefore } = withoutLive(before);
+    // Figures read from raw events alone: the lists of events other than page views (event-lists.ts),
+    // goals, properties and the room's engagement path (what each click led to needs the visit's order).
+    const { page_engagement: engagementAfter, engagement: pathAfter, goals: _ga, properties: _pa, ...rolledAfter } = withoutLive(after);
+    const { page_engagement: engagementBefore, engagement: pathBefore, goals: _gb, properties: _pb, ...rolledBefore } = withoutLive(before);
     expect(rolledAfter).toEqual(rolledBefore);
     expect(engagementAfter).not.toEqual(engagementBefore);
+    expect(pathAfter).not.toEqual(pathBefore);
     expect((await read('7d', false)).total_events).toBe(before.total_events - deleted);
   });
 });
