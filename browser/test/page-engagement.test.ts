@@ -76,9 +76,11 @@ describe('scroll depth and engaged time', () => {
     // The new page starts where the window is: 40 %; then further down to 80 %.
     await wheel(tab, 1600, 2400);
     await tab.goto('about:blank');
-    const events = await sink.waitForEvents(5);
+    // The click on the link is a hotspot click too (ui_click), on the page it was made on.
+    const events = await sink.waitForEvents(6);
     expect(events.map((event) => `${event.type} ${event.path}`)).toEqual([
       'page_view /',
+      'ui_click /',
       'time_spent /',
       'navigation /',
       'page_view /next',
