@@ -112,14 +112,17 @@ function partialOf(query: Query, stored: StoredSpan | undefined): string | undef
     : `entry and exit pages, bounce rate and visit duration count only from ${date}, where raw events begin`;
 }
 
-export async function readStats(
+/**
+ * Every read of a summary, by name, not yet started: readStats runs them side by side; the read
+ * benchmark times each alone (which part costs what).
+ */
+export async function summaryReads(
   client: ClickHouseClient,
   site: SiteEntry,
   range: Range,
-  refused: readonly RefusedValue[] = [],
   filters: Filters = {},
   options: ReadOptions = {},
-): Promise<Stats> {
+) {
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const { period, ...rest } = options;
   let stored: StoredSpan | undefined;
@@ -135,27 +138,54 @@ export async function readStats(
     stored = await readStoredSpan(client, site.id);
   const plan = planQuery(query);
   const run = <Row>({ sql, params }: { sql: string; params: Record<string, unknown> }) => rows<Row>(client, sql, params);
-  const readBreakdowns = async () => {
-    const found = await run<BreakdownRow>(breakdownsSql(plan));
-    const compared = found.length === 0 ? [] : await run<BreakdownRow>(breakdownsSql(plan, found.map(keyOfRow)));
-    return { found, compared };
-  };
-  const readEventLists = async () =>
-    Object.fromEntries(
-      await Promise.all(EVENT_LIST_NAMES.map(async (name) => [name, await run<EventListRow>(eventListSql(plan, name))] as const)),
-    ) as Record<EventListName, EventListRow[]>;
   const goals = goalsSql(query);
+  const reads = {
+    overTime: () => run<OverTimeRow>(overTimeSql(plan)),
+    breakdowns: async () => {
+      const found = await run<BreakdownRow>(breakdownsSql(plan));
+      const compared = found.length === 0 ? [] : await run<BreakdownRow>(breakdownsSql(plan, found.map(keyOfRow)));
+      return { found, compared };
+    },
+    visits: () => run<VisitRow>(visitsSql(plan)),
+    previousVisits: () => run<VisitRow>(visitsSql(plan, { compared: true })),
+    counts: () => run<CountRow>(countsSql(plan)),
+    live: () => readLive(client, { site: site.id, seconds: Math.max(60, query.now - query.current.from) }),
+    ...(Object.fromEntries(EVENT_LIST_NAMES.map((name) => [name, () => run<EventListRow>(eventListSql(plan, name))])) as Record<
+      EventListName,
+      () => Promise<EventListRow[]>
+    >),
+    goals: () => (goals ? run<GoalRow>(goals) : Promise.resolve([])),
+    properties: () => run<PropertyRow>(propertiesSql(query)),
+    engagement: () => run<EngagementRow>(engagementSql(query)),
+  };
+  return { query, stored, reads };
+}
+
+export async function readStats(
+  client: ClickHouseClient,
+  site: SiteEntry,
+  range: Range,
+  refused: readonly RefusedValue[] = [],
+  filters: Filters = {},
+  options: ReadOptions = {},
+): Promise<Stats> {
+  const { query, stored, reads } = await summaryReads(client, site, range, filters, options);
+  const readEventLists = async () =>
+    Object.fromEntries(await Promise.all(EVENT_LIST_NAMES.map(async (name) => [name, await reads[name]()] as const))) as Record<
+      EventListName,
+      EventListRow[]
+    >;
   const [overTime, breakdowns, visits, previousVisits, counts, live, eventLists, goalRows, properties, engagement] = await Promise.all([
-    run<OverTimeRow>(overTimeSql(plan)),
-    readBreakdowns(),
-    run<VisitRow>(visitsSql(plan)),
-    run<VisitRow>(visitsSql(plan, { compared: true })),
-    run<CountRow>(countsSql(plan)),
-    readLive(client, { site: site.id, seconds: Math.max(60, query.now - query.current.from) }),
+    reads.overTime(),
+    reads.breakdowns(),
+    reads.visits(),
+    reads.previousVisits(),
+    reads.counts(),
+    reads.live(),
     readEventLists().then(shapeEventLists),
-    goals ? run<GoalRow>(goals) : Promise.resolve([]),
-    run<PropertyRow>(propertiesSql(query)).then(shapeProperties),
-    run<EngagementRow>(engagementSql(query)).then((found) => shapeEngagement(site, found)),
+    reads.goals(),
+    reads.properties().then(shapeProperties),
+    reads.engagement().then((found) => shapeEngagement(site, found)),
   ]);
   const figures = shapeOverTime(query, overTime);
   const visitFigures = shapeVisits(visits);
