@@ -82,6 +82,10 @@ export function engagementSql(query: Query): Sql {
                    leadInFrame(${kind}) OVER visit AS next_kind, leadInFrame(${value}) OVER visit AS next_value
             FROM events
             WHERE ${where} AND session_key != 0 AND type NOT IN {not_actions:Array(String)}
+              -- Only visits with a click of an object have a path: found first in the clicks' own
+              -- narrow stretch of the table, so the other visits' actions are never sorted.
+              AND session_key IN (SELECT session_key FROM events
+                                  WHERE ${where} AND type = 'object_click' AND session_key != 0 AND object_id IN {objects:Array(String)})
             WINDOW visit AS (PARTITION BY session_key ORDER BY ts, event_id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
           )
           WHERE type = 'object_click' AND object IN {objects:Array(String)}
