@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, startDemo, type Demo } from './support/demo.js';
-import { eventLine } from './support/event-lines.js';
+import { journeyLines } from './support/event-lines.js';
 import { freePort, startIngest, waitForStoredEvents, type RunningIngest } from './support/ingest.js';
 import { CLICKED, expectedEventLines, visitDemo } from './support/visit.js';
 
@@ -29,7 +29,7 @@ describe('demo portfolio -> beacons -> ingest service', () => {
 
     const expected = expectedEventLines();
     const events = await waitForStoredEvents(ingest.url, visit.session, expected.length);
-    expect(events.map(eventLine).sort()).toEqual(expected);
+    expect(journeyLines(events)).toEqual(expected);
     expect(new Set(events.map((event) => event.source))).toEqual(new Set(['beacon']));
     expect(new Set(events.map((event) => event.session_id))).toEqual(new Set([visit.session]));
 

@@ -4,7 +4,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, startDemo, type Demo } from './support/demo.js';
-import { eventLine } from './support/event-lines.js';
+import { journeyLines } from './support/event-lines.js';
 import { freePort, startIngest, waitForStoredEvents, type RunningIngest } from './support/ingest.js';
 import { expectedEventLines, visitDemo } from './support/visit.js';
 
@@ -33,7 +33,7 @@ describe('demo portfolio in a browser without sendBeacon -> fetch(keepalive) -> 
 
     const expected = expectedEventLines();
     const events = await waitForStoredEvents(ingest.url, visit.session, expected.length);
-    expect(events.map(eventLine).sort()).toEqual(expected);
+    expect(journeyLines(events)).toEqual(expected);
     expect(new Set(events.map((event) => event.source))).toEqual(new Set(['beacon']));
   });
 });

@@ -9,7 +9,7 @@ import { ingestMetric, storedEvents, waitFor, waitUntil, freePorts, NativeStack,
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, startDemo, type Demo } from '../../browser/test/support/demo.js';
-import { eventLine } from '../../browser/test/support/event-lines.js';
+import { journeyLines } from '../../browser/test/support/event-lines.js';
 import { CLICKED, expectedEventLines, visitDemo, type Visit } from '../../browser/test/support/visit.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'footfall-pipeline-'));
@@ -52,12 +52,13 @@ describe('Chromium -> Collector -> ingest service -> ClickHouse, scraped by Prom
   it('stores every event of the visit once, all through OTLP', async () => {
     const urls = stack!.urls;
     const expected = expectedEventLines();
-    await waitFor(async () => (await storedEvents(urls.ingest, visit.session)).length >= expected.length, {
+    const journey = async () => journeyLines((await storedEvents(urls.ingest, visit.session)) as Parameters<typeof journeyLines>[0]);
+    await waitFor(async () => (await journey()).length >= expected.length, {
       intervalMs: 250,
       timeoutMs: 30_000,
     });
     const events = await storedEvents(urls.ingest, visit.session);
-    expect(events.map((e) => eventLine(e as Parameters<typeof eventLine>[0])).sort()).toEqual(expected);
+    expect(await journey()).toEqual(expected);
     expect(new Set(events.map((e) => e.source))).toEqual(new Set(['otlp']));
     expect(new Set(events.map((e) => e.event_id)).size).toBe(events.length);
   });

@@ -90,6 +90,16 @@ describe('link_click', () => {
     expect(judged('http://portfolio.example/about').row).toMatchObject({ type: 'outbound', nav_to: 'http://portfolio.example/about' });
   });
 
+  it("within the page's own origin stays a link_click, though the catalog lists no such origin (OTLP through the Collector)", () => {
+    const link = event({ type: 'link_click', site: 'portfolio', to: 'http://127.0.0.1:5173/about' });
+    expect(toEventRow(link, catalog, { ...sender, source: 'otlp', pageOrigin: 'http://127.0.0.1:5173' }).row).toMatchObject({
+      type: 'link_click',
+      nav_to: '/about',
+    });
+    // Without the page's origin, the same link is judged by the catalog alone: another site.
+    expect(toEventRow(link, catalog, { ...sender, source: 'otlp' }).row).toMatchObject({ type: 'outbound' });
+  });
+
   it('to no web address keeps nothing of it (an e-mail address)', () => {
     expect(judged('mailto:me@example.com').row).toMatchObject({ type: 'link_click', nav_to: '' });
     expect(judged('tel:+3100000000').row).toMatchObject({ type: 'link_click', nav_to: '' });

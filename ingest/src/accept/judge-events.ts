@@ -72,7 +72,7 @@ export function judgeOtlpItems(
     const judged = visitorOf(item.userAgent);
     const pageOrigin = origin ?? item.origin;
     const event = withSite(item.event, catalog, pageOrigin);
-    const outcome = judgeOtlpItem(event, item.standard === true, judged, catalog);
+    const outcome = judgeOtlpItem(event, item.standard === true, judged, catalog, pageOrigin);
     if (outcome.reason) {
       const senderValue = judged.refusal ? judged.value : undefined;
       const context = { origin: pageOrigin, defaultSite: siteOfOrigin(catalog, pageOrigin) ?? catalog.defaultSite, senderValue };
@@ -104,6 +104,7 @@ function judgeOtlpItem(
   standard: boolean,
   judged: OtlpVisitor,
   catalog: Catalog,
+  pageOrigin: string | undefined,
 ): { row: EventRow | undefined; reason?: undefined } | { reason: RefusalReason; row?: undefined } {
   if (judged.refusal === 'bot') return { reason: 'bot' };
   if (event === undefined) return { row: undefined };
@@ -115,6 +116,6 @@ function judgeOtlpItem(
   if (fields.site === undefined) return { reason: 'no_site' };
   // Standard telemetry without web-common's session processor: a session made as the visitor id is.
   if (standard && fields.session === undefined && typeof fields.site === 'string') fields.session = judged.sessionWithoutId(fields.site);
-  const checked = toEventRow(event, catalog, judged.sender as Sender);
+  const checked = toEventRow(event, catalog, { ...(judged.sender as Sender), pageOrigin });
   return checked.row ? { row: checked.row } : { reason: checked.reason };
 }

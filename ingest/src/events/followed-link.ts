@@ -11,11 +11,12 @@ export type FollowedLink =
 
 /**
  * Judges a `link_click`'s URL against the site's catalog entry: `download` when its path ends in
- * one of the site's `downloads` extensions, `internal` when its origin is one of the site's (a
- * page's Origin header is always one: the service refuses others), else `outbound`. The URL kept is origin and path: the query and the
+ * one of the site's `downloads` extensions, `internal` when its origin is one of the site's or the
+ * page's own (`pageOrigin`: a site may list no origins, and an OTLP item's page is known by the
+ * origin the Collector kept), else `outbound`. The URL kept is origin and path: the query and the
  * fragment may carry personal data, the credentials (`user:secret@`) surely do.
  */
-export function followedLink(to: string, site: Pick<SiteEntry, 'origins' | 'downloads'>): FollowedLink {
+export function followedLink(to: string, site: Pick<SiteEntry, 'origins' | 'downloads'>, pageOrigin?: string): FollowedLink {
   let url: URL;
   try {
     url = new URL(to);
@@ -26,6 +27,6 @@ export function followedLink(to: string, site: Pick<SiteEntry, 'origins' | 'down
   const kept = url.origin + url.pathname;
   const extension = /\.([^./]+)$/.exec(url.pathname)?.[1]?.toLowerCase();
   if (extension !== undefined && site.downloads.has(extension)) return { kind: 'download', to: kept };
-  if (site.origins.has(url.origin)) return { kind: 'internal', to: url.pathname };
+  if (site.origins.has(url.origin) || url.origin === pageOrigin) return { kind: 'internal', to: url.pathname };
   return { kind: 'outbound', to: kept };
 }

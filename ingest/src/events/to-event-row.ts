@@ -24,6 +24,11 @@ export interface Sender {
    * origins. Absent for senders that are not pages (servers, the Collector): not judged.
    */
   origin?: string;
+  /**
+   * The page's origin where it is known without an Origin header (an OTLP item's `portfolio.origin`,
+   * kept by the Collector): a followed link to it is a step within the site. Not judged.
+   */
+  pageOrigin?: string;
   /** The client address's country ('' when unknown, and for OTLP). */
   country: string;
   now: number;
@@ -45,7 +50,7 @@ export function toEventRow(
   if (sender.origin !== undefined && !site.origins.has(sender.origin)) return { reason: 'unknown_origin' };
   // A followed link becomes `outbound` or `download`; one within the site (or to no web address)
   // stays a `link_click`, which the store counts and does not keep.
-  const link = event.type === LINK_CLICK && event.to ? followedLink(event.to, site) : undefined;
+  const link = event.type === LINK_CLICK && event.to ? followedLink(event.to, site, sender.origin ?? sender.pageOrigin) : undefined;
   const type = link?.kind === 'outbound' || link?.kind === 'download' ? link.kind : event.type;
   const to = link ? (link.to ?? '') : event.to;
   if (!catalog.eventTypes.has(type) && type !== LINK_CLICK) return { reason: 'unknown_type' };
