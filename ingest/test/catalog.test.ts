@@ -42,6 +42,10 @@ describe('the catalog', () => {
       'object_click',
       'navigation',
       'time_spent',
+      // Followed links and hotspots: the tracker sends them without tagging.
+      'outbound',
+      'download',
+      'ui_click',
     ]);
     expect([...portfolio.origins]).toEqual(['http://localhost:5173', 'http://127.0.0.1:5173']);
     expect(catalog.origins.has('http://localhost:5173')).toBe(true);
@@ -99,7 +103,7 @@ describe('the catalog', () => {
       'sites[0].rooms[1].objects[2].id: "CV Download" is not an id: ids are 1 to 64 characters of a-z, 0-9, "-" and "_", starting with a letter or digit',
     ]);
     expect(problemsOf({ sites: [site({ rooms: [{ objects: [] }], colour: 'red' })], eventTypes: TYPES })).toEqual([
-      'sites[0]: has "colour", which the catalog does not know; allowed: id, origins, timezone, props, goals, rooms',
+      'sites[0]: has "colour", which the catalog does not know; allowed: id, origins, timezone, props, downloads, goals, rooms',
       'sites[0].rooms[0]: needs "id"',
     ]);
     expect(problemsOf({ sites: [site({ origins: 'https://www.example.com' })], eventTypes: TYPES })).toEqual([
@@ -152,7 +156,7 @@ describe('the catalog', () => {
 
   it('refuses an event type that is a typo of a known one and accepts a type of the owner’s own', () => {
     expect(problemsOf({ sites: [site()], eventTypes: ['page_view', 'objet_click'] })).toEqual([
-      'eventTypes[1]: "objet_click" is not a known event type; did you mean "object_click"? (known: page_view, room_enter, room_exit, object_view, object_click, navigation, time_spent; a type of your own must differ from them by more than a typo)',
+      'eventTypes[1]: "objet_click" is not a known event type; did you mean "object_click"? (known: page_view, room_enter, room_exit, object_view, object_click, navigation, time_spent, outbound, download, link_click, ui_click; a type of your own must differ from them by more than a typo)',
     ]);
     const catalog = loadCatalog(write({ sites: [site()], eventTypes: ['page_view', 'signup'] }));
     expect([...catalog.eventTypes]).toEqual(['page_view', 'signup']);
