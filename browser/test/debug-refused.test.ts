@@ -64,7 +64,10 @@ describe('data-debug', () => {
     expect(line).toContain('"value":"cv-download"');
     expect(line).not.toContain('origins of site');
     const stored = await waitForStoredEvents(ingest.url, session, 2);
-    expect(stored.map((event) => `${event.type}:${event.object_id}`).sort()).toEqual(['object_click:guitar', 'page_view:']);
+    // Hotspot clicks (ui_click) of the same clicks are left out: their number depends on when the
+    // lazily loaded part arrived.
+    const kept = stored.filter((event) => event.type !== 'ui_click');
+    expect(kept.map((event) => `${event.type}:${event.object_id}`).sort()).toEqual(['object_click:guitar', 'page_view:']);
     await page.close();
   });
 
