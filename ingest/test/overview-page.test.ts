@@ -74,7 +74,7 @@ describe('the overview page', () => {
     expect(await labels('refused')).toEqual([
       expect.stringMatching(/^cv-downloadunknown_object: add object `cv-download` to a room of site `portfolio` in `.*catalog\.json`$/),
     ]);
-    expect(await page.locator('#seen-never-clicked .chip').allTextContents()).toEqual(['laptop']);
+    expect(await page.locator('#seen-never-clicked .chip').allTextContents()).toEqual(['Laptop']); // the catalog's label, not the id
     expect(await page.locator('#objects tbody tr').count()).toBe(8);
 
     // uPlot drew its canvas at the panel's width.
