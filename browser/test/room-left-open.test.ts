@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildScriptTag } from '../scripts/bundles.js';
 import { launchChromium, startDemo, type Demo } from './support/demo.js';
 import { eventLine } from './support/event-lines.js';
-import { freePort, startIngest, waitForStoredEvents, type RunningIngest, type StoredEvent } from './support/ingest.js';
+import { freePort, startIngest, storedEvents, waitForStoredEvents, type RunningIngest, type StoredEvent } from './support/ingest.js';
 
 /** How long each visit stays in the room before leaving; a lower bound for the stored time. */
 const STAY_MS = 1200;
@@ -79,8 +79,15 @@ async function enterRoom(page: Page, url: string): Promise<Stay> {
 
 /** The stored room events of a session, once at least `count` have arrived and nothing more does. */
 async function roomEvents(session: string, count: number): Promise<StoredEvent[]> {
-  const events = await waitForStoredEvents(ingest.url, session, count);
-  return events.filter((event) => event.type.startsWith('room_')).sort((a, b) => a.ts.localeCompare(b.ts) || a.type.localeCompare(b.type));
+  const rooms = (events: StoredEvent[]) =>
+    events.filter((event) => event.type.startsWith('room_')).sort((a, b) => a.ts.localeCompare(b.ts) || a.type.localeCompare(b.type));
+  // Waits for the room events themselves: the page's other events may be stored a batch earlier,
+  // and on a busy machine the last beacon can come after they have stood still for a while.
+  const deadline = Date.now() + 30_000;
+  while (rooms(await storedEvents(ingest.url, session)).length < count && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return rooms(await waitForStoredEvents(ingest.url, session, count));
 }
 
 /** A stored room_exit's visible time lies between the stay and the wall-clock time of the visit. */
