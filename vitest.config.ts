@@ -9,5 +9,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits for what a page or a service does next: on a busy 2-core machine that can
+    // take more than its default second.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -88,8 +88,11 @@ describe('the overview page: goals, properties, engagement path, labels', () => 
     await page.waitForURL(/goal=GitHub/);
     const sessions = distinct(sent.filter(GOAL_REACHED.GitHub!), (e) => e.session);
     await page.locator('.filter[data-filter="goal"]').waitFor();
+    // The filtered summary arrives after the click; a busy machine takes more than poll's default second.
     await expect
-      .poll(async () => (await cells('[data-conversion="goals"] .row')).find(([label]) => label?.startsWith('GitHub'))?.[2])
+      .poll(async () => (await cells('[data-conversion="goals"] .row')).find(([label]) => label?.startsWith('GitHub'))?.[2], {
+        timeout: 15_000,
+      })
       .toBe('100');
     expect(sessions.size).toBeGreaterThan(0);
     expect(problems).toEqual([]);
