@@ -2,8 +2,11 @@
  * Custom properties broken down: for every event type and property key its events carry, the
  * values with their visitors and events (any filter of the summary applies, `prop` included).
  * Props are kept on raw events only, so this reads the period's raw events. Bounded: the
- * MAX_PROPERTY_PAIRS (type, key) pairs with the most events, LIST_LENGTH values each.
+ * MAX_PROPERTY_PAIRS (type, key) pairs with the most events, LIST_LENGTH values each. The
+ * tracker's own keys (scroll depth, a hotspot's place) are figures of their own, not the site's
+ * properties, and are left out.
  */
+import { RESERVED_PROP_KEYS } from '@footfall/contract';
 import type { Sql } from './build-sql.js';
 import { LIST_LENGTH } from './lists.js';
 import type { Query } from './parse-query.js';
@@ -35,13 +38,13 @@ export function propertiesSql(query: Query): Sql {
                    uniqIf(visitor_key, visitor_key != 0) AS visitors, count() AS events,
                    sum(count()) OVER (PARTITION BY type, key) AS pair_events
             FROM events ARRAY JOIN mapKeys(props) AS key
-            WHERE ${where}
+            WHERE ${where} AND key NOT IN {reserved:Array(String)}
             GROUP BY type, key, value
           )
           ORDER BY pair_events DESC, type, key, visitors DESC, events DESC, value
           LIMIT {limit:UInt32} BY type, key
           LIMIT {rows:UInt32}`,
-    params: { ...params, limit: LIST_LENGTH, rows: LIST_LENGTH * MAX_PROPERTY_PAIRS },
+    params: { ...params, reserved: RESERVED_PROP_KEYS, limit: LIST_LENGTH, rows: LIST_LENGTH * MAX_PROPERTY_PAIRS },
   };
 }
 

@@ -10,7 +10,7 @@ import { beaconEvent, postBeacon, SITE_ORIGIN } from './test-app.js';
 
 export const OBJECTS = { guitar: 'Acoustic guitar', laptop: 'Laptop', plant: 'Potted plant', poster: 'Poster' } as const;
 export const ROOM = { id: 'studio', label: 'The studio' };
-export const DECLARED_PROPS = ['plan', 'theme', 'scroll_depth'];
+export const DECLARED_PROPS = ['plan', 'theme'];
 export const GOALS = [
   { name: 'Thanks page', page: '/thanks*' },
   { name: 'Laptop clicked', object: 'laptop' },
