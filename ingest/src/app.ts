@@ -22,7 +22,7 @@ import metricsRoute from './routes/metrics.js';
 import otlpRoutes from './routes/otlp/index.js';
 import overviewRoutes from './routes/overview/index.js';
 import { alertsPlugin } from './plugins/alerts.js';
-import { digestPlugin } from './digest/digest-plugin.js';
+import { digestPlugin } from './plugins/digest.js';
 import { livePlugin } from './plugins/live.js';
 
 const CLOSE_TIMEOUT_MS = 10_000;

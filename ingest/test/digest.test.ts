@@ -25,7 +25,7 @@ import { TRAFFIC_RULES } from '../src/alerts/traffic-evaluator.js';
 import { AnnotationStore } from '../src/annotations/annotation-store.js';
 import { loadCatalog } from '../src/catalog/catalog.js';
 import { composeDigest, type DigestFacts } from '../src/digest/compose-digest.js';
-import { digestPlugin } from '../src/digest/digest-plugin.js';
+import { digestPlugin } from '../src/plugins/digest.js';
 import { digestText } from '../src/digest/digest-text.js';
 import { insertLines } from '../src/pipeline/batch-insert.js';
 import clickhousePlugin from '../src/plugins/clickhouse.js';

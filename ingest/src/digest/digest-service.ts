@@ -1,22 +1,16 @@
-// The weekly digest's schedule: every minute, for each site of the catalog, the digest due (each
-// Monday at 08:00 in the site's zone, for the ISO week that ended the day before) is delivered on
+// The weekly digest's delivery (plugins/digest.ts runs a round every minute): for each site of the
+// catalog, the digest due (each Monday at 08:00 in the site's zone, for the ISO week that ended
+// the day before) is delivered on
 // each channel that has not taken it yet, and that channel is recorded in `digests_sent`
 // (migration 0037), so a restart never sends it again. A service that was down on Monday sends
 // the week's digest when it is back; only the latest week is ever sent. A failed delivery is
 // tried again next minute, up to DELIVERY_ROUNDS times; nothing here touches ingest.
 import type { ClickHouseClient } from '@clickhouse/client';
-import fp from 'fastify-plugin';
 import type { SiteEntry } from '../catalog/catalog.js';
 import { composeDigest } from './compose-digest.js';
 import { digestText } from './digest-text.js';
 import { dueWeek } from './iso-week.js';
 import { type MailSettings, mailDigest, postDigest } from './send-digest.js';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    digests: DigestService;
-  }
-}
 
 export interface DigestPluginOptions {
   /** The alert webhook (FOOTFALL_ALERT_WEBHOOK_URL); undefined posts nothing. */
@@ -33,7 +27,6 @@ export interface DigestPluginOptions {
 
 export type Channel = 'webhook' | 'mail';
 
-const MINUTE = 60_000;
 export const DIGEST_HOUR = 8;
 /** Rounds (minutes) in which a channel that did not take a digest is tried again before it is given up. */
 const DELIVERY_ROUNDS = 10;
@@ -134,29 +127,3 @@ export class DigestService {
     }
   }
 }
-
-export const digestPlugin = fp<DigestPluginOptions>(
-  async (app, options) => {
-    const now = options.now ?? Date.now;
-    const service = new DigestService(app.clickhouse, () => app.catalog.sites.values(), { ...options, log: app.log });
-    app.decorate('digests', service);
-    let timer: ReturnType<typeof setInterval> | undefined;
-    // A round a minute; the digest is due on the hour, so a minute late at most. A round still
-    // under way when the next is due is not doubled (DigestService.round).
-    const run = (): void => {
-      service
-        .round(now())
-        .catch((error: unknown) => app.log.warn({ err: error }, 'could not deliver the weekly digests; trying again next minute'));
-    };
-    app.addHook('onReady', async () => {
-      timer = setInterval(run, MINUTE);
-      timer.unref?.();
-    });
-    app.addHook('onClose', async () => {
-      clearInterval(timer);
-      // A round under way finishes (its delivery recorded) before ClickHouse closes.
-      await service.settled();
-    });
-  },
-  { name: 'footfall-digest', dependencies: ['footfall-clickhouse'] },
-);
