@@ -113,8 +113,9 @@ function partialOf(query: Query, stored: StoredSpan | undefined): string | undef
 }
 
 /**
- * Every read of a summary, by name, not yet started: readStats runs them side by side; the read
- * benchmark times each alone (which part costs what).
+ * Every read of a summary, by name, not yet started: readStats sends them side by side (a
+ * ClickHouse server runs them so; the embedded engine one at a time); the read benchmark times
+ * each alone (which part costs what).
  */
 export async function summaryReads(
   client: ClickHouseClient,
