@@ -1,9 +1,10 @@
 /**
  * The summary behind `/api/stats`, `/api/stream` and the overview page: every figure of a site
  * and range, read as parse (parse-query.ts) -> plan (plan-query.ts) -> build (build-sql.ts) ->
- * run (run-query.ts) -> shape (shape-answer.ts). Four queries side by side, each reading whole
- * hours and days of an unfiltered range from the rollups and only its edges from raw events; and
- * the last minutes, raw, for the live figures.
+ * run (run-query.ts) -> shape (shape-answer.ts). One query per part (summaryReads): the headline
+ * figures, breakdowns, visits and counts read whole hours and days of an unfiltered range from the
+ * rollups and only its edges from raw events; the event lists, goals, properties and engagement
+ * path read raw events of the period; and the last minutes, raw, for the live figures.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { SiteEntry } from '../catalog/catalog.js';
