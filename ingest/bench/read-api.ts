@@ -107,7 +107,9 @@ try {
     );
   }
   const names = Object.keys(parts[0]!.times);
-  console.log('\neach part of the summary alone, median ms / CPU ms (the summary sends them side by side; the embedded engine runs one query at a time, so it costs about their sum)\n');
+  console.log(
+    '\neach part of the summary alone, median ms / CPU ms (the summary sends them side by side; the embedded engine runs one query at a time, so it costs about their sum)\n',
+  );
   console.log(`| period | ${names.join(' | ')} |`);
   console.log(`| --- | ${names.map(() => '---:').join(' | ')} |`);
   for (const { period, times } of parts)
