@@ -60,6 +60,13 @@ function cases(now: number) {
       hint: /more than 5 minutes ahead of the service's clock/,
     },
     {
+      // A time past what a date can hold is named as the number sent (it once failed the request with a 500).
+      event: beaconEvent({ ts: 1e308 }),
+      reason: 'in_future',
+      value: '1e+308',
+      hint: /more than 5 minutes ahead of the service's clock/,
+    },
+    {
       event: beaconEvent({ props: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`p${i}`, i])) }),
       reason: 'too_many_props',
       value: '11 props',

@@ -4,6 +4,9 @@
 import type { EventInput, RefusalReason } from '../events/event-input.js';
 import { shapeField } from '../events/event-shape.js';
 
+/** The largest time, in ms either side of 1970, that a Date can hold. */
+const MAX_DATE_MS = 8.64e15;
+
 /** Refused values go into answers, log lines and ClickHouse: cut to this many characters. */
 export const MAX_VALUE_LENGTH = 64;
 
@@ -76,7 +79,9 @@ function refusedValueOf(
       return `${Object.keys(event.props ?? {}).length} props`;
     case 'too_old':
     case 'in_future':
-      return typeof event.ts === 'number' && Number.isFinite(event.ts) ? new Date(event.ts).toISOString() : '';
+      if (typeof event.ts !== 'number' || !Number.isFinite(event.ts)) return '';
+      // A Date holds ±8.64e15 ms; a time past it (1e308) is named as the number sent.
+      return Math.abs(event.ts) <= MAX_DATE_MS ? new Date(event.ts).toISOString() : String(event.ts);
     default: {
       const field = FIELD_OF[reason];
       const value = field === undefined ? undefined : event[field];
