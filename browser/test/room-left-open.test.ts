@@ -87,7 +87,7 @@ async function roomEvents(session: string, count: number): Promise<StoredEvent[]
   while (rooms(await storedEvents(ingest.url, session)).length < count && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return rooms(await waitForStoredEvents(ingest.url, session, count));
+  return rooms(await waitForStoredEvents(ingest.url, session, count, 5_000));
 }
 
 /** A stored room_exit's visible time lies between the stay and the wall-clock time of the visit. */
@@ -131,7 +131,11 @@ const roomPath = { own: '/room.html', demo: '/room' };
 describe.each(['own', 'demo'] as const)('a room left open on the %s page is closed with its visible time', (kind) => {
   it('when the tab is closed', async () => {
     const stay = await enterRoom(await browser.newPage(), pages[kind]());
-    await stay.page.close();
+    // As a person closes a tab: the page's unload steps run (pagehide, its beacon) before it goes,
+    // where a plain close may end the renderer first on a busy machine.
+    const closed = stay.page.waitForEvent('close');
+    await stay.page.close({ runBeforeUnload: true });
+    await closed;
     const leftAt = Date.now();
     const events = await roomEvents(stay.session, 2);
     expect(events.map(eventLine)).toEqual([`room_enter ${roomPath[kind]} studio`, `room_exit ${roomPath[kind]} studio`]);
