@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertLines } from '../src/pipeline/batch-insert.js';
 import { testApp } from './support/test-app.js';
+import { clock, type RawEvent, localDateIn } from './support/raw-events.js';
 
 const MINUTE = 60;
 const DAY = 86_400;
@@ -20,22 +21,9 @@ const NOW = Math.floor(Date.now() / 1000);
 /** Raw events are kept 400 days by default: the generated history stays inside them. */
 const HISTORY_DAYS = 395;
 
-interface Event {
-  site: string;
-  type: string;
-  ts: string;
-  event_id: string;
-  session_id: string;
-  visitor_id: string;
-  source: string;
-  path: string;
-  received_at: string;
-  s: number;
-}
+type Event = RawEvent;
 
-const clock = (seconds: number) => new Date(seconds * 1000).toISOString().replace('T', ' ').replace('Z', '');
-const dateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-const localDate = (seconds: number) => dateFormat.format(new Date(seconds * 1000));
+const localDate = localDateIn(ZONE);
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY * 1000).toISOString().slice(0, 10);
 const addMonths = (date: string, months: number) => {
   const [year, month] = date.split('-').map(Number) as [number, number];

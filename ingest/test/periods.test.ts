@@ -11,28 +11,16 @@ import { insertLines } from '../src/pipeline/batch-insert.js';
 import type { ParseOptions } from '../src/stats/parse-query.js';
 import { readStats, type Stats } from '../src/stats/stats.js';
 import { testApp } from './support/test-app.js';
+import { clock, type RawEvent, localDateIn } from './support/raw-events.js';
 
 const MINUTE = 60;
 const DAY = 86_400;
 const ZONE = 'America/Los_Angeles';
 const NOW = Date.UTC(2026, 10, 20, 19, 41, 17) / 1000;
 
-interface Event {
-  site: string;
-  type: string;
-  ts: string;
-  event_id: string;
-  session_id: string;
-  visitor_id: string;
-  source: string;
-  path: string;
-  received_at: string;
-  s: number;
-}
+type Event = RawEvent;
 
-const clock = (seconds: number) => new Date(seconds * 1000).toISOString().replace('T', ' ').replace('Z', '');
-const dateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-const localDate = (seconds: number) => dateFormat.format(new Date(seconds * 1000));
+const localDate = localDateIn(ZONE);
 
 /** A visit every 53 minutes over the 400 days before NOW (a year back and more), and one on each side of every UTC hour. */
 function makeEvents(): Event[] {

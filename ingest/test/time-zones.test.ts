@@ -12,26 +12,13 @@ import { parseQuery } from '../src/stats/parse-query.js';
 import { planQuery } from '../src/stats/plan-query.js';
 import { readStats, type Range, type Stats } from '../src/stats/stats.js';
 import { testApp } from './support/test-app.js';
+import { clock, type RawEvent } from './support/raw-events.js';
 
 const MINUTE = 60;
 const HOUR = 3600;
 const DAY = 86_400;
 
-interface Event {
-  site: string;
-  type: string;
-  ts: string;
-  event_id: string;
-  session_id: string;
-  visitor_id: string;
-  source: string;
-  path: string;
-  received_at: string;
-  /** Epoch seconds, for the counts made here; not a column. */
-  s: number;
-}
-
-const clock = (seconds: number) => new Date(seconds * 1000).toISOString().replace('T', ' ').replace('Z', '');
+type Event = RawEvent;
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
