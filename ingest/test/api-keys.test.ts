@@ -64,7 +64,7 @@ describe('API keys and shared links', () => {
     app = await testApp({ statsToken: TOKEN, catalogFile, dataDir });
     await postBeacon(app, { site: 'portfolio', events: [beaconEvent(), beaconEvent({ path: '/about' })] });
     await postBeacon(app, { site: 'blog', events: [beaconEvent({ session: 'blog-session' })] });
-    await app.pipeline.flush(10_000);
+    expect(await app.pipeline.flush(30_000)).toBe(true);
     readPortfolio = await makeKey(app, { scope: 'read', site: 'portfolio' });
     adminPortfolio = await makeKey(app, { scope: 'admin', site: 'portfolio' });
     adminAll = await makeKey(app, { scope: 'admin' });

@@ -33,7 +33,7 @@ describe('CSV exports', () => {
       beaconEvent({ id: `csv-cell-${index}`, session: `csv-${index}`, utm_campaign: stored, path: `/c;${index}` }),
     );
     expect((await postBeacon(app, { site: 'portfolio', events })).json()).toMatchObject({ accepted: CELLS.length });
-    await app.pipeline.flush(10_000);
+    expect(await app.pipeline.flush(30_000)).toBe(true);
   });
   afterAll(async () => app.close());
 

@@ -26,7 +26,7 @@ describe('engagement path and labels', () => {
   beforeAll(async () => {
     app = await testApp({ statsToken: TOKEN, catalogFile: conversionCatalog() });
     sent = await sendConversionVisits(app);
-    await app.pipeline.flush(10_000);
+    expect(await app.pipeline.flush(30_000)).toBe(true);
     const response = await app.inject({ url: '/api/stats?range=1h', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(response.statusCode).toBe(200);
     stats = response.json();

@@ -19,7 +19,7 @@ describe('goals', () => {
   beforeAll(async () => {
     app = await testApp({ statsToken: TOKEN, catalogFile: conversionCatalog() });
     sent = await sendConversionVisits(app);
-    await app.pipeline.flush(10_000);
+    expect(await app.pipeline.flush(30_000)).toBe(true);
   });
   afterAll(async () => {
     await app.close();

@@ -69,7 +69,7 @@ describe("a log record's id", () => {
     const second = await upgraded.testApp({ dataDir: first.dataDir });
     try {
       expect((await send(second)).statusCode).toBe(200);
-      await second.pipeline.flush(10_000);
+      expect(await second.pipeline.flush(30_000)).toBe(true);
       const count = async (query: string) => {
         const result = await second.clickhouse.query({ query, format: 'JSONEachRow' });
         return (await result.json<{ n: string }>()).map((row) => Number(row.n));

@@ -87,7 +87,7 @@ describe('the overview page says when spans arrive and none counts, and shows we
       payload: logsBody(makeLogRecords(records, { 'service.name': 'my-web-app' }), 'json'),
     });
     expect(logs.statusCode, logs.body).toBe(200);
-    await app.pipeline.flush(10_000);
+    expect(await app.pipeline.flush(30_000)).toBe(true);
 
     const shown = await readSection();
     expect(shown.silence).toEqual(['3 spans received, none analytic: see docs/otel-existing.md']);
@@ -98,7 +98,7 @@ describe('the overview page says when spans arrive and none counts, and shows we
 
   it('drops the line once a span counts as a page view', async () => {
     await postSpans([span('documentLoad', { 'url.full': `${SITE_ORIGIN}/shop`, 'user_agent.original': BROWSER_UA })]);
-    await app.pipeline.flush(10_000);
+    expect(await app.pipeline.flush(30_000)).toBe(true);
     // The span and its event go to two tables in batches of their own: read again until both landed.
     await expect.poll(async () => (await readSection()).silence, { timeout: 20_000 }).toEqual([]);
     expect((await readSection()).rows).toHaveLength(1);

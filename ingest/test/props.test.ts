@@ -20,7 +20,7 @@ describe('custom properties', () => {
   beforeAll(async () => {
     app = await testApp({ statsToken: TOKEN, catalogFile: conversionCatalog() });
     sent = await sendConversionVisits(app);
-    await app.pipeline.flush(10_000);
+    expect(await app.pipeline.flush(30_000)).toBe(true);
     const response = await get('stats?range=1h');
     expect(response.statusCode).toBe(200);
     stats = response.json();

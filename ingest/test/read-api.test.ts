@@ -27,7 +27,7 @@ describe('the read API', () => {
       ];
       expect((await postBeacon(app, { events }, { 'user-agent': userAgent })).statusCode).toBe(202);
     }
-    await app.pipeline.flush(10_000);
+    expect(await app.pipeline.flush(30_000)).toBe(true);
   });
   afterAll(async () => {
     await app.close();
@@ -103,7 +103,7 @@ describe('health and metrics', () => {
       expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' });
       expect((await app.inject('/readyz')).json()).toMatchObject({ status: 'ready', clickhouse: 'reachable', spool: 'has room' });
       await postBeacon(app, { events: [beaconEvent({ type: 'object_click', object: 'camera' })] });
-      await app.pipeline.flush(10_000);
+      expect(await app.pipeline.flush(30_000)).toBe(true);
       const metrics = await app.inject('/metrics');
       expect(metrics.headers['content-type']).toContain('text/plain');
       for (const name of [

@@ -281,7 +281,7 @@ describe('erasure', () => {
     expect(traces.statusCode).toBe(200);
     // The browser tier puts no session id on data points; a point that carries one is written
     // directly, so erasure is shown to reach metric_points too.
-    await app.pipeline.flush(10_000);
+    expect(await app.pipeline.flush(30_000)).toBe(true);
     await insertRows(
       app,
       'metric_points',

@@ -116,7 +116,8 @@ describe('web vitals per page', () => {
       payload: metrics,
     });
     expect(sent.statusCode, sent.body).toBe(200);
-    await app.pipeline.flush(10_000);
+    expect(sent.json(), 'every data point accepted').toEqual({});
+    expect(await app.pipeline.flush(30_000)).toBe(true);
 
     const response = await app.inject({ method: 'GET', url: '/api/web-vitals?site=portfolio&range=24h' });
     expect(response.statusCode, response.body).toBe(200);
@@ -151,7 +152,7 @@ describe('web vitals per page', () => {
       { 'service.name': 'my-web-app' },
       { origin: SITE_ORIGIN },
     );
-    await app.pipeline.flush(10_000);
+    expect(await app.pipeline.flush(30_000)).toBe(true);
     const result = await app.clickhouse.query({
       query: `SELECT ResourceAttributes['portfolio.origin'] AS origin FROM otel_logs WHERE LogAttributes['url.full'] = {url:String}`,
       query_params: { url: `http://localhost:5173/${marker}` },

@@ -40,7 +40,7 @@ export async function postBeacon(app: FastifyInstance, body: unknown, headers: R
 
 /** Rows of a ClickHouse query, after everything accepted was written. */
 export async function queryRows<Row = Record<string, unknown>>(app: FastifyInstance, query: string): Promise<Row[]> {
-  await app.pipeline.flush(10_000);
+  if (!(await app.pipeline.flush(30_000))) throw new Error('rows accepted were not all written to ClickHouse within 30 s');
   const result = await app.clickhouse.query({ query, format: 'JSONEachRow' });
   return result.json<Row>();
 }

@@ -47,5 +47,5 @@ export async function sendVisits(app: FastifyInstance): Promise<void> {
   for (const [userAgent, events] of visits) {
     expect((await postBeacon(app, { site: 'portfolio', events }, { 'user-agent': userAgent })).statusCode).toBe(202);
   }
-  await app.pipeline.flush(10_000);
+  expect(await app.pipeline.flush(30_000)).toBe(true);
 }
