@@ -5,6 +5,7 @@
 import http from 'k6/http';
 import { check } from 'k6';
 import { Counter } from 'k6/metrics';
+import { VISIT_ATTRIBUTES, VISIT_TYPES } from './wire-names.js';
 
 // A desktop browser's user agent: the ingest service refuses k6's own as a bot.
 const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
@@ -48,7 +49,11 @@ export function trafficFor(scenario, env) {
     const events = [];
     for (let i = 0; i < eventsPerRequest; i++) {
       const object = OBJECTS[(__VU + __ITER + i) % OBJECTS.length];
-      events.push(i === 0 ? { type: 'page_view', session, path: '/room' } : { type: 'object_click', session, path: '/room', object });
+      events.push(
+        i === 0
+          ? { type: VISIT_TYPES.pageView, session, path: '/room' }
+          : { type: VISIT_TYPES.objectClick, session, path: '/room', object },
+      );
     }
     return events;
   }
@@ -79,17 +84,17 @@ export function trafficFor(scenario, env) {
       startTimeUnixNano: nowNs,
       endTimeUnixNano: nowNs,
       attributes: [
-        attribute('portfolio.event.type', event.type),
-        attribute('session.id', event.session),
-        attribute('url.path', event.path),
-        attribute('user_agent.original', USER_AGENT),
-        ...(event.object ? [attribute('portfolio.object.id', event.object)] : []),
+        attribute(VISIT_ATTRIBUTES.eventType, event.type),
+        attribute(VISIT_ATTRIBUTES.sessionId, event.session),
+        attribute(VISIT_ATTRIBUTES.urlPath, event.path),
+        attribute(VISIT_ATTRIBUTES.userAgent, USER_AGENT),
+        ...(event.object ? [attribute(VISIT_ATTRIBUTES.objectId, event.object)] : []),
       ],
     }));
     const body = {
       resourceSpans: [
         {
-          resource: { attributes: [attribute('service.name', 'footfall-load'), attribute('portfolio.site', site)] },
+          resource: { attributes: [attribute(VISIT_ATTRIBUTES.serviceName, 'footfall-load'), attribute(VISIT_ATTRIBUTES.site, site)] },
           scopeSpans: [{ scope: { name: 'footfall-load' }, spans }],
         },
       ],

@@ -3,8 +3,8 @@
 // a counter), so the run can be reconciled with what ClickHouse stored, and a retried request is
 // recognised by the service as the same events.
 import { randomBytes } from 'node:crypto';
-import { ATTR } from '@footfall/contract';
 import type { Path } from './scenario.js';
+import { VISIT_ATTRIBUTES, VISIT_TYPES, type VisitType } from './wire-names.js';
 
 const SITE = 'portfolio';
 /** An ordinary desktop browser: the ingest service refuses load tools' own user agents as bots. */
@@ -19,7 +19,7 @@ export interface Payload {
 }
 
 interface VisitEvent {
-  type: 'page_view' | 'object_click';
+  type: VisitType;
   session: string;
   path: string;
   object?: string;
@@ -53,8 +53,8 @@ function visit(ids: RunIds, events: number): { n: number; list: VisitEvent[] } {
     { length: events },
     (_, i): VisitEvent =>
       i === 0
-        ? { type: 'page_view', session, path: '/room' }
-        : { type: 'object_click', session, path: '/room', object: OBJECTS[(n + i) % OBJECTS.length] },
+        ? { type: VISIT_TYPES.pageView, session, path: '/room' }
+        : { type: VISIT_TYPES.objectClick, session, path: '/room', object: OBJECTS[(n + i) % OBJECTS.length] },
   );
   return { n, list };
 }
@@ -83,17 +83,17 @@ export function otlpPayload(ids: RunIds, events: number): Payload {
     startTimeUnixNano: nowNs,
     endTimeUnixNano: nowNs,
     attributes: [
-      attribute(ATTR.eventType, event.type),
-      attribute(ATTR.sessionId, event.session),
-      attribute(ATTR.urlPath, event.path),
-      attribute(ATTR.userAgent, BROWSER_USER_AGENT),
-      ...(event.object ? [attribute(ATTR.objectId, event.object)] : []),
+      attribute(VISIT_ATTRIBUTES.eventType, event.type),
+      attribute(VISIT_ATTRIBUTES.sessionId, event.session),
+      attribute(VISIT_ATTRIBUTES.urlPath, event.path),
+      attribute(VISIT_ATTRIBUTES.userAgent, BROWSER_USER_AGENT),
+      ...(event.object ? [attribute(VISIT_ATTRIBUTES.objectId, event.object)] : []),
     ],
   }));
   const body = {
     resourceSpans: [
       {
-        resource: { attributes: [attribute(ATTR.serviceName, 'footfall-load'), attribute(ATTR.site, SITE)] },
+        resource: { attributes: [attribute(VISIT_ATTRIBUTES.serviceName, 'footfall-load'), attribute(VISIT_ATTRIBUTES.site, SITE)] },
         scopeSpans: [{ scope: { name: 'footfall-load' }, spans }],
       },
     ],

@@ -6,10 +6,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { breakpointRates, k6Options, resolve } from '../lib/options.js';
-import { renderK6Script } from '../src/k6/render.js';
+import { EVENT_TYPES } from '@footfall/contract';
+import { renderK6Script, renderWireNames, WIRE_NAMES_PATH } from '../src/k6/render.js';
 import { withKnobs } from '../src/knobs.js';
+import { beaconPayload, otlpPayload, RunIds } from '../src/payloads.js';
 import type { Scenario } from '../src/scenario.js';
 import { SCENARIO_NAMES, SCENARIOS } from '../src/scenarios.js';
+import { VISIT_ATTRIBUTES, VISIT_TYPES } from '../src/wire-names.js';
 
 const loadDir = new URL('../', import.meta.url);
 
@@ -29,6 +32,16 @@ describe('k6 scripts', () => {
     for (const name of SCENARIO_NAMES) {
       const text = readFileSync(new URL(`scenarios/${name}.js`, loadDir), 'utf8');
       expect(text, `load/scenarios/${name}.js is stale: run npm run k6:render -w @footfall/load`).toBe(renderK6Script(SCENARIOS[name]));
+    }
+  });
+
+  it("take the contract's names from load/lib/wire-names.js, committed exactly as load/src/wire-names.ts renders, and write none again", () => {
+    const committed = readFileSync(new URL(WIRE_NAMES_PATH, loadDir), 'utf8');
+    expect(committed, `load/${WIRE_NAMES_PATH} is stale: run npm run k6:render -w @footfall/load`).toBe(renderWireNames());
+    const traffic = readFileSync(new URL('lib/traffic.js', loadDir), 'utf8');
+    expect(traffic).toContain("from './wire-names.js'");
+    for (const name of [...Object.values(VISIT_TYPES), ...Object.values(VISIT_ATTRIBUTES)]) {
+      expect(traffic, `load/lib/traffic.js writes '${name}' itself`).not.toContain(`'${name}'`);
     }
   });
 
@@ -102,6 +115,22 @@ describe('k6 scripts', () => {
         events_refused: [`count<=${thresholds.maxRefusedEvents}`],
       });
     }
+  });
+
+  it('send, on both paths, only event types the contract knows', () => {
+    const ids = new RunIds();
+    const beaconTypes = (JSON.parse(beaconPayload(ids, 3).body) as { events: { type: string }[] }).events.map((event) => event.type);
+    const spans = (
+      JSON.parse(otlpPayload(ids, 3).body) as {
+        resourceSpans: { scopeSpans: { spans: { attributes: { key: string; value: { stringValue: string } }[] }[] }[] }[];
+      }
+    ).resourceSpans[0]!.scopeSpans[0]!.spans;
+    const spanTypes = spans.map(
+      (span) => span.attributes.find((attribute) => attribute.key === VISIT_ATTRIBUTES.eventType)?.value.stringValue,
+    );
+    expect(beaconTypes).toEqual([VISIT_TYPES.pageView, VISIT_TYPES.objectClick, VISIT_TYPES.objectClick]);
+    expect(spanTypes).toEqual(beaconTypes);
+    for (const type of beaconTypes) expect(EVENT_TYPES as readonly string[]).toContain(type);
   });
 
   it('are offered through docker-compose only under the k6 profile, with a pinned image', () => {

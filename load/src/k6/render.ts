@@ -2,6 +2,7 @@
 // (load/lib/) turns it into k6 options and traffic. Committed under load/scenarios/; a test
 // renders them again and fails when a committed script differs from its definition.
 import type { Scenario } from '../scenario.js';
+import { VISIT_ATTRIBUTES, VISIT_TYPES } from '../wire-names.js';
 
 export function renderK6Script(scenario: Scenario): string {
   const definition = JSON.stringify(scenario, null, 2);
@@ -30,3 +31,27 @@ export default traffic.visit;
 export function k6ScriptPath(name: string): string {
   return `scenarios/${name}.js`;
 }
+
+/**
+ * load/lib/wire-names.js: the contract's names a visit sends (load/src/wire-names.ts), for the
+ * k6 side's traffic code, which cannot import the contract.
+ */
+export function renderWireNames(): string {
+  return `// The contract's names a load visit sends, for k6 (load/lib/traffic.js), which cannot import
+// @footfall/contract. Generated from load/src/wire-names.ts by \`npm run k6:render -w @footfall/load\`:
+// edit that file, not this one.
+
+export const VISIT_TYPES = ${objectLiteral(VISIT_TYPES)};
+
+export const VISIT_ATTRIBUTES = ${objectLiteral(VISIT_ATTRIBUTES)};
+`;
+}
+
+/** An object of names (dotted words, no quotes in them) as the formatter writes it: single quotes, one key a line. */
+function objectLiteral(names: Record<string, string>): string {
+  const lines = Object.entries(names).map(([key, value]) => `  ${key}: '${value}',`);
+  return `{\n${lines.join('\n')}\n}`;
+}
+
+/** Where the rendered names live, relative to load/. */
+export const WIRE_NAMES_PATH = 'lib/wire-names.js';

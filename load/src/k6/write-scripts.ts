@@ -1,8 +1,9 @@
-// Writes load/scenarios/<name>.js for every scenario: `npm run k6:render -w @footfall/load`.
+// Writes load/scenarios/<name>.js for every scenario, and the contract's names their traffic sends
+// (load/lib/wire-names.js): `npm run k6:render -w @footfall/load`.
 import { rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SCENARIO_NAMES, SCENARIOS } from '../scenarios.js';
-import { k6ScriptPath, renderK6Script } from './render.js';
+import { k6ScriptPath, renderK6Script, renderWireNames, WIRE_NAMES_PATH } from './render.js';
 
 const loadDir = new URL('../../', import.meta.url);
 const wanted = new Set(SCENARIO_NAMES.map((name) => k6ScriptPath(name)));
@@ -14,3 +15,5 @@ for (const name of SCENARIO_NAMES) {
   writeFileSync(fileURLToPath(new URL(k6ScriptPath(name), loadDir)), renderK6Script(SCENARIOS[name]));
   console.log(`wrote load/${k6ScriptPath(name)}`);
 }
+writeFileSync(fileURLToPath(new URL(WIRE_NAMES_PATH, loadDir)), renderWireNames());
+console.log(`wrote load/${WIRE_NAMES_PATH}`);
