@@ -197,23 +197,33 @@ describe('/api/funnel and CSV', () => {
       range: '1h',
       period: { from: expect.any(Number), to: null },
       time_zone: 'UTC',
+      compare: 'previous',
+      // visit-0 of the hour before saw / and nothing more: 2 visits against 1, and no earlier step 2 or 3.
       steps: [
-        { step: 'page_view:/', sessions: 2 },
-        { step: 'room_enter', sessions: 1 },
-        { step: 'object_click:guitar', sessions: 1 },
+        { step: 'page_view:/', sessions: 2, change: 1 },
+        { step: 'room_enter', sessions: 1, change: null },
+        { step: 'object_click:guitar', sessions: 1, change: null },
       ],
+      previous: {
+        period: { from: expect.any(Number), to: expect.any(Number) },
+        steps: [
+          { step: 'page_view:/', sessions: 1 },
+          { step: 'room_enter', sessions: 0 },
+          { step: 'object_click:guitar', sessions: 0 },
+        ],
+      },
     });
     // The order matters: nobody went back to / after /about.
     const reversed = (await get('/api/funnel?range=1h&step=page_view:/about&step=page_view:/')).json();
     expect(reversed.steps).toEqual([
-      { step: 'page_view:/about', sessions: 2 },
-      { step: 'page_view:/', sessions: 0 },
+      { step: 'page_view:/about', sessions: 2, change: null },
+      { step: 'page_view:/', sessions: 0, change: null },
     ]);
     // The 24 h range takes in visit-0 too.
     const day = (await get('/api/funnel?range=24h&step=page_view&step=page_view:/about')).json();
     expect(day.steps).toEqual([
-      { step: 'page_view', sessions: 4 },
-      { step: 'page_view:/about', sessions: 2 },
+      { step: 'page_view', sessions: 4, change: null },
+      { step: 'page_view:/about', sessions: 2, change: null },
     ]);
   });
 

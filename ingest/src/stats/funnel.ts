@@ -5,7 +5,7 @@ import type { CatalogGoal } from '@footfall/contract';
 import { BadFunnelStepError, UnknownGoalError } from '../errors.js';
 import { goalCondition, goalType } from './goal-condition.js';
 import { count, rows } from './run-query.js';
-import { parseQuery } from './parse-query.js';
+import { type Compare, type Period, parseQuery } from './parse-query.js';
 import { readStoredSpan } from './stored-span.js';
 import { readOptionsOf, type StatsPeriod } from './summary-period.js';
 import { localDate } from './time-zone.js';
@@ -33,6 +33,12 @@ export interface FunnelStep {
   goal?: CatalogGoal;
 }
 
+/** A step's count: the visits that reached at least this step. */
+export interface FunnelCount {
+  step: string;
+  sessions: number;
+}
+
 export interface Funnel {
   site: string;
   range: StatsPeriod['range'];
@@ -40,7 +46,12 @@ export interface Funnel {
   period: { from: number; to: number | null };
   /** The site's IANA time zone, in which the period's days begin. */
   time_zone: string;
-  steps: Array<{ step: string; sessions: number }>;
+  /** What `previous` is: the period of the same length just before, or the same period a year before. */
+  compare: Compare;
+  /** Each step with its change against the same step in `previous`, as a fraction (0.25 = 25 % more); null when that step had none then. */
+  steps: Array<FunnelCount & { change: number | null }>;
+  /** The same steps over the compared period, epoch seconds `[from, to)`. */
+  previous: { period: { from: number; to: number }; steps: FunnelCount[] };
 }
 
 /** Reads `TYPE[:TARGET]` (the type must be one of the catalog's) or `goal:NAME` (one of the site's goals). */
@@ -75,7 +86,8 @@ export function parseStep(step: string, catalog: Catalog, site?: SiteEntry): Fun
  * ClickHouse's windowFunnel walks each visit's events in time order and finds how far along the
  * steps it got; the window is the whole period. Step N counts the visits that reached at least N.
  * The period is the summary's (a rolling range, a calendar period or dates of the site's zone,
- * or all time), read from raw events, which are what the funnel needs.
+ * or all time), read from raw events, which are what the funnel needs; the compared period is the
+ * one the summary's figures are compared with, read the same way.
  */
 export async function readFunnel(
   client: ClickHouseClient,
@@ -92,10 +104,36 @@ export async function readFunnel(
     const today = localDate(now, site.timeZone);
     span = { from: stored.oldest === null ? today : localDate(stored.oldest, site.timeZone), to: today, name: 'all' };
   }
-  const { current } = parseQuery(site, read.range, {}, { now, period: span });
+  const query = parseQuery(site, read.range, {}, { now, period: span, compare: read.options.compare });
+  const [current, previous] = await Promise.all([
+    reachedIn(client, site, query.current, steps, now),
+    reachedIn(client, site, query.previous, steps, now),
+  ]);
+  return {
+    site: site.id,
+    range: period.range,
+    period: { from: query.current.from, to: query.current.to ?? null },
+    time_zone: site.timeZone,
+    compare: query.compare,
+    steps: steps.map((step, index) => {
+      const before = previous[index]!;
+      return { step: step.step, sessions: current[index]!, change: before === 0 ? null : (current[index]! - before) / before };
+    }),
+    previous: { period: query.previous, steps: steps.map((step, index) => ({ step: step.step, sessions: previous[index]! })) },
+  };
+}
+
+/** For each step, the visits that reached at least it within `[from, to)` (`to` undefined: up to now and later). */
+async function reachedIn(
+  client: ClickHouseClient,
+  site: SiteEntry,
+  period: Period,
+  steps: readonly FunnelStep[],
+  now: number,
+): Promise<number[]> {
   const params: Record<string, unknown> = {
     site: site.id,
-    from: current.from,
+    from: period.from,
     types: [...new Set(steps.map((s) => s.type))],
   };
   const conditions = steps.map((step, index) => {
@@ -106,9 +144,9 @@ export async function readFunnel(
     return `(type = {type${index}:String} AND ${TARGET_COLUMN[step.type] ?? 'path'} = {target${index}:String})`;
   });
   // The window is a parameter of the aggregate function, which takes a literal: a whole number of milliseconds computed here.
-  const windowMs = Math.max(1, (current.to ?? now) - current.from) * 1000;
-  const until = current.to === undefined ? '' : ' AND ts < toDateTime({to:UInt32})';
-  if (current.to !== undefined) params.to = current.to;
+  const windowMs = Math.max(1, (period.to ?? now) - period.from) * 1000;
+  const until = period.to === undefined ? '' : ' AND ts < toDateTime({to:UInt32})';
+  if (period.to !== undefined) params.to = period.to;
   const found = await rows<{ level: string; sessions: string }>(
     client,
     `SELECT level, count() AS sessions FROM (
@@ -120,12 +158,5 @@ export async function readFunnel(
      WHERE level > 0 GROUP BY level`,
     params,
   );
-  const reached = (step: number) => found.filter((row) => count(row.level) >= step).reduce((sum, row) => sum + count(row.sessions), 0);
-  return {
-    site: site.id,
-    range: period.range,
-    period: { from: current.from, to: current.to ?? null },
-    time_zone: site.timeZone,
-    steps: steps.map((step, index) => ({ step: step.step, sessions: reached(index + 1) })),
-  };
+  return steps.map((_, index) => found.filter((row) => count(row.level) >= index + 1).reduce((sum, row) => sum + count(row.sessions), 0));
 }

@@ -1,4 +1,4 @@
-/** `GET /api/funnel?site=&range=|from=&to=&step=TYPE[:TARGET]|goal:NAME&step=...`: visits that did the steps in order. */
+/** `GET /api/funnel?site=&range=|from=&to=&compare=&step=TYPE[:TARGET]|goal:NAME&step=...`: visits that did the steps in order, and in the compared period. */
 import type { FastifyPluginAsync } from 'fastify';
 import { toCsv } from '../../export/csv.js';
 import { MAX_STEPS, MIN_STEPS, parseStep, readFunnel } from '../../stats/funnel.js';
@@ -31,10 +31,11 @@ const funnelRoutes: FastifyPluginAsync = async (app) => {
     const { range, from, to, compare } = request.query;
     const funnel = await readFunnel(app.clickhouse, site, periodOf({ range, from, to, compare }), steps);
     if (request.query.format === 'json') return funnel;
+    // The CSV keeps the columns it has always had: the period's own counts.
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="funnel.csv"')
-      .send(toCsv(['step', 'sessions'], funnel.steps));
+      .send(toCsv(['step', 'sessions'], funnel.steps.map(({ step, sessions }) => ({ step, sessions }))));
   });
 };
 
