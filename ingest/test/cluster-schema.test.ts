@@ -115,6 +115,18 @@ describe('the cluster schema', () => {
       expect(table.engine, table.table).toMatch(/^(Replicated\w*MergeTree|Distributed|KeeperMap)$/);
   });
 
+  it('keeps the leases in Keeper, keyed by slot, with the columns of one server and without its deduplication setting', () => {
+    const plain = created(single).get('leases')!;
+    const leases = created(cluster).get('leases')!;
+    expect(leases.engine).toBe('KeeperMap');
+    expect(leases.engineArgs).toBe("'/footfall/leases'");
+    expect(leases.text).toMatch(/\nPRIMARY KEY slot$/);
+    expect(columnsOf(leases)).toBe(columnsOf(plain));
+    // A KeeperMap takes no ORDER BY or MergeTree settings: its strict mode, not a token window, picks the one insert.
+    expect(leases.text).not.toMatch(/ORDER BY|SETTINGS/);
+    expect(plain.text).toMatch(/SETTINGS non_replicated_deduplication_window = 1000/);
+  });
+
   it('keeps a visit on one shard and collapses re-sent rows by their ids', () => {
     const tables = created(cluster);
     expect(tables.get('events')!.engineArgs).toBe(`'${CLUSTER}', currentDatabase(), events_local, cityHash64(site, session_id)`);

@@ -60,6 +60,7 @@ export const CLUSTER_TABLES: Readonly<Record<string, ClusterTable>> = {
   visits_per_hour: { placement: 'sharded', shardBy: 'cityHash64(site, session_key)' },
   refused_values: { placement: 'sharded', shardBy: 'cityHash64(site)' },
   hotspots_per_hour: { placement: 'sharded', shardBy: 'cityHash64(site)' },
+  hotspot_elements_per_day: { placement: 'sharded', shardBy: 'cityHash64(site)' },
   // Joined with events by dashboards and replaced whole at every start: a local copy everywhere.
   catalog_objects: { placement: 'everywhere' },
   catalog_goals: { placement: 'everywhere' },
@@ -74,6 +75,9 @@ export const CLUSTER_TABLES: Readonly<Record<string, ClusterTable>> = {
   digests_sent: { placement: 'everywhere' },
   // One salt per day for every replica, or one visitor gets several ids: first writer wins, in Keeper.
   visitor_salts: { placement: 'keeper', primaryKey: 'day' },
+  // Who runs the work done once (src/lease/): a generation's slot is taken by one insert on every
+  // server at once, where a replicated table would let two replicas each read themselves the owner.
+  leases: { placement: 'keeper', primaryKey: 'slot' },
 };
 
 /** Cluster names go into statements unquoted (`ON CLUSTER name`): config.ts admits only these. */
