@@ -69,6 +69,17 @@ function headline(from: string, to: string) {
   };
 }
 
+/** Visits whose first page view between the local dates `[from, to]` was of `path`. */
+function entries(from: string, to: string, path: string): number {
+  const first = new Map<string, Event>();
+  for (const event of events) {
+    if (event.type !== 'page_view' || localDate(event.s) < from || localDate(event.s) > to) continue;
+    const seen = first.get(event.session_id);
+    if (!seen || event.s < seen.s) first.set(event.session_id, event);
+  }
+  return [...first.values()].filter((event) => event.path === path).length;
+}
+
 /** The page's way of writing a count and a change (format.ts), for the numbers counted here. */
 const whole = (value: number) => new Intl.NumberFormat('en', { maximumFractionDigits: 0 }).format(value);
 function changeText(current: number, previous: number): string {
@@ -157,6 +168,12 @@ describe('the overview page’s periods', () => {
     const home = page.locator('[data-list="top_pages"] .row', { hasText: /^\// }).first();
     expect(await home.locator('.label').textContent()).toBe('/');
     expect(await home.locator('.num.change').textContent()).toBe(changeText(current.home_views, before.home_views));
+    // The entry pages show each row's change as the other lists do: visits that began on /.
+    const entered = page.locator('[data-list="entry_pages"] .row', { hasText: /^\// }).first();
+    expect(await entered.locator('.label').textContent()).toBe('/');
+    expect(await entered.locator('.num.change').textContent()).toBe(
+      changeText(entries(from, to, '/'), entries(yearBefore(from), yearBefore(to), '/')),
+    );
     expect(await page.locator('#ranges button[aria-pressed="true"]').textContent()).toBe('Custom');
     expect(await page.locator('#chart-title').textContent()).toBe(`Visitors, ${from} to ${to}`);
     // uPlot draws two lines: this period's and, dashed, the one compared.

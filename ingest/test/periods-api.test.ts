@@ -86,6 +86,20 @@ function visitFigures(from: string, to: string) {
   return { bounce_rate: bounces.length / all.length, visit_duration_s: seconds.reduce((sum, n) => sum + n, 0) / all.length };
 }
 
+/** Visits of `[from, to]` by their entry (first page view inside the dates) or exit page (last). */
+function visitsByPage(kind: 'entry' | 'exit', from: string, to: string): Map<string, number> {
+  const visits = new Map<string, Event[]>();
+  for (const event of inside(from, to).filter((e) => e.type === 'page_view'))
+    visits.set(event.session_id, [...(visits.get(event.session_id) ?? []), event]);
+  const pages = new Map<string, number>();
+  for (const views of visits.values()) {
+    const sorted = views.sort((a, b) => a.s - b.s);
+    const path = (kind === 'entry' ? sorted[0] : sorted.at(-1))!.path;
+    pages.set(path, (pages.get(path) ?? 0) + 1);
+  }
+  return pages;
+}
+
 const views = (from: string, to: string, path: string) =>
   inside(from, to).filter((event) => event.type === 'page_view' && event.path === path).length;
 
@@ -153,6 +167,20 @@ describe('periods through /api/stats', () => {
       const before = views('2026-10-21', '2026-10-27', path);
       expect(row.views, path).toBe(views('2026-10-28', '2026-11-03', path));
       expect(row.change, path).toBeCloseTo((row.views - before) / before, 12);
+    }
+    // The entry and exit pages' changes: visits against the week before's visits of the same page.
+    for (const kind of ['entry', 'exit'] as const) {
+      const now = visitsByPage(kind, '2026-10-28', '2026-11-03');
+      const before = visitsByPage(kind, '2026-10-21', '2026-10-27');
+      const rows: Array<{ path: string; visits: number; change: number | null }> = week[`${kind}_pages`];
+      expect(rows.map((row) => row.path).sort(), kind).toEqual([...now.keys()].sort());
+      for (const row of rows) {
+        expect(row.visits, `${kind} ${row.path}`).toBe(now.get(row.path));
+        const was = before.get(row.path) ?? 0;
+        if (was === 0) expect(row.change, `${kind} ${row.path}`).toBeNull();
+        else expect(row.change, `${kind} ${row.path}`).toBeCloseTo((row.visits - was) / was, 12);
+      }
+      expect(rows.filter((row) => row.change !== null).length, kind).toBeGreaterThan(0);
     }
   });
 

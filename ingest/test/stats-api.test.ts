@@ -73,14 +73,15 @@ describe('/api/stats', () => {
       { path: '/projects', visitors: 2, views: 2, change: null },
       { path: '/contact', visitors: 1, views: 1, change: null },
     ]);
+    // visit-0 of the hour before entered and left on /: 2 visits entered there against 1.
     expect(stats.entry_pages).toEqual([
-      { path: '/', visits: 2 },
-      { path: '/projects', visits: 2 },
+      { path: '/', visits: 2, change: 1 },
+      { path: '/projects', visits: 2, change: null },
     ]);
     expect(stats.exit_pages).toEqual([
-      { path: '/projects', visits: 2 },
-      { path: '/about', visits: 1 },
-      { path: '/contact', visits: 1 },
+      { path: '/projects', visits: 2, change: null },
+      { path: '/about', visits: 1, change: null },
+      { path: '/contact', visits: 1, change: null },
     ]);
     expect(stats.flows).toEqual([
       { from: '/', to: '/about', count: 2, change: null },

@@ -173,8 +173,10 @@ const EMPTY_BREAKDOWN = `SELECT '' AS dimension, '' AS v1, '' AS v2, '' AS v3, t
  * from the per-visit rollup (migration 0016), the edges and filtered summaries from raw events
  * turned into the same states; merged per visit, they give exactly what grouping the visit's raw
  * events would (ties between page views stamped the same millisecond may resolve either way).
+ * `compared` reads the compared period for the entry and exit pages the current one lists
+ * (whatever their rank then), for each row's change, beside its visits' figures.
  */
-export function visitsSql(plan: Plan, { compared = false } = {}): Sql {
+export function visitsSql(plan: Plan, compared?: VisitPaths): Sql {
   const { query } = plan;
   const times = new TimeParams();
   const matching = visitsMatching(query.filters, times.time(compared ? query.previous.from : query.current.from), query.site.goals);
@@ -203,11 +205,24 @@ export function visitsSql(plan: Plan, { compared = false } = {}): Sql {
             GROUP BY session_key
           )
           ARRAY JOIN if(views = 0, [('visit', '')], [('visit', ''), ('entry', entry_page), ('exit', exit_page)]) AS item
+          ${compared ? "WHERE kind = 'visit' OR (kind = 'entry' AND has({entry_paths:Array(String)}, path)) OR (kind = 'exit' AND has({exit_paths:Array(String)}, path))" : ''}
           GROUP BY kind, path
           ORDER BY kind, n DESC, path
-          LIMIT {limit:UInt32} BY kind`,
-    params: { site: query.site.id, ...matching.params, ...times.values, limit: LIST_LENGTH },
+          ${compared ? '' : 'LIMIT {limit:UInt32} BY kind'}`,
+    params: {
+      site: query.site.id,
+      ...matching.params,
+      ...times.values,
+      limit: LIST_LENGTH,
+      ...(compared ? { entry_paths: compared.entry, exit_paths: compared.exit } : {}),
+    },
   };
+}
+
+/** The entry and exit pages a period lists: what the compared period is read for. */
+export interface VisitPaths {
+  entry: readonly string[];
+  exit: readonly string[];
 }
 
 /**

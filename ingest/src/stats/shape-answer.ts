@@ -1,6 +1,6 @@
 /** The shapers: rows of each part's query (build-sql.ts) as the fields of the answer. */
 import type { SiteEntry } from '../catalog/catalog.js';
-import { DIMENSION_NAMES, DIMENSIONS, type BreakdownRow, type Dimension, type PageViewsBy } from './dimensions.js';
+import { DIMENSION_NAMES, DIMENSIONS, type BreakdownRow, type Dimension, type PageViewsBy, type Ranked } from './dimensions.js';
 import { METRIC_NAMES, type Headline, type TimePoint } from './metrics.js';
 import type { BreakdownKey } from './build-sql.js';
 import type { Query } from './parse-query.js';
@@ -71,8 +71,9 @@ export function shapeBreakdowns(found: readonly BreakdownRow[], compared: readon
 }
 
 export interface Visits {
-  entry_pages: Array<{ path: string; visits: number }>;
-  exit_pages: Array<{ path: string; visits: number }>;
+  /** Each with its change of visits against the compared period, as the other ranked lists (null when it had none). */
+  entry_pages: Array<Ranked<{ path: string; visits: number }>>;
+  exit_pages: Array<Ranked<{ path: string; visits: number }>>;
   /** Visits with at most one page view and no room entry. */
   bounce_rate: number;
   /** Mean time from a visit's first event to its last, in seconds. */
@@ -87,13 +88,24 @@ export interface VisitRow {
   duration_ms: string;
 }
 
-export function shapeVisits(found: readonly VisitRow[]): Visits {
+/**
+ * The visits' figures; with the compared period's rows (read for the pages listed here:
+ * build-sql.ts's visitsSql), each entry and exit page's change of visits, as a fraction.
+ */
+export function shapeVisits(found: readonly VisitRow[], compared: readonly VisitRow[] = []): Visits {
   const of = (kind: string) => found.filter((row) => row.kind === kind);
+  const before = new Map(compared.map((row) => [`${row.kind}\u0000${row.path}`, count(row.n)]));
+  const ranked = (kind: string) =>
+    of(kind).map((row) => {
+      const visits = count(row.n);
+      const previous = before.get(`${kind}\u0000${row.path}`) ?? 0;
+      return { path: row.path, visits, change: previous === 0 ? null : (visits - previous) / previous };
+    });
   const visit = of('visit')[0];
   const visits = count(visit?.n);
   return {
-    entry_pages: of('entry').map((row) => ({ path: row.path, visits: count(row.n) })),
-    exit_pages: of('exit').map((row) => ({ path: row.path, visits: count(row.n) })),
+    entry_pages: ranked('entry'),
+    exit_pages: ranked('exit'),
     bounce_rate: visits === 0 ? 0 : count(visit?.bounces) / visits,
     visit_duration_s: visits === 0 ? 0 : count(visit?.duration_ms) / visits / 1000,
   };

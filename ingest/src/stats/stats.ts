@@ -148,8 +148,12 @@ export async function summaryReads(
       const compared = found.length === 0 ? [] : await run<BreakdownRow>(breakdownsSql(plan, found.map(keyOfRow)));
       return { found, compared };
     },
-    visits: () => run<VisitRow>(visitsSql(plan)),
-    previousVisits: () => run<VisitRow>(visitsSql(plan, { compared: true })),
+    visits: async () => {
+      const found = await run<VisitRow>(visitsSql(plan));
+      const paths = (kind: string) => found.filter((row) => row.kind === kind).map((row) => row.path);
+      const compared = await run<VisitRow>(visitsSql(plan, { entry: paths('entry'), exit: paths('exit') }));
+      return { found, compared };
+    },
     counts: () => run<CountRow>(countsSql(plan)),
     live: () => readLive(client, { site: site.id, seconds: Math.max(60, query.now - query.current.from) }),
     ...(Object.fromEntries(EVENT_LIST_NAMES.map((name) => [name, () => run<EventListRow>(eventListSql(plan, name))])) as Record<
@@ -177,11 +181,10 @@ export async function readStats(
       EventListName,
       EventListRow[]
     >;
-  const [overTime, breakdowns, visits, previousVisits, counts, live, eventLists, goalRows, properties, engagement] = await Promise.all([
+  const [overTime, breakdowns, visits, counts, live, eventLists, goalRows, properties, engagement] = await Promise.all([
     reads.overTime(),
     reads.breakdowns(),
     reads.visits(),
-    reads.previousVisits(),
     reads.counts(),
     reads.live(),
     readEventLists().then(shapeEventLists),
@@ -190,8 +193,8 @@ export async function readStats(
     reads.engagement().then((found) => shapeEngagement(site, found)),
   ]);
   const figures = shapeOverTime(query, overTime);
-  const visitFigures = shapeVisits(visits);
-  const { bounce_rate, visit_duration_s } = shapeVisits(previousVisits);
+  const visitFigures = shapeVisits(visits.found, visits.compared);
+  const { bounce_rate, visit_duration_s } = shapeVisits(visits.compared);
   const previous = { ...figures.previous, bounce_rate, visit_duration_s };
   const partial = partialOf(query, stored);
   const room = shapeCounts(site, counts);

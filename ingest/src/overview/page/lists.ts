@@ -38,23 +38,25 @@ const LISTS: Record<string, (stats: Stats, compared: boolean) => RankedList> = {
     })),
     empty: 'No visitor came from another site in this range.',
   }),
-  entry_pages: (s) => ({
+  entry_pages: (s, compared) => ({
     title: 'Entry pages',
     columns: ['Page', 'Visits'],
     rows: s.entry_pages.map((r) => ({
       label: r.path,
       values: [r.visits],
+      change: compared ? r.change : undefined,
       share: shareOf(r.visits, s.visits, []),
       filter: { name: 'page', value: r.path },
     })),
     empty: 'No visits in this range.',
   }),
-  exit_pages: (s) => ({
+  exit_pages: (s, compared) => ({
     title: 'Exit pages',
     columns: ['Page', 'Visits'],
     rows: s.exit_pages.map((r) => ({
       label: r.path,
       values: [r.visits],
+      change: compared ? r.change : undefined,
       share: shareOf(r.visits, s.visits, []),
       filter: { name: 'page', value: r.path },
     })),

@@ -32,8 +32,8 @@ export interface Stats extends Headline, Omit<PageViewsBy, 'operating_systems'> 
   bounce_rate: number;
   visit_duration_s: number;
   active_visitors: number;
-  entry_pages: Array<{ path: string; visits: number }>;
-  exit_pages: Array<{ path: string; visits: number }>;
+  entry_pages: Array<{ path: string; visits: number; change: number | null }>;
+  exit_pages: Array<{ path: string; visits: number; change: number | null }>;
   objects: Array<{
     object: string;
     label: string;
@@ -55,7 +55,8 @@ export interface Stats extends Headline, Omit<PageViewsBy, 'operating_systems'> 
 }
 
 export interface Sites {
-  sites: Array<{ id: string }>;
+  /** Each site and the ids of its catalog objects. */
+  sites: Array<{ id: string; objects: string[] }>;
   ranges: string[];
 }
 
