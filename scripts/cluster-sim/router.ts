@@ -1,9 +1,15 @@
 // The balancer in front of the simulated ingest replicas: a node:http proxy that sends each beacon
-// to the replica its session hashes to (stickiness, docs/scaling.md "Routing"), and to the next one
-// in the ring while that one refuses connections (dead or restarting). It never sends a request
-// twice: once a request may have reached a replica (the connection was made), a failure is the
-// client's to retry, as a balancer with its POST retries off does. It records, per replica, which
-// event ids it forwarded and which attempts were cut without an answer, for the reconciliation.
+// to the replica its session hashes to (stickiness, docs/scaling.md "Routing"). While that replica
+// is down (it refuses connections, or died under a request), the session's requests are held: the
+// router answers 503 with Retry-After instead of passing them to another replica, because the
+// dead replica may hold their rows in its log already (it took them, the answer was lost) and
+// replays them when it is back; a retry stored by another replica meanwhile would be a second copy.
+// The hold is bounded: once a replica has been down for `holdMs`, its sessions go on to the next
+// replica in the ring (the replica is taken as gone; docs/scaling.md says what that costs). It
+// never sends a request twice: once a request may have reached a replica (the connection was
+// made), a failure is the client's to retry, as a balancer with its POST retries off does. It
+// records, per replica, which event ids it forwarded and which attempts were cut without an
+// answer, for the reconciliation.
 import { createHash } from 'node:crypto';
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,9 +24,24 @@ export interface ReplicaTraffic {
   cut: number;
   /** Event ids of the cut requests: the ones a client retries elsewhere while this replica is down. */
   cutIds: Set<string>;
-  /** Requests that found this replica refusing connections and went on to the next. */
+  /** Requests answered 503 with Retry-After because this replica, their session's, was down. */
+  held: number;
+  /** Requests that found this replica down past the hold and went on to the next. */
   passedOn: number;
 }
+
+export interface RouterOptions {
+  /**
+   * How long a replica's sessions are held (503 with Retry-After) after it went down, in ms;
+   * past that they go on to the next replica. 0 passes them on at once (no hold).
+   */
+  holdMs: number;
+  /** The clock, epoch ms. */
+  now?: () => number;
+}
+
+/** What the router asks a held client to wait before its retry, in seconds. */
+export const HOLD_RETRY_AFTER_S = 1;
 
 export interface Router {
   url: string;
@@ -96,8 +117,16 @@ function forward(replicaUrl: string, agent: Agent, incoming: IncomingMessage, bo
   });
 }
 
-export async function startRouter(replicaUrls: string[]): Promise<Router> {
-  const traffic: ReplicaTraffic[] = replicaUrls.map(() => ({ answered: {}, cut: 0, cutIds: new Set(), passedOn: 0 }));
+export async function startRouter(replicaUrls: string[], options: RouterOptions): Promise<Router> {
+  const now = options.now ?? Date.now;
+  const traffic: ReplicaTraffic[] = replicaUrls.map(() => ({ answered: {}, cut: 0, cutIds: new Set(), held: 0, passedOn: 0 }));
+  /** Since when each replica is down (refused a connection or died under a request); undefined while it answers. */
+  const downSince: (number | undefined)[] = replicaUrls.map(() => undefined);
+  const markDown = (index: number) => {
+    downSince[index] ??= now();
+  };
+  /** Whether the sessions of a down replica are still held for it (else they go on to the next). */
+  const holding = (index: number) => downSince[index] !== undefined && now() - downSince[index]! < options.holdMs;
   const agents = replicaUrls.map(() => new Agent({ keepAlive: true }));
   let losing: number | false = false;
   const handle = async (incoming: IncomingMessage, reply: ServerResponse) => {
@@ -110,12 +139,22 @@ export async function startRouter(replicaUrls: string[]): Promise<Router> {
     const first = replicaOf(key, replicaUrls.length);
     for (let step = 0; step < replicaUrls.length; step += 1) {
       const index = (first + step) % replicaUrls.length;
-      const attempt = await forward(replicaUrls[index]!, agents[index]!, incoming, body);
       const seen = traffic[index]!;
+      const attempt = await forward(replicaUrls[index]!, agents[index]!, incoming, body);
       if (attempt === 'refused') {
+        markDown(index);
+        if (holding(index)) {
+          seen.held += 1;
+          reply
+            .writeHead(503, { 'content-type': 'application/json', 'retry-after': String(HOLD_RETRY_AFTER_S) })
+            .end(`{"message":"replica-${index}, this session's, is down; held until it is back"}`);
+          return;
+        }
         seen.passedOn += 1;
         continue;
       }
+      if (attempt === 'cut') markDown(index);
+      else downSince[index] = undefined;
       if (attempt === 'cut' || losing === index) {
         seen.cut += 1;
         for (const id of ids) seen.cutIds.add(id);

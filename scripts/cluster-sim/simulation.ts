@@ -38,6 +38,11 @@ export interface SimulationOptions {
    * the client never hears so and retries elsewhere (docs/scaling.md's hard case). 0: none.
    */
   lostAnswersMs?: number;
+  /**
+   * How long the router holds a down replica's sessions (503 with Retry-After) before passing them
+   * to the next replica; 0 passes them on at once, the balancer without the hold.
+   */
+  holdMs: number;
   log?: (line: string) => void;
   /** Keep the data folders and logs (their path is logged). */
   keep?: boolean;
@@ -94,7 +99,7 @@ export async function simulateCluster(options: SimulationOptions): Promise<Simul
     await storeSharedSalt(dataDirs);
     // One after another: on two cores, engines loading side by side each take longer than the service waits for its plugins.
     for (const index of ports.keys()) processes.push(await start(index));
-    router = await startRouter(ports.map(ingestUrl));
+    router = await startRouter(ports.map(ingestUrl), { holdMs: options.holdMs });
     log(`${options.replicas} replicas ready on ports ${ports.join(', ')}; router at ${router.url}; data in ${workDir}`);
 
     const ids = new RunIds();
