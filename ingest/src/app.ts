@@ -94,8 +94,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   await app.register(refusedValuesPlugin, { catalog, catalogFile: config.catalogFile });
   await app.register(hotspotSelectorsPlugin);
-  if (config.alertsEnabled) await app.register(alertsPlugin, { webhookUrl: config.alertWebhookUrl });
-  await app.register(digestPlugin, { webhookUrl: config.alertWebhookUrl, mail: config.digestMail });
+  if (config.alertsEnabled) await app.register(alertsPlugin, { webhookUrl: config.alertWebhookUrl, replicaId: config.replicaId });
+  await app.register(digestPlugin, { webhookUrl: config.alertWebhookUrl, mail: config.digestMail, replicaId: config.replicaId });
   await app.register(livePlugin, {
     streamIntervalMs: STREAM_INTERVAL_MS,
     streamMaxTotal: config.streamMaxTotal,

@@ -4,9 +4,11 @@
 // each channel that has not taken it yet, and that channel is recorded in `digests_sent`
 // (migration 0037), so a restart never sends it again. A service that was down on Monday sends
 // the week's digest when it is back; only the latest week is ever sent. A failed delivery is
-// tried again next minute, up to DELIVERY_ROUNDS times; nothing here touches ingest.
+// tried again next minute, up to DELIVERY_ROUNDS times; nothing here touches ingest. With several
+// replicas, a round delivers only on the holder of the lease `digest` (src/lease/).
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { SiteEntry } from '../catalog/catalog.js';
+import type { Lease } from '../lease/lease.js';
 import { composeDigest } from './compose-digest.js';
 import { digestText } from './digest-text.js';
 import { dueWeek } from './iso-week.js';
@@ -23,6 +25,8 @@ export interface DigestPluginOptions {
   hour?: number;
   /** Pause between the webhook's tries within a round. */
   webhookPauseMs?: number;
+  /** REPLICA_ID: with one, digests are delivered by the replica holding the lease only; '' or undefined, here always. */
+  replicaId?: string;
 }
 
 export type Channel = 'webhook' | 'mail';
@@ -44,6 +48,8 @@ export class DigestService {
     private readonly sites: () => Iterable<SiteEntry>,
     private readonly options: DigestPluginOptions & {
       log: { info: (o: object, m: string) => void; warn: (o: object, m: string) => void; error: (o: object, m: string) => void };
+      /** Who delivers; the process alone when not given. */
+      lease?: Lease;
     },
   ) {}
 
@@ -77,6 +83,8 @@ export class DigestService {
   private async deliverDue(now: number): Promise<void> {
     const channels = this.channels();
     if (channels.length === 0) return;
+    // Another replica holds the lease: it delivers, and records what it sent for whoever is next.
+    if (this.options.lease && !(await this.options.lease.hold())) return;
     for (const site of this.sites()) {
       const { week } = dueWeek(Math.floor(now / 1000), site.timeZone, this.options.hour ?? DIGEST_HOUR);
       const key = (channel: Channel) => `${site.id}/${week}/${channel}`;

@@ -4,11 +4,14 @@
 // starts firing is stored and posted to the webhook, one that stops is stored resolved and posted
 // again. Open alerts are kept in ClickHouse, so a restart neither forgets nor repeats one. A failed
 // evaluation (ClickHouse away) is logged and tried again next minute; nothing here touches ingest.
+// With several replicas (REPLICA_ID), only the holder of the lease `alerts` evaluates (src/lease/):
+// the others would store and post every alert once each.
 import fp from 'fastify-plugin';
 import { AlertStore, type StoredAlert } from '../alerts/alert-store.js';
 import { readFirstMinutes, readMinuteCounts, siteMinutes, type MinuteCount } from '../alerts/minute-counts.js';
 import { episodes, HISTORY_MINUTES, TRAFFIC_RULES, TrafficEvaluator } from '../alerts/traffic-evaluator.js';
 import { postAlert } from '../alerts/webhook.js';
+import { leaseFor } from '../lease/lease.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,6 +28,8 @@ export interface AlertsPluginOptions {
   settleMs?: number;
   /** Pause before the webhook's second try (doubled after). */
   webhookPauseMs?: number;
+  /** REPLICA_ID: with one, the evaluation runs on the replica holding the lease only; '' or undefined, here always. */
+  replicaId?: string;
 }
 
 const MINUTE = 60_000;
@@ -48,6 +53,8 @@ export class AlertsService {
   private loaded = false;
   /** The last minute judged (epoch minutes). */
   evaluatedAt: number | undefined;
+  /** The last minute left to another replica, the lease's holder (epoch minutes). */
+  leftAt: number | undefined;
 
   constructor(
     readonly store: AlertStore,
@@ -115,6 +122,20 @@ export class AlertsService {
     this.notify();
   }
 
+  /**
+   * The minute `at` is judged by another replica, the lease's holder. What this one knew is
+   * forgotten: should the lease come back, the evaluation starts again from what is stored,
+   * including the alerts the other replica opened, resolved and posted meanwhile.
+   */
+  leaveToOwner(at: number): void {
+    this.counts.clear();
+    this.firsts = new Map();
+    this.readUpTo = undefined;
+    this.open.clear();
+    this.loaded = false;
+    this.leftAt = at;
+  }
+
   /** Posts what the webhook has not taken yet, without waiting for it. */
   private notify(): void {
     for (const [key, alert] of this.open) {
@@ -173,6 +194,7 @@ export const alertsPlugin = fp<AlertsPluginOptions>(
       { ...options, log: app.log },
     );
     app.decorate('alerts', service);
+    const lease = leaseFor(app.clickhouse, 'alerts', { replicaId: options.replicaId ?? '', now });
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     // Each run is scheduled from the clock, so a slow evaluation or a suspended machine skips
@@ -187,8 +209,9 @@ export const alertsPlugin = fp<AlertsPluginOptions>(
     let running: Promise<void> | undefined;
     const run = (): void => {
       const at = Math.floor((now() - settleMs) / MINUTE);
-      running = service
-        .evaluate(at)
+      running = lease
+        .hold()
+        .then((held) => (held ? service.evaluate(at) : service.leaveToOwner(at)))
         .catch((error: unknown) => app.log.warn({ err: error }, 'could not evaluate the traffic alerts; trying again next minute'))
         .finally(schedule);
     };
@@ -197,6 +220,8 @@ export const alertsPlugin = fp<AlertsPluginOptions>(
       stopped = true;
       clearTimeout(timer);
       await running;
+      // Given up, so another replica takes the evaluation at its next minute rather than after the expiry.
+      await lease.release().catch((error: unknown) => app.log.warn({ err: error }, 'could not give up the alerts lease'));
     });
   },
   { name: 'footfall-alerts', dependencies: ['footfall-clickhouse'] },

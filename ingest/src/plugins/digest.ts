@@ -1,7 +1,9 @@
 // The weekly digest's schedule: a round a minute of DigestService (digest/digest-service.ts), which
 // delivers each site's digest once it is due and records it, so a restart never sends it twice.
+// With several replicas (REPLICA_ID) only the holder of the lease `digest` delivers (src/lease/).
 import fp from 'fastify-plugin';
 import { type DigestPluginOptions, DigestService } from '../digest/digest-service.js';
+import { leaseFor } from '../lease/lease.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,7 +16,8 @@ const MINUTE = 60_000;
 export const digestPlugin = fp<DigestPluginOptions>(
   async (app, options) => {
     const now = options.now ?? Date.now;
-    const service = new DigestService(app.clickhouse, () => app.catalog.sites.values(), { ...options, log: app.log });
+    const lease = leaseFor(app.clickhouse, 'digest', { replicaId: options.replicaId ?? '', now });
+    const service = new DigestService(app.clickhouse, () => app.catalog.sites.values(), { ...options, log: app.log, lease });
     app.decorate('digests', service);
     let timer: ReturnType<typeof setInterval> | undefined;
     // A round a minute; the digest is due on the hour, so a minute late at most. A round still
@@ -32,6 +35,8 @@ export const digestPlugin = fp<DigestPluginOptions>(
       clearInterval(timer);
       // A round under way finishes (its delivery recorded) before ClickHouse closes.
       await service.settled();
+      // Given up, so another replica delivers from its next round rather than after the expiry.
+      await lease.release().catch((error: unknown) => app.log.warn({ err: error }, 'could not give up the digest lease'));
     });
   },
   { name: 'footfall-digest', dependencies: ['footfall-clickhouse'] },
