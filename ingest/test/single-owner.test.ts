@@ -53,7 +53,12 @@ describe('work done once, with two replicas on one engine', () => {
   const alerts = () => posted.filter((message) => message.alerts !== undefined);
 
   /** Each replica reads the one engine; the client is the test's, closed once both replicas are. */
-  const sharedEngine = fp(async (app) => app.decorate('clickhouse', client), { name: 'footfall-clickhouse' });
+  const sharedEngine = fp(
+    async (app) => {
+      app.decorate('clickhouse', client);
+    },
+    { name: 'footfall-clickhouse' },
+  );
 
   async function startReplica(replicaId: string, catalogFile: string): Promise<FastifyInstance> {
     const app = Fastify({ logger: false });
