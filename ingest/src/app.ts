@@ -75,6 +75,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     dataDir: config.dataDir,
     client: overrides.clickhouse,
     retention: config.retention,
+    replicaId: config.replicaId,
   });
   await app.register(catalogTablePlugin, { catalog });
   await app.register(pipelinePlugin, {

@@ -1,13 +1,15 @@
 // The lease of work done once (src/lease/), on one embedded engine that several owners share (as
 // the replicas of a cluster share one ClickHouse): of owners racing for a free lease exactly one
 // wins; the owner renews it and others are refused until it expires; then the next takes it with
-// the next generation and the former owner is refused; a release frees it at once.
+// the next generation and the former owner is refused; a release frees it at once. Retention, set
+// by replicas starting together, is set by the one holding its lease.
 //
 // Test double: the clock is injected (the lease's `now`), so an expiry passes at once.
 import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../src/clickhouse/client.js';
 import { migrate } from '../src/clickhouse/migrate.js';
+import { applyRetention } from '../src/clickhouse/retention.js';
 import { leaseFor, SoleOwner } from '../src/lease/lease.js';
 import { freshDataDir } from './support/test-app.js';
 
@@ -70,6 +72,20 @@ describe('the lease', () => {
     await a.release();
     expect(await b.hold()).toBe(true);
     expect(await a.hold()).toBe(false);
+  });
+
+  it('lets one of two replicas starting together set the retention, and the other after it', async () => {
+    const shorter = { eventsDays: 10, tracesDays: 3, metricsDays: 20, rollupsDays: 40 };
+    const longer = { eventsDays: 11, tracesDays: 4, metricsDays: 21, rollupsDays: 41 };
+    const applied = await Promise.all([
+      applyRetention(client, shorter, undefined, owner('a', 'retention-start')),
+      applyRetention(client, longer, undefined, owner('b', 'retention-start')),
+    ]);
+    // One changed every table; the other left the TTLs to it.
+    expect(applied.map((tables) => tables.length).sort()).toEqual([0, 8]);
+    // Its lease given up, the next start sets its own at once.
+    const later = applied[0]!.length === 0 ? shorter : longer;
+    expect(await applyRetention(client, later, undefined, owner('c', 'retention-start'))).toHaveLength(8);
   });
 
   it('keeps the newest 100 generations below the one held, deleted every 100 renewals', async () => {

@@ -2,9 +2,11 @@
  * How long each kind of data is kept, set by the owner (RETENTION_* variables) and applied at
  * start-up as each table's TTL. The migrations create the tables with a default TTL; this
  * changes it only when it differs from the configuration, since changing a TTL makes ClickHouse
- * rewrite the table's parts (in the background) to drop what is now too old.
+ * rewrite the table's parts (in the background) to drop what is now too old. With several
+ * replicas, one applies it at a time: the one holding the lease `retention` (src/lease/).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { type Lease, SoleOwner } from '../lease/lease.js';
 import { localName } from './cluster-schema.js';
 
 export interface Retention {
@@ -32,10 +34,26 @@ export const RETENTION_TABLES: ReadonlyArray<{ table: string; time: string; days
 
 /**
  * Sets every table's TTL to its configured retention; returns the tables whose TTL changed (none
- * when run again with the same configuration). ClickHouse writes `INTERVAL 30 DAY` back as
- * `toIntervalDay(30)`: that is the form compared with.
+ * when run again with the same configuration, or when another replica holds the lease: it is
+ * applying its own). ClickHouse writes `INTERVAL 30 DAY` back as `toIntervalDay(30)`: that is the
+ * form compared with.
  */
-export async function applyRetention(client: ClickHouseClient, retention: Retention, cluster?: string): Promise<string[]> {
+export async function applyRetention(
+  client: ClickHouseClient,
+  retention: Retention,
+  cluster?: string,
+  lease: Lease = new SoleOwner(),
+): Promise<string[]> {
+  if (!(await lease.hold())) return [];
+  try {
+    return await setTtls(client, retention, cluster);
+  } finally {
+    // Held for this start only: a replica started later applies its configuration in turn.
+    await lease.release();
+  }
+}
+
+async function setTtls(client: ClickHouseClient, retention: Retention, cluster: string | undefined): Promise<string[]> {
   // On a cluster the TTL is the local tables' (a Distributed table holds no rows), set on every server.
   const stored = (table: string) => (cluster === undefined ? table : localName(table));
   const onCluster = cluster === undefined ? '' : ` ON CLUSTER ${cluster}`;

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { createClickHouse } from '../clickhouse/client.js';
 import { migrate } from '../clickhouse/migrate.js';
 import { applyRetention, type Retention } from '../clickhouse/retention.js';
+import { leaseFor } from '../lease/lease.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,6 +20,8 @@ export interface ClickHousePluginOptions {
   cluster?: string;
   /** Table TTLs set once the schema is migrated; the migrations' own when not given. */
   retention?: Retention;
+  /** REPLICA_ID: with one, the TTLs are set by one replica at a time (src/lease/). */
+  replicaId?: string;
 }
 
 /**
@@ -35,7 +38,8 @@ export default fp<ClickHousePluginOptions>(
       migrated ??= migrate(client, undefined, { cluster: options.cluster }).then(
         async (applied) => {
           if (applied.length > 0) app.log.info({ applied }, 'migrations applied');
-          const changed = options.retention ? await applyRetention(client, options.retention, options.cluster) : [];
+          const lease = leaseFor(client, 'retention', { replicaId: options.replicaId ?? '' });
+          const changed = options.retention ? await applyRetention(client, options.retention, options.cluster, lease) : [];
           if (changed.length > 0) app.log.info({ tables: changed, retention: options.retention }, 'retention applied');
         },
         (error: unknown) => {
