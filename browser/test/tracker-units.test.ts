@@ -25,11 +25,43 @@ const event = (index: number, props?: FootfallEvent['props']): FootfallEvent => 
 });
 
 describe('batcher', () => {
-  it('sends a batch as soon as it is full', () => {
+  it('sends a full batch in a task of its own, right after the call that filled it', () => {
     vi.useFakeTimers();
     const sent: number[][] = [];
     const batcher = createBatcher<number>((items) => sent.push(items), 3, 5000);
-    [1, 2, 3, 4].forEach(batcher.push);
+    [1, 2, 3].forEach(batcher.push);
+    // Not in the call: the page's own handler does not wait for the send.
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(0);
+    expect(sent).toEqual([[1, 2, 3]]);
+    vi.advanceTimersByTime(60_000);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('never holds more than a batch: an item that comes while a full batch waits for its task sends that batch at once', () => {
+    vi.useFakeTimers();
+    const sent: number[][] = [];
+    const batcher = createBatcher<number>((items) => sent.push(items), 3, 5000);
+    [1, 2, 3, 4, 5, 6, 7].forEach(batcher.push);
+    expect(sent).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    // The first full batch's task finds the item that came after: it goes early, not late.
+    vi.advanceTimersByTime(0);
+    expect(sent).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+    vi.advanceTimersByTime(60_000);
+    expect(sent).toHaveLength(3);
+  });
+
+  it('sends a full batch still waiting for its task on flush (the page left), and only once', () => {
+    vi.useFakeTimers();
+    const sent: number[][] = [];
+    const batcher = createBatcher<number>((items) => sent.push(items), 3, 5000);
+    [1, 2, 3].forEach(batcher.push);
+    batcher.flush();
+    expect(sent).toEqual([[1, 2, 3]]);
+    vi.advanceTimersByTime(60_000);
     expect(sent).toEqual([[1, 2, 3]]);
   });
 
@@ -48,15 +80,13 @@ describe('batcher', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('flushes on demand, sends nothing when empty, and clear drops what waits', () => {
+  it('flushes on demand and sends nothing when empty', () => {
     vi.useFakeTimers();
     const sent: number[][] = [];
     const batcher = createBatcher<number>((items) => sent.push(items), 20, 5000);
     batcher.flush();
     batcher.push(1);
     batcher.flush();
-    batcher.push(2);
-    batcher.clear();
     vi.advanceTimersByTime(10_000);
     batcher.flush();
     expect(sent).toEqual([[1]]);

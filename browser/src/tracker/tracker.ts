@@ -87,8 +87,11 @@ export function createTracker(options: TrackerOptions, core = {} as CoreHandle, 
   let landed = false;
   let pageStartedAt = 0;
   // Without an endpoint (OpenTelemetry only) batches are dropped when due: fewer bytes than no batcher.
+  // So are they when consent was withdrawn since they came (`setConsent` hands them over at once).
   const batcher = createBatcher(
-    guard((events: FootfallEvent[]) => endpoint && sendBodies(site, events, core.send)),
+    guard((events: FootfallEvent[]) => {
+      if (consent && endpoint) sendBodies(site, events, core.send);
+    }),
     Math.min(options.maxBatch || DEFAULT_MAX_BATCH, 100),
     FLUSH_INTERVAL_MS,
   );
@@ -129,7 +132,8 @@ export function createTracker(options: TrackerOptions, core = {} as CoreHandle, 
     trackNavigation: (to, from = path) => emit('navigation', { from, to }),
     setConsent(granted) {
       consent = granted;
-      if (!granted) batcher.clear();
+      // What waits goes now; withdrawn, the batch's callback drops it: fewer bytes than a `clear`.
+      batcher.flush();
     },
     flush() {
       batcher.flush();
