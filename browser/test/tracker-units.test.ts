@@ -131,10 +131,12 @@ describe('beacon bodies', () => {
 });
 
 describe('session', () => {
+  const stored = () => sessionStorage.getItem('footfall');
+
   it('keeps one id while events come within 30 minutes, and starts a new one after', () => {
     vi.useFakeTimers();
     vi.setSystemTime(new Date('2026-01-01T10:00:00Z'));
-    const session = createSession(30 * 60_000);
+    const [session] = createSession(30 * 60_000);
     const first = session();
     expect(first).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
     vi.advanceTimersByTime(29 * 60_000);
@@ -144,23 +146,65 @@ describe('session', () => {
     vi.advanceTimersByTime(30 * 60_000 + 1);
     const second = session();
     expect(second).not.toBe(first);
-    expect(sessionStorage.getItem('footfall')).toMatch(new RegExp(`^${second}\\.\\d+$`));
+    // A session is written as it starts.
+    expect(stored()).toMatch(new RegExp(`^${second}\\.\\d+$`));
   });
 
-  it('writes when it was last seen with every event', () => {
+  it('writes when it was last seen on store (each batch sent), not with every event', () => {
     vi.useFakeTimers();
     vi.setSystemTime(10_000_000);
-    const session = createSession(30 * 60_000);
+    const [session, store] = createSession(30 * 60_000);
     const id = session();
-    const stored = () => sessionStorage.getItem('footfall');
     expect(stored()).toBe(`${id}.10000000`);
     vi.advanceTimersByTime(999);
     expect(session()).toBe(id);
+    expect(stored()).toBe(`${id}.10000000`);
+    store();
     expect(stored()).toBe(`${id}.10000999`);
   });
 
+  it("continues on the tab's next page from the last event stored, and ends 30 minutes after it", () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(10_000_000);
+    const [firstPage, storeFirstPage] = createSession(30 * 60_000);
+    const id = firstPage();
+    vi.advanceTimersByTime(60_000);
+    firstPage();
+    storeFirstPage();
+    // The next page 30 minutes after the first page's last event, not its first: the same session.
+    vi.advanceTimersByTime(30 * 60_000 - 1);
+    expect(createSession(30 * 60_000)[0]()).toBe(id);
+    // That page's event went unsent (no batch yet): nothing stored, its successor still counts from 10060000.
+    expect(stored()).toBe(`${id}.10060000`);
+    vi.advanceTimersByTime(2);
+    expect(createSession(30 * 60_000)[0]()).not.toBe(id);
+  });
+
+  it('reads the storage once, when it starts, and never with an event', () => {
+    const storage = Object.getOwnPropertyDescriptor(window, 'sessionStorage')!;
+    let reads = 0;
+    Object.defineProperty(window, 'sessionStorage', {
+      configurable: true,
+      get() {
+        reads++;
+        return storage.get!.call(window);
+      },
+    });
+    try {
+      const [session] = createSession(60_000);
+      expect(reads).toBe(1);
+      const id = session();
+      // The session's start is written: one access.
+      expect(reads).toBe(2);
+      for (let index = 0; index < 10; index++) expect(session()).toBe(id);
+      expect(reads).toBe(2);
+    } finally {
+      Object.defineProperty(window, 'sessionStorage', storage);
+    }
+  });
+
   it('is shared through sessionStorage by every tracker of the tab', () => {
-    expect(createSession(60_000)()).toBe(createSession(60_000)());
+    expect(createSession(60_000)[0]()).toBe(createSession(60_000)[0]());
   });
 
   it('lives in memory when storage is blocked (window.sessionStorage throws)', () => {
@@ -174,9 +218,10 @@ describe('session', () => {
       },
     });
     try {
-      const session = createSession(60_000);
+      const [session, store] = createSession(60_000);
       const id = session();
       expect(id).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+      store();
       expect(session()).toBe(id);
       expect(reads).toBeGreaterThan(0);
     } finally {

@@ -77,7 +77,7 @@ export function createTracker(options: TrackerOptions, core = {} as CoreHandle, 
     };
   const signal = privacySignal();
   let consent = !options.requireConsent;
-  const session = createSession(SESSION_IDLE_MS);
+  const [session, storeSession] = createSession(SESSION_IDLE_MS);
   const clock = createVisibleClock();
   // Open rooms, with the visible time at which each was entered.
   const rooms: Record<string, number> = {};
@@ -88,9 +88,13 @@ export function createTracker(options: TrackerOptions, core = {} as CoreHandle, 
   let pageStartedAt = 0;
   // Without an endpoint (OpenTelemetry only) batches are dropped when due: fewer bytes than no batcher.
   // So are they when consent was withdrawn since they came (`setConsent` hands them over at once).
+  // Each batch that goes stores the session's last event, for the tab's next page (`createSession`).
   const batcher = createBatcher(
     guard((events: FootfallEvent[]) => {
-      if (consent && endpoint) sendBodies(site, events, core.send);
+      if (consent) {
+        storeSession();
+        endpoint && sendBodies(site, events, core.send);
+      }
     }),
     Math.min(options.maxBatch || DEFAULT_MAX_BATCH, 100),
     FLUSH_INTERVAL_MS,
