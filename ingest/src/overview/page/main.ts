@@ -1,7 +1,7 @@
-// The overview page: pickers, headline figures, the chart, the room and the ranked lists, kept
-// live by /api/stream. Site, period, comparison and filters live in the address
-// (?site=&range=|from=&to=&compare=&page=...) so a reload or a shared link shows the same view. A
-// click on a row filters the whole page by it.
+// The overview page: pickers, headline figures, the chart, the room, the funnel and the ranked
+// lists, kept live by /api/stream. Site, period, comparison, filters and the funnel's steps live
+// in the address (?site=&range=|from=&to=&compare=&page=...&step=...) so a reload or a shared link
+// shows the same view. A click on a row filters the whole page by it.
 
 import { showAlerts } from './alerts-section.js';
 import { showHotspots } from './hotspots-section.js';
@@ -13,17 +13,23 @@ import { count } from './format.js';
 import { type Compared, METRICS, renderFigures } from './figures.js';
 import { renderConversionSections } from './conversion-sections.js';
 import { DigestSection } from './digest-section.js';
+import { defaultSteps, FunnelSection } from './funnel-section.js';
 import { renderEngagementLists } from './engagement-lists.js';
 import { renderLists } from './lists.js';
 import { NotesSection } from './notes-section.js';
 import { renderRoom } from './room.js';
 import { FILTER_LABELS, type Filters, type Metric, type Sites, type Stats } from './types.js';
+import type { GoalFigures } from '../../stats/goals.js';
 
 const RECONNECT_MS = 5000;
-/** The presets the picker offers, in its order; `5m` and `1h` are still read from an address that names them. */
+/** The funnel is read again at most this often while the summary streams: a windowFunnel over the whole period costs more than a summary's 5 s. */
+const FUNNEL_EVERY_MS = 60_000;
+/** Every period the page can show, in the picker's order: each has its button and its option, so the period shown is always named. */
 const PRESETS: Array<[string, string]> = [
   ['today', 'Today'],
   ['yesterday', 'Yesterday'],
+  ['5m', '5 minutes'],
+  ['1h', '1 hour'],
   ['24h', '24 hours'],
   ['7d', '7 days'],
   ['30d', '30 days'],
@@ -32,7 +38,7 @@ const PRESETS: Array<[string, string]> = [
   ['12mo', '12 months'],
   ['all', 'All time'],
 ];
-const RANGE_NAMES = ['5m', '1h', ...PRESETS.map(([range]) => range)];
+const RANGE_NAMES = PRESETS.map(([range]) => range);
 const RANGE_TITLES: Record<string, string> = {
   '5m': 'the last 5 minutes',
   '1h': 'the last hour',
@@ -60,6 +66,8 @@ const state = {
   /** `previous`, `year` or `none` (the API still compares; the page shows no change). */
   compare: address.get('compare') ?? 'previous',
   metric: 'visitors' as Metric,
+  /** The funnel's steps as the API takes them; none: the site's own question (funnel-section.ts). */
+  steps: address.getAll('step'),
   filters: Object.fromEntries(
     Object.keys(FILTER_LABELS).flatMap((name) => (address.get(name) ? [[name, address.get(name)!]] : [])),
   ) as Filters,
@@ -70,9 +78,14 @@ let chart: Chart | undefined;
 let latest: Stats | undefined;
 let streaming: AbortController | undefined;
 let reconnect: ReturnType<typeof setTimeout> | undefined;
+/** The sites that list objects (the room's funnel suits them), from /api/sites. */
+let withObjects = new Set<string>();
+/** When the funnel was last asked for (epoch ms); 0: ask with the next summary. */
+let funnelAskedAt = 0;
 const theChart = (): Chart => (chart ??= new Chart(byId('chart')));
 const notes = new NotesSection(byId('notes'), api, (markers) => theChart().mark(markers));
 const digest = new DigestSection(byId('digest'), api);
+const funnel = new FunnelSection(byId('funnel'), api, (steps) => choose({ steps }));
 
 async function start(): Promise<void> {
   let sites: Sites;
@@ -85,6 +98,7 @@ async function start(): Promise<void> {
   }
   byId('token-form').hidden = true;
   const ids = sites.sites.map((site) => site.id);
+  withObjects = new Set(sites.sites.filter((site) => site.objects.length > 0).map((site) => site.id));
   if (!ids.includes(state.site)) state.site = ids[0] ?? '';
   if (state.range === 'custom' ? !DATE.test(state.from) || !DATE.test(state.to) : !RANGE_NAMES.includes(state.range)) state.range = '24h';
   if (!(state.compare in COMPARE_LABELS)) state.compare = 'previous';
@@ -156,6 +170,7 @@ function choose(change: Partial<typeof state>): void {
   const period: Record<string, string> =
     state.range === 'custom' ? { range: 'custom', from: state.from, to: state.to } : { range: state.range };
   const query = new URLSearchParams({ site: state.site, ...period, compare: state.compare, ...state.filters });
+  for (const step of state.steps) query.append('step', step);
   history.replaceState(null, '', `?${query}`);
   void load();
 }
@@ -175,6 +190,7 @@ async function load(): Promise<void> {
   renderFilters();
   view += 1;
   const shown = view;
+  funnelAskedAt = 0;
   let first: Stats;
   try {
     first = await api.stats(state.site, periodParams(), state.filters);
@@ -264,6 +280,21 @@ function render(stats: Stats, shown: number): void {
   renderLists(stats, compared !== null, (name, value) => choose({ filters: { ...state.filters, [name]: value } }));
   renderEngagementLists(stats, (name, value) => choose({ filters: { ...state.filters, [name]: value } }));
   renderConversionSections(stats, (name, value) => choose({ filters: { ...state.filters, [name]: value } }));
+  if (Date.now() - funnelAskedAt >= FUNNEL_EVERY_MS) showFunnel(stats, compared);
+}
+
+/** The funnel of the address's steps, or of the site's own question, over the period shown. */
+function showFunnel(stats: Stats & { goals?: GoalFigures[] }, compared: Compared): void {
+  funnelAskedAt = Date.now();
+  const steps =
+    state.steps.length > 0
+      ? state.steps
+      : defaultSteps(
+          withObjects.has(state.site),
+          (stats.goals ?? []).map((goal) => goal.goal),
+        );
+  // An extra, as the notes are: a failure to reach it leaves the other figures standing.
+  funnel.show(state.site, periodParams(), steps, compared, stats).catch(() => undefined);
 }
 
 /** The filters in the order the API echoes them. */
