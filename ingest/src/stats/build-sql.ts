@@ -118,7 +118,10 @@ export function breakdownsSql(plan: Plan, compared?: readonly BreakdownKey[]): S
   const matching = visitsMatching(query.filters, times.time(compared ? query.previous.from : query.current.from), query.site.goals);
   // The compared period is read for the rows the current one ranks, whatever their rank then.
   const rowsOf = compared ? plan.previousBreakdowns : plan.breakdowns;
-  const only = compared ? ' AND has({compared:Array(Array(String))}, [toString(dimension), v1, v2, v3])' : '';
+  // A set of the rows' keys, looked up per row (has() over the list of keys compared every one).
+  const only = compared
+    ? ' AND (toString(dimension), v1, v2, v3) IN (SELECT key[1], key[2], key[3], key[4] FROM (SELECT arrayJoin({compared:Array(Array(String))}) AS key))'
+    : '';
   const tuples = `[${DIMENSION_NAMES.map((name) => DIMENSIONS[name].raw).join(', ')}]`;
   const byViews = DIMENSION_NAMES.filter((name) => 'byViews' in DIMENSIONS[name]);
   const parts = bySource(rowsOf).map(({ source, table, time, stretches }) =>
