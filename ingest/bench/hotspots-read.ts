@@ -1,7 +1,7 @@
 // How long `/api/hotspots` takes to read on 1 million stored events, all of them `ui_click` of one
 // site over the last 29 days (the worst case: nothing else to skip): 50 pages, 300 selectors,
 // three viewport classes, places spread over the document. Times the overview's read (every page:
-// week and day rows, hotspot-sources.ts) beside the same lists read from the hourly rollup alone
+// week, day and hour rows, hotspot-sources.ts) beside the same lists read from the hourly rollup alone
 // (the plan before migrations 0055-0057: three scans of it), and one page's heatmap (elements and
 // cells), each read RUNS times after one warm-up, in the embedded engine; then what the day and
 // week view adds to inserting clicks: CPU of every thread per click, from the first insert until
@@ -34,7 +34,7 @@ const CLICKS = `INSERT INTO events (site, type, ts, event_id, source, path, prop
   FROM (SELECT number, fromUnixTimestamp64Milli(toInt64({from:Int64} + cityHash64(number) % {span:UInt64})) AS t
         FROM numbers({offset:UInt64}, {count:UInt64}))`;
 
-/** The overview's lists as read before the day and week rows: three scans of the hourly rollup's whole hours. */
+/** The overview's lists as read before the span rows: three scans of the hourly rollup's whole hours. */
 const HOURLY_LISTS = [
   `SELECT sum(clicks) FROM hotspots_per_hour WHERE site = 'portfolio' AND kind = 'element' AND hour >= toDateTime({first:UInt32})`,
   `SELECT path, sum(clicks) AS clicks FROM hotspots_per_hour WHERE site = 'portfolio' AND kind = 'element' AND hour >= toDateTime({first:UInt32})
@@ -92,8 +92,7 @@ try {
   };
   const stored = await client.query({
     query: `SELECT (SELECT count() FROM hotspots_per_hour) AS hourly_rows,
-                   (SELECT count() FROM hotspot_elements_per_day_and_week WHERE span = 'day') AS day_rows,
-                   (SELECT count() FROM hotspot_elements_per_day_and_week WHERE span = 'week') AS week_rows`,
+                   (SELECT groupArray((span, rows)) FROM (SELECT span, count() AS rows FROM hotspot_elements_per_span GROUP BY span)) AS span_rows`,
     format: 'JSONEachRow',
   });
   console.log('rollup rows:', JSON.stringify(await stored.json()));
@@ -102,19 +101,19 @@ try {
       .query({ query: "SELECT count() FROM events WHERE site = 'portfolio' AND type = 'ui_click' AND ts >= now() - INTERVAL 30 DAY" })
       .then((r) => r.text()),
   );
-  await time('overview, every page (week and day rows, raw partial days, one query)', () => readHotspots(client, site, period, {}));
+  await time('overview, every page (week, day and hour rows, raw partial hours, one query)', () => readHotspots(client, site, period, {}));
   const first = Math.ceil((Date.now() - 30 * DAY) / 3_600_000) * 3600;
   await time('the same lists from the hourly rollup alone (the plan before: three scans)', async () => {
     for (const query of HOURLY_LISTS) await (await client.query({ query, query_params: { first } })).text();
   });
   await time('one page and viewport (heatmap)', () => readHotspots(client, site, period, { path: '/page-7', viewport: 'desktop' }));
 
-  // Insert cost: the same clicks for other sites, the day and week view attached and detached in turn.
+  // Insert cost: the same clicks for other sites, the span view attached and detached in turn.
   const perClick: Record<'attached' | 'detached', number[]> = { attached: [], detached: [] };
   await untilIdle(client);
   for (let round = 0; round < INSERT_ROUNDS; round++) {
     for (const state of ['attached', 'detached'] as const) {
-      if (state === 'detached') await client.command({ query: 'DETACH TABLE hotspot_elements_per_day_and_week_mv' });
+      if (state === 'detached') await client.command({ query: 'DETACH TABLE hotspot_elements_per_span_mv' });
       const before = cpuSeconds();
       for (let batch = 0; batch < INSERT_BATCHES; batch++) {
         await client.command({
@@ -125,12 +124,12 @@ try {
       await untilIdle(client);
       // The idle windows' CPU (under 3 % of a core, 2 s) is within the figure: the same for both.
       perClick[state].push(((cpuSeconds() - before) * 1e6) / (INSERT_BATCH * INSERT_BATCHES));
-      if (state === 'detached') await client.command({ query: 'ATTACH TABLE hotspot_elements_per_day_and_week_mv' });
+      if (state === 'detached') await client.command({ query: 'ATTACH TABLE hotspot_elements_per_span_mv' });
     }
   }
   for (const state of ['attached', 'detached'] as const) {
     console.log(
-      `insert CPU per click, day and week view ${state}: ${spread(perClick[state], 0)} µs (${INSERT_ROUNDS} × ${INSERT_BATCHES} batches of ${INSERT_BATCH})`,
+      `insert CPU per click, span view ${state}: ${spread(perClick[state], 0)} µs (${INSERT_ROUNDS} × ${INSERT_BATCHES} batches of ${INSERT_BATCH})`,
     );
   }
 } finally {

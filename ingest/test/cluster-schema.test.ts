@@ -149,7 +149,7 @@ describe('the cluster schema', () => {
     expect(views.length).toBe(single.filter((statement) => statement.text.startsWith('CREATE MATERIALIZED VIEW')).length);
     for (const view of views) {
       expect(view.text).toMatch(/ TO \w+_local\n/);
-      // Raw rows, or (the day and week hotspot view, chained) the rows the hourly hotspot view wrote on the same shard.
+      // Raw rows, or (the hotspot span view, chained) the rows the hourly hotspot view wrote on the same shard.
       expect(view.text).toMatch(/\nFROM (events|hotspots_per_hour)_local\n/);
     }
   });

@@ -1,8 +1,7 @@
 // /api/hotspots against counts made here from the generated clicks, for every source the read
-// plans (hotspot-sources.ts): every page from the week and day rows of
-// hotspot_elements_per_day_and_week with raw partial days, one page or one viewport class from the
-// hourly rollup with raw partial hours, and periods with no whole week, no whole day or no whole
-// hour. Clicks over 40 days on three pages, in every viewport class and none (OpenTelemetry clicks:
+// plans (hotspot-sources.ts): every page from the week, day and hour rows of
+// hotspot_elements_per_span with raw partial hours, one page or one viewport class from the hourly
+// rollup with raw partial hours, and periods with no whole week, no whole day or no whole hour. Clicks over 40 days on three pages, in every viewport class and none (OpenTelemetry clicks:
 // no place), some with a place out of the document (counted, never placed), are written straight
 // into `events` as the pipeline writes a batch, twice with the same token (a retry): nothing
 // counts twice. The fill migration gives the rows the view wrote.
@@ -169,7 +168,7 @@ describe('hotspots read from the rollups and raw events, exact for any period', 
   const QUERIES: Array<Record<string, string>> = [{}, { path: '/work' }, { viewport: 'phone' }, { path: '/', viewport: 'desktop' }];
   const asParams = (query: Record<string, string>) => new URLSearchParams(query).toString();
 
-  it('a rolling range: weeks, days and raw partial days; with no whole day; with no whole hour', async () => {
+  it('a rolling range: weeks, days, hours and raw partial hours; with no whole week, no whole day, no whole hour', async () => {
     for (const range of [...Object.keys(ROLLING), 'all']) {
       for (const query of QUERIES) {
         const answer = await read(`range=${range}&${asParams(query)}`);
@@ -201,19 +200,18 @@ describe('hotspots read from the rollups and raw events, exact for any period', 
     }
   });
 
-  it('holds one week row and one day row per page and element, and the fill migration makes the rows the view wrote', async () => {
+  it('holds every click once in each span, and the fill migration makes the rows the view wrote', async () => {
     const stored = () =>
       queryRows<Record<string, string>>(
         app,
-        `SELECT span, toString(start) AS start, path, selector, tag, sum(clicks) AS clicks, sum(placed) AS placed, sum(sum_x) AS sum_x, sum(sum_y) AS sum_y
-         FROM hotspot_elements_per_day_and_week GROUP BY span, start, path, selector, tag ORDER BY span, start, path, selector, tag`,
+        `SELECT span, toUnixTimestamp(start) AS start, path, selector, tag, sum(clicks) AS clicks, sum(placed) AS placed, sum(sum_x) AS sum_x, sum(sum_y) AS sum_y
+         FROM hotspot_elements_per_span GROUP BY span, start, path, selector, tag ORDER BY span, start, path, selector, tag`,
       );
     const written = await stored();
     const sum = (span: string) => written.filter((row) => row.span === span).reduce((total, row) => total + Number(row.clicks), 0);
-    expect(sum('day')).toBe(clicks.length);
-    expect(sum('week')).toBe(clicks.length);
-    await app.clickhouse.command({ query: 'TRUNCATE TABLE hotspot_elements_per_day_and_week' });
-    await app.clickhouse.command({ query: readFileSync(join(MIGRATIONS_DIR, '0056_fill_hotspot_elements_per_day_and_week.sql'), 'utf8') });
+    for (const span of ['hour', 'day', 'week']) expect(sum(span), span).toBe(clicks.length);
+    await app.clickhouse.command({ query: 'TRUNCATE TABLE hotspot_elements_per_span' });
+    await app.clickhouse.command({ query: readFileSync(join(MIGRATIONS_DIR, '0056_fill_hotspot_elements_per_span.sql'), 'utf8') });
     expect(await stored()).toEqual(written);
   });
 });

@@ -60,7 +60,7 @@ export const CLUSTER_TABLES: Readonly<Record<string, ClusterTable>> = {
   visits_per_hour: { placement: 'sharded', shardBy: 'cityHash64(site, session_key)' },
   refused_values: { placement: 'sharded', shardBy: 'cityHash64(site)' },
   hotspots_per_hour: { placement: 'sharded', shardBy: 'cityHash64(site)' },
-  hotspot_elements_per_day_and_week: { placement: 'sharded', shardBy: 'cityHash64(site)' },
+  hotspot_elements_per_span: { placement: 'sharded', shardBy: 'cityHash64(site)' },
   // Joined with events by dashboards and replaced whole at every start: a local copy everywhere.
   catalog_objects: { placement: 'everywhere' },
   catalog_goals: { placement: 'everywhere' },

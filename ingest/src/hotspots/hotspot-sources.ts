@@ -2,11 +2,11 @@
  * Which stored rows answer a hotspot read exactly, and cheapest: the rollups for the whole days or
  * hours of the period, raw `ui_click` events for its partial ends.
  *
- * - Every page of every viewport class (the overview): whole UTC weeks (from Monday) and the whole
- *   UTC days left over from `hotspot_elements_per_day_and_week` (migrations 0055-0057), each a
- *   contiguous range of its sort key; the partial days at both ends from raw events, which are
- *   ordered by time. The hourly rollup is ordered for one page, so a read of every page from it
- *   scanned all its rows of the month; a week row stands for up to seven day rows.
+ * - Every page of every viewport class (the overview): from `hotspot_elements_per_span`
+ *   (migrations 0055-0057), whole UTC weeks (from Monday) from week rows, the whole days left
+ *   over from day rows, the whole hours left from hour rows, each a contiguous range of its sort
+ *   key. The hourly rollup is ordered for one page, so a read of every page from it scanned all
+ *   its rows of the month; a week row stands for up to 168 hour rows.
  * - One page, or one viewport class: whole hours from `hotspots_per_hour` (migrations 0040-0042),
  *   ordered by page and viewport class; the partial hours from raw events.
  *
@@ -37,9 +37,17 @@ export interface Source {
 
 const HOUR = 3600;
 const DAY = 86_400;
-const WEEK = 7 * DAY;
-/** The first Monday after the epoch (1970-01-05): UTC weeks begin at it plus whole weeks. */
-const MONDAY = 4 * DAY;
+
+/**
+ * The spans of hotspot_elements_per_span, finest first: each is read for the whole units inside
+ * the next finer one's. Seconds a unit lasts, and where units begin past it (UTC weeks begin on
+ * Mondays: the first after the epoch is 1970-01-05).
+ */
+const SPANS = [
+  { span: 'hour', unit: HOUR, offset: 0 },
+  { span: 'day', unit: DAY, offset: 0 },
+  { span: 'week', unit: 7 * DAY, offset: 4 * DAY },
+] as const;
 
 /** The place of a click (whole percent of the document), and whether it has one: as in migration 0042. */
 const PLACE = `toUInt8OrNull(props['x']) AS px, toUInt8OrNull(props['y']) AS py,
@@ -59,7 +67,7 @@ FROM events`;
 /** Element rows (path, selector, tag, clicks, placed, sum_x, sum_y) of the period. */
 export function elementRows(site: string, period: HotspotPeriod, query: HotspotQuery): Source {
   const everyPage = query.path === undefined && query.viewport === undefined;
-  const split = splitAt(period, everyPage ? DAY : HOUR);
+  const split = splitAt(period, HOUR);
   const params = paramsOf(site, period, query, split);
   const raw = `${RAW_ELEMENTS} WHERE ${rawWhere(period, query, split).join(' AND ')} GROUP BY path, selector, tag`;
   if (!split.whole) return { sql: raw, params };
@@ -68,17 +76,35 @@ export function elementRows(site: string, period: HotspotPeriod, query: HotspotQ
        WHERE ${[...hourlyWhere(query), "kind = 'element'"].join(' AND ')}`;
     return { sql: `${hourly} UNION ALL ${raw}`, params };
   }
-  // Whole weeks [firstWeek, lastWeek) inside the whole days; none: both at lastDay, and the days cover it all.
-  let firstWeek = Math.ceil((split.first - MONDAY) / WEEK) * WEEK + MONDAY;
-  let lastWeek = Math.floor((split.last - MONDAY) / WEEK) * WEEK + MONDAY;
-  if (lastWeek <= firstWeek) firstWeek = lastWeek = split.last;
-  Object.assign(params, { firstWeek: dateOf(firstWeek), lastWeek: dateOf(lastWeek) });
-  const spans = `SELECT path, selector, tag, clicks, placed, sum_x, sum_y FROM hotspot_elements_per_day_and_week
-     WHERE site = {site:String} AND (
-       (span = 'week' AND start >= {firstWeek:Date} AND start < {lastWeek:Date})
-       OR (span = 'day' AND start >= {firstDay:Date} AND start < {firstWeek:Date})
-       OR (span = 'day' AND start >= {lastWeek:Date} AND start < {lastDay:Date}))`;
-  return { sql: `${spans} UNION ALL ${raw}`, params };
+  return { sql: `${spanRows(period, params)} UNION ALL ${raw}`, params };
+}
+
+/**
+ * The span rows of the whole hours of the period: of each span, the whole units that the next
+ * coarser span's whole units leave over at both ends (all of them for the coarsest). A span with
+ * no whole unit has its bounds at the end of the finer one's, and covers nothing.
+ */
+function spanRows(period: HotspotPeriod, params: Record<string, unknown>): string {
+  let [low, high] = [period.from, period.to ?? period.now];
+  const bounds = SPANS.map(({ unit, offset }) => {
+    let first = Math.ceil((low - offset) / unit) * unit + offset;
+    let last = Math.floor((high - offset) / unit) * unit + offset;
+    if (last <= first) first = last = high;
+    [low, high] = [first, last];
+    return { first, last };
+  });
+  const ranges = SPANS.map(({ span }, level) => {
+    params[`${span}First`] = bounds[level]!.first;
+    params[`${span}Last`] = bounds[level]!.last;
+    const between = (first: string, last: string) => `(start >= toDateTime({${first}:UInt32}) AND start < toDateTime({${last}:UInt32}))`;
+    const coarser = SPANS[level + 1]?.span;
+    const covered = coarser
+      ? `(${between(`${span}First`, `${coarser}First`)} OR ${between(`${coarser}Last`, `${span}Last`)})`
+      : between(`${span}First`, `${span}Last`);
+    return `(span = '${span}' AND ${covered})`;
+  });
+  return `SELECT path, selector, tag, clicks, placed, sum_x, sum_y FROM hotspot_elements_per_span
+     WHERE site = {site:String} AND (${ranges.join(' OR ')})`;
 }
 
 /** Cell rows (x, y, clicks) of the period: clicks that carried a place. */
@@ -107,18 +133,10 @@ function splitAt(period: HotspotPeriod, unit: number): Split {
 
 function paramsOf(site: string, period: HotspotPeriod, query: HotspotQuery, split: Split): Record<string, unknown> {
   const params: Record<string, unknown> = { site, type: UI_CLICK, from: period.from, first: split.first, last: split.last };
-  // The day and week rows start on UTC dates: the bounds as the dates they begin.
-  params.firstDay = dateOf(split.first);
-  params.lastDay = dateOf(split.last);
   if (period.to !== undefined) params.to = period.to;
   if (query.path !== undefined) params.path = query.path;
   if (query.viewport !== undefined) params.viewport = query.viewport;
   return params;
-}
-
-/** The UTC date of epoch seconds, as a Date parameter takes it. */
-function dateOf(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().slice(0, 10);
 }
 
 function hourlyWhere(query: HotspotQuery): string[] {
