@@ -45,10 +45,11 @@ describe('engagement path and labels', () => {
     return { kind: next.type, value: next.to ?? next.path };
   }
 
-  it('gives each object its seen and clicked visitors, clicks and next steps, seen-never-clicked first', () => {
+  /** Each object's figures and next steps, walked here over the events `of` the visits counted. */
+  function engagementOf(of: SentEvent[]) {
     const next = new Map<string, Map<string, number>>();
-    for (const session of distinct(sent, (e) => e.session)) {
-      const actions = sent.filter((e) => e.session === session && !NOT_ACTIONS.includes(e.type)).sort((a, b) => a.ts - b.ts);
+    for (const session of distinct(of, (e) => e.session)) {
+      const actions = of.filter((e) => e.session === session && !NOT_ACTIONS.includes(e.type)).sort((a, b) => a.ts - b.ts);
       actions.forEach((event, index) => {
         if (event.type !== 'object_click') return;
         const { kind, value } = nextOf(actions[index + 1]);
@@ -59,8 +60,8 @@ describe('engagement path and labels', () => {
     }
     const expected = Object.keys(OBJECTS)
       .map((object) => {
-        const seen = sent.filter((e) => e.type === 'object_view' && e.object === object);
-        const clicks = sent.filter((e) => e.type === 'object_click' && e.object === object);
+        const seen = of.filter((e) => e.type === 'object_view' && e.object === object);
+        const clicks = of.filter((e) => e.type === 'object_click' && e.object === object);
         return {
           object,
           label: label(object),
@@ -85,12 +86,29 @@ describe('engagement path and labels', () => {
           b.seen_visitors - a.seen_visitors ||
           a.object.localeCompare(b.object),
       );
+    return expected;
+  }
+
+  it('gives each object its seen and clicked visitors, clicks and next steps, seen-never-clicked first', () => {
+    const expected = engagementOf(sent);
     // The plant is seen by everyone who entered the room and never clicked: it leads.
     expect(expected[0]).toMatchObject({ object: 'plant', clicks: 0 });
     expect(expected[0]!.seen_visitors).toBeGreaterThan(0);
     const kinds = new Set(expected.flatMap((row) => row.next.map((step) => step.kind)));
     for (const kind of ['goal', 'page', 'left']) expect(kinds).toContain(kind);
     expect(stats.engagement).toEqual(expected);
+  });
+
+  it('narrows the path to the visits a filter keeps: those that reached a goal', async () => {
+    const response = await app.inject({
+      url: '/api/stats?range=1h&goal=Pro%20signup',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(response.statusCode).toBe(200);
+    const converted = new Set(sent.filter((e) => GOAL_REACHED['Pro signup']!(e)).map((e) => e.session));
+    const expected = engagementOf(sent.filter((e) => converted.has(e.session)));
+    expect(expected.some((row) => row.next.length > 0)).toBe(true);
+    expect(response.json().engagement).toEqual(expected);
   });
 
   it('shows objects and rooms by their catalog labels, keeping the ids', () => {

@@ -80,12 +80,15 @@ export function engagementSql(query: Query): Sql {
           FROM (
             SELECT type, toString(object_id) AS object,
                    leadInFrame(${kind}) OVER visit AS next_kind, leadInFrame(${value}) OVER visit AS next_value
+            -- Only visits with a click of an object have a path, and only from their first click
+            -- on: found first in the clicks' own narrow stretch of the table, so the other visits'
+            -- actions, and a visit's actions before it clicked, are never sorted (no click's next
+            -- action is among them).
             FROM events
-            WHERE ${where} AND session_key != 0 AND type NOT IN {not_actions:Array(String)}
-              -- Only visits with a click of an object have a path: found first in the clicks' own
-              -- narrow stretch of the table, so the other visits' actions are never sorted.
-              AND session_key IN (SELECT session_key FROM events
-                                  WHERE ${where} AND type = 'object_click' AND session_key != 0 AND object_id IN {objects:Array(String)})
+            INNER JOIN (SELECT session_key, min(ts) AS first_click FROM events
+                        WHERE ${where} AND type = 'object_click' AND session_key != 0 AND object_id IN {objects:Array(String)}
+                        GROUP BY session_key) AS clicked USING session_key
+            WHERE ${where} AND session_key != 0 AND type NOT IN {not_actions:Array(String)} AND ts >= clicked.first_click
             WINDOW visit AS (PARTITION BY session_key ORDER BY ts, event_id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
           )
           WHERE type = 'object_click' AND object IN {objects:Array(String)}
