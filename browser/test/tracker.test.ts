@@ -156,6 +156,21 @@ describe('privacy', () => {
     expect(sink.events().map((event) => event.object)).toEqual(['camera']);
     expect(events).toHaveLength(1);
   });
+
+  it('drops a full batch still waiting for its task when consent is withdrawn before it runs', async () => {
+    const tracker = start({ maxBatch: 2 });
+    tracker.trackObjectClick('guitar');
+    tracker.trackObjectClick('plant');
+    tracker.setConsent(false);
+    await settle();
+    expect(sink.bodies).toHaveLength(0);
+    tracker.setConsent(true);
+    tracker.trackObjectClick('camera');
+    tracker.flush();
+    await sink.waitForEvents(1);
+    await settle();
+    expect(sink.events().map((event) => event.object)).toEqual(['camera']);
+  });
 });
 
 describe('never throws into the page', () => {
