@@ -103,6 +103,10 @@ function reached(keep: (event: RawEvent) => boolean): number[] {
 
 const onDates = (from: string, to: string) => reached((event) => localDate(event.s) >= from && localDate(event.s) <= to);
 
+/** The visits with a page view of `path` on `from` or later, as a filter keeps them (stats/filters.ts: since the period's start). */
+const viewedSince = (path: string, from: string) =>
+  new Set(events.filter((e) => e.type === 'page_view' && e.path === path && localDate(e.s) >= from).map((e) => e.session_id));
+
 /** The answer the funnel must give for these counts: each step with its change, and the compared period's steps. */
 function expected(current: number[], previous: number[]) {
   return {
@@ -191,6 +195,23 @@ describe('/api/funnel against the compared period', () => {
     const current = reached((event) => event.s >= from);
     const previous = reached((event) => event.s >= from - 7 * DAY && event.s < from);
     expect(answer).toMatchObject(expected(current, previous));
+  });
+
+  it('narrowed by a filter, as the summary is, in both periods', async () => {
+    const week = await funnel('from=2026-10-28&to=2026-11-03&compare=previous&page=%2Fabout');
+    const [current, previous] = [viewedSince('/about', '2026-10-28'), viewedSince('/about', '2026-10-21')];
+    const within = (visits: Set<string>, from: string, to: string) =>
+      reached((event) => visits.has(event.session_id) && localDate(event.s) >= from && localDate(event.s) <= to);
+    const expectedCurrent = within(current, '2026-10-28', '2026-11-03');
+    expect(week).toMatchObject({ filters: { page: '/about' }, ...expected(expectedCurrent, within(previous, '2026-10-21', '2026-10-27')) });
+    // Fewer visits than the whole week's at the first step: the filter took some away.
+    expect(expectedCurrent[0]).toBeLessThan(onDates('2026-10-28', '2026-11-03')[0]!);
+    const unknown = await app.inject(`${FUNNEL}&range=7d&goal=Nope`);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({
+      code: 'FOOTFALL_UNKNOWN_GOAL',
+      message: 'site coast has no goal "Nope"; its catalog entry declares none',
+    });
   });
 
   it('a step nobody reached then has no change to give', async () => {

@@ -2,9 +2,10 @@
 // America/Los_Angeles with a room: the funnel of a week that crosses a month boundary and the end
 // of daylight-saving time, each step's visits, its count in the week before and its change checked
 // against funnels counted here from the generated events by local date; steps typed into the
-// form; a refused step. Then every period the page can show, at a phone, a tablet and a desktop
-// width: the picker names it (a pressed button, or the select's chosen option), and nothing is
-// wider than the screen. Screenshots go to reports/ (not tracked).
+// form; the page filtered by a click on a row; a refused step. Then every period the page can
+// show, at a phone, a tablet and a desktop width: the picker names it (a pressed button, or the
+// select's chosen option), and nothing is wider than the screen. Screenshots go to reports/ (not
+// tracked).
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -77,11 +78,14 @@ function makeEvents(): Event[] {
 
 const events = makeEvents();
 
-/** For each step, the visits whose events of `[from, to]` (local dates) did the steps up to it in order. */
-function funnel(from: string, to: string, steps: Array<(event: Event) => boolean>): number[] {
+/**
+ * For each step, the visits whose events of `[from, to]` (local dates) did the steps up to it in
+ * order; only the visits in `among` when given (a filter's).
+ */
+function funnel(from: string, to: string, steps: Array<(event: Event) => boolean>, among?: Set<string>): number[] {
   const visits = new Map<string, Event[]>();
-  for (const event of events.filter((e) => localDate(e.s) >= from && localDate(e.s) <= to))
-    visits.set(event.session_id, [...(visits.get(event.session_id) ?? []), event]);
+  const kept = (e: Event) => localDate(e.s) >= from && localDate(e.s) <= to && (among === undefined || among.has(e.session_id));
+  for (const event of events.filter(kept)) visits.set(event.session_id, [...(visits.get(event.session_id) ?? []), event]);
   const reached = steps.map(() => 0);
   for (const visit of visits.values()) {
     let level = 0;
@@ -170,7 +174,7 @@ describe('the overview page’s funnel and period picker', () => {
     await app?.close();
   });
 
-  it('the room’s funnel of a week against the week before, steps typed, a step refused', async () => {
+  it('the room’s funnel of a week against the week before, steps typed, filtered, a step refused', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     watch(page);
     await page.goto(`${base}/?site=coast&range=custom&from=2026-10-28&to=2026-11-03&compare=previous`);
@@ -210,6 +214,30 @@ describe('the overview page’s funnel and period picker', () => {
     expect(await rows.locator('.label').first().textContent()).toBe('1. viewed /');
     expect(await rows.nth(1).locator('.label').textContent()).toMatch(/^2\. clicked Acoustic guitar \d+%$/);
     expect(await cells(1)).toEqual([whole(typed[1]!), whole(typedBefore[1]!), changeText(typed[1]!, typedBefore[1]!)]);
+
+    // A click on a list's row filters the whole page, the funnel too: the visits that viewed /about.
+    await page.locator('[data-list="top_pages"] .row', { hasText: '/about' }).first().click();
+    await page.waitForURL(/page=%2Fabout/);
+    const sawAbout = (from: string) =>
+      new Set(events.filter((e) => e.type === 'page_view' && e.path === '/about' && localDate(e.s) >= from).map((e) => e.session_id));
+    const [narrowed, narrowedBefore] = [sawAbout('2026-10-28'), sawAbout('2026-10-21')];
+    const filteredWeek = funnel('2026-10-28', '2026-11-03', guitar, narrowed);
+    const filteredBefore = funnel('2026-10-21', '2026-10-27', guitar, narrowedBefore);
+    await page
+      .locator('#funnel .funnel-steps .row .num')
+      .first()
+      .filter({ hasText: new RegExp(`^${whole(filteredWeek[0]!)}$`) })
+      .waitFor();
+    expect(filteredWeek[0]).toBeLessThan(typed[0]!);
+    for (const index of guitar.keys()) {
+      expect(await cells(index), `filtered step ${index + 1}`).toEqual([
+        whole(filteredWeek[index]!),
+        whole(filteredBefore[index]!),
+        changeText(filteredWeek[index]!, filteredBefore[index]!),
+      ]);
+    }
+    await page.click('#filters .remove');
+    await page.waitForURL((url) => !url.searchParams.has('page'));
 
     // Without a comparison: the visits alone.
     await page.selectOption('#compare', 'none');

@@ -198,6 +198,7 @@ describe('/api/funnel and CSV', () => {
       range: '1h',
       period: { from: expect.any(Number), to: null },
       time_zone: 'UTC',
+      filters: {},
       compare: 'previous',
       // visit-0 of the hour before saw / and nothing more: 2 visits against 1, and no earlier step 2 or 3.
       steps: [

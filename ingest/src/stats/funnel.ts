@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Catalog, SiteEntry } from '../catalog/catalog.js';
 import type { CatalogGoal } from '@footfall/contract';
 import { BadFunnelStepError, UnknownGoalError } from '../errors.js';
+import { activeFilters, type Filters, visitsMatching } from './filters.js';
 import { goalCondition, goalType } from './goal-condition.js';
 import { count, rows } from './run-query.js';
 import { type Compare, type Period, parseQuery } from './parse-query.js';
@@ -46,6 +47,8 @@ export interface Funnel {
   period: { from: number; to: number | null };
   /** The site's IANA time zone, in which the period's days begin. */
   time_zone: string;
+  /** The filters applied, as /api/stats applies them: only the visits that match each are counted. */
+  filters: Filters;
   /** What `previous` is: the period of the same length just before, or the same period a year before. */
   compare: Compare;
   /** Each step with its change against the same step in `previous`, as a fraction (0.25 = 25 % more); null when that step had none then. */
@@ -87,13 +90,15 @@ export function parseStep(step: string, catalog: Catalog, site?: SiteEntry): Fun
  * steps it got; the window is the whole period. Step N counts the visits that reached at least N.
  * The period is the summary's (a rolling range, a calendar period or dates of the site's zone,
  * or all time), read from raw events, which are what the funnel needs; the compared period is the
- * one the summary's figures are compared with, read the same way.
+ * one the summary's figures are compared with, read the same way. Filters narrow both to the
+ * visits that match them, as they narrow the summary.
  */
 export async function readFunnel(
   client: ClickHouseClient,
   site: SiteEntry,
   period: StatsPeriod,
   steps: readonly FunnelStep[],
+  filters: Filters = {},
 ): Promise<Funnel> {
   const now = Math.floor(Date.now() / 1000);
   const read = readOptionsOf(period);
@@ -106,14 +111,15 @@ export async function readFunnel(
   }
   const query = parseQuery(site, read.range, {}, { now, period: span, compare: read.options.compare });
   const [current, previous] = await Promise.all([
-    reachedIn(client, site, query.current, steps, now),
-    reachedIn(client, site, query.previous, steps, now),
+    reachedIn(client, site, query.current, steps, filters, now),
+    reachedIn(client, site, query.previous, steps, filters, now),
   ]);
   return {
     site: site.id,
     range: period.range,
     period: { from: query.current.from, to: query.current.to ?? null },
     time_zone: site.timeZone,
+    filters: Object.fromEntries(activeFilters(filters)),
     compare: query.compare,
     steps: steps.map((step, index) => {
       const before = previous[index]!;
@@ -129,9 +135,12 @@ async function reachedIn(
   site: SiteEntry,
   period: Period,
   steps: readonly FunnelStep[],
+  filters: Filters,
   now: number,
 ): Promise<number[]> {
+  const matching = visitsMatching(filters, 'toDateTime({from:UInt32})', site.goals);
   const params: Record<string, unknown> = {
+    ...matching.params,
     site: site.id,
     from: period.from,
     types: [...new Set(steps.map((s) => s.type))],
@@ -152,7 +161,7 @@ async function reachedIn(
     `SELECT level, count() AS sessions FROM (
        SELECT windowFunnel(${windowMs})(toUInt64(toUnixTimestamp64Milli(ts)), ${conditions.join(', ')}) AS level
        FROM events
-       WHERE site = {site:String} AND session_key != 0 AND type IN {types:Array(String)} AND ts >= toDateTime({from:UInt32})${until}
+       WHERE site = {site:String} AND session_key != 0 AND type IN {types:Array(String)} AND ts >= toDateTime({from:UInt32})${until}${matching.sql}
        GROUP BY session_key
      )
      WHERE level > 0 GROUP BY level`,

@@ -1,9 +1,10 @@
 // The funnel: how many visits did the chosen steps in this order over the page's period
-// (/api/funnel), each step with its share of the first as the bar and, when a comparison is
-// chosen, its count in the compared period and its change, as the other compared figures show
-// theirs. The steps live in the address (`step=`, as the API takes them), so a reload or a shared
-// link shows the same funnel; without them the page asks the site's own question: a page, the
-// room, a click on an object (a site without objects: a page, then its goals). A form changes them.
+// (/api/funnel, narrowed by the page's filters), each step with its share of the first as the bar
+// and, when a comparison is chosen, its count in the compared period and its change, as the other
+// compared figures show theirs. The steps live in the address (`step=`, as the API takes them), so
+// a reload or a shared link shows the same funnel; without them the page asks the site's own
+// question: a page, the room, a click on an object (a site without objects: a page, then its
+// goals). A form changes them.
 
 import type { Funnel } from '../../stats/funnel.js';
 import type { Api } from './api.js';
@@ -82,7 +83,8 @@ export class FunnelSection {
       fill(this.#body, [el('p', 'empty', ['Name two steps or more to see how many visits did them in this order.'])]);
       return;
     }
-    const query = new URLSearchParams({ site, ...period });
+    // The page's filters narrow the funnel as they narrow every other figure.
+    const query = new URLSearchParams({ site, ...period, ...stats.filters });
     for (const step of steps) query.append('step', step);
     const response = await fetch(`/api/funnel?${query}`, { headers: this.api.headers('application/json') });
     const answer = (await response.json().catch(() => ({}))) as Funnel & { message?: string };
@@ -91,10 +93,8 @@ export class FunnelSection {
       fill(this.#body, [el('p', 'error', [`The funnel was refused: ${answer.message ?? `${response.status} ${response.statusText}`}`])]);
       return;
     }
-    const filtered = Object.keys(stats.filters).length > 0;
     const note = el('p', 'note', [
       'Visits that did these steps in this order in the period; each step counts the visits that reached it, the bar their share of the first step’s.',
-      filtered ? ' It counts every visit: the filters above do not narrow it.' : '',
     ]);
     fill(this.#body, [note, this.#list(answer, compared, stats.labels)]);
   }

@@ -293,7 +293,7 @@ function showFunnel(stats: Stats & { goals?: GoalFigures[] }, compared: Compared
           withObjects.has(state.site),
           (stats.goals ?? []).map((goal) => goal.goal),
         );
-  // An extra, as the notes are: a failure to reach it leaves the other figures standing.
+  // An extra, as the notes are: a failure to reach it leaves the other figures standing. The summary's filters are the page's.
   funnel.show(state.site, periodParams(), steps, compared, stats).catch(() => undefined);
 }
 
