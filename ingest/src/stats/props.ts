@@ -38,6 +38,10 @@ export function propertiesSql(query: Query): Sql {
                    uniqIf(visitor_key, visitor_key != 0) AS visitors, count() AS events,
                    sum(count()) OVER (PARTITION BY type, key) AS pair_events
             FROM events ARRAY JOIN mapKeys(props) AS key
+            -- Rows with a key of the site's own, found from the keys alone (the map's keys are a
+            -- column of their own): most events carry none, or only the tracker's, and their
+            -- values are never read.
+            PREWHERE arrayExists(key -> key NOT IN {reserved:Array(String)}, mapKeys(props))
             WHERE ${where} AND key NOT IN {reserved:Array(String)}
             GROUP BY type, key, value
           )
