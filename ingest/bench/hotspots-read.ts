@@ -3,9 +3,9 @@
 // three viewport classes, places spread over the document. Times the overview's read (every page:
 // week, day and hour rows, hotspot-sources.ts) beside the same lists read from the hourly rollup alone
 // (the plan before migrations 0055-0057: three scans of it), and one page's heatmap (elements and
-// cells), each read RUNS times after one warm-up, in the embedded engine; then what the day and
-// week view adds to inserting clicks: CPU of every thread per click, from the first insert until
-// the engine's merges are over, with the view attached and detached in turn.
+// cells), each read RUNS times after one warm-up, in the embedded engine once its merges are
+// over; then what the span view adds to inserting clicks: CPU of every thread per click, from the
+// first insert until the engine's merges are over, with the view attached and detached in turn.
 // Run: npx tsx ingest/bench/hotspots-read.ts
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,6 +90,8 @@ try {
     }
     console.log(`${name}: ${spread(ms)} ms (${RUNS} reads)`);
   };
+  // Read once the engine has merged what the insert wrote, as a store that has been running reads it.
+  await untilIdle(client);
   const stored = await client.query({
     query: `SELECT (SELECT count() FROM hotspots_per_hour) AS hourly_rows,
                    (SELECT groupArray((span, rows)) FROM (SELECT span, count() AS rows FROM hotspot_elements_per_span GROUP BY span)) AS span_rows`,
