@@ -4,7 +4,8 @@
 // rollup with raw partial hours, and periods with no whole week, no whole day or no whole hour. Clicks over 40 days on three pages, in every viewport class and none (OpenTelemetry clicks:
 // no place), some with a place out of the document (counted, never placed), are written straight
 // into `events` as the pipeline writes a batch, twice with the same token (a retry): nothing
-// counts twice. The fill migration gives the rows the view wrote.
+// counts twice. The fill migration gives the rows the view wrote; whole hours of every page are
+// read from the span rows alone.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,6 +62,9 @@ function makeClicks(): Click[] {
 }
 
 const clicks = makeClicks();
+
+/** The UTC date some days before the test began (the catalog's site keeps UTC: its dates are whole hours). */
+const date = (daysAgo: number) => new Date((NOW - daysAgo * DAY) * 1000).toISOString().slice(0, 10);
 
 /** Mean place as the read rounds it: ClickHouse's round() of a Float64, half to even. */
 function roundHalfEven(value: number): number {
@@ -183,7 +187,6 @@ describe('hotspots read from the rollups and raw events, exact for any period', 
   });
 
   it('periods of dates: several whole weeks, days only, one day', async () => {
-    const date = (daysAgo: number) => new Date((NOW - daysAgo * DAY) * 1000).toISOString().slice(0, 10);
     for (const [from, to] of [
       [date(38), date(3)],
       [date(12), date(10)],
@@ -213,5 +216,17 @@ describe('hotspots read from the rollups and raw events, exact for any period', 
     await app.clickhouse.command({ query: 'TRUNCATE TABLE hotspot_elements_per_span' });
     await app.clickhouse.command({ query: readFileSync(join(MIGRATIONS_DIR, '0056_fill_hotspot_elements_per_span.sql'), 'utf8') });
     expect(await stored()).toEqual(written);
+  });
+
+  // Last: it empties the other sources.
+  it('reads whole hours of every page from the span rows alone: raw events and the hourly rollup emptied change nothing', async () => {
+    const query = `from=${date(38)}&to=${date(3)}`;
+    const before = await read(query);
+    expect(before.total_clicks).toBeGreaterThan(500);
+    await app.clickhouse.command({ query: 'TRUNCATE TABLE events' });
+    await app.clickhouse.command({ query: 'TRUNCATE TABLE hotspots_per_hour' });
+    expect(await read(query)).toEqual(before);
+    // One page is read from the hourly rollup: now empty.
+    expect((await read(`${query}&path=/work`)).total_clicks).toBe(0);
   });
 });
