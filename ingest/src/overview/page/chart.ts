@@ -21,6 +21,20 @@ export interface Marker {
   text: string;
 }
 
+const DAY = 86_400;
+/**
+ * Where a chart by the day (or week, or month) may put its time labels: whole days, months and
+ * years, as uPlot offers them (its months are 30 days, its years 365), never the hours between,
+ * which would write one date two or three times over.
+ */
+const DAY_TICKS = [
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15].map((days) => days * DAY),
+  ...[1, 2, 3, 4, 6].map((months) => months * 30 * DAY),
+  ...[1, 2, 5, 10, 25, 50, 100].map((years) => years * 365 * DAY),
+];
+/** The least room between two time labels, px: the widest ("10:55pm", about 52 px) keeps a gap (uPlot's 50 let them touch). */
+const TIME_LABEL_SPACE = 64;
+
 /** The longest label over a marker; the whole text is its tooltip and the notes list's. */
 const LABEL_CHARS = 18;
 
@@ -115,6 +129,8 @@ export class Chart {
           stroke: AXIS,
           grid: { show: false },
           ticks: { stroke: GRID },
+          space: TIME_LABEL_SPACE,
+          incrs: daily ? DAY_TICKS : undefined,
           values: daily ? '{D} {MMM}' : undefined,
         },
         {
