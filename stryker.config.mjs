@@ -5,7 +5,9 @@
 // written to reports/mutation/mutation.json, the HTML one beside it.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-  mutate: ['ingest/src/pipeline/**/*.ts', 'ingest/src/events/**/*.ts', 'ingest/src/otlp/**/*.ts'],
+  // The write path: the pipeline, the events, OTLP (traces, metrics, logs and the protobuf
+  // reader, one folder per signal) and accept/, which judges every item of every source.
+  mutate: ['ingest/src/pipeline/**/*.ts', 'ingest/src/events/**/*.ts', 'ingest/src/otlp/**/*.ts', 'ingest/src/accept/**/*.ts'],
   testRunner: 'vitest',
   // Forks: the embedded ClickHouse is a native library that crashes when loaded again in a worker thread.
   vitest: { configFile: 'vitest.mutation.config.ts', pool: 'forks' },

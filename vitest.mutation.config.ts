@@ -20,15 +20,26 @@ const include = [
   'ingest/test/protobuf-traces-decoder.test.ts',
   'ingest/test/protobuf-traces-wire.test.ts',
   'ingest/test/otlp-json-decode.test.ts',
+  'ingest/test/otlp-json-limits.test.ts',
   'ingest/test/otlp-rows.test.ts',
   'ingest/test/otlp-logs-units.test.ts',
   'ingest/test/otlp-privacy.test.ts',
+  'ingest/test/names-privacy.test.ts',
+  'ingest/test/otlp-campaign.test.ts',
   'ingest/test/protobuf-limits.test.ts',
   'ingest/test/events.test.ts',
-  // Tests through the whole service (buildApp, inject, the embedded engine).
+  'ingest/test/link-events.test.ts',
+  'ingest/test/campaign-from-search.test.ts',
+  'ingest/test/reserved-props.test.ts',
+  'ingest/test/page-origin.test.ts',
+  'ingest/test/count-data-points.test.ts',
+  // Tests through the whole service (buildApp, inject, the embedded engine); the counts of
+  // accept/ first, as it is quick and reaches every OTLP signal.
+  'ingest/test/otlp-accept-counts.test.ts',
   'ingest/test/beacon.test.ts',
   'ingest/test/otlp.test.ts',
   'ingest/test/otlp-logs.test.ts',
+  'ingest/test/log-id-stable.test.ts',
   'ingest/test/otlp-privacy-stored.test.ts',
   'ingest/test/interop.test.ts',
   'ingest/test/duplicates.test.ts',
@@ -37,6 +48,8 @@ const include = [
   'ingest/test/limits.test.ts',
   'ingest/test/capture.test.ts',
   'ingest/test/catalog-origins.test.ts',
+  'ingest/test/accepted-counter.test.ts',
+  'ingest/test/refusal-hints.test.ts',
 ];
 
 /** Runs the files in the order of `include`. */
