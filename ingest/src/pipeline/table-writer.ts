@@ -5,6 +5,7 @@ import { isEmbedded } from '../clickhouse/client.js';
 import type { Metrics } from '../metrics/registry.js';
 import { traceBatchWrite, traceInsert } from '../telemetry/pipeline-spans.js';
 import { insertFile, insertLines, type LineColumns } from './batch-insert.js';
+import { BatchPacing } from './batch-pacing.js';
 import { isDataError } from './clickhouse-errors.js';
 import { GroupCommit, type Appended } from './group-commit.js';
 import { insertSplittingRefusedRows, type InsertOutcome } from './split-insert.js';
@@ -49,6 +50,9 @@ export class TableWriter {
   private readonly embedded: boolean;
   private readonly queue: QueuedBatch[] = [];
   private openRows = 0;
+  /** When the open segment took its first row. */
+  private openSince = 0;
+  private readonly pacing: BatchPacing;
   private openOwnOnly = false;
   private queuedBytes = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -63,6 +67,7 @@ export class TableWriter {
     this.wal = wal;
     this.commit = new GroupCommit(wal, (appended) => this.appended(appended));
     this.embedded = isEmbedded(options.client);
+    this.pacing = new BatchPacing(options.batchIntervalMs);
     // Zero from the start, so an alert on an increase sees the first quarantined row.
     options.metrics.rowsQuarantined.inc({ table: options.table }, 0);
     for (const segment of leftover) {
@@ -95,10 +100,11 @@ export class TableWriter {
   /** Rows now in the open segment: a batch once there are enough of them, or once the interval passed. */
   private appended({ rows, ownOnly }: Appended): void {
     this.openOwnOnly = (this.openRows === 0 || this.openOwnOnly) && ownOnly;
+    if (this.openRows === 0) this.openSince = Date.now();
     this.openRows += rows;
     this.options.metrics.bufferRows.inc({ table: this.options.table }, rows);
     if (this.openRows >= this.options.batchSize) this.sealBatch();
-    else this.timer ??= setTimeout(() => this.sealBatch(), this.options.batchIntervalMs);
+    else this.timer ??= setTimeout(() => this.sealBatch(), this.pacing.waitMs);
   }
 
   /** Bytes accepted and not yet in ClickHouse. */
@@ -184,6 +190,7 @@ export class TableWriter {
       const segment = this.wal.seal();
       if (!segment) return;
       this.enqueue(segment, this.openRows, this.openOwnOnly, this.options.columns);
+      this.pacing.sealed(this.openRows, Date.now() - this.openSince);
       this.openRows = 0;
       this.startSending();
     });
