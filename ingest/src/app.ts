@@ -43,6 +43,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     // No log line carries a request's query string: see request-log.ts.
     logger: { level: config.logLevel, serializers: { req: serializeRequest }, ...(overrides.logStream && { stream: overrides.logStream }) },
     trustProxy: fastifyTrustProxy(config.trustProxy),
+    // The ClickHouse plugin applies every migration and fills new rollups before the service
+    // starts: on a first start on a busy machine that takes longer than fastify's 10 s default.
+    pluginTimeout: 120_000,
     // Slow senders (a body at one byte a second) and idle sockets are bounded (docs/limits.md).
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.connectionTimeoutMs,
