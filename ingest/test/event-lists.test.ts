@@ -85,10 +85,14 @@ describe('event lists in /api/stats', () => {
       entry.clicks++;
       byUrl.set(row.nav_to, entry);
     }
-    return [...byUrl]
-      .map(([url, { visitors, clicks }]) => ({ url, visitors: visitors.size, clicks }))
-      .sort((a, b) => b.visitors - a.visitors || b.clicks - a.clicks || a.url.localeCompare(b.url))
-      .slice(0, LIST_LENGTH);
+    return (
+      [...byUrl]
+        .map(([url, { visitors, clicks }]) => ({ url, visitors: visitors.size, clicks }))
+        .sort((a, b) => b.visitors - a.visitors || b.clicks - a.clicks || a.url.localeCompare(b.url))
+        .slice(0, LIST_LENGTH)
+        // The hour before (the compared period) followed no link: every row's change is null.
+        .map((row) => ({ ...row, change: null }))
+    );
   }
 
   it('lists outbound links by URL without query, with visitors and clicks, as the raw events count them', () => {

@@ -45,7 +45,8 @@ describe('custom properties', () => {
         type: pair.split(' ')[0],
         key: pair.split(' ')[1],
         values: [...values]
-          .map(([value, events]) => ({ value, visitors: distinct(events, (e) => e.visitor).size, events: events.length }))
+          // The hour before (the compared period) carried none: no change.
+          .map(([value, events]) => ({ value, visitors: distinct(events, (e) => e.visitor).size, events: events.length, change: null }))
           .sort((a, b) => b.visitors - a.visitors || b.events - a.events || a.value.localeCompare(b.value))
           .slice(0, LIST_LENGTH),
       }))

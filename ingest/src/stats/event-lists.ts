@@ -3,11 +3,13 @@
  * period (the summary's filters applied, as to every figure), the answer's field and the shape of
  * one of its rows. A new list is one entry here. These events are few next to page views and the
  * `events` table is sorted by site, type and time, so each reads one narrow stretch of it: no rollup.
+ * Each row's change is read the same way from the compared period, for the rows listed now only.
  */
-import { type Sql, TimeParams, timeCondition } from './build-sql.js';
-import { visitsMatching } from './filters.js';
+import type { Sql } from './build-sql.js';
+import type { Ranked } from './dimensions.js';
 import { LIST_LENGTH } from './lists.js';
-import type { Plan } from './plan-query.js';
+import type { Query } from './parse-query.js';
+import { rawPeriod } from './raw-period.js';
 import { count } from './run-query.js';
 
 /** A row of an event list's query: its key, and figures by name (ClickHouse's JSON gives 64-bit integers as strings). */
@@ -18,8 +20,14 @@ export interface EventList {
   field: string;
   /** SELECT over `events` rows that pass `where` (site, period, filters), ranked and bounded by `{limit:UInt32}`. */
   sql: (where: string) => string;
+  /** The column of `events` that a row is of (its key), and that key in a row of the query. */
+  key: { column: string; of: (row: EventListRow) => string };
+  /** The figure a row is ranked by: its change is that figure's. */
+  rankedBy: string;
   shape: (row: EventListRow) => Record<string, string | number | null>;
 }
+
+const byUrl = { column: 'nav_to', of: (row: EventListRow) => String(row.url) };
 
 /** A followed link's figures: who followed it, how often; most visitors first. */
 const followed = (type: string) => (where: string) =>
@@ -37,11 +45,15 @@ export const EVENT_LISTS = {
   outbound_links: {
     field: 'outbound_links',
     sql: followed('outbound'),
+    key: byUrl,
+    rankedBy: 'visitors',
     shape: (row) => ({ url: String(row.url), visitors: count(row.visitors), clicks: count(row.clicks) }),
   },
   downloads: {
     field: 'downloads',
     sql: followed('download'),
+    key: byUrl,
+    rankedBy: 'visitors',
     shape: (row) => ({ file: fileOf(String(row.url)), url: String(row.url), visitors: count(row.visitors), clicks: count(row.clicks) }),
   },
   // Per page, over the visits that were on it (a visit's `time_spent` events of one path, one for
@@ -63,6 +75,8 @@ export const EVENT_LISTS = {
        GROUP BY path
        ORDER BY visits DESC, path
        LIMIT {limit:UInt32}`,
+    key: { column: 'path', of: (row) => String(row.path) },
+    rankedBy: 'visits',
     shape: (row) => ({
       path: String(row.path),
       visits: count(row.visits),
@@ -75,33 +89,51 @@ export const EVENT_LISTS = {
 export type EventListName = keyof typeof EVENT_LISTS;
 export const EVENT_LIST_NAMES = Object.keys(EVENT_LISTS) as EventListName[];
 
+/** Each row carries its change against the compared period (`Ranked`: null when it had none then). */
 export interface EventLists {
-  /** Links to other hosts that visitors followed. */
-  outbound_links: Array<{ url: string; visitors: number; clicks: number }>;
-  /** Links to files that visitors followed. */
-  downloads: Array<{ file: string; url: string; visitors: number; clicks: number }>;
-  /** Mean scroll depth (%, null when no visit measured one) and engaged time of the visits on each page. */
-  page_engagement: Array<{ path: string; visits: number; scroll_depth: number | null; time_on_page_s: number }>;
+  /** Links to other hosts that visitors followed; changes of visitors. */
+  outbound_links: Array<Ranked<{ url: string; visitors: number; clicks: number }>>;
+  /** Links to files that visitors followed; changes of visitors. */
+  downloads: Array<Ranked<{ file: string; url: string; visitors: number; clicks: number }>>;
+  /** Mean scroll depth (%, null when no visit measured one) and engaged time of the visits on each page; changes of visits. */
+  page_engagement: Array<Ranked<{ path: string; visits: number; scroll_depth: number | null; time_on_page_s: number }>>;
 }
 
-/** The query of one event list over the current period, every value a bound parameter. */
-export function eventListSql(plan: Plan, name: EventListName): Sql {
-  const { query } = plan;
-  const times = new TimeParams();
-  const matching = visitsMatching(query.filters, times.time(query.current.from), query.site.goals);
-  const period = timeCondition('ts', [{ source: 'raw', from: query.current.from, to: query.current.to }], times);
+/**
+ * The query of one event list over the current period, every value a bound parameter; with
+ * `compared` (the keys the current period lists), over the compared period for those rows alone,
+ * whatever their rank then (there are no more of them than the list's limit).
+ */
+export function eventListSql(query: Query, name: EventListName, compared?: readonly string[]): Sql {
+  const list: EventList = EVENT_LISTS[name];
+  const { where, params } = rawPeriod(query, { compared: compared !== undefined });
+  const only = compared ? ` AND ${list.key.column} IN {compared:Array(String)}` : '';
   return {
-    sql: EVENT_LISTS[name].sql(`site = {site:String} AND (${period})${matching.sql}`),
-    params: { site: query.site.id, ...matching.params, ...times.values, limit: LIST_LENGTH },
+    sql: list.sql(`${where}${only}`),
+    params: { ...params, limit: LIST_LENGTH, ...(compared ? { compared } : {}) },
   };
 }
 
-/** Each list's rows as the answer's fields. */
-export function shapeEventLists(found: Record<EventListName, readonly EventListRow[]>): EventLists {
+/** The keys of a list's rows: what the compared period is read for. */
+export function keysOfList(name: EventListName, found: readonly EventListRow[]): string[] {
+  const list: EventList = EVENT_LISTS[name];
+  return found.map(list.key.of);
+}
+
+/** Each list's rows as the answer's fields, each with its change of the figure it is ranked by. */
+export function shapeEventLists(
+  found: Record<EventListName, { found: readonly EventListRow[]; compared: readonly EventListRow[] }>,
+): EventLists {
   return Object.fromEntries(
     EVENT_LIST_NAMES.map((name) => {
-      const { field, shape }: EventList = EVENT_LISTS[name];
-      return [field, found[name].map(shape)];
+      const { field, shape, key, rankedBy }: EventList = EVENT_LISTS[name];
+      const before = new Map(found[name].compared.map((row) => [key.of(row), count(row[rankedBy])]));
+      const rows = found[name].found.map((row) => {
+        const previous = before.get(key.of(row)) ?? 0;
+        const figure = count(row[rankedBy]);
+        return { ...shape(row), change: previous === 0 ? null : (figure - previous) / previous };
+      });
+      return [field, rows];
     }),
   ) as unknown as EventLists;
 }

@@ -3,7 +3,8 @@
  * reached it in the period, the conversion rate (those visitors over all the period's visitors)
  * and the events that reached it. A goal is a condition on raw event rows (goal-condition.ts's
  * goalCondition), so the planner sends goals to raw events, never to the rollups: one scan of the
- * period's events of the goals' types, each goal a `-If` aggregate of it.
+ * period's events of the goals' types, each goal a `-If` aggregate of it; the same scan of the
+ * compared period gives each goal's change.
  */
 import type { Sql } from './build-sql.js';
 import { goalCondition, goalType } from './goal-condition.js';
@@ -20,15 +21,20 @@ export interface GoalFigures {
   conversion_rate: number;
   /** Events that reached the goal. */
   events: number;
+  /** The change of `visitors` against the compared period, as a fraction; null when none reached it then. */
+  change: number | null;
 }
 
 export type GoalRow = Record<string, string>;
 
-/** One row: `visitors_<i>` and `events_<i>` for the i-th goal; none when the site has no goal. */
-export function goalsSql(query: Query): Sql | undefined {
+/**
+ * One row: `visitors_<i>` and `events_<i>` for the i-th goal; none when the site has no goal.
+ * `compared` reads the compared period.
+ */
+export function goalsSql(query: Query, { compared = false } = {}): Sql | undefined {
   const { goals } = query.site;
   if (goals.length === 0) return undefined;
-  const { where, params } = rawPeriod(query);
+  const { where, params } = rawPeriod(query, { compared });
   const figures = goals.map((goal, index) => {
     const condition = goalCondition(goal, `goal${index}`, params);
     return `uniqIf(visitor_key, visitor_key != 0 AND ${condition}) AS visitors_${index}, countIf(${condition}) AS events_${index}`;
@@ -37,11 +43,15 @@ export function goalsSql(query: Query): Sql | undefined {
   return { sql: `SELECT ${figures.join(', ')} FROM events WHERE ${where} AND type IN {goal_types:Array(String)}`, params };
 }
 
-/** The goals in catalog order, each with its figures; `visitors` is the period's headline figure. */
-export function shapeGoals(query: Query, found: readonly GoalRow[], visitors: number): GoalFigures[] {
+/**
+ * The goals in catalog order, each with its figures; `visitors` is the period's headline figure,
+ * `compared` the compared period's row (goalsSql with `compared`).
+ */
+export function shapeGoals(query: Query, found: readonly GoalRow[], visitors: number, compared: readonly GoalRow[] = []): GoalFigures[] {
   const row = found[0];
   return query.site.goals.map((goal, index) => {
     const converted = count(row?.[`visitors_${index}`]);
+    const before = count(compared[0]?.[`visitors_${index}`]);
     const target = (['page', 'object', 'outbound', 'download', 'event'] as const).find((field) => goal[field] !== undefined)!;
     const props = Object.entries(goal.props ?? {}).map(([key, value]) => ` ${key}=${value}`);
     return {
@@ -50,6 +60,7 @@ export function shapeGoals(query: Query, found: readonly GoalRow[], visitors: nu
       visitors: converted,
       conversion_rate: visitors === 0 ? 0 : converted / visitors,
       events: count(row?.[`events_${index}`]),
+      change: before === 0 ? null : (converted - before) / before,
     };
   });
 }
