@@ -49,6 +49,15 @@ describe('the overview page, beyond page views', () => {
         ]),
       ],
     ];
+    // The hour before (the compared period of range=1h): a third visitor followed the GitHub link once.
+    const before = Date.now() - 80 * 60_000;
+    visits.push([
+      BROWSER_UA.replace('Chrome/131', 'Chrome/133'),
+      [
+        beaconEvent({ session: 'visit-before', ts: before, path: '/work' }),
+        beaconEvent({ session: 'visit-before', ts: before + 1000, path: '/work', type: 'outbound', to: 'https://github.com/someone' }),
+      ],
+    ]);
     for (const [userAgent, events] of visits) {
       const response = await postBeacon(app, { site: 'portfolio', events }, { origin: 'http://localhost:5173', 'user-agent': userAgent });
       expect(response.json().refused).toEqual([]);
@@ -78,11 +87,14 @@ describe('the overview page, beyond page views', () => {
         .locator(`[data-engagement-list="${list}"] .row`)
         .evaluateAll((items) => items.map((item) => [...item.querySelectorAll('.label, .num')].map((cell) => cell.textContent)));
     await page.locator('[data-engagement-list="outbound_links"] .row').first().waitFor();
-    // Two visitors followed the GitHub link, three times in all; one downloaded the CV.
-    expect(await rows('outbound_links')).toEqual([['github.com/someone', '2', '3']]);
-    expect(await rows('downloads')).toEqual([['cv.pdflocalhost:5173/files/cv.pdf', '1', '1']]);
-    // Two visits of /work: 75 % deep and 60 s on average.
-    expect(await rows('page_engagement')).toEqual([['/work', '2', '75', '60']]);
+    // Two visitors followed the GitHub link, three times in all, against one visitor the hour
+    // before: (2 - 1) / 1 more. One downloaded the CV, which no one did the hour before: new.
+    expect(await rows('outbound_links')).toEqual([['github.com/someone', '2', '3', '↑ 100%']]);
+    expect(await rows('downloads')).toEqual([['cv.pdflocalhost:5173/files/cv.pdf', '1', '1', 'new']]);
+    // Two visits of /work: 75 % deep and 60 s on average; the visit of the hour before left no time on it.
+    expect(await rows('page_engagement')).toEqual([['/work', '2', '75', '60', 'new']]);
+    // The change column is headed as in the other ranked lists.
+    expect(await page.locator('[data-engagement-list="outbound_links"] .list-head .change').textContent()).toBe('Change');
     await page.screenshot({ path: screenshot(file), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();

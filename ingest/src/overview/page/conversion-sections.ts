@@ -2,6 +2,8 @@
 // rate, events; a click narrows the page to the visits that converted), every event type broken
 // down by its property keys (a click filters by the value), and the room's engagement path (for
 // each object: seen, clicked, and what each click led to; objects seen and never clicked first).
+// When a comparison is shown, each goal's and property value's change of visitors, as the other
+// ranked lists show theirs.
 
 import type { ObjectEngagement } from '../../stats/engagement.js';
 import type { GoalFigures } from '../../stats/goals.js';
@@ -20,7 +22,7 @@ export interface ConversionStats {
 
 type OnFilter = (name: string, value: string) => void;
 
-function renderGoals(section: Element, stats: ConversionStats, onFilter: OnFilter): void {
+function renderGoals(section: Element, stats: ConversionStats, compared: boolean, onFilter: OnFilter): void {
   renderRankedList(
     section,
     {
@@ -30,6 +32,8 @@ function renderGoals(section: Element, stats: ConversionStats, onFilter: OnFilte
         label: goal.goal,
         detail: goal.target,
         values: [goal.visitors, Math.round(goal.conversion_rate * 100), goal.events],
+        change: compared ? goal.change : undefined,
+        rankedBy: 0,
         share: goal.conversion_rate,
         filter: { name: 'goal', value: goal.goal },
       })),
@@ -40,12 +44,14 @@ function renderGoals(section: Element, stats: ConversionStats, onFilter: OnFilte
   );
 }
 
-function renderProperties(section: Element, stats: ConversionStats, onFilter: OnFilter): void {
+function renderProperties(section: Element, stats: ConversionStats, compared: boolean, onFilter: OnFilter): void {
   const rows = stats.properties.flatMap((pair) =>
     pair.values.map((row) => ({
       label: `${pair.key} = ${row.value}`,
       detail: pair.type,
       values: [row.visitors, row.events],
+      change: compared ? row.change : undefined,
+      rankedBy: 0,
       share: shareOf(row.visitors, stats.visitors, []),
       filter: { name: 'prop', value: `${pair.key}=${row.value}` },
     })),
@@ -99,13 +105,16 @@ function renderPath(section: Element, stats: ConversionStats): void {
   fill(section, [heading, note, el('ol', 'path', items)]);
 }
 
-/** Fills the goals, properties and engagement path sections the page has; `stats` is the summary as the page has it. */
-export function renderConversionSections(stats: object, onFilter: OnFilter): void {
+/**
+ * Fills the goals, properties and engagement path sections the page has; `stats` is the summary as
+ * the page has it, `compared` whether a comparison is shown (each goal's and value's change).
+ */
+export function renderConversionSections(stats: object, compared: boolean, onFilter: OnFilter): void {
   const summary = stats as ConversionStats;
   if (!Array.isArray(summary.goals)) return;
   for (const section of document.querySelectorAll<HTMLElement>('[data-conversion]')) {
-    if (section.dataset.conversion === 'goals') renderGoals(section, summary, onFilter);
-    else if (section.dataset.conversion === 'properties') renderProperties(section, summary, onFilter);
+    if (section.dataset.conversion === 'goals') renderGoals(section, summary, compared, onFilter);
+    else if (section.dataset.conversion === 'properties') renderProperties(section, summary, compared, onFilter);
     else if (section.dataset.conversion === 'engagement') renderPath(section, summary);
   }
 }

@@ -278,8 +278,8 @@ function render(stats: Stats, shown: number): void {
   );
   renderRoom(stats);
   renderLists(stats, compared !== null, (name, value) => choose({ filters: { ...state.filters, [name]: value } }));
-  renderEngagementLists(stats, (name, value) => choose({ filters: { ...state.filters, [name]: value } }));
-  renderConversionSections(stats, (name, value) => choose({ filters: { ...state.filters, [name]: value } }));
+  renderEngagementLists(stats, compared !== null, (name, value) => choose({ filters: { ...state.filters, [name]: value } }));
+  renderConversionSections(stats, compared !== null, (name, value) => choose({ filters: { ...state.filters, [name]: value } }));
   if (Date.now() - funnelAskedAt >= FUNNEL_EVERY_MS) showFunnel(stats, compared);
 }
 

@@ -14,6 +14,8 @@ export interface RankedRow {
   share: number;
   /** The change of the figure it is ranked by against the compared period (null: none then); absent when not compared. */
   change?: number | null;
+  /** Which of `values` the row is ranked by (what `change` is of); the last when not given. */
+  rankedBy?: number;
   /** The filter a click on the row sets, when the row can narrow the page. */
   filter?: { name: string; value: string };
 }
@@ -44,7 +46,7 @@ export function renderRankedList(section: Element, list: RankedList, onFilter: (
     bar.style.width = `${Math.max(0, Math.min(1, row.share)) * 100}%`;
     const label = el('span', 'label', [row.label, row.detail ? el('small', '', [row.detail]) : null]);
     label.title = row.detail ? `${row.label} ${row.detail}` : row.label;
-    const shown = compared ? changeOf(row.change ?? null, row.values.at(-1) ?? 0) : undefined;
+    const shown = compared ? changeOf(row.change ?? null, row.values.at(row.rankedBy ?? -1) ?? 0) : undefined;
     const item = el('li', 'row', [
       bar,
       label,
