@@ -210,6 +210,35 @@ describe('each ranked row’s change in the lists read from raw events', () => {
     expect(week.outbound_links.find((row: { url: string }) => row.url === RARE_LINK).change).not.toBeNull();
   });
 
+  it('a filtered week against the filtered week before: the visits that signed up for pro', async () => {
+    const filtered = await stats(`from=${WEEK[0]}&to=${WEEK[1]}&compare=previous&goal=${encodeURIComponent('Pro signup')}`);
+    // The visits with a pro signup in each week, and their events.
+    const theirs = (dates: readonly [string, string]) => {
+      const chosen = inside(dates);
+      const sessions = new Set(chosen.filter(REACHED['Pro signup']!).map((e) => e.session_id));
+      return chosen.filter((e) => sessions.has(e.session_id));
+    };
+    const [now, before] = [theirs(WEEK), theirs(WEEK_BEFORE)];
+    const goalVisitors = (chosen: Event[]) => new Map(GOALS.map((goal) => [goal.name, visitorsOf(chosen.filter(REACHED[goal.name]!))]));
+    const goals: Array<{ goal: string; visitors: number; change: number | null }> = filtered.goals;
+    expectChanges(
+      goals.map((row) => ({ key: row.goal, figure: row.visitors, change: row.change })),
+      goalVisitors(now),
+      goalVisitors(before),
+      'goal',
+    );
+    const rows: Array<{ url: string; visitors: number; change: number | null }> = filtered.outbound_links;
+    expectChanges(
+      rows.map((row) => ({ key: row.url, figure: row.visitors, change: row.change })),
+      visitorsBy(now, 'outbound', (e) => e.nav_to!),
+      visitorsBy(before, 'outbound', (e) => e.nav_to!),
+      'outbound_links',
+    );
+    // Narrower than the unfiltered week: the filter applied to both periods.
+    expect(goals.find((row) => row.goal === 'GitHub')!.visitors).toBeLessThan(visitorsOf(inside(WEEK).filter(REACHED.GitHub!)));
+    expect(goals.filter((row) => row.change !== null && row.change !== 0).length).toBeGreaterThan(0);
+  });
+
   it('the same dates a year before, when nothing was stored: every row new', async () => {
     const year = await stats(`from=${WEEK[0]}&to=${WEEK[1]}&compare=year`);
     const rows = [

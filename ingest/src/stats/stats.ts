@@ -4,7 +4,8 @@
  * run (run-query.ts) -> shape (shape-answer.ts). One query per part (summaryReads): the headline
  * figures, breakdowns, visits and counts read whole hours and days of an unfiltered range from the
  * rollups and only its edges from raw events; the event lists, goals, properties and engagement
- * path read raw events of the period; and the last minutes, raw, for the live figures.
+ * path read raw events of the period; and the last minutes, raw, for the live figures. A ranked
+ * list's part reads the compared period too, for the rows it lists: each row's change.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { SiteEntry } from '../catalog/catalog.js';
