@@ -24,6 +24,7 @@ const include = [
   'ingest/test/otlp-rows.test.ts',
   'ingest/test/otlp-logs-units.test.ts',
   'ingest/test/log-rows-events.test.ts',
+  'ingest/test/decode-logs-integers.test.ts',
   'ingest/test/otlp-privacy.test.ts',
   'ingest/test/names-privacy.test.ts',
   'ingest/test/otlp-campaign.test.ts',
