@@ -252,7 +252,8 @@ describe('ClickHouse panels on a seeded day of traffic', () => {
     expect(response.statusCode, response.body).toBe(200);
     const api = response.json<{ goals: Row[] }>().goals;
     const rows = answerRows(await run(panelSql(clickhousePanels.find((p) => p.panel.title === 'Goals')!.target.rawSql, variables, range)));
-    expect(rows.map(canonical)).toEqual(api.map(canonical));
+    // The panel shows the period's own figures; the API's `change` against the compared period is not a panel column.
+    expect(rows.map(canonical)).toEqual(api.map(({ change: _change, ...row }) => canonical(row)));
     expect(rows.map((row) => row.goal)).toEqual(servedCatalog.sites[0]!.goals!.map((goal) => goal.name));
     expect(rows.filter((row) => Number(row.visitors) > 0)).toHaveLength(rows.length - 1);
     expect(rows.at(-1)).toMatchObject({ goal: 'Said thanks', visitors: 0, conversion_rate: 0, events: 0 });
