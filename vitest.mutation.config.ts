@@ -34,6 +34,7 @@ const include = [
   'ingest/test/campaign-from-search.test.ts',
   'ingest/test/reserved-props.test.ts',
   'ingest/test/page-origin.test.ts',
+  'ingest/test/otlp-sites.test.ts',
   'ingest/test/count-data-points.test.ts',
   // Tests through the whole service (buildApp, inject, the embedded engine); the counts of
   // accept/ first, as it is quick and reaches every OTLP signal.
