@@ -39,6 +39,7 @@ const include = [
   // Tests through the whole service (buildApp, inject, the embedded engine); the counts of
   // accept/ first, as it is quick and reaches every OTLP signal.
   'ingest/test/otlp-accept-counts.test.ts',
+  'ingest/test/otlp-sessions.test.ts',
   'ingest/test/beacon.test.ts',
   'ingest/test/otlp.test.ts',
   'ingest/test/otlp-logs.test.ts',
