@@ -311,8 +311,9 @@ describe('periods through /api/stats', () => {
     // The unfiltered figures come from the rollups, which still hold every hour.
     expect(all).toMatchObject({ page_views: headline('1970-01-01', '9999-12-31').page_views });
     expect(localDate(all.period.from)).toBe(localDate(events[0]!.s));
+    // Every figure read from raw events (or the per-visit rollup, kept as long) is named.
     expect(all.partial).toBe(
-      `entry and exit pages, bounce rate and visit duration count only from ${localDate(rawFrom)}, where raw events begin`,
+      `entry and exit pages, bounce rate, visit duration, goals, properties, outbound links, downloads, reading and the engagement path count only from ${localDate(rawFrom)}, where raw events begin`,
     );
     const filtered = await stats('range=all&page=/about');
     expect(filtered.partial).toBe(`filters apply only from ${localDate(rawFrom)}, where raw events begin`);

@@ -106,9 +106,25 @@ function changesOf<Name extends string>(
 export type ReadOptions = Omit<ParseOptions, 'period'> & { period?: ParseOptions['period'] | 'all' };
 
 /**
+ * The figures of an unfiltered summary that count only while raw events (or the per-visit rollup,
+ * kept as long) are kept: the rest come from rollups kept longer.
+ */
+const RAW_ONLY_FIGURES = [
+  'entry and exit pages',
+  'bounce rate',
+  'visit duration',
+  'goals',
+  'properties',
+  'outbound links',
+  'downloads',
+  'reading',
+  'the engagement path',
+] as const;
+
+/**
  * What is missing when the periods begin before the oldest raw event and the rollups hold older
- * hours: a filtered summary is read from raw events alone; an unfiltered one reads its entry and
- * exit pages, bounce rate and visit duration from the per-visit rollup, kept as long as raw events.
+ * hours: a filtered summary is read from raw events alone; an unfiltered one reads the figures of
+ * RAW_ONLY_FIGURES from raw events or the per-visit rollup.
  */
 function partialOf(query: Query, stored: StoredSpan | undefined): string | undefined {
   if (!stored || stored.oldest === null) return undefined;
@@ -119,7 +135,7 @@ function partialOf(query: Query, stored: StoredSpan | undefined): string | undef
   const date = localDate(rawFrom, query.timeZone);
   return activeFilters(query.filters).length > 0
     ? `filters apply only from ${date}, where raw events begin`
-    : `entry and exit pages, bounce rate and visit duration count only from ${date}, where raw events begin`;
+    : `${RAW_ONLY_FIGURES.slice(0, -1).join(', ')} and ${RAW_ONLY_FIGURES.at(-1)} count only from ${date}, where raw events begin`;
 }
 
 /**
