@@ -121,7 +121,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(logsRoutes, { rateLimit: otlpRateLimit });
   await app.register(healthRoutes);
   await app.register(metricsRoute);
-  await app.register(apiRoutes, { statsToken: config.statsToken, rateLimitPerMinute: config.apiRateLimitPerMinute });
+  await app.register(apiRoutes, {
+    statsToken: config.statsToken,
+    rateLimitPerMinute: config.apiRateLimitPerMinute,
+    cluster: config.clickhouseCluster,
+  });
   await app.register(overviewRoutes, { tokenRequired: config.statsToken !== undefined });
   return app;
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../src/clickhouse/client.js';
-import { CLUSTER_TABLES, clusterStatements, localName } from '../src/clickhouse/cluster-schema.js';
+import { CLUSTER_TABLES, clusterStatements, deleteFrom, localName } from '../src/clickhouse/cluster-schema.js';
 import { migrate, migrationFiles, schemaStatements } from '../src/clickhouse/migrate.js';
 import { loadConfig } from '../src/config.js';
 import { freshDataDir } from './support/test-app.js';
@@ -185,6 +185,21 @@ describe('the cluster schema', () => {
     expect(clusterStatements('ALTER TABLE events MODIFY TTL toDateTime(ts) + INTERVAL 9 DAY', CLUSTER)).toEqual([
       `ALTER TABLE events_local ON CLUSTER ${CLUSTER} MODIFY TTL toDateTime(ts) + INTERVAL 9 DAY`,
     ]);
+  });
+
+  it('deletes rows of a sharded table (erasure) from every server’s local table: a Distributed table takes no DELETE', async () => {
+    const sharded = Object.keys(CLUSTER_TABLES).filter((table) => CLUSTER_TABLES[table]!.placement === 'sharded');
+    // Every table erasure clears is sharded on a cluster.
+    expect(sharded).toEqual(
+      expect.arrayContaining(['events', 'otel_traces', 'otel_logs', 'metric_points', 'visits_per_hour', 'refused_values']),
+    );
+    for (const table of Object.keys(CLUSTER_TABLES)) {
+      const parsed = await parse(`${deleteFrom(table, CLUSTER)} WHERE site = 'portfolio'`);
+      const expected = sharded.includes(table) ? `DELETE FROM ${localName(table)} ON CLUSTER ${CLUSTER}` : `DELETE FROM ${table}`;
+      expect(parsed.text.replace(/\s+/g, ' '), table).toBe(`${expected} WHERE site = 'portfolio'`);
+      // One server: every table by its own name.
+      expect(deleteFrom(table, undefined)).toBe(`DELETE FROM ${table}`);
+    }
   });
 
   it('is printed by npm run schema, statement by statement, each ending with ;', () => {

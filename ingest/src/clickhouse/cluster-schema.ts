@@ -88,6 +88,16 @@ export function localName(table: string): string {
   return `${table}_local`;
 }
 
+/**
+ * The start of a lightweight DELETE of a table's rows. A `Distributed` table takes no DELETE: on a
+ * cluster, rows of a sharded table are deleted from every server's local table (`ON CLUSTER`);
+ * tables copied everywhere or kept in Keeper take it under their own name.
+ */
+export function deleteFrom(table: string, cluster: string | undefined): string {
+  if (cluster === undefined || CLUSTER_TABLES[table]?.placement !== 'sharded') return `DELETE FROM ${table}`;
+  return `DELETE FROM ${localName(table)} ON CLUSTER ${cluster}`;
+}
+
 /** The migrations' own record, replicated over the whole cluster so any server answers what ran. */
 export function migrationsTableStatement(cluster: string | undefined): string {
   const columns = "(version String, checksum String, applied_at DateTime('UTC') DEFAULT now())";

@@ -21,6 +21,7 @@
  * distinct-count states, from which no visitor or session can be read back.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { deleteFrom } from '../clickhouse/cluster-schema.js';
 import { count, rows } from '../stats/run-query.js';
 
 export interface Erased {
@@ -46,18 +47,19 @@ export interface ErasedKeys {
  */
 const MAX_ROUNDS = 8;
 
-export async function eraseSession(client: ClickHouseClient, sessionId: string): Promise<Erased & { keys: ErasedKeys }> {
+/** `cluster`: the ClickHouse cluster the tables are on, whose sharded tables are erased on every server. */
+export async function eraseSession(client: ClickHouseClient, sessionId: string, cluster?: string): Promise<Erased & { keys: ErasedKeys }> {
   // A session's own rows: its OTLP visitor ids are made from the session and name no other, and a
   // beacon visitor's other sessions are other visits, not this one.
   const sessions = [sessionId];
   const traces = await traceIdsOf(client, sessions);
   const keys = { visitors: [], sessions, traces, refusedAgents: await refusedAgentsOf(client, sessions, traces) };
-  return { ...(await erase(client, keys)), keys };
+  return { ...(await erase(client, keys, cluster)), keys };
 }
 
-export async function eraseVisitor(client: ClickHouseClient, visitorId: string): Promise<Erased & { keys: ErasedKeys }> {
+export async function eraseVisitor(client: ClickHouseClient, visitorId: string, cluster?: string): Promise<Erased & { keys: ErasedKeys }> {
   const keys = await keysOfVisitor(client, visitorId);
-  return { ...(await erase(client, keys)), keys };
+  return { ...(await erase(client, keys, cluster)), keys };
 }
 
 /** A visitor id's sessions, their other visitor ids, theirs sessions... to a fixed point. */
@@ -132,7 +134,7 @@ async function refusedAgentsOf(client: ClickHouseClient, sessions: string[], tra
   return found.map((row) => row.value);
 }
 
-async function erase(client: ClickHouseClient, keys: ErasedKeys): Promise<Erased> {
+async function erase(client: ClickHouseClient, keys: ErasedKeys, cluster: string | undefined): Promise<Erased> {
   const params = { ...keys };
   const targets = [
     { table: 'events', where: 'visitor_id IN {visitors:Array(String)} OR session_id IN {sessions:Array(String)}' },
@@ -148,7 +150,7 @@ async function erase(client: ClickHouseClient, keys: ErasedKeys): Promise<Erased
     // waits for it, so the answer is only sent once the rows are gone.
     if (n > 0) {
       await client.command({
-        query: `DELETE FROM ${table} WHERE ${where}`,
+        query: `${deleteFrom(table, cluster)} WHERE ${where}`,
         query_params: params,
         clickhouse_settings: { mutations_sync: '2' },
       });
@@ -157,7 +159,7 @@ async function erase(client: ClickHouseClient, keys: ErasedKeys): Promise<Erased
   }
   if (keys.sessions.length > 0) {
     await client.command({
-      query: 'DELETE FROM visits_per_hour WHERE session_key IN (SELECT cityHash64(arrayJoin({sessions:Array(String)})))',
+      query: `${deleteFrom('visits_per_hour', cluster)} WHERE session_key IN (SELECT cityHash64(arrayJoin({sessions:Array(String)})))`,
       query_params: params,
       clickhouse_settings: { mutations_sync: '2' },
     });

@@ -10,6 +10,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { hintOf, type HintContext, type RefusedItem } from '../accept/refusal-hints.js';
 import type { Catalog } from '../catalog/catalog.js';
+import { deleteFrom } from '../clickhouse/cluster-schema.js';
 import { count, rows } from '../stats/run-query.js';
 
 export const MAX_VALUES_PER_REASON = 20;
@@ -128,13 +129,13 @@ export class RefusedValues {
   }
 
   /** Forgets refused values that can tie a row to a person (a bot's user agent): in memory and stored. */
-  async forget(values: readonly string[]): Promise<void> {
+  async forget(values: readonly string[], cluster?: string): Promise<void> {
     if (values.length === 0) return;
     const gone = new Set(values);
     for (const [key, row] of this.#pending) if (gone.has(row.value)) this.#pending.delete(key);
     await this.#writing.catch(() => undefined);
     await this.client.command({
-      query: `DELETE FROM ${TABLE} WHERE value IN {values:Array(String)}`,
+      query: `${deleteFrom(TABLE, cluster)} WHERE value IN {values:Array(String)}`,
       query_params: { values },
       clickhouse_settings: { mutations_sync: '2' },
     });

@@ -16,6 +16,8 @@ const idParams = {
 export interface ErasureRouteOptions {
   /** Erasure is refused outright while the read API has no token: anyone could erase anything. */
   tokenSet: boolean;
+  /** The ClickHouse cluster the tables are on (CLICKHOUSE_CLUSTER). */
+  cluster: string | undefined;
 }
 
 const erasureRoutes: FastifyPluginAsync<ErasureRouteOptions> = async (app, options) => {
@@ -34,12 +36,12 @@ const erasureRoutes: FastifyPluginAsync<ErasureRouteOptions> = async (app, optio
       // Refusals still counted in memory are written first: the person's user agents are looked
       // for among the stored refused values.
       await app.refusedValues.flush();
-      const { keys, ...erased } = await erase(app.clickhouse, request.params.id);
+      const { keys, ...erased } = await erase(app.clickhouse, request.params.id, options.cluster);
       // Rows ClickHouse refused for their data are kept on disk, not in a table: cleared by the same keys.
       const deleted = { ...erased, quarantined: await app.pipeline.eraseQuarantined(keys) };
       // Nothing kept may still show the person: a refused value that is their user agent, and
       // summaries (live or recent) computed before the erasure.
-      await app.refusedValues.forget(keys.refusedAgents);
+      await app.refusedValues.forget(keys.refusedAgents, options.cluster);
       app.statsFeed.forget();
       request.log.info({ url, deleted }, 'erased');
       return { id: request.params.id, deleted };

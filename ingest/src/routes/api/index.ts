@@ -40,6 +40,8 @@ export interface ApiRouteOptions {
   statsToken: string | undefined;
   /** Requests per client address and minute across all `/api` routes; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** The ClickHouse cluster the tables are on (CLICKHOUSE_CLUSTER), for erasure. */
+  cluster: string | undefined;
 }
 
 const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, options) => {
@@ -96,7 +98,7 @@ const apiRoutes: FastifyPluginAsync<ApiRouteOptions> = async (app, options) => {
   await app.register(alertsRoutes);
   await app.register(annotationRoutes);
   await app.register(digestRoutes);
-  await app.register(erasureRoutes, { tokenSet: options.statsToken !== undefined });
+  await app.register(erasureRoutes, { tokenSet: options.statsToken !== undefined, cluster: options.cluster });
   await app.register(keyRoutes, { tokenSet: options.statsToken !== undefined });
 };
 
