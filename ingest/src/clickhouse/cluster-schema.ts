@@ -61,6 +61,12 @@ export const CLUSTER_TABLES: Readonly<Record<string, ClusterTable>> = {
   refused_values: { placement: 'sharded', shardBy: 'cityHash64(site)' },
   hotspots_per_hour: { placement: 'sharded', shardBy: 'cityHash64(site)' },
   hotspot_elements_per_span: { placement: 'sharded', shardBy: 'cityHash64(site)' },
+  // Folded by one replica through the Distributed table: a visit folded again lands on the shard
+  // holding its earlier rows, which it replaces there.
+  engagement_steps: { placement: 'sharded', shardBy: 'cityHash64(site, session_key)' },
+  // Where each folding job got: one small row per round, read by every server's reads.
+  fold_watermarks: { placement: 'everywhere' },
+  hotspot_elements_per_viewport_span: { placement: 'sharded', shardBy: 'cityHash64(site)' },
   // Joined with events by dashboards and replaced whole at every start: a local copy everywhere.
   catalog_objects: { placement: 'everywhere' },
   catalog_goals: { placement: 'everywhere' },
