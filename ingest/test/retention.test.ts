@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { applyRetention, RETENTION_TABLES } from '../src/clickhouse/retention.js';
 import { loadConfig } from '../src/config.js';
-import { countOf, freshDataDir, testApp } from './support/test-app.js';
+import { countOf, freshDataDir, queryRows, testApp } from './support/test-app.js';
 
 describe('retention configuration', () => {
   it('has defaults within 25 months and refuses bad values by name', () => {
@@ -41,6 +41,9 @@ describe('retention at start-up', () => {
         { name: 'events_per_day', ttl: 'day + toIntervalDay(40)' },
         { name: 'events_per_hour', ttl: 'hour + toIntervalDay(40)' },
         { name: 'events_per_minute', ttl: 'minute + toIntervalDay(40)' },
+        { name: 'hotspot_elements_per_span', ttl: 'start + toIntervalDay(40)' },
+        { name: 'hotspot_elements_per_viewport_span', ttl: 'start + toIntervalDay(40)' },
+        { name: 'hotspots_per_hour', ttl: 'hour + toIntervalDay(40)' },
         { name: 'metric_points', ttl: 'toDateTime(ts) + toIntervalDay(20)' },
         { name: 'otel_logs', ttl: 'TimestampTime + toIntervalDay(3)' },
         { name: 'otel_traces', ttl: 'toDateTime(Timestamp) + toIntervalDay(3)' },
@@ -85,6 +88,82 @@ describe('retention at start-up', () => {
       expect(await applyRetention(again.clickhouse, { ...retention, tracesDays: 6 })).toEqual(['otel_traces', 'otel_logs']);
     } finally {
       await again.close();
+    }
+  });
+
+  // The hotspot rollups (hourly, and the hour, day and week rows of every page and of each viewport
+  // class) are rollups like the others: counts of clicks on elements, no ids.
+  it('sets the hotspot rollups to the rollups retention and drops their rows that start before it', async () => {
+    const app = await testApp({ retention });
+    const tables = [
+      { table: 'hotspots_per_hour', start: 'hour', ttl: 'hour + toIntervalDay(40)' },
+      { table: 'hotspot_elements_per_span', start: 'start', ttl: 'start + toIntervalDay(40)' },
+      { table: 'hotspot_elements_per_viewport_span', start: 'start', ttl: 'start + toIntervalDay(40)' },
+    ];
+    try {
+      const ttls = await queryRows<{ name: string; ttl: string }>(
+        app,
+        `SELECT name, extract(create_table_query, 'TTL (.*?) SETTINGS') AS ttl FROM system.tables
+         WHERE database = currentDatabase() AND name IN (${tables.map(({ table }) => `'${table}'`).join(', ')})`,
+      );
+      expect(Object.fromEntries(ttls.map((row) => [row.name, row.ttl]))).toEqual(
+        Object.fromEntries(tables.map(({ table, ttl }) => [table, ttl])),
+      );
+
+      const day = 86_400_000;
+      // Clicks from 60 days ago to a minute ago: hours, days and weeks on both sides of the 40 days.
+      const ages = [60, 52, 45, 41.5, 39.5, 38, 30, 12, 1, 60_000 / day];
+      const click = (age: number, i: number) => ({
+        site: 'portfolio',
+        type: 'ui_click',
+        ts: new Date(Date.now() - age * day).toISOString().replace('T', ' ').replace('Z', ''),
+        event_id: `click-${i}`,
+        session_id: `s-${i}`,
+        visitor_id: 'v',
+        source: 'beacon',
+        path: i % 2 === 0 ? '/' : '/work',
+        props: { selector: '#buy', tag: 'button', viewport: 'desktop', x: '40', y: '60' },
+        received_at: Date.now(),
+      });
+      await app.clickhouse.insert({
+        table: 'events',
+        format: 'JSONEachRow',
+        values: ages.map(click),
+        clickhouse_settings: { insert_deduplication_token: randomUUID() },
+      });
+      // Each click's hour, UTC day and UTC week (from Monday): a row of each table starts there.
+      const cutoff = Math.floor(Date.now() / 1000) - 40 * 86_400;
+      const starts = ages.map((age) => {
+        const s = Math.floor((Date.now() - age * day) / 1000);
+        const dayStart = s - (s % 86_400);
+        // 1970-01-01 was a Thursday: Monday is three days on.
+        const weekStart = s - ((s - 4 * 86_400) % (7 * 86_400));
+        return { hour: s - (s % 3600), day: dayStart, week: weekStart - (weekStart % 86_400) };
+      });
+      // The clicks of the rows a table keeps: those starting at the cut-off or after (each click placed: a cell row too).
+      const kept = (kinds: Record<string, 'hour' | 'day' | 'week'>) =>
+        Object.entries(kinds)
+          .map(([span, unit]) => ({ span, clicks: starts.filter((start) => start[unit] >= cutoff).length }))
+          .filter((row) => row.clicks > 0);
+      const expected: Record<string, Array<{ span: string; clicks: number }>> = {
+        hotspots_per_hour: kept({ cell: 'hour', element: 'hour' }),
+        hotspot_elements_per_span: kept({ day: 'day', hour: 'hour', week: 'week' }),
+        hotspot_elements_per_viewport_span: kept({ day: 'day', hour: 'hour', week: 'week' }),
+      };
+      for (const { table, start } of tables) {
+        // A merge applies the TTL (one may already have run in the background).
+        await app.clickhouse.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
+        const rows = await queryRows<{ span: string; clicks: number }>(
+          app,
+          `SELECT ${table === 'hotspots_per_hour' ? 'kind' : 'span'} AS span, sum(clicks) AS clicks FROM ${table} GROUP BY span ORDER BY span`,
+        );
+        expect(rows, table).toEqual(expected[table]);
+        expect(await countOf(app, `SELECT count() AS n FROM ${table} WHERE ${start} < toDateTime(${cutoff})`), table).toBe(0);
+      }
+      // Four clicks' rows were dropped from every table: the check is not one of young clicks only.
+      expect(starts.filter((start) => start.hour < cutoff)).toHaveLength(4);
+    } finally {
+      await app.close();
     }
   });
 });

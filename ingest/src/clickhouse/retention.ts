@@ -16,7 +16,7 @@ export interface Retention {
   tracesDays: number;
   /** Metric data points from browsers (metric_points). */
   metricsDays: number;
-  /** The per-minute, hourly and daily rollups: counts and distinct-count states, no ids. */
+  /** The per-minute, hourly and daily rollups and the hotspots' rollups: counts and distinct-count states, no ids. */
   rollupsDays: number;
 }
 
@@ -30,6 +30,11 @@ export const RETENTION_TABLES: ReadonlyArray<{ table: string; time: string; days
   { table: 'events_per_minute', time: 'minute', days: 'rollupsDays' },
   { table: 'events_per_hour', time: 'hour', days: 'rollupsDays' },
   { table: 'events_per_day', time: 'day', days: 'rollupsDays' },
+  // A span row goes when its start is older than the retention: a period inside the retention
+  // reads only rows that start within it, so its figures stay exact.
+  { table: 'hotspots_per_hour', time: 'hour', days: 'rollupsDays' },
+  { table: 'hotspot_elements_per_span', time: 'start', days: 'rollupsDays' },
+  { table: 'hotspot_elements_per_viewport_span', time: 'start', days: 'rollupsDays' },
 ];
 
 /**
