@@ -90,6 +90,26 @@ describe('the daily salts kept in ClickHouse', () => {
     }
   });
 
+  it('gives two stores on one engine, each with its connection, one salt for a day, 40 days raced in a row', async () => {
+    const { client, salts, dataDir } = await store();
+    // A second connection to the same engine: the two stores' queries run at once, as two replicas' would.
+    const otherClient = await createClickHouse({ url: undefined, dataDir });
+    try {
+      const other = new DailySalts(otherClient);
+      const today = dayOf(TODAY_MS);
+      const differing: number[] = [];
+      for (let day = today; day < today + 40; day++) {
+        const [one, two] = await Promise.all([salts.saltOf(day, randomBytes(32)), other.saltOf(day, randomBytes(32))]);
+        if (!one.equals(two)) differing.push(day);
+      }
+      expect(differing).toEqual([]);
+    } finally {
+      await otherClient.close();
+      await client.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('deletes the salts of past days at the rollover, and the next day has another id', async () => {
     const { client, salts, dataDir } = await store();
     try {

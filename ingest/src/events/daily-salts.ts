@@ -13,10 +13,23 @@ function dateOf(day: number): string {
 }
 
 /**
+ * Whether an insert was refused because the key is stored already: what a KeeperMap answers with
+ * keeper_map_strict_mode = 1 (code 999, KEEPER_EXCEPTION, "Transaction failed (Node exists)").
+ */
+export function isRefusedOffer(error: unknown): boolean {
+  const { code, type, message } = (error ?? {}) as { code?: unknown; type?: unknown; message?: unknown };
+  return code === '999' && type === 'KEEPER_EXCEPTION' && typeof message === 'string' && message.includes('(Node exists)');
+}
+
+/**
  * The daily salts kept in ClickHouse (migration 0025), so every process, before and after a restart,
- * hashes a day's visitors with the same salt. ClickHouse has no compare-and-set: each process
- * offers a salt and reads back the winner, the first stored (earliest insert time, then smallest
- * salt), which every reader sees the same once both offers are stored.
+ * hashes a day's visitors with the same salt. Each process offers a salt and reads back the winner.
+ * On one server (a MergeTree; ClickHouse has no compare-and-set) the winner is the first stored
+ * (earliest insert time, then smallest salt), which every reader sees the same once both offers are
+ * stored. On a cluster the table is a KeeperMap keyed by day (clickhouse/cluster-schema.ts): the
+ * offer is inserted in strict mode, so the first one stored is the only one, on every server at
+ * once, and a later offer is refused; without strict mode it would replace the first, and a replica
+ * that had read back its own salt would keep hashing with it.
  */
 export class DailySalts {
   constructor(private readonly client: ClickHouseClient) {}
@@ -30,10 +43,13 @@ export class DailySalts {
         table: 'visitor_salts',
         values: [{ day: dateOf(day), salt: offer.toString('hex') }],
         format: 'JSONEachRow',
+        // A KeeperMap's first offer stays; a MergeTree (one server) has no such setting's use and ignores it.
+        clickhouse_settings: { keeper_map_strict_mode: 1 },
       });
     } catch (error) {
-      // A table keyed by day that refuses a second offer (a cluster's KeeperMap, docs/scaling.md):
-      // another process won; its salt is the one stored.
+      // Refused: another replica stored its offer first, and that is the day's salt. Anything else
+      // (ClickHouse away) fails the refresh, which is tried again next minute.
+      if (!isRefusedOffer(error)) throw error;
       const stored = await this.winner(day);
       if (stored) return stored;
       throw error;
