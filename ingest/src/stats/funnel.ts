@@ -138,7 +138,7 @@ async function reachedIn(
   filters: Filters,
   now: number,
 ): Promise<number[]> {
-  const matching = visitsMatching(filters, 'toDateTime({from:UInt32})', site.goals);
+  const matching = visitsMatching(filters, 'toDateTime64({from:UInt32}, 3)', site.goals);
   const params: Record<string, unknown> = {
     ...matching.params,
     site: site.id,
@@ -154,14 +154,14 @@ async function reachedIn(
   });
   // The window is a parameter of the aggregate function, which takes a literal: a whole number of milliseconds computed here.
   const windowMs = Math.max(1, (period.to ?? now) - period.from) * 1000;
-  const until = period.to === undefined ? '' : ' AND ts < toDateTime({to:UInt32})';
+  const until = period.to === undefined ? '' : ' AND ts < toDateTime64({to:UInt32}, 3)';
   if (period.to !== undefined) params.to = period.to;
   const found = await rows<{ level: string; sessions: string }>(
     client,
     `SELECT level, count() AS sessions FROM (
        SELECT windowFunnel(${windowMs})(toUInt64(toUnixTimestamp64Milli(ts)), ${conditions.join(', ')}) AS level
        FROM events
-       WHERE site = {site:String} AND session_key != 0 AND type IN {types:Array(String)} AND ts >= toDateTime({from:UInt32})${until}${matching.sql}
+       WHERE site = {site:String} AND session_key != 0 AND type IN {types:Array(String)} AND ts >= toDateTime64({from:UInt32}, 3)${until}${matching.sql}
        GROUP BY session_key
      )
      WHERE level > 0 GROUP BY level`,

@@ -15,8 +15,8 @@ export async function readLive(client: ClickHouseClient, params: { site: string;
     rows<{ active_visitors: string; visits_last_minute: string }>(
       client,
       `SELECT uniqExactIf(visitor_key, visitor_key != 0) AS active_visitors,
-              uniqExactIf(session_key, session_key != 0 AND ts >= now() - INTERVAL 1 MINUTE) AS visits_last_minute
-       FROM events WHERE site = {site:String} AND ts >= now() - INTERVAL 5 MINUTE`,
+              uniqExactIf(session_key, session_key != 0 AND ts >= now64(3) - INTERVAL 1 MINUTE) AS visits_last_minute
+       FROM events WHERE site = {site:String} AND ts >= now64(3) - INTERVAL 5 MINUTE`,
       params,
     ),
     readRecent(client, params),
@@ -37,7 +37,7 @@ async function readRecent(client: ClickHouseClient, params: { site: string; seco
     rows<Record<string, unknown>>(
       client,
       `SELECT ts, type, path, object_id, room_id, nav_from, nav_to, duration_ms, session_id, source, device
-       FROM events WHERE site = {site:String} AND ts >= now() - {seconds:UInt32}
+       FROM events WHERE site = {site:String} AND ts >= now64(3) - {seconds:UInt32}
        ORDER BY ts DESC LIMIT {limit:UInt32}`,
       { site: params.site, seconds, limit: RECENT_EVENTS },
     );

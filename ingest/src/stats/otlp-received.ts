@@ -27,7 +27,7 @@ const SPANS_SQL = `
 
 const EVENTS_SQL = `
   SELECT count() AS n FROM events
-  WHERE site = {site:String} AND source = 'otlp' AND ts >= toDateTime({from:UInt32}) AND ts < toDateTime({to:UInt32})`;
+  WHERE site = {site:String} AND source = 'otlp' AND ts >= toDateTime64({from:UInt32}, 3) AND ts < toDateTime64({to:UInt32}, 3)`;
 
 /** The site's spans and OTLP events over `[from, to)`, epoch seconds. */
 export async function readOtlpReceived(client: ClickHouseClient, site: SiteEntry, from: number, to: number): Promise<OtlpReceived> {

@@ -43,7 +43,7 @@ const MEASUREMENTS = `
   SELECT path, upper(substring(name, {prefixLength:UInt32} + 1)) AS vital, sum AS value
   FROM metric_points
   WHERE site = {site:String} AND kind = 'histogram' AND startsWith(name, {prefix:String}) AND count = 1
-    AND ts >= toDateTime({from:UInt32}) AND ts < toDateTime({to:UInt32})
+    AND ts >= toDateTime64({from:UInt32}, 3) AND ts < toDateTime64({to:UInt32}, 3)
   UNION ALL
   SELECT path(LogAttributes['url.full']) AS path, upper(LogAttributes['browser.web_vital.name']) AS vital,
          toFloat64OrZero(LogAttributes['browser.web_vital.value']) AS value
@@ -65,7 +65,7 @@ const P75_SQL = `
 const LEFT_OUT_SQL = `
   SELECT sum(count) AS n FROM metric_points
   WHERE site = {site:String} AND kind = 'histogram' AND startsWith(name, {prefix:String}) AND count > 1
-    AND ts >= toDateTime({from:UInt32}) AND ts < toDateTime({to:UInt32})`;
+    AND ts >= toDateTime64({from:UInt32}, 3) AND ts < toDateTime64({to:UInt32}, 3)`;
 
 /** The web vitals of a site's pages over `[from, to)`, epoch seconds. */
 export async function readWebVitals(client: ClickHouseClient, site: SiteEntry, from: number, to: number): Promise<WebVitals> {

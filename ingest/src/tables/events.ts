@@ -104,5 +104,5 @@ export const eventsTable: StoredTable<EventRow> = {
   columns: EVENT_COLUMNS,
   serialize: serializeEventRow,
   recentKeys: `SELECT concat('e|', site, '|', event_id) AS key, received_at AS at FROM events
-    WHERE received_at > now() - INTERVAL 25 HOUR`,
+    WHERE received_at > now64(3) - INTERVAL 25 HOUR`,
 };

@@ -24,5 +24,5 @@ export const metricPointsTable: StoredTable<MetricPointRow> = {
   keyOf: (row) => `m|${row.point_id}`,
   serialize: JSON.stringify,
   recentKeys: `SELECT concat('m|', point_id) AS key, ts AS at FROM metric_points
-    WHERE ts > now() - INTERVAL 25 HOUR`,
+    WHERE ts > now64(3) - INTERVAL 25 HOUR`,
 };

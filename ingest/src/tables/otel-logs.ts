@@ -8,5 +8,5 @@ export const logsTable: StoredTable<LogRow> = {
   keyOf: (row) => `l|${row.LogId}`,
   serialize: JSON.stringify,
   recentKeys: `SELECT concat('l|', LogId) AS key, toDateTime64(Timestamp, 3) AS at FROM otel_logs
-    WHERE Timestamp > now() - INTERVAL 25 HOUR`,
+    WHERE Timestamp > now64(3) - INTERVAL 25 HOUR`,
 };

@@ -88,5 +88,5 @@ export const tracesTable: StoredTable<TraceRow> = {
   columns: TRACE_COLUMNS,
   serialize: serializeTraceRow,
   recentKeys: `SELECT concat('s|', TraceId, SpanId) AS key, toDateTime64(Timestamp, 3) AS at FROM otel_traces
-    WHERE Timestamp > now() - INTERVAL 25 HOUR`,
+    WHERE Timestamp > now64(3) - INTERVAL 25 HOUR`,
 };
