@@ -304,6 +304,20 @@ describe('ClickHouse panels on a seeded day of traffic', () => {
     expect(rows[0]).toMatchObject({ path: '/', selector: '#contact', tag: 'a' });
   });
 
+  it("shows each page's most clicked elements as /api/hotspots counts them, mean places rounded as the API rounds", async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/hotspots?site=portfolio&range=24h&path=/' });
+    expect(response.statusCode, response.body).toBe(200);
+    const api = response.json<{ elements: Row[] }>().elements;
+    const rows = answerRows(
+      await run(panelSql(clickhousePanels.find((p) => p.panel.title === 'Most clicked elements')!.target.rawSql, variables, range)),
+    );
+    // ClickHouse's round() of a Float64, as the API rounds a mean place: half to even.
+    const rounded = (value: number) => (value - Math.floor(value) === 0.5 ? 2 * Math.round(value / 2) : Math.round(value));
+    const asApi = rows.map(({ mean_x, mean_y, ...row }) => ({ ...row, x: rounded(Number(mean_x)), y: rounded(Number(mean_y)) }));
+    expect(asApi).toEqual(api.slice(0, rows.length));
+    expect(rows).toHaveLength(10);
+  });
+
   it('opens a slow page load as a whole trace through the trace link', async () => {
     const traceId = seed.slowTraceIds[0]!;
     const answer = await run(panelSql(TRACE_BY_ID_SQL, { '__value.raw': traceId }, range));

@@ -317,7 +317,7 @@ export const PANEL_ANSWERS: Record<string, (f: SeedFacts) => Row[]> = {
   },
   'Most clicked elements': (f) =>
     [...groupBy(ofType(f.events, 'ui_click'), (event) => event.path)].flatMap(([path, clicks]) =>
-      [...groupBy(clicks, (event) => `${event.props.selector}\u0000${event.props.tag}`)]
+      [...groupBy(clicks, (event) => event.props.selector!)]
         .map(([, list]) => ({
           path,
           selector: list[0]!.props.selector!,
@@ -326,7 +326,7 @@ export const PANEL_ANSWERS: Record<string, (f: SeedFacts) => Row[]> = {
           mean_x: list.reduce((sum, event) => sum + Number(event.props.x), 0) / list.length,
           mean_y: list.reduce((sum, event) => sum + Number(event.props.y), 0) / list.length,
         }))
-        .sort((a, b) => b.clicks - a.clicks || compareText(a.selector, b.selector) || compareText(a.tag, b.tag))
+        .sort((a, b) => b.clicks - a.clicks || compareText(a.selector, b.selector))
         .slice(0, HOTSPOTS_PER_PAGE),
     ),
   'Engagement path': (f) => {
