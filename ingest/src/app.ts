@@ -23,6 +23,7 @@ import otlpRoutes from './routes/otlp/index.js';
 import overviewRoutes from './routes/overview/index.js';
 import { alertsPlugin } from './plugins/alerts.js';
 import { digestPlugin } from './plugins/digest.js';
+import { engagementFoldPlugin } from './engagement-fold/plugin.js';
 import { livePlugin } from './plugins/live.js';
 
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -100,6 +101,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   await app.register(hotspotSelectorsPlugin);
   if (config.alertsEnabled) await app.register(alertsPlugin, { webhookUrl: config.alertWebhookUrl, replicaId: config.replicaId });
   await app.register(digestPlugin, { webhookUrl: config.alertWebhookUrl, mail: config.digestMail, replicaId: config.replicaId });
+  await app.register(engagementFoldPlugin, { replicaId: config.replicaId });
   await app.register(livePlugin, {
     streamIntervalMs: STREAM_INTERVAL_MS,
     streamMaxTotal: config.streamMaxTotal,

@@ -66,6 +66,11 @@ export const CLUSTER_TABLES: Readonly<Record<string, ClusterTable>> = {
   engagement_steps: { placement: 'sharded', shardBy: 'cityHash64(site, session_key)' },
   // Where each folding job got: one small row per round, read by every server's reads.
   fold_watermarks: { placement: 'everywhere' },
+  // Folded by one replica through the Distributed table: a visit folded again lands on the shard
+  // holding its earlier rows, which it replaces there.
+  engagement_steps: { placement: 'sharded', shardBy: 'cityHash64(site, session_key)' },
+  // Where each folding job got: one small row per round, read by every server's reads.
+  fold_watermarks: { placement: 'everywhere' },
   hotspot_elements_per_viewport_span: { placement: 'sharded', shardBy: 'cityHash64(site)' },
   // Joined with events by dashboards and replaced whole at every start: a local copy everywhere.
   catalog_objects: { placement: 'everywhere' },

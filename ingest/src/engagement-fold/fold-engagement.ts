@@ -1,0 +1,164 @@
+/**
+ * The job that folds the room's engagement path off the insert path (issue 30: a materialized view
+ * would slow every insert, and a click's next action is known only once the visit went on): it
+ * writes, for every click of an object in a visit, the visit's next action into
+ * `engagement_steps` (migrations 0066), which the read (stats/engagement.ts) takes instead of
+ * sorting every visit's actions at each read.
+ *
+ * What is folded is told by the engine's insert mark (`events.inserted_at`, 0064), never by an
+ * event's own times: a round folds every visit that has an event inserted after the watermark and
+ * up to a bound (`upTo`), reading all of the visit's events, then stores the bound as the new
+ * watermark (`fold_watermarks`, 0067). A visit with an event inserted after the watermark (a late
+ * event, a replayed spool, a retry, a visit still going on) is read from raw events by the read,
+ * and folded again by the next round, its rows replacing the old ones (ReplacingMergeTree on
+ * `folded_at`). So the read is exact whatever arrives late, and a restart goes on from the stored
+ * watermark (a round cut short is folded again: its rows replace themselves).
+ *
+ * The work of a round is bounded: when more visits than MAX_VISITS_PER_ROUND wait, they are split
+ * by their key into slices, one slice a round, and the watermark moves once every slice is done.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import { FOLD_JOB, NOT_ACTIONS } from '../stats/engagement.js';
+import { count, rows } from '../stats/run-query.js';
+
+/** Visits folded by one round at most (a slice of the waiting ones). */
+export const MAX_VISITS_PER_ROUND = 20_000;
+/**
+ * How far behind the engine's clock the watermark stays: an insert marks its rows when it begins
+ * and they are seen once it ends, so a round must not read up to rows of inserts still under way.
+ * The writer gives up an insert after 30 s (clickhouse/client.ts); the embedded engine runs one
+ * statement at a time, so there no insert is under way while a round reads.
+ */
+export const SETTLE_MS = 60_000;
+
+/** A DateTime64(3) as ClickHouse writes it in JSON, and takes it back as a bound parameter. */
+type Mark = string;
+
+/** The visits waiting for a fold: those with an event inserted in `(from, to]`, in `slices` slices by key. */
+interface Pending {
+  from: Mark;
+  to: Mark;
+  /** Visits and events inserted in the span (what the round's work is counted by). */
+  visits: number;
+  events: number;
+  slices: number;
+  next: number;
+}
+
+export interface FoldRound {
+  /** Visits and events inserted in the span folded (all its slices). */
+  visits: number;
+  events: number;
+  /** The slice folded by this round, of the span's slices (0 of 0: nothing arrived). */
+  slice: number;
+  slices: number;
+  /** The new watermark when this round finished its span, else undefined. */
+  watermark: Mark | undefined;
+}
+
+const FOLD_SLICE = `
+INSERT INTO engagement_steps (site, session_key, click_id, ts, object, next_ts, type, path, object_id, nav_to, props, folded_at)
+SELECT site, session_key, event_id, ts, object_id, next.1, next.2, next.3, next.4, next.5, next.6, {to:DateTime64(3, 'UTC')}
+FROM (
+  SELECT site, session_key, event_id, ts, type, object_id,
+         leadInFrame((ts, type, path, object_id, nav_to, props)) OVER visit AS next
+  FROM events
+  WHERE session_key IN (SELECT session_key FROM events
+                        WHERE inserted_at > {from:DateTime64(3, 'UTC')} AND inserted_at <= {to:DateTime64(3, 'UTC')}
+                          AND session_key != 0 AND session_key % {slices:UInt32} = {slice:UInt32})
+    AND type NOT IN {not_actions:Array(String)}
+  WINDOW visit AS (PARTITION BY site, session_key ORDER BY ts, event_id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
+)
+WHERE type = 'object_click'`;
+
+export class EngagementFold {
+  private pending: Pending | undefined;
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly options: { settleMs?: number; maxVisitsPerRound?: number } = {},
+  ) {}
+
+  /** Whether slices of a span begun wait (the next round should come soon). */
+  get behind(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /**
+   * One bounded round: the next slice of the waiting visits; a new span when none waits. Rounds
+   * run one after the other (the timer's and a caller's), never two on one span at once: a slice
+   * skipped would leave visits unfolded under the watermark.
+   */
+  round(): Promise<FoldRound> {
+    const round = this.last.then(() => this.foldNext());
+    this.last = round.catch(() => undefined);
+    return round;
+  }
+
+  private last: Promise<unknown> = Promise.resolve();
+
+  private async foldNext(): Promise<FoldRound> {
+    const pending = this.pending ?? (await this.begin());
+    if (!pending) return { visits: 0, events: 0, slice: 0, slices: 0, watermark: undefined };
+    this.pending = pending;
+    const slice = pending.next;
+    if (pending.visits > 0) {
+      await this.client.command({
+        query: FOLD_SLICE,
+        query_params: { from: pending.from, to: pending.to, slices: pending.slices, slice, not_actions: NOT_ACTIONS },
+      });
+    }
+    pending.next += 1;
+    let watermark: Mark | undefined;
+    if (pending.next >= pending.slices) {
+      // Stored once every slice is folded: a restart before it folds the span again.
+      await this.client.command({
+        query: "INSERT INTO fold_watermarks (job, watermark) VALUES ({job:String}, {to:DateTime64(3, 'UTC')})",
+        query_params: { job: FOLD_JOB, to: pending.to },
+      });
+      watermark = pending.to;
+      this.pending = undefined;
+    }
+    return { visits: pending.visits, events: pending.events, slice, slices: pending.slices, watermark };
+  }
+
+  /** Rounds until the watermark is within the settle time of now: what a test or a benchmark waits for. */
+  async catchUp(): Promise<FoldRound[]> {
+    const done: FoldRound[] = [];
+    do done.push(await this.round());
+    while (this.pending);
+    return done;
+  }
+
+  /** Forgets a span begun (another replica holds the lease now): the next round starts from the stored watermark. */
+  forget(): void {
+    this.pending = undefined;
+  }
+
+  /** The stored watermark; the epoch when nothing was folded yet. */
+  async watermark(): Promise<Mark> {
+    const [row] = await rows<{ watermark: Mark }>(
+      this.client,
+      'SELECT max(watermark) AS watermark FROM fold_watermarks WHERE job = {job:String}',
+      { job: FOLD_JOB },
+    );
+    return row!.watermark;
+  }
+
+  /** The span after the watermark up to the engine's clock less the settle time, and what arrived in it; undefined when empty. */
+  private async begin(): Promise<Pending | undefined> {
+    const from = await this.watermark();
+    const [span] = await rows<{ to: Mark; visits: string; events: string }>(
+      this.client,
+      `WITH now64(3, 'UTC') - toIntervalMillisecond({settle_ms:UInt32}) AS to
+       SELECT to, uniqExactIf(session_key, session_key != 0) AS visits, count() AS events
+       FROM events WHERE inserted_at > {from:DateTime64(3, 'UTC')} AND inserted_at <= to`,
+      { from, settle_ms: this.options.settleMs ?? SETTLE_MS },
+    );
+    // Nothing arrived: the watermark stays (what arrives later is after it all the same).
+    if (!span || count(span.events) === 0) return undefined;
+    const visits = count(span.visits);
+    const slices = Math.max(1, Math.ceil(visits / (this.options.maxVisitsPerRound ?? MAX_VISITS_PER_ROUND)));
+    return { from, to: span.to, visits, events: count(span.events), slices, next: 0 };
+  }
+}
