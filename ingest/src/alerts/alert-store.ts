@@ -1,6 +1,7 @@
 // The alerts the service raised, in ClickHouse (migration 0029_create_alerts.sql): what survives a
 // restart, so an open alert is neither forgotten nor notified twice, and what the overview page lists.
 import type { ClickHouseClient } from '@clickhouse/client';
+import { fence, type Lease, SoleOwner } from '../lease/lease.js';
 import type { TrafficRuleId } from './traffic-evaluator.js';
 
 export type Notified = '' | 'firing' | 'resolved';
@@ -42,10 +43,19 @@ const fromRow = (row: AlertRow): StoredAlert => ({
 });
 
 export class AlertStore {
-  constructor(private readonly client: ClickHouseClient) {}
+  /** `lease`: the `alerts` lease whose owner writes (src/lease/); the process alone when not given. */
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly lease: Lease = new SoleOwner(),
+  ) {}
 
-  /** Writes the alert's current state; the newest write of an episode wins. */
+  /**
+   * Writes the alert's current state; the newest write of an episode wins. Refused (FencedOff) when
+   * another replica holds a newer generation of the lease: this owner was paused past its expiry,
+   * and its state, newer by the clock, would replace what the next owner judged since.
+   */
   async save(alert: StoredAlert): Promise<void> {
+    await fence(this.lease, 'alerts');
     await this.client.insert({
       table: 'alerts',
       values: [
@@ -58,6 +68,7 @@ export class AlertStore {
           expected: alert.expected,
           notified: alert.notified,
           version: Date.now(),
+          generation: this.lease.generation ?? 0,
         },
       ],
       format: 'JSONEachRow',

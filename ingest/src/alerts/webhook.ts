@@ -16,6 +16,8 @@ export interface WebhookOptions {
   timeoutMs?: number;
   /** The overview page's address, for the links; relative when unknown. */
   pageUrl?: string;
+  /** Run before each try: throws to stop posting (the lease's fence, src/lease/). */
+  fence?: () => Promise<void>;
 }
 
 /** Grafana sends this for an alert that has not ended. */
@@ -63,6 +65,7 @@ export async function postAlert(alert: StoredAlert, options: WebhookOptions): Pr
   let pause = options.firstPauseMs ?? 1000;
   const body = JSON.stringify(webhookMessage(alert, options.pageUrl));
   for (let attempt = 1; attempt <= attempts; attempt++) {
+    await options.fence?.();
     try {
       const response = await fetch(options.url, {
         method: 'POST',

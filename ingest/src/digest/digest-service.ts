@@ -5,10 +5,11 @@
 // (migration 0037), so a restart never sends it again. A service that was down on Monday sends
 // the week's digest when it is back; only the latest week is ever sent. A failed delivery is
 // tried again next minute, up to DELIVERY_ROUNDS times; nothing here touches ingest. With several
-// replicas, a round delivers only on the holder of the lease `digest` (src/lease/).
+// replicas, a round delivers only on the holder of the lease `digest` (src/lease/), and each post
+// or mail is fenced: an owner paused past its lease's expiry leaves it to the newer owner.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { SiteEntry } from '../catalog/catalog.js';
-import type { Lease } from '../lease/lease.js';
+import { FencedOff, fence, type Lease, SoleOwner } from '../lease/lease.js';
 import { composeDigest } from './compose-digest.js';
 import { digestText } from './digest-text.js';
 import { dueWeek } from './iso-week.js';
@@ -42,6 +43,7 @@ export class DigestService {
   private running: Promise<void> | undefined;
   /** The last minute a round finished (epoch ms of its clock): what a test waits for. */
   checkedAt: number | undefined;
+  private readonly lease: Lease;
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -51,7 +53,9 @@ export class DigestService {
       /** Who delivers; the process alone when not given. */
       lease?: Lease;
     },
-  ) {}
+  ) {
+    this.lease = options.lease ?? new SoleOwner();
+  }
 
   private channels(): Channel[] {
     return [...(this.options.webhookUrl ? ['webhook' as const] : []), ...(this.options.mail ? ['mail' as const] : [])];
@@ -84,7 +88,17 @@ export class DigestService {
     const channels = this.channels();
     if (channels.length === 0) return;
     // Another replica holds the lease: it delivers, and records what it sent for whoever is next.
-    if (this.options.lease && !(await this.options.lease.hold())) return;
+    if (!(await this.lease.hold())) return;
+    try {
+      await this.deliverEachSite(now, channels);
+    } catch (error) {
+      if (!(error instanceof FencedOff)) throw error;
+      // Paused past the lease's expiry: the newer owner delivers (what this one sent is recorded).
+      this.options.log.info({ err: error }, 'the weekly digest is left to the newer owner of its lease');
+    }
+  }
+
+  private async deliverEachSite(now: number, channels: Channel[]): Promise<void> {
     for (const site of this.sites()) {
       const { week } = dueWeek(Math.floor(now / 1000), site.timeZone, this.options.hour ?? DIGEST_HOUR);
       const key = (channel: Channel) => `${site.id}/${week}/${channel}`;
@@ -101,7 +115,16 @@ export class DigestService {
         if (delivered) {
           await this.client.insert({
             table: 'digests_sent',
-            values: [{ site: site.id, week, channel, sent_at: new Date(now).toISOString().replace('T', ' ').replace('Z', '') }],
+            // Not fenced: the digest went out, and the record keeps the newer owner from sending it again.
+            values: [
+              {
+                site: site.id,
+                week,
+                channel,
+                sent_at: new Date(now).toISOString().replace('T', ' ').replace('Z', ''),
+                generation: this.lease.generation ?? 0,
+              },
+            ],
             format: 'JSONEachRow',
           });
           this.done.add(key(channel));
@@ -125,7 +148,12 @@ export class DigestService {
     facts: Parameters<typeof postDigest>[0],
     text: Parameters<typeof postDigest>[1],
   ): Promise<boolean> {
-    if (channel === 'webhook') return postDigest(facts, text, { url: this.options.webhookUrl!, pauseMs: this.options.webhookPauseMs });
+    // Checked right before each try: a paused owner whose lease another took must not deliver too.
+    const fenced = () => fence(this.lease, 'digest');
+    if (channel === 'webhook') {
+      return postDigest(facts, text, { url: this.options.webhookUrl!, pauseMs: this.options.webhookPauseMs, fence: fenced });
+    }
+    await fenced();
     try {
       await mailDigest(text, this.options.mail!);
       return true;

@@ -33,11 +33,19 @@ export function digestMessage(facts: DigestFacts, text: DigestText) {
 export async function postDigest(
   facts: DigestFacts,
   text: DigestText,
-  options: { url: string; attempts?: number; pauseMs?: number; timeoutMs?: number },
+  options: {
+    url: string;
+    attempts?: number;
+    pauseMs?: number;
+    timeoutMs?: number;
+    /** Run before each try: throws to stop posting (the lease's fence, src/lease/). */
+    fence?: () => Promise<void>;
+  },
 ): Promise<boolean> {
   const body = JSON.stringify(digestMessage(facts, text));
   const attempts = options.attempts ?? 3;
   for (let attempt = 1; attempt <= attempts; attempt++) {
+    await options.fence?.();
     try {
       const response = await fetch(options.url, {
         method: 'POST',

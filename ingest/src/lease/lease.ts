@@ -13,6 +13,26 @@ export interface Lease {
   release(): Promise<void>;
   /** The generation held (it grows at every take and renewal), undefined when not held. */
   readonly generation: number | undefined;
+  /**
+   * The fence, checked right before an act of the task (a post, a write of its state): whether the
+   * lease's newest generation is still this owner's. An owner paused past its expiry (a long
+   * garbage collection, a frozen machine) finds here the newer generation the next owner took, and
+   * leaves the act to it.
+   */
+  isCurrent(): Promise<boolean>;
+}
+
+/** An act refused by the fence: another owner holds a newer generation of the task's lease. */
+export class FencedOff extends Error {
+  constructor(task: string, generation: number | undefined) {
+    super(`the ${task} lease's generation ${generation ?? '(none)'} is no longer the newest: its newer owner acts instead`);
+    this.name = 'FencedOff';
+  }
+}
+
+/** Throws FencedOff unless `lease` is still current: the fence before a post or a write. */
+export async function fence(lease: Lease, task: string): Promise<void> {
+  if (!(await lease.isCurrent())) throw new FencedOff(task, lease.generation);
 }
 
 /** A lease kept for longer than one round of a task that runs every minute: a round late by a minute keeps it. */
@@ -25,6 +45,9 @@ export class SoleOwner implements Lease {
     return true;
   }
   async release(): Promise<void> {}
+  async isCurrent(): Promise<boolean> {
+    return true;
+  }
 }
 
 /**

@@ -4,7 +4,8 @@
 // two replicas inserting one generation, one row survives: on one server the second insert has
 // the same deduplication token and is dropped, on a cluster the KeeperMap refuses it
 // (keeper_map_strict_mode). Time is the owner's clock: replicas' clocks must agree to well within
-// the expiry, and every task is safe to run twice should a paused owner act past it.
+// the expiry. An owner paused past it may wake up and act while the next owner does: the
+// generation is the fencing token, checked (isCurrent) right before each post and write of state.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Lease } from './lease.js';
 
@@ -64,6 +65,16 @@ export class TableLease implements Lease {
     // claim if someone took the generation meanwhile.
     await this.claim(this.generation + 1, this.options.now());
     this.generation = undefined;
+  }
+
+  /**
+   * Whether the newest row of the task is this owner's: no other owner took a newer generation
+   * since this one's last take or renewal. (By owner rather than by number: this owner's own
+   * renewal, under way in another round, makes a newer generation that is still its own.)
+   */
+  async isCurrent(): Promise<boolean> {
+    if (this.generation === undefined) return false;
+    return (await this.newest())?.owner === this.options.owner;
   }
 
   private async newest(): Promise<LeaseRow | undefined> {

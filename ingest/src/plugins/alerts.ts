@@ -5,13 +5,14 @@
 // again. Open alerts are kept in ClickHouse, so a restart neither forgets nor repeats one. A failed
 // evaluation (ClickHouse away) is logged and tried again next minute; nothing here touches ingest.
 // With several replicas (REPLICA_ID), only the holder of the lease `alerts` evaluates (src/lease/):
-// the others would store and post every alert once each.
+// the others would store and post every alert once each. Its writes and posts are fenced: an owner
+// paused past its lease's expiry leaves them to the newer owner.
 import fp from 'fastify-plugin';
 import { AlertStore, type StoredAlert } from '../alerts/alert-store.js';
 import { readFirstMinutes, readMinuteCounts, siteMinutes, type MinuteCount } from '../alerts/minute-counts.js';
 import { episodes, HISTORY_MINUTES, TRAFFIC_RULES, TrafficEvaluator } from '../alerts/traffic-evaluator.js';
 import { postAlert } from '../alerts/webhook.js';
-import { leaseFor } from '../lease/lease.js';
+import { FencedOff, fence, type Lease, leaseFor } from '../lease/lease.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -64,6 +65,8 @@ export class AlertsService {
     },
     private readonly options: AlertsPluginOptions & {
       log: { warn: (o: object, m: string) => void; error: (o: object, m: string) => void };
+      /** The lease `alerts`, checked before each post; the process alone when not given. */
+      lease?: Lease;
     },
   ) {}
 
@@ -148,7 +151,12 @@ export class AlertsService {
       }
       if (this.sending.has(key)) continue;
       this.sending.add(key);
-      void postAlert(alert, { url: this.options.webhookUrl, firstPauseMs: this.options.webhookPauseMs })
+      const lease = this.options.lease;
+      void postAlert(alert, {
+        url: this.options.webhookUrl,
+        firstPauseMs: this.options.webhookPauseMs,
+        fence: lease && (() => fence(lease, 'alerts')),
+      })
         .then(async (delivered) => {
           if (delivered) {
             this.failedRounds.delete(key);
@@ -173,7 +181,11 @@ export class AlertsService {
             if (due === 'resolved') this.open.delete(key);
           }
         })
-        .catch((error: unknown) => this.options.log.warn({ err: error }, 'could not record a delivered alert message'))
+        .catch((error: unknown) => {
+          // Fenced off: the lease's newer owner posts and records from what is stored.
+          if (error instanceof FencedOff) return;
+          this.options.log.warn({ err: error }, 'could not record a delivered alert message');
+        })
         .finally(() => this.sending.delete(key));
     }
   }
@@ -188,13 +200,13 @@ export const alertsPlugin = fp<AlertsPluginOptions>(
   async (app, options) => {
     const now = options.now ?? Date.now;
     const settleMs = options.settleMs ?? 5000;
+    const lease = leaseFor(app.clickhouse, 'alerts', { replicaId: options.replicaId ?? '', now });
     const service = new AlertsService(
-      new AlertStore(app.clickhouse),
+      new AlertStore(app.clickhouse, lease),
       { minutes: (from, to) => readMinuteCounts(app.clickhouse, from, to), firsts: () => readFirstMinutes(app.clickhouse) },
-      { ...options, log: app.log },
+      { ...options, log: app.log, lease },
     );
     app.decorate('alerts', service);
-    const lease = leaseFor(app.clickhouse, 'alerts', { replicaId: options.replicaId ?? '', now });
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     // Each run is scheduled from the clock, so a slow evaluation or a suspended machine skips
@@ -212,7 +224,11 @@ export const alertsPlugin = fp<AlertsPluginOptions>(
       running = lease
         .hold()
         .then((held) => (held ? service.evaluate(at) : service.leaveToOwner(at)))
-        .catch((error: unknown) => app.log.warn({ err: error }, 'could not evaluate the traffic alerts; trying again next minute'))
+        .catch((error: unknown) => {
+          // Paused past the lease's expiry, and another replica judges now: left to it, as when not held.
+          if (error instanceof FencedOff) return service.leaveToOwner(at);
+          app.log.warn({ err: error }, 'could not evaluate the traffic alerts; trying again next minute');
+        })
         .finally(schedule);
     };
     app.addHook('onReady', async () => schedule());
