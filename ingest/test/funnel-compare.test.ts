@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertLines } from '../src/pipeline/batch-insert.js';
-import { clock, localDateIn, type RawEvent } from './support/raw-events.js';
+import { clock, localDateIn, type RawEvent, addDays, addMonths, addYears } from './support/raw-events.js';
 import { testApp } from './support/test-app.js';
 
 const MINUTE = 60;
@@ -30,12 +30,6 @@ const STEPS = [
 const FUNNEL = `/api/funnel?site=coast&${STEPS.map(({ step }) => `step=${encodeURIComponent(step)}`).join('&')}`;
 
 const localDate = localDateIn(ZONE);
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY * 1000).toISOString().slice(0, 10);
-const addMonths = (date: string, months: number) => {
-  const [year, month] = date.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(year, month - 1 + months, 1)).toISOString().slice(0, 10);
-};
-const addYears = (date: string, years: number) => `${Number(date.slice(0, 4)) + years}${date.slice(4)}`;
 
 /**
  * A visit every 37 minutes over the history, its events 4 minutes apart: most go / → room → /about,

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertLines } from '../src/pipeline/batch-insert.js';
 import { testApp } from './support/test-app.js';
-import { clock, type RawEvent, localDateIn } from './support/raw-events.js';
+import { clock, type RawEvent, localDateIn, addDays, addMonths, addYears } from './support/raw-events.js';
 
 const MINUTE = 60;
 const DAY = 86_400;
@@ -24,12 +24,6 @@ const HISTORY_DAYS = 395;
 type Event = RawEvent;
 
 const localDate = localDateIn(ZONE);
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY * 1000).toISOString().slice(0, 10);
-const addMonths = (date: string, months: number) => {
-  const [year, month] = date.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(year, month - 1 + months, 1)).toISOString().slice(0, 10);
-};
-const addYears = (date: string, years: number) => `${Number(date.slice(0, 4)) + years}${date.slice(4)}`;
 
 /** A visit every 47 minutes over the history: /, then the room or /about, then /about; visitors come back. */
 function makeEvents(): Event[] {

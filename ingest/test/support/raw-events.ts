@@ -23,3 +23,13 @@ export function localDateIn(zone: string): (seconds: number) => string {
   const format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
   return (seconds) => format.format(new Date(seconds * 1000));
 }
+
+/** Calendar arithmetic on YYYY-MM-DD dates, for naming the periods a test asks for. */
+export const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/** The first day of the month `months` after the date's month. */
+export const addMonths = (date: string, months: number) => {
+  const [year, month] = date.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, month - 1 + months, 1)).toISOString().slice(0, 10);
+};
+export const addYears = (date: string, years: number) => `${Number(date.slice(0, 4)) + years}${date.slice(4)}`;
