@@ -43,18 +43,37 @@ function spanOf(span: unknown, ids: IdEncoding): SpanData {
     startNs: nanos(field(span, 'startTimeUnixNano')),
     endNs: nanos(field(span, 'endTimeUnixNano')),
     attributes: attributes(field(span, 'attributes')),
-    events: limitedList(field(span, 'events'), OTLP_LIMITS.eventsPerSpan, 'events of one span').map((event) => ({
-      timeNs: nanos(field(event, 'timeUnixNano')),
-      name: text(field(event, 'name')),
-      attributes: attributes(field(event, 'attributes')),
-    })),
-    links: limitedList(field(span, 'links'), OTLP_LIMITS.linksPerSpan, 'links of one span').map((link) => ({
-      traceId: id(field(link, 'traceId'), ids, 16),
-      spanId: id(field(link, 'spanId'), ids, 8),
-      traceState: text(field(link, 'traceState')),
-      attributes: attributes(field(link, 'attributes')),
-    })),
+    // Read by functions of their own, not closures made per span: under the TypeScript loader
+    // every closure made is also named at run time, and most spans have neither events nor links.
+    events: spanEventsOf(field(span, 'events')),
+    links: spanLinksOf(field(span, 'links'), ids),
     statusCode: integer(field(status, 'code')),
     statusMessage: text(field(status, 'message')),
+  };
+}
+
+function spanEventsOf(value: unknown): SpanData['events'] {
+  return limitedList(value, OTLP_LIMITS.eventsPerSpan, 'events of one span').map(spanEventOf);
+}
+
+function spanLinksOf(value: unknown, ids: IdEncoding): SpanData['links'] {
+  const links = limitedList(value, OTLP_LIMITS.linksPerSpan, 'links of one span');
+  return links.length === 0 ? [] : links.map((link) => spanLinkOf(link, ids));
+}
+
+function spanEventOf(event: unknown): SpanData['events'][number] {
+  return {
+    timeNs: nanos(field(event, 'timeUnixNano')),
+    name: text(field(event, 'name')),
+    attributes: attributes(field(event, 'attributes')),
+  };
+}
+
+function spanLinkOf(link: unknown, ids: IdEncoding): SpanData['links'][number] {
+  return {
+    traceId: id(field(link, 'traceId'), ids, 16),
+    spanId: id(field(link, 'spanId'), ids, 8),
+    traceState: text(field(link, 'traceState')),
+    attributes: attributes(field(link, 'attributes')),
   };
 }
