@@ -12,7 +12,8 @@
  *   of those spans and records, as a trace's other spans (a fetch inside a click) often carry no
  *   session of their own.
  * - metric_points: by `session.id` among a point's attributes (the only place a point stores it).
- * - visits_per_hour (the per-visit rollup): by the sessions' keys.
+ * - visits_per_hour (the per-visit rollup) and engagement_steps (the folded engagement path): by
+ *   the sessions' keys.
  * The refused values that are user agents those spans and log records name are returned too (a
  * bot's value is its user agent), and the refused values are cleared of them
  * (refusals/refused-values.ts). The route also clears the quarantine of the write-ahead log
@@ -157,9 +158,10 @@ async function erase(client: ClickHouseClient, keys: ErasedKeys, cluster: string
     }
     erased.push(n);
   }
-  if (keys.sessions.length > 0) {
+  // The per-visit rollup and the folded engagement path (engagement-fold/) hold a key per visit.
+  for (const table of keys.sessions.length > 0 ? ['visits_per_hour', 'engagement_steps'] : []) {
     await client.command({
-      query: `${deleteFrom('visits_per_hour', cluster)} WHERE session_key IN (SELECT cityHash64(arrayJoin({sessions:Array(String)})))`,
+      query: `${deleteFrom(table, cluster)} WHERE session_key IN (SELECT cityHash64(arrayJoin({sessions:Array(String)})))`,
       query_params: params,
       clickhouse_settings: { mutations_sync: '2' },
     });
