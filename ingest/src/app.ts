@@ -81,7 +81,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     retention: config.retention,
     replicaId: config.replicaId,
   });
-  await app.register(catalogTablePlugin, { catalog });
+  await app.register(catalogTablePlugin, { catalog, cluster: config.clickhouseCluster });
   await app.register(pipelinePlugin, {
     dataDir: config.dataDir,
     replicaId: config.replicaId,

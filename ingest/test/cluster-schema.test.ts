@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../src/clickhouse/client.js';
-import { CLUSTER_TABLES, clusterStatements, deleteFrom, localName } from '../src/clickhouse/cluster-schema.js';
+import { CLUSTER_TABLES, clusterStatements, deleteFrom, localName, versionsName } from '../src/clickhouse/cluster-schema.js';
 import { migrate, migrationFiles, schemaStatements } from '../src/clickhouse/migrate.js';
 import { loadConfig } from '../src/config.js';
 import { freshDataDir } from './support/test-app.js';
@@ -32,7 +32,7 @@ async function parse(statement: string): Promise<Parsed> {
     format: 'JSONEachRow',
   });
   const text = (await result.json<{ text: string }>())[0]!.text;
-  const table = text.match(/^CREATE TABLE IF NOT EXISTS (\w+)/)?.[1];
+  const table = text.match(/^CREATE (?:TABLE|VIEW) IF NOT EXISTS (\w+)/)?.[1];
   const engine = text.match(/\nENGINE = (\w+)(?:\((.*)\))?(?:\n|$)/);
   return { text, table, engine: engine?.[1], engineArgs: engine?.[2], orderBy: text.match(/\nORDER BY (.*)/)?.[1] };
 }
@@ -101,6 +101,14 @@ describe('the cluster schema', () => {
         expect(columnsOf(local), name).toBe(columnsOf(plain));
         const plainKey = plain.orderBy!.replace(/^\((.*)\)$/, '$1');
         expect(local.orderBy, name).toBe(description.collapseBy === undefined ? plain.orderBy : `(${plainKey}, ${description.collapseBy})`);
+      } else if (description.placement === 'replaced') {
+        // A view of the newest version, over every version written, replicated on every server.
+        expect(table.text, name).toMatch(new RegExp(`^CREATE VIEW IF NOT EXISTS ${name} ON CLUSTER ${CLUSTER}\\b`));
+        const versions = clusterTables.get(versionsName(name))!;
+        expect(versions.engine, name).toBe(`Replicated${plain.engine}`);
+        expect(versions.engineArgs, name).toBe(`'/clickhouse/tables/all/{database}/${versionsName(name)}', '{shard}-{replica}'`);
+        expect(columnsOf(versions), name).toBe(columnsOf(plain).replace(/\n\)$/, ',\n    `version` UInt64,\n    `writer` String\n)'));
+        expect(versions.orderBy, name).toBe(`(version, ${plain.orderBy!.replace(/^\((.*)\)$/, '$1')})`);
       } else if (description.placement === 'everywhere') {
         expect(table.engine, name).toBe(`Replicated${plain.engine}`);
         expect(table.engineArgs, name).toMatch(new RegExp(`^'/clickhouse/tables/all/\\{database\\}/${name}', '\\{shard\\}-\\{replica\\}'`));
@@ -112,7 +120,9 @@ describe('the cluster schema', () => {
     }
     // Nothing on a cluster keeps rows on one server only.
     for (const table of clusterTables.values())
-      expect(table.engine, table.table).toMatch(/^(Replicated\w*MergeTree|Distributed|KeeperMap)$/);
+      expect(table.engine ?? table.text.match(/^CREATE VIEW/)?.[0], table.table).toMatch(
+        /^(Replicated\w*MergeTree|Distributed|KeeperMap|CREATE VIEW)$/,
+      );
   });
 
   it('keeps the leases in Keeper, keyed by slot, with the columns of one server and without its deduplication setting', () => {
@@ -125,6 +135,25 @@ describe('the cluster schema', () => {
     // A KeeperMap takes no ORDER BY or MergeTree settings: its strict mode, not a token window, picks the one insert.
     expect(leases.text).not.toMatch(/ORDER BY|SETTINGS/);
     expect(plain.text).toMatch(/SETTINGS non_replicated_deduplication_window = 1000/);
+  });
+
+  it('replaces the catalog by versions: a view of the newest version under each query name, which EXCHANGE TABLES needs not swap', () => {
+    const tables = created(cluster);
+    for (const name of ['catalog_objects', 'catalog_goals']) {
+      expect(CLUSTER_TABLES[name]!.placement, name).toBe('replaced');
+      expect(tables.get(name)!.text.replace(/\s+/g, ' '), name).toBe(
+        `CREATE VIEW IF NOT EXISTS ${name} ON CLUSTER ${CLUSTER} AS SELECT * EXCEPT (version, writer) FROM ${versionsName(name)} ` +
+          `WHERE (version, writer) = ( SELECT max((version, writer)) FROM ${versionsName(name)} )`,
+      );
+    }
+    expect(cluster.some((statement) => /EXCHANGE|RENAME/.test(statement.text))).toBe(false);
+    // A later migration altering or filling one is refused by name until its cluster form is written.
+    expect(() => clusterStatements('ALTER TABLE catalog_goals ADD COLUMN x UInt8', CLUSTER)).toThrow(
+      /cannot alter table catalog_goals, replaced whole on a cluster/,
+    );
+    expect(() => clusterStatements('INSERT INTO catalog_objects SELECT * FROM numbers(1)', CLUSTER)).toThrow(
+      /cannot fill table catalog_objects, replaced whole at every start/,
+    );
   });
 
   it('keeps a visit on one shard and collapses re-sent rows by their ids', () => {
@@ -195,7 +224,11 @@ describe('the cluster schema', () => {
     );
     for (const table of Object.keys(CLUSTER_TABLES)) {
       const parsed = await parse(`${deleteFrom(table, CLUSTER)} WHERE site = 'portfolio'`);
-      const expected = sharded.includes(table) ? `DELETE FROM ${localName(table)} ON CLUSTER ${CLUSTER}` : `DELETE FROM ${table}`;
+      const placement = CLUSTER_TABLES[table]!.placement;
+      const expected =
+        placement === 'sharded'
+          ? `DELETE FROM ${localName(table)} ON CLUSTER ${CLUSTER}`
+          : `DELETE FROM ${placement === 'replaced' ? versionsName(table) : table}`;
       expect(parsed.text.replace(/\s+/g, ' '), table).toBe(`${expected} WHERE site = 'portfolio'`);
       // One server: every table by its own name.
       expect(deleteFrom(table, undefined)).toBe(`DELETE FROM ${table}`);

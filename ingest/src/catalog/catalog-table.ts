@@ -1,8 +1,9 @@
 // Writes the catalog's objects (catalog_objects, migration 0009) and goals (catalog_goals, migration
 // 0047) to ClickHouse at every start, so the dashboards' "least clicked", "never clicked" and goals
 // follow the catalog file without a re-render.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { versionsName } from '../clickhouse/cluster-schema.js';
 import { goalType, likePattern } from '../stats/goal-condition.js';
 import type { Catalog } from './catalog.js';
 
@@ -86,11 +87,13 @@ export function catalogGoalRows(catalog: Catalog): CatalogGoalRow[] {
  * Replaces each table's rows (goals, then objects) with the catalog's, in one step: the rows go into a staging table of
  * the same shape, which then trades places with the live one (EXCHANGE TABLES, atomic), so a
  * dashboard never reads a half-written or empty catalog. The staging name is this process's own,
- * so two services starting against one server do not write into each other's.
+ * so two services starting against one server do not write into each other's. On a cluster
+ * (`cluster`, CLICKHOUSE_CLUSTER) the rows are written as the tables' next version instead.
  */
-export async function writeCatalogTable(client: ClickHouseClient, catalog: Catalog): Promise<number> {
-  await replaceTable(client, GOALS_TABLE, catalogGoalRows(catalog));
-  return replaceTable(client, CATALOG_TABLE, catalogObjectRows(catalog));
+export async function writeCatalogTable(client: ClickHouseClient, catalog: Catalog, cluster?: string): Promise<number> {
+  const replace = cluster === undefined ? replaceTable : writeNextVersion;
+  await replace(client, GOALS_TABLE, catalogGoalRows(catalog));
+  return replace(client, CATALOG_TABLE, catalogObjectRows(catalog));
 }
 
 /** One table's rows replaced by `rows`, through a staging table of this process's own (above); the number written. */
@@ -103,5 +106,26 @@ async function replaceTable(client: ClickHouseClient, table: string, rows: reado
   } finally {
     await client.command({ query: `DROP TABLE IF EXISTS ${staging}` });
   }
+  return rows.length;
+}
+
+/**
+ * One table's rows replaced by `rows` on a cluster; the number written. Its tables are replicated
+ * over every server under fixed Keeper paths, which EXCHANGE TABLES cannot swap: the query name is
+ * a view of the newest version in `<table>_versions` (clickhouse/cluster-schema.ts). The rows go
+ * in as the next version in one insert, one part that replicates whole, so a reader on any server
+ * sees the former version or this one, never part of it; then the older versions are deleted (an
+ * empty catalog leaves none). Two replicas starting together may write one version number twice:
+ * the view takes one of the two writes whole, the greater writer id.
+ */
+async function writeNextVersion(client: ClickHouseClient, table: string, rows: readonly object[]): Promise<number> {
+  const versions = versionsName(table);
+  const newest = await client.query({ query: `SELECT max(version) AS version FROM ${versions}`, format: 'JSONEachRow' });
+  const version = Number((await newest.json<{ version: number | string }>())[0]?.version ?? 0) + 1;
+  const writer = randomUUID();
+  if (rows.length > 0) {
+    await client.insert({ table: versions, values: rows.map((row) => ({ ...row, version, writer })), format: 'JSONEachRow' });
+  }
+  await client.command({ query: `DELETE FROM ${versions} WHERE version < {version:UInt64}`, query_params: { version } });
   return rows.length;
 }

@@ -30,6 +30,15 @@ export type ClusterTable =
       /** Rows kept in Keeper: an insert of a key already stored fails (keeper_map_strict_mode), so the first writer wins on every server. */
       placement: 'keeper';
       primaryKey: string;
+    }
+  | {
+      /**
+       * Small tables replaced whole at every start (the catalog). One server swaps in a staging
+       * table (EXCHANGE TABLES), which tables replicated under fixed Keeper paths cannot do: here
+       * every server holds the versions written, in `<name>_versions` (one replica set over the
+       * whole cluster), and the query name is a view of the newest (catalog/catalog-table.ts).
+       */
+      placement: 'replaced';
     };
 
 /** An attribute of a span or log record, else of its resource: where the ingest service looks it up (otlp/traces/span-rows.ts). */
@@ -66,15 +75,11 @@ export const CLUSTER_TABLES: Readonly<Record<string, ClusterTable>> = {
   engagement_steps: { placement: 'sharded', shardBy: 'cityHash64(site, session_key)' },
   // Where each folding job got: one small row per round, read by every server's reads.
   fold_watermarks: { placement: 'everywhere' },
-  // Folded by one replica through the Distributed table: a visit folded again lands on the shard
-  // holding its earlier rows, which it replaces there.
-  engagement_steps: { placement: 'sharded', shardBy: 'cityHash64(site, session_key)' },
-  // Where each folding job got: one small row per round, read by every server's reads.
-  fold_watermarks: { placement: 'everywhere' },
   hotspot_elements_per_viewport_span: { placement: 'sharded', shardBy: 'cityHash64(site)' },
-  // Joined with events by dashboards and replaced whole at every start: a local copy everywhere.
-  catalog_objects: { placement: 'everywhere' },
-  catalog_goals: { placement: 'everywhere' },
+  // Joined with events by dashboards and replaced whole at every start: a local copy everywhere,
+  // of every version written, under a view of the newest.
+  catalog_objects: { placement: 'replaced' },
+  catalog_goals: { placement: 'replaced' },
   // Read whole into memory by every ingest replica.
   api_keys: { placement: 'everywhere' },
   // The service's own traffic alerts (ingest/src/alerts/): a few rows, read whole at start.
@@ -99,13 +104,32 @@ export function localName(table: string): string {
   return `${table}_local`;
 }
 
+/** The table of every version written under a table replaced whole at each start. */
+export function versionsName(table: string): string {
+  return `${table}_versions`;
+}
+
+/**
+ * The columns a replaced table's versions add to its own: the version (one more than the newest
+ * at the write) and the writer (random per write), which picks one of two writes of one version.
+ */
+export const VERSION_COLUMNS = ['version', 'writer'] as const;
+
+/** The rows of the newest version, whole: a view under the query name reads this. */
+function newestVersion(versions: string): string {
+  return `SELECT * EXCEPT (version, writer) FROM ${versions} WHERE (version, writer) = (SELECT max((version, writer)) FROM ${versions})`;
+}
+
 /**
  * The start of a lightweight DELETE of a table's rows. A `Distributed` table takes no DELETE: on a
- * cluster, rows of a sharded table are deleted from every server's local table (`ON CLUSTER`);
- * tables copied everywhere or kept in Keeper take it under their own name.
+ * cluster, rows of a sharded table are deleted from every server's local table (`ON CLUSTER`), and
+ * those of a replaced table from its versions (a view takes none); tables copied everywhere or kept
+ * in Keeper take it under their own name.
  */
 export function deleteFrom(table: string, cluster: string | undefined): string {
-  if (cluster === undefined || CLUSTER_TABLES[table]?.placement !== 'sharded') return `DELETE FROM ${table}`;
+  const placement = cluster === undefined ? undefined : CLUSTER_TABLES[table]?.placement;
+  if (placement === 'replaced') return `DELETE FROM ${versionsName(table)}`;
+  if (placement !== 'sharded') return `DELETE FROM ${table}`;
   return `DELETE FROM ${localName(table)} ON CLUSTER ${cluster}`;
 }
 
@@ -135,6 +159,11 @@ export function clusterStatements(sql: string, cluster: string): string[] {
   if ((match = statement.match(/^ALTER TABLE (\w+)\s([\s\S]*)$/))) {
     const [, table, rawActions] = match as unknown as [string, string, string];
     const actions = rawActions.trim();
+    if (describe(table).placement === 'replaced') {
+      // Its view names the columns it had when created: a change of columns must alter the
+      // versions and create the view again (CREATE OR REPLACE VIEW), not yet written.
+      throw new Error(`the cluster schema cannot alter table ${table}, replaced whole on a cluster (clickhouse/cluster-schema.ts)`);
+    }
     if (describe(table).placement !== 'sharded') return [`ALTER TABLE ${table} ${on} ${actions}`];
     const local = `ALTER TABLE ${localName(table)} ${on} ${actions}`;
     // A Distributed table has columns of its own, which must match the local ones; it has no data to alter.
@@ -147,7 +176,9 @@ export function clusterStatements(sql: string, cluster: string): string[] {
   if ((match = statement.match(/^INSERT INTO (\w+)\s([\s\S]*)$/))) {
     // Through the Distributed tables: the guard reads every shard, the rows go to their shards, and
     // the migration is done only once every shard has them.
-    describe(match[1]!);
+    if (describe(match[1]!).placement === 'replaced') {
+      throw new Error(`the cluster schema cannot fill table ${match[1]}, replaced whole at every start (clickhouse/cluster-schema.ts)`);
+    }
     const foreground = 'distributed_foreground_insert = 1';
     return [/\sSETTINGS\s[^()]*$/.test(statement) ? `${statement}, ${foreground}` : `${statement} SETTINGS ${foreground}`];
   }
@@ -170,6 +201,20 @@ function createTable(table: string, rest: string, cluster: string): string[] {
   if (description.placement === 'keeper') {
     return [
       `CREATE TABLE IF NOT EXISTS ${table} ${on} ${columns} ENGINE = KeeperMap('/footfall/${table}') PRIMARY KEY ${description.primaryKey}`,
+    ];
+  }
+  if (description.placement === 'replaced') {
+    const versions = versionsName(table);
+    const sortKey = /(\s)ORDER BY (\([^()]*\)|\w+)/;
+    const clausesByVersion = replicatedClauses(clauses).replace(sortKey, (_all, space: string, key: string) => {
+      return `${space}ORDER BY (version, ${key.startsWith('(') ? key.slice(1, -1) : key})`;
+    });
+    if (!sortKey.test(clauses)) throw new Error(`table ${table}: no ORDER BY the cluster schema can read`);
+    // The version first in the sort key: the newest is read from the end of it.
+    const versionColumns = columns.replace(/\s*\)\s*$/, ',\n    version UInt64,\n    writer  String\n)');
+    return [
+      `CREATE TABLE IF NOT EXISTS ${versions} ${on} ${versionColumns} ENGINE = ${everywhereEngine(`Replicated${engine}`, versions, engineArgs)}${clausesByVersion}`,
+      `CREATE VIEW IF NOT EXISTS ${table} ${on} AS ${newestVersion(versions)}`,
     ];
   }
   if (description.placement === 'everywhere') {

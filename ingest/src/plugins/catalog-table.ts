@@ -8,6 +8,8 @@ const RETRY_INTERVAL_MS = 2000;
 
 export interface CatalogTablePluginOptions {
   catalog: Catalog;
+  /** CLICKHOUSE_CLUSTER: the catalog is written as its tables' next version (catalog/catalog-table.ts). */
+  cluster?: string;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface CatalogTablePluginOptions {
 export const catalogTablePlugin = fp<CatalogTablePluginOptions>(
   async (app, options) => {
     const write = async () => {
-      const objects = await writeCatalogTable(app.clickhouse, options.catalog);
+      const objects = await writeCatalogTable(app.clickhouse, options.catalog, options.cluster);
       app.log.info({ objects, table: CATALOG_TABLE }, 'catalog written to ClickHouse');
     };
     try {
