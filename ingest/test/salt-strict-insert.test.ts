@@ -7,8 +7,7 @@
 // Before the store inserted with keeper_map_strict_mode, a KeeperMap took the second offer over
 // the first, and a store that had read back its own salt kept it while the other read the second.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { clusterStatements } from '../src/clickhouse/cluster-schema.js';
 import { MIGRATIONS_DIR } from '../src/clickhouse/migrate.js';
 import { DailySalts, dayOf, isRefusedOffer } from '../src/events/daily-salts.js';
 import { VisitorIds } from '../src/events/visitor-id.js';
+import { onThisServer, startEngineWithKeeper } from './support/keeper-engine.js';
 import { BROWSER_UA, freshDataDir } from './support/test-app.js';
 
 const RACES = 40;
@@ -63,22 +63,11 @@ describe('the salt store on a cluster’s KeeperMap (the embedded engine with Cl
 
   beforeAll(async () => {
     const dataDir = freshDataDir();
-    const config = join(dataDir, 'keeper.xml');
-    writeFileSync(
-      config,
-      '<clickhouse><zookeeper><implementation>testkeeper</implementation></zookeeper>' +
-        '<keeper_map_path_prefix>/keeper_map_tables</keeper_map_path_prefix></clickhouse>\n',
-    );
-    // The engine takes its configuration from the first connection to its data folder; the
-    // service's clients below join that engine (chdb shares one engine per folder in a process).
-    const { Session } = createRequire(import.meta.url)('chdb') as {
-      Session: new (path: string, options: { connectionArgs: string[] }) => unknown;
-    };
-    new Session(join(dataDir, 'clickhouse'), { connectionArgs: [`--config-file=${config}`] });
+    startEngineWithKeeper(dataDir);
     engine = await twoStores(dataDir);
     const [create] = clusterStatements(readFileSync(join(MIGRATIONS_DIR, '0025_create_visitor_salts.sql'), 'utf8'), CLUSTER);
     expect(create).toMatch(/ENGINE = KeeperMap\('\/footfall\/visitor_salts'\) PRIMARY KEY day$/);
-    await engine.clients[0].command({ query: create!.replace(` ON CLUSTER ${CLUSTER}`, '') });
+    await engine.clients[0].command({ query: onThisServer(create!, CLUSTER) });
   });
 
   afterAll(async () => {
