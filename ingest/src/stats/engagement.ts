@@ -13,12 +13,13 @@
  * columns as stored, at read time, so the catalog's goals of now apply to the past. Clicks without
  * a visit (Do Not Track) have no path. `rollups: false` reads every click's path from raw events.
  */
+import type { ClickHouseClient } from '@clickhouse/client';
 import type { SiteEntry } from '../catalog/catalog.js';
 import type { Sql } from './build-sql.js';
 import { goalCondition } from './goal-condition.js';
 import type { Query } from './parse-query.js';
 import { rawPeriod } from './raw-period.js';
-import { count } from './run-query.js';
+import { count, rows } from './run-query.js';
 
 /** Events that are no action of the visitor's (see above). */
 export const NOT_ACTIONS = ['object_view', 'time_spent', 'room_enter', 'room_exit'];
@@ -59,14 +60,49 @@ export interface EngagementRow {
 }
 
 /**
- * The visits read raw: those with an event inserted after the fold's watermark (none folded yet:
- * every visit). Named once, so the engine builds its set once for both uses.
+ * The visits read raw (those with an event inserted after the fold's watermark; every visit when
+ * none was folded yet), as a subquery: how the read names them when they are too many to list.
  */
-const TOUCHED = `(SELECT session_key FROM events
-   WHERE site = {site:String} AND inserted_at > (SELECT max(watermark) FROM fold_watermarks WHERE job = {fold_job:String}))`;
+const TOUCHED_WHERE = `site = {site:String} AND session_key != 0
+     AND inserted_at > (SELECT max(watermark) FROM fold_watermarks WHERE job = {fold_job:String})`;
+const TOUCHED = `(SELECT session_key FROM events WHERE ${TOUCHED_WHERE})`;
 
-/** Per object: one row of its figures (kind '') and one per next step. */
-export function engagementSql(query: Query): Sql {
+/** Visits read raw listed by their keys at most; more are named by TOUCHED. */
+export const MAX_LISTED_VISITS = 10_000;
+
+/** The keys of the visits read raw, or `many` (TOUCHED names them). */
+export type Touched = readonly bigint[] | 'many';
+
+/**
+ * The engagement path of the period: the visits to read raw found first, so that when there are
+ * none (every visit folded) the read sorts no actions at all, and when there are a few it sorts
+ * only theirs. A visit an event reaches between the two statements is read as before that event
+ * or after it, as by any read running beside an insert.
+ */
+export async function readEngagement(client: ClickHouseClient, query: Query): Promise<EngagementRow[]> {
+  let touched: Touched = 'many';
+  if (query.rollups) {
+    const found = await rows<{ key: string }>(
+      client,
+      `SELECT DISTINCT toString(session_key) AS key FROM events WHERE ${TOUCHED_WHERE} LIMIT {limit:UInt32}`,
+      {
+        site: query.site.id,
+        fold_job: FOLD_JOB,
+        limit: MAX_LISTED_VISITS + 1,
+      },
+    );
+    if (found.length <= MAX_LISTED_VISITS) touched = found.map((row) => BigInt(row.key));
+  }
+  const { sql, params } = engagementSql(query, touched);
+  return rows<EngagementRow>(client, sql, params);
+}
+
+/**
+ * Per object: one row of its figures (kind '') and one per next step. `touched`: the visits
+ * whose path is read from raw events (the others' from engagement_steps); `rollups: false` reads
+ * every visit's from raw events.
+ */
+export function engagementSql(query: Query, touched: Touched = 'many'): Sql {
   const { where, params } = rawPeriod(query);
   const goals = query.site.goals.map((goal, index) => {
     params[`path_goal${index}_name`] = goal.name;
@@ -78,35 +114,47 @@ export function engagementSql(query: Query): Sql {
   const value = `multiIf(${goals.map(([condition, name]) => `${condition}, ${name}, `).join('')}type = 'page_view', path, type = 'object_click', toString(object_id), nav_to != '', nav_to, path)`;
   params.not_actions = NOT_ACTIONS;
   params.objects = query.site.objects;
-  params.fold_job = FOLD_JOB;
   // The object's own row and its first NEXT_STEPS steps.
   params.rows_per_object = NEXT_STEPS + 1;
   const folded = query.rollups;
-  // Each click of the period with the kind and value of its next action ('' when none).
-  const raw = `SELECT toString(object_id) AS object, leadInFrame(${kind}) OVER visit AS next_kind, leadInFrame(${value}) OVER visit AS next_value, type
+  let rawVisits = '';
+  if (folded && touched === 'many') {
+    params.fold_job = FOLD_JOB;
+    rawVisits = TOUCHED;
+  } else if (folded) {
+    params.touched = touched;
+    rawVisits = '{touched:Array(UInt64)}';
+  }
+  // Each click of the period with the kind and value of its next action ('' when none), and how
+  // many clicks the row stands for.
+  const parts: string[] = [];
+  if (!folded || touched === 'many' || touched.length > 0) {
+    const only = rawVisits === '' ? '' : `AND session_key IN ${rawVisits}`;
+    parts.push(`SELECT object, next_kind, next_value, 1 AS clicks FROM (
+            SELECT toString(object_id) AS object, leadInFrame(${kind}) OVER visit AS next_kind, leadInFrame(${value}) OVER visit AS next_value, type
             -- Only visits with a click of an object have a path, and only from their first click
             -- on: found first in the clicks' own narrow stretch of the table, so the other visits'
             -- actions, and a visit's actions before it clicked, are never sorted (no click's next
             -- action is among them).
             FROM events
             INNER JOIN (SELECT session_key, min(ts) AS first_click FROM events
-                        WHERE ${where} AND type = 'object_click' AND session_key != 0 AND object_id IN {objects:Array(String)}
-                          ${folded ? `AND session_key IN ${TOUCHED}` : ''}
+                        WHERE ${where} AND type = 'object_click' AND session_key != 0 AND object_id IN {objects:Array(String)} ${only}
                         GROUP BY session_key) AS clicked USING session_key
-            WHERE ${where} AND session_key != 0 AND type NOT IN {not_actions:Array(String)} AND ts >= clicked.first_click
-              ${folded ? `AND session_key IN ${TOUCHED}` : ''}
-            WINDOW visit AS (PARTITION BY session_key ORDER BY ts, event_id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)`;
-  let clicks = `SELECT object, next_kind, next_value FROM (${raw}) WHERE type = 'object_click' AND object IN {objects:Array(String)}`;
+            WHERE ${where} AND session_key != 0 AND type NOT IN {not_actions:Array(String)} AND ts >= clicked.first_click ${only}
+            WINDOW visit AS (PARTITION BY session_key ORDER BY ts, event_id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
+          ) WHERE type = 'object_click' AND object IN {objects:Array(String)}`);
+  }
   if (folded) {
-    // A folded next action after the period's end is none within it.
+    // A folded next action after the period's end is none within it. The clicks are counted by
+    // their next action's columns first, and a step's kind and value read from those few rows.
     const { to } = query.current;
     if (to !== undefined) params.path_until = to;
     const beyond = to === undefined ? "type = ''" : `(type = '' OR next_ts >= toDateTime64({path_until:UInt32}, 3, 'UTC'))`;
-    clicks += `
-          UNION ALL
-          SELECT toString(object) AS object, if(${beyond}, '', ${kind}) AS next_kind, if(${beyond}, '', ${value}) AS next_value
-          FROM engagement_steps FINAL
-          WHERE ${where} AND object IN {objects:Array(String)} AND session_key NOT IN ${TOUCHED}`;
+    parts.push(`SELECT toString(object) AS object, if(beyond, '', ${kind}) AS next_kind, if(beyond, '', ${value}) AS next_value, clicks FROM (
+            SELECT object, type, path, object_id, nav_to, props, ${beyond} AS beyond, count() AS clicks
+            FROM engagement_steps FINAL
+            WHERE ${where} AND object IN {objects:Array(String)} ${rawVisits === '' ? '' : `AND session_key NOT IN ${rawVisits}`}
+            GROUP BY object, type, path, object_id, nav_to, props, beyond)`);
   }
   return {
     sql: `SELECT * FROM (
@@ -119,8 +167,8 @@ export function engagementSql(query: Query): Sql {
           GROUP BY object
           UNION ALL
           SELECT object, if(next_kind = '', 'left', next_kind) AS kind, next_value AS value,
-                 toUInt64(0) AS seen_visitors, toUInt64(0) AS clicked_visitors, count() AS clicks
-          FROM (${clicks})
+                 toUInt64(0) AS seen_visitors, toUInt64(0) AS clicked_visitors, toUInt64(sum(clicks)) AS clicks
+          FROM (${parts.join('\n          UNION ALL\n          ')})
           GROUP BY object, kind, value
           )
           ORDER BY object, kind = '' DESC, clicks DESC, kind, value

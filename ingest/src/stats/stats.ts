@@ -21,7 +21,7 @@ import {
   shapeEventLists,
 } from './event-lists.js';
 import type { Filters } from './filters.js';
-import { engagementSql, shapeEngagement, type EngagementRow, type ObjectEngagement } from './engagement.js';
+import { readEngagement, shapeEngagement, type ObjectEngagement } from './engagement.js';
 import { goalsSql, shapeGoals, type GoalFigures, type GoalRow } from './goals.js';
 import { readLive, type Live } from './live.js';
 import { comparedPropertiesSql, keyOfProperty, propertiesSql, shapeProperties, type PropertyBreakdown, type PropertyRow } from './props.js';
@@ -201,7 +201,7 @@ export async function summaryReads(
       return { found, compared };
     },
     properties: () => withCompared<PropertyRow>(propertiesSql(query), (found) => comparedPropertiesSql(query, found.map(keyOfProperty))),
-    engagement: () => run<EngagementRow>(engagementSql(query)),
+    engagement: () => readEngagement(client, query),
   };
   return { query, stored, reads };
 }
