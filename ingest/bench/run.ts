@@ -26,11 +26,14 @@ import { type IdleCheck, untilIdle } from './until-idle.js';
 // exactly the events the service accepted, and ends with the issue's table: every figure beside
 // its goal and its baselines from this run (medians over the rounds, CPU as min / median).
 //
-// BENCH_COMPARE_WITH names the root of another checkout of this repository (an older commit, say):
-// its service runs the same scenarios in the same run, in a column of its own, so a change is
-// measured against what it replaced under the same load on the machine. BENCH_COMPARE_ENV gives
+// BENCH_COMPARE_WITH names the root of another checkout of this repository (an older commit, say),
+// or several, comma-separated: each one's service runs the same scenarios in the same run, in a
+// column of its own, so a change is measured against what it replaced under the same load on the
+// machine (several changes at once, each against the one before it). BENCH_COMPARE_ENV gives
 // the compared service settings of its own (`BATCH_INTERVAL_MS=5000`), alone or with another checkout.
 // BENCH_CPU_EVENTS_PER_S sends the CPU scenarios at one fixed rate to every server (see below).
+// BENCH_SCENARIOS runs only the scenarios it names (comma-separated: single, atEighty, batch, json,
+// protobuf); the table reads `not run` or NaN for the others.
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 /** Each scenario runs once per round on every server, in turn, so load that comes and goes falls on all alike. */
@@ -53,7 +56,9 @@ const IDLE_S = 30;
 
 const serviceScript = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 const bareScript = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
-const compareWith = process.env.BENCH_COMPARE_WITH;
+const compareWith = (process.env.BENCH_COMPARE_WITH ?? '').split(',').filter(Boolean);
+/** The scenarios of this run, in the table's order. */
+const scenarioNames = SCENARIO_NAMES.filter((name) => (process.env.BENCH_SCENARIOS ?? name).split(',').includes(name));
 /** Settings of the compared service (`NAME=value`, space-separated): this checkout against itself under other settings when no other checkout is named. */
 const compareEnv = Object.fromEntries(
   (process.env.BENCH_COMPARE_ENV ?? '')
@@ -187,9 +192,11 @@ console.log(
 );
 const bare = await start('bare route', bareScript);
 const services = [await start('service', serviceScript)];
-if (compareWith || process.env.BENCH_COMPARE_ENV) {
-  services.push(await start('compared', compareWith ? resolve(compareWith, 'ingest/src/server.ts') : serviceScript, compareEnv));
+for (const [index, root] of compareWith.entries()) {
+  const label = compareWith.length === 1 ? 'compared' : `compared ${index + 1}`;
+  services.push(await start(label, resolve(root, 'ingest/src/server.ts'), compareEnv));
 }
+if (compareWith.length === 0 && process.env.BENCH_COMPARE_ENV) services.push(await start('compared', serviceScript, compareEnv));
 const servers = [bare, ...services];
 for (const measured of servers) {
   measured.loads.push(await runLoad({ ...beacons(1), url: measured.server.url, durationS: WARM_UP_S, connections: CONNECTIONS }));
@@ -222,7 +229,7 @@ function rateOf(measured: Measured, name: ScenarioName): number | undefined {
 }
 
 for (let round = 1; round <= ROUNDS; round += 1) {
-  for (const name of SCENARIO_NAMES) {
+  for (const name of scenarioNames) {
     for (const measured of servers) await measure(measured, name, rateOf(measured, name));
   }
 }
