@@ -94,6 +94,10 @@ export const CLUSTER_TABLES: Readonly<Record<string, ClusterTable>> = {
   // Who runs the work done once (src/lease/): a generation's slot is taken by one insert on every
   // server at once, where a replicated table would let two replicas each read themselves the owner.
   leases: { placement: 'keeper', primaryKey: 'slot' },
+  // The ingest replicas' heartbeats (pipeline/replica-heartbeats.ts): read by every replica before
+  // each insert, so what one replica wrote must be what all read at once, not a replicated copy a
+  // beat behind. A beat is written without strict mode and replaces the instance's last one.
+  replica_heartbeats: { placement: 'keeper', primaryKey: 'instance' },
 };
 
 /** Cluster names go into statements unquoted (`ON CLUSTER name`): config.ts admits only these. */

@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { LogUnwritableError } from '../errors.js';
 import type { Metrics } from '../metrics/registry.js';
 import { TABLE_NAMES, TABLES, type RowOf, type StoredTable, type TableName } from '../tables/index.js';
+import { HandoverCheck } from './handover-check.js';
 import { QuarantineEraser, type QuarantineKeys } from './quarantine-erasure.js';
 import { RecentIds } from './recent-ids.js';
 import { TableWriter } from './table-writer.js';
@@ -41,12 +42,16 @@ export class Pipeline {
   private readonly recent: RecentIds;
   private readonly fsyncTimer: NodeJS.Timeout | undefined;
   private readonly quarantineEraser: QuarantineEraser;
+  private readonly handover: HandoverCheck | undefined;
 
   constructor(private readonly options: PipelineOptions) {
     const walDir = join(options.dataDir, 'wal');
     const instanceId = readOrCreateInstanceId(walDir);
     this.quarantineEraser = new QuarantineEraser(walDir);
     this.recent = new RecentIds(options.dedupCapacity);
+    // Replicas take turns to insert and leave out what another stored: a retry crossing replicas is stored once.
+    const { replicaId, client, log } = options;
+    this.handover = replicaId ? new HandoverCheck({ instance: `${replicaId}-${instanceId}`, replica: replicaId, client, log }) : undefined;
     const writers = {} as Record<TableName, TableWriter>;
     for (const table of TABLE_NAMES) {
       writers[table] = new TableWriter({
@@ -57,6 +62,7 @@ export class Pipeline {
         batchSize: options.batchSize,
         batchIntervalMs: options.batchIntervalMs,
         columns: (TABLES[table] as StoredTable<unknown>).columns,
+        handover: this.handover,
         client: options.client,
         metrics: options.metrics,
         log: options.log,
@@ -65,6 +71,7 @@ export class Pipeline {
       writers[table].forEachPendingRow((row) => this.recent.add(keyOf(row)));
     }
     this.writers = writers;
+    this.handover?.start();
     if (options.walFsyncMs > 0) {
       this.fsyncTimer = setInterval(() => this.syncAll(), options.walFsyncMs);
       this.fsyncTimer.unref();
@@ -212,6 +219,7 @@ export class Pipeline {
   async close(timeoutMs: number): Promise<boolean> {
     clearInterval(this.fsyncTimer);
     const results = await Promise.all(TABLE_NAMES.map((table) => this.writers[table].close(timeoutMs)));
+    await this.handover?.stop(results.every(Boolean));
     this.updateSpoolGauges();
     return results.every(Boolean);
   }

@@ -8,6 +8,7 @@ import { insertFile, insertLines, type LineColumns } from './batch-insert.js';
 import { BatchPacing } from './batch-pacing.js';
 import { isDataError } from './clickhouse-errors.js';
 import { GroupCommit, type Appended } from './group-commit.js';
+import type { HandoverCheck } from './handover-check.js';
 import { insertSplittingRefusedRows, type InsertOutcome } from './split-insert.js';
 import { WriteAheadLog, type Segment } from './wal.js';
 
@@ -25,6 +26,8 @@ export interface TableWriterOptions {
   batchIntervalMs: number;
   /** The columns of the table's lines when they are JSON arrays (tables/stored-table.ts); objects when undefined. */
   columns?: readonly string[];
+  /** With REPLICA_ID: each batch waits its turn among the replicas and leaves out the rows another stored. */
+  handover?: HandoverCheck;
   client: ClickHouseClient;
   metrics: Metrics;
   log: FastifyBaseLogger;
@@ -36,6 +39,8 @@ interface QueuedBatch extends Segment {
   columns: LineColumns;
   /** Holds only the service's own telemetry: written without a span (telemetry/self-telemetry-loop.ts). */
   ownOnly?: boolean;
+  /** When its first row was logged; 0 when an earlier process logged it. */
+  first: number;
 }
 
 /**
@@ -74,8 +79,12 @@ export class TableWriter {
       const body = this.wal.read(segment);
       const rows = countLines(body);
       options.metrics.bufferRows.inc({ table: options.table }, rows);
-      this.enqueue(segment, rows, false, this.columnsOf(body));
+      this.enqueue(segment, rows, false, this.columnsOf(body), 0);
     }
+    options.handover?.watch(
+      options.table,
+      () => this.queue[0] ?? (this.openRows > 0 ? { seq: this.wal.openSegmentSeq, first: this.openSince } : undefined),
+    );
     if (leftover.length > 0) {
       options.log.info({ table: options.table, segments: leftover.length }, 'replaying write-ahead log');
       this.startSending();
@@ -189,15 +198,15 @@ export class TableWriter {
     this.commit.whenNoWrite(() => {
       const segment = this.wal.seal();
       if (!segment) return;
-      this.enqueue(segment, this.openRows, this.openOwnOnly, this.options.columns);
+      this.enqueue(segment, this.openRows, this.openOwnOnly, this.options.columns, this.openSince);
       this.pacing.sealed(this.openRows, Date.now() - this.openSince);
       this.openRows = 0;
       this.startSending();
     });
   }
 
-  private enqueue(segment: Segment, rows: number, ownOnly: boolean, columns: LineColumns): void {
-    this.queue.push({ ...segment, rows, ownOnly, columns });
+  private enqueue(segment: Segment, rows: number, ownOnly: boolean, columns: LineColumns, first: number): void {
+    this.queue.push({ ...segment, rows, ownOnly, columns, first });
     this.queuedBytes += segment.bytes;
   }
 
@@ -236,16 +245,19 @@ export class TableWriter {
    * until the refused rows stand alone, and returns those.
    */
   private async writeBatch(batch: QueuedBatch): Promise<Buffer[]> {
-    const { client, table } = this.options;
+    const { client, table, handover } = this.options;
     const token = this.tokenOf(batch);
     const { columns } = batch;
-    const whole = await this.insertUntilAnswered(batch.rows, token, async () =>
-      this.embedded
+    let kept: Buffer | undefined;
+    const whole = await this.insertUntilAnswered(batch.rows, token, async () => {
+      kept = await handover?.keptLines(table, batch, columns, () => this.closed);
+      if (kept) return kept.length > 0 ? insertLines(client, table, kept, token, columns) : undefined;
+      return this.embedded
         ? insertFile(client, table, batch.path, token, columns)
-        : insertLines(client, table, await readFile(batch.path), token, columns),
-    );
+        : insertLines(client, table, await readFile(batch.path), token, columns);
+    });
     if (whole === 'written') return [];
-    const body = await readFile(batch.path);
+    const body = kept ?? (await readFile(batch.path));
     const insertPart = (part: Buffer, rows: number, partToken: string) =>
       this.insertUntilAnswered(rows, partToken, () => insertLines(client, table, part, partToken, columns));
     return insertSplittingRefusedRows(body, token, insertPart, true);
