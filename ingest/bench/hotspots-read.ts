@@ -1,11 +1,15 @@
 // How long `/api/hotspots` takes to read on 1 million stored events, all of them `ui_click` of one
 // site over the last 29 days (the worst case: nothing else to skip): 50 pages, 300 selectors,
 // three viewport classes, places spread over the document. Times the overview's read (every page:
-// week, day and hour rows, hotspot-sources.ts) beside the same lists read from the hourly rollup alone
-// (the plan before migrations 0055-0057: three scans of it), and one page's heatmap (elements and
-// cells), each read RUNS times after one warm-up, in the embedded engine once its merges are
-// over; then what the span view adds to inserting clicks: CPU of every thread per click, from the
-// first insert until the engine's merges are over, with the view attached and detached in turn.
+// week, day and hour rows, hotspot-sources.ts) beside the same lists read from the hourly rollup
+// alone (the plan before migrations 0055-0057: three scans of it), every page of one viewport
+// class (its span rows, migrations 0061-0063) beside the same query on the hourly rollup (the plan
+// before them), one page in every class and one page's heatmap (elements and cells). The reads
+// take turns, RUNS rounds after one warm-up, so load that comes and goes on a shared machine falls
+// on all alike, in the embedded engine once its merges are over; then what the span views add to
+// inserting clicks: CPU of every thread per click, from the first insert until the engine's merges
+// are over, with both views, without the viewport classes' one (the store before 0061-0063) and
+// without either, in turn.
 // Run: npx tsx ingest/bench/hotspots-read.ts
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,10 +23,10 @@ import { readHotspots } from '../src/hotspots/read-hotspots.js';
 const EVENTS = 1_000_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const DAY = 86_400_000;
-/** Clicks inserted per batch, batches per measure, and measures with the view attached and detached each. */
+/** Clicks inserted per batch, batches per measure, and rounds (each measures every state of the span views once). */
 const INSERT_BATCH = 10_000;
 const INSERT_BATCHES = 10;
-const INSERT_ROUNDS = Number(process.env.BENCH_INSERT_ROUNDS ?? 4);
+const INSERT_ROUNDS = Number(process.env.BENCH_INSERT_ROUNDS ?? 6);
 const CLOCK_TICKS_PER_S = 100;
 
 /** The clicks of the bench, `count` of them from number `offset`, for `site`, over the 29 days before `from + 29 days`. */
@@ -44,6 +48,15 @@ const HOURLY_LISTS = [
    FROM hotspots_per_hour WHERE site = 'portfolio' AND kind = 'element' AND hour >= toDateTime({first:UInt32})
    GROUP BY path, selector ORDER BY clicks DESC, path, selector LIMIT 20`,
 ];
+
+/** Every page of one viewport class as read before its span rows: the same lists from the hourly rollup's whole hours. */
+const HOURLY_VIEWPORT_LISTS = `SELECT grouping(path, selector) AS level, path, selector, any(tag) AS tag, sum(clicks) AS clicks,
+         if(sum(placed) = 0, NULL, round(sum(sum_x) / sum(placed))) AS x, if(sum(placed) = 0, NULL, round(sum(sum_y) / sum(placed))) AS y
+  FROM hotspots_per_hour
+  WHERE site = 'portfolio' AND kind = 'element' AND viewport = 'desktop' AND hour >= toDateTime({first:UInt32})
+  GROUP BY GROUPING SETS ((path, selector), (path), ())
+  ORDER BY level, clicks DESC, path, selector
+  LIMIT 20 BY level`;
 
 /** CPU seconds of this process, every thread (the engine's among them). */
 function cpuSeconds(): number {
@@ -80,59 +93,88 @@ try {
     'portfolio',
   )!;
   const period = { range: '30d' };
-  const time = async (name: string, read: () => Promise<unknown>) => {
-    await read();
-    const ms: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const start = performance.now();
-      await read();
-      ms.push(performance.now() - start);
-    }
-    console.log(`${name}: ${spread(ms)} ms (${RUNS} reads)`);
-  };
+  const first = Math.ceil((Date.now() - 30 * DAY) / 3_600_000) * 3600;
+  const text = async (query: string) => (await client.query({ query, query_params: { first } })).text();
+  const reads: Array<{ name: string; read: () => Promise<unknown> }> = [
+    {
+      name: 'count of the raw clicks in the period (the floor)',
+      read: () => text("SELECT count() FROM events WHERE site = 'portfolio' AND type = 'ui_click' AND ts >= now() - INTERVAL 30 DAY"),
+    },
+    {
+      name: 'overview, every page (week, day and hour rows, raw partial hours, one query)',
+      read: () => readHotspots(client, site, period, {}),
+    },
+    {
+      name: 'the same lists from the hourly rollup alone (the plan before 0055-0057: three scans)',
+      read: async () => {
+        for (const query of HOURLY_LISTS) await text(query);
+      },
+    },
+    {
+      name: 'every page of one viewport class (its week, day and hour rows, raw partial hours)',
+      read: () => readHotspots(client, site, period, { viewport: 'desktop' }),
+    },
+    { name: 'the same lists from the hourly rollup (the plan before 0061-0063)', read: () => text(HOURLY_VIEWPORT_LISTS) },
+    {
+      name: 'one page in every viewport class (elements and cells)',
+      read: () => readHotspots(client, site, period, { path: '/page-7' }),
+    },
+    {
+      name: 'one page and viewport (heatmap: elements and cells)',
+      read: () => readHotspots(client, site, period, { path: '/page-7', viewport: 'desktop' }),
+    },
+  ];
   // Read once the engine has merged what the insert wrote, as a store that has been running reads it.
   await untilIdle(client);
   const stored = await client.query({
     query: `SELECT (SELECT count() FROM hotspots_per_hour) AS hourly_rows,
-                   (SELECT groupArray((span, rows)) FROM (SELECT span, count() AS rows FROM hotspot_elements_per_span GROUP BY span)) AS span_rows`,
+                   (SELECT groupArray((span, rows)) FROM (SELECT span, count() AS rows FROM hotspot_elements_per_span GROUP BY span)) AS span_rows,
+                   (SELECT groupArray((span, rows)) FROM (SELECT span, count() AS rows FROM hotspot_elements_per_viewport_span
+                                                          WHERE viewport = 'desktop' GROUP BY span)) AS desktop_span_rows`,
     format: 'JSONEachRow',
   });
   console.log('rollup rows:', JSON.stringify(await stored.json()));
-  await time('count of the raw clicks in the period (the floor)', () =>
-    client
-      .query({ query: "SELECT count() FROM events WHERE site = 'portfolio' AND type = 'ui_click' AND ts >= now() - INTERVAL 30 DAY" })
-      .then((r) => r.text()),
-  );
-  await time('overview, every page (week, day and hour rows, raw partial hours, one query)', () => readHotspots(client, site, period, {}));
-  const first = Math.ceil((Date.now() - 30 * DAY) / 3_600_000) * 3600;
-  await time('the same lists from the hourly rollup alone (the plan before: three scans)', async () => {
-    for (const query of HOURLY_LISTS) await (await client.query({ query, query_params: { first } })).text();
-  });
-  await time('one page and viewport (heatmap)', () => readHotspots(client, site, period, { path: '/page-7', viewport: 'desktop' }));
+  for (const { read } of reads) await read();
+  const ms = reads.map((): number[] => []);
+  for (let run = 0; run < RUNS; run++) {
+    for (const [index, { read }] of reads.entries()) {
+      const start = performance.now();
+      await read();
+      ms[index]!.push(performance.now() - start);
+    }
+  }
+  for (const [index, { name }] of reads.entries()) console.log(`${name}: ${spread(ms[index]!)} ms (${RUNS} reads)`);
 
-  // Insert cost: the same clicks for other sites, the span view attached and detached in turn.
-  const perClick: Record<'attached' | 'detached', number[]> = { attached: [], detached: [] };
+  // Insert cost: the same clicks for other sites, with both span views, without the viewport
+  // classes' one (the store before 0061-0063), and without either (before 0055-0057), in turn.
+  const STATES = {
+    'both span views': [],
+    "without the viewport classes' span view": ['hotspot_elements_per_viewport_span_mv'],
+    'without either span view': ['hotspot_elements_per_viewport_span_mv', 'hotspot_elements_per_span_mv'],
+  } as const;
+  const states = Object.keys(STATES) as Array<keyof typeof STATES>;
+  const perClick = new Map(states.map((state) => [state, [] as number[]]));
   await untilIdle(client);
   for (let round = 0; round < INSERT_ROUNDS; round++) {
-    // Each goes first in every other round: whatever the order costs falls on both alike.
-    for (const state of round % 2 === 0 ? (['attached', 'detached'] as const) : (['detached', 'attached'] as const)) {
-      if (state === 'detached') await client.command({ query: 'DETACH TABLE hotspot_elements_per_span_mv' });
+    // Each state goes first in turn: whatever the order costs falls on all alike.
+    for (const [index, state] of [...states.slice(round % 3), ...states.slice(0, round % 3)].entries()) {
+      for (const view of STATES[state]) await client.command({ query: `DETACH TABLE ${view}` });
       const before = cpuSeconds();
       for (let batch = 0; batch < INSERT_BATCHES; batch++) {
         await client.command({
           query: CLICKS,
-          query_params: { site: `insert-${round}-${state}`, from, span: 29 * DAY, offset: batch * INSERT_BATCH, count: INSERT_BATCH },
+          query_params: { site: `insert-${round}-${index}`, from, span: 29 * DAY, offset: batch * INSERT_BATCH, count: INSERT_BATCH },
         });
       }
       await untilIdle(client);
-      // The idle windows' CPU (under 3 % of a core, 2 s) is within the figure: the same for both.
-      perClick[state].push(((cpuSeconds() - before) * 1e6) / (INSERT_BATCH * INSERT_BATCHES));
-      if (state === 'detached') await client.command({ query: 'ATTACH TABLE hotspot_elements_per_span_mv' });
+      // The idle windows' CPU (under 3 % of a core, 2 s) is within the figure: the same for each.
+      perClick.get(state)!.push(((cpuSeconds() - before) * 1e6) / (INSERT_BATCH * INSERT_BATCHES));
+      for (const view of STATES[state]) await client.command({ query: `ATTACH TABLE ${view}` });
     }
   }
-  for (const state of ['attached', 'detached'] as const) {
+  for (const state of states) {
     console.log(
-      `insert CPU per click, span view ${state}: ${spread(perClick[state], 0)} µs (${INSERT_ROUNDS} × ${INSERT_BATCHES} batches of ${INSERT_BATCH})`,
+      `insert CPU per click, ${state}: ${spread(perClick.get(state)!, 0)} µs (${INSERT_ROUNDS} × ${INSERT_BATCHES} batches of ${INSERT_BATCH})`,
     );
   }
 } finally {
