@@ -3,13 +3,11 @@
 // three viewport classes, places spread over the document. Times the overview's read (every page:
 // week, day and hour rows, hotspot-sources.ts) beside the same lists read from the hourly rollup
 // alone (the plan before migrations 0055-0057: three scans of it), every page of one viewport
-// class (its span rows, migrations 0061-0063) beside the same query on the hourly rollup (the plan
-// before them), one page in every class and one page's heatmap (elements and cells). The reads
-// take turns, RUNS rounds after one warm-up, so load that comes and goes on a shared machine falls
-// on all alike, in the embedded engine once its merges are over; then what the span views add to
-// inserting clicks: CPU of every thread per click, from the first insert until the engine's merges
-// are over, with both views, without the viewport classes' one (the store before 0061-0063) and
-// without either, in turn.
+// class (the hourly rollup), one page in every class and one page's heatmap (elements and cells).
+// The reads take turns, RUNS rounds after one warm-up, so load that comes and goes on a shared
+// machine falls on all alike, in the embedded engine once its merges are over; then what the span
+// view adds to inserting clicks: CPU of every thread per click, from the first insert until the
+// engine's merges are over, with the view and without it, in turn.
 // Run: npx tsx ingest/bench/hotspots-read.ts
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,15 +46,6 @@ const HOURLY_LISTS = [
    FROM hotspots_per_hour WHERE site = 'portfolio' AND kind = 'element' AND hour >= toDateTime({first:UInt32})
    GROUP BY path, selector ORDER BY clicks DESC, path, selector LIMIT 20`,
 ];
-
-/** Every page of one viewport class as read before its span rows: the same lists from the hourly rollup's whole hours. */
-const HOURLY_VIEWPORT_LISTS = `SELECT grouping(path, selector) AS level, path, selector, any(tag) AS tag, sum(clicks) AS clicks,
-         if(sum(placed) = 0, NULL, round(sum(sum_x) / sum(placed))) AS x, if(sum(placed) = 0, NULL, round(sum(sum_y) / sum(placed))) AS y
-  FROM hotspots_per_hour
-  WHERE site = 'portfolio' AND kind = 'element' AND viewport = 'desktop' AND hour >= toDateTime({first:UInt32})
-  GROUP BY GROUPING SETS ((path, selector), (path), ())
-  ORDER BY level, clicks DESC, path, selector
-  LIMIT 20 BY level`;
 
 /** CPU seconds of this process, every thread (the engine's among them). */
 function cpuSeconds(): number {
@@ -111,10 +100,9 @@ try {
       },
     },
     {
-      name: 'every page of one viewport class (its week, day and hour rows, raw partial hours)',
+      name: 'every page of one viewport class (the hourly rollup, ordered by page first)',
       read: () => readHotspots(client, site, period, { viewport: 'desktop' }),
     },
-    { name: 'the same lists from the hourly rollup (the plan before 0061-0063)', read: () => text(HOURLY_VIEWPORT_LISTS) },
     {
       name: 'one page in every viewport class (elements and cells)',
       read: () => readHotspots(client, site, period, { path: '/page-7' }),
@@ -128,9 +116,7 @@ try {
   await untilIdle(client);
   const stored = await client.query({
     query: `SELECT (SELECT count() FROM hotspots_per_hour) AS hourly_rows,
-                   (SELECT groupArray((span, rows)) FROM (SELECT span, count() AS rows FROM hotspot_elements_per_span GROUP BY span)) AS span_rows,
-                   (SELECT groupArray((span, rows)) FROM (SELECT span, count() AS rows FROM hotspot_elements_per_viewport_span
-                                                          WHERE viewport = 'desktop' GROUP BY span)) AS desktop_span_rows`,
+                   (SELECT groupArray((span, rows)) FROM (SELECT span, count() AS rows FROM hotspot_elements_per_span GROUP BY span)) AS span_rows`,
     format: 'JSONEachRow',
   });
   console.log('rollup rows:', JSON.stringify(await stored.json()));
@@ -145,19 +131,18 @@ try {
   }
   for (const [index, { name }] of reads.entries()) console.log(`${name}: ${spread(ms[index]!)} ms (${RUNS} reads)`);
 
-  // Insert cost: the same clicks for other sites, with both span views, without the viewport
-  // classes' one (the store before 0061-0063), and without either (before 0055-0057), in turn.
+  // Insert cost: the same clicks for other sites, with the span view and without it (the store
+  // before 0055-0057), in turn.
   const STATES = {
-    'both span views': [],
-    "without the viewport classes' span view": ['hotspot_elements_per_viewport_span_mv'],
-    'without either span view': ['hotspot_elements_per_viewport_span_mv', 'hotspot_elements_per_span_mv'],
+    'with the span view': [],
+    'without the span view': ['hotspot_elements_per_span_mv'],
   } as const;
   const states = Object.keys(STATES) as Array<keyof typeof STATES>;
   const perClick = new Map(states.map((state) => [state, [] as number[]]));
   await untilIdle(client);
   for (let round = 0; round < INSERT_ROUNDS; round++) {
     // Each state goes first in turn: whatever the order costs falls on all alike.
-    for (const [index, state] of [...states.slice(round % 3), ...states.slice(0, round % 3)].entries()) {
+    for (const [index, state] of [...states.slice(round % states.length), ...states.slice(0, round % states.length)].entries()) {
       for (const view of STATES[state]) await client.command({ query: `DETACH TABLE ${view}` });
       const before = cpuSeconds();
       for (let batch = 0; batch < INSERT_BATCHES; batch++) {

@@ -1,13 +1,11 @@
 // /api/hotspots against counts made here from the generated clicks, for every source the read
 // plans (hotspot-sources.ts): every page from the week, day and hour rows of
-// hotspot_elements_per_span with raw partial hours, every page of one viewport class from those of
-// hotspot_elements_per_viewport_span, one page (in one class or all) from the hourly rollup with
-// raw partial hours, and periods with no whole week, no whole day or no whole hour. Clicks over 40
-// days on three pages, in every viewport class and none (OpenTelemetry clicks: no place), some
-// with a place out of the document (counted, never placed), are written straight into `events` as
-// the pipeline writes a batch, twice with the same token (a retry): nothing counts twice. The fill
-// migrations give the rows the views wrote; whole hours of every page, in every class or in one,
-// are read from the span rows alone.
+// hotspot_elements_per_span with raw partial hours, one page or one viewport class from the hourly
+// rollup with raw partial hours, and periods with no whole week, no whole day or no whole hour. Clicks over 40 days on three pages, in every viewport class and none (OpenTelemetry clicks:
+// no place), some with a place out of the document (counted, never placed), are written straight
+// into `events` as the pipeline writes a batch, twice with the same token (a retry): nothing
+// counts twice. The fill migration gives the rows the view wrote; whole hours of every page are
+// read from the span rows alone.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -170,7 +168,7 @@ describe('hotspots read from the rollups and raw events, exact for any period', 
     return response.json() as ReturnType<typeof expected> & { period: { from: number; to: number | null } };
   };
 
-  // Every page (span rows), one page (hourly rollup), one viewport class (its span rows), one page in one class (hourly rollup).
+  // Every page (week and day rows), one page, one viewport class, one page in one class (hourly rollup).
   const QUERIES: Array<Record<string, string>> = [{}, { path: '/work' }, { viewport: 'phone' }, { path: '/', viewport: 'desktop' }];
   const asParams = (query: Record<string, string>) => new URLSearchParams(query).toString();
 
@@ -220,39 +218,14 @@ describe('hotspots read from the rollups and raw events, exact for any period', 
     expect(await stored()).toEqual(written);
   });
 
-  it('holds every click once in each span of its viewport class, and the fill migration makes the rows the view wrote', async () => {
-    const stored = () =>
-      queryRows<Record<string, string>>(
-        app,
-        `SELECT viewport, span, toUnixTimestamp(start) AS start, path, selector, tag,
-                sum(clicks) AS clicks, sum(placed) AS placed, sum(sum_x) AS sum_x, sum(sum_y) AS sum_y
-         FROM hotspot_elements_per_viewport_span GROUP BY viewport, span, start, path, selector, tag
-         ORDER BY viewport, span, start, path, selector, tag`,
-      );
-    const written = await stored();
-    for (const viewport of ['phone', 'tablet', 'desktop', '']) {
-      for (const span of ['hour', 'day', 'week']) {
-        const rows = written.filter((row) => row.viewport === viewport && row.span === span);
-        const sum = rows.reduce((total, row) => total + Number(row.clicks), 0);
-        expect(sum, `${viewport} ${span}`).toBe(clicks.filter((click) => click.viewport === viewport).length);
-      }
-    }
-    await app.clickhouse.command({ query: 'TRUNCATE TABLE hotspot_elements_per_viewport_span' });
-    await app.clickhouse.command({ query: readFileSync(join(MIGRATIONS_DIR, '0062_fill_hotspot_elements_per_viewport_span.sql'), 'utf8') });
-    expect(await stored()).toEqual(written);
-  });
-
   // Last: it empties the other sources.
-  it('reads whole hours of every page, in every viewport class or one, from the span rows alone: raw events and the hourly rollup emptied change nothing', async () => {
+  it('reads whole hours of every page from the span rows alone: raw events and the hourly rollup emptied change nothing', async () => {
     const query = `from=${date(38)}&to=${date(3)}`;
     const before = await read(query);
-    const phones = await read(`${query}&viewport=phone`);
     expect(before.total_clicks).toBeGreaterThan(500);
-    expect(phones.total_clicks).toBeGreaterThan(100);
     await app.clickhouse.command({ query: 'TRUNCATE TABLE events' });
     await app.clickhouse.command({ query: 'TRUNCATE TABLE hotspots_per_hour' });
     expect(await read(query)).toEqual(before);
-    expect(await read(`${query}&viewport=phone`)).toEqual(phones);
     // One page is read from the hourly rollup: now empty.
     expect((await read(`${query}&path=/work`)).total_clicks).toBe(0);
   });

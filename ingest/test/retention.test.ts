@@ -42,7 +42,6 @@ describe('retention at start-up', () => {
         { name: 'events_per_hour', ttl: 'hour + toIntervalDay(40)' },
         { name: 'events_per_minute', ttl: 'minute + toIntervalDay(40)' },
         { name: 'hotspot_elements_per_span', ttl: 'start + toIntervalDay(40)' },
-        { name: 'hotspot_elements_per_viewport_span', ttl: 'start + toIntervalDay(40)' },
         { name: 'hotspots_per_hour', ttl: 'hour + toIntervalDay(40)' },
         { name: 'metric_points', ttl: 'toDateTime(ts) + toIntervalDay(20)' },
         { name: 'otel_logs', ttl: 'TimestampTime + toIntervalDay(3)' },
@@ -91,14 +90,12 @@ describe('retention at start-up', () => {
     }
   });
 
-  // The hotspot rollups (hourly, and the hour, day and week rows of every page and of each viewport
-  // class) are rollups like the others: counts of clicks on elements, no ids.
+  // The hotspot rollups (hourly, and the hour, day and week rows of every page) are rollups like the others: counts of clicks on elements, no ids.
   it('sets the hotspot rollups to the rollups retention and drops their rows that start before it', async () => {
     const app = await testApp({ retention });
     const tables = [
       { table: 'hotspots_per_hour', start: 'hour', ttl: 'hour + toIntervalDay(40)' },
       { table: 'hotspot_elements_per_span', start: 'start', ttl: 'start + toIntervalDay(40)' },
-      { table: 'hotspot_elements_per_viewport_span', start: 'start', ttl: 'start + toIntervalDay(40)' },
     ];
     try {
       const ttls = await queryRows<{ name: string; ttl: string }>(
@@ -148,7 +145,6 @@ describe('retention at start-up', () => {
       const expected: Record<string, Array<{ span: string; clicks: number }>> = {
         hotspots_per_hour: kept({ cell: 'hour', element: 'hour' }),
         hotspot_elements_per_span: kept({ day: 'day', hour: 'hour', week: 'week' }),
-        hotspot_elements_per_viewport_span: kept({ day: 'day', hour: 'hour', week: 'week' }),
       };
       for (const { table, start } of tables) {
         // A merge applies the TTL (one may already have run in the background).

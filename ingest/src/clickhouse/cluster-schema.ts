@@ -75,7 +75,6 @@ export const CLUSTER_TABLES: Readonly<Record<string, ClusterTable>> = {
   engagement_steps: { placement: 'sharded', shardBy: 'cityHash64(site, session_key)' },
   // Where each folding job got: one small row per round, read by every server's reads.
   fold_watermarks: { placement: 'everywhere' },
-  hotspot_elements_per_viewport_span: { placement: 'sharded', shardBy: 'cityHash64(site)' },
   // Joined with events by dashboards and replaced whole at every start: a local copy everywhere,
   // of every version written, under a view of the newest.
   catalog_objects: { placement: 'replaced' },

@@ -34,7 +34,6 @@ export const RETENTION_TABLES: ReadonlyArray<{ table: string; time: string; days
   // reads only rows that start within it, so its figures stay exact.
   { table: 'hotspots_per_hour', time: 'hour', days: 'rollupsDays' },
   { table: 'hotspot_elements_per_span', time: 'start', days: 'rollupsDays' },
-  { table: 'hotspot_elements_per_viewport_span', time: 'start', days: 'rollupsDays' },
 ];
 
 /**

@@ -7,12 +7,8 @@
  *   over from day rows, the whole hours left from hour rows, each a contiguous range of its sort
  *   key. The hourly rollup is ordered for one page, so a read of every page from it scanned all
  *   its rows of the month; a week row stands for up to 168 hour rows.
- * - Every page of one viewport class: the same spans from `hotspot_elements_per_viewport_span`
- *   (migrations 0061-0063), whose rows of one class are one range of its sort key. The hourly
- *   rollup is ordered by page first, so a read of one class across every page scanned all of its
- *   rows of the period.
- * - One page (in one viewport class or all of them): whole hours from `hotspots_per_hour`
- *   (migrations 0040-0042), ordered by page and viewport class; the partial hours from raw events.
+ * - One page, or one viewport class: whole hours from `hotspots_per_hour` (migrations 0040-0042),
+ *   ordered by page and viewport class; the partial hours from raw events.
  *
  * Raw events give the rollups' own rows (the SELECT of migration 0042), so every figure is the
  * same whichever source holds it.
@@ -70,20 +66,17 @@ FROM events`;
 
 /** Element rows (path, selector, tag, clicks, placed, sum_x, sum_y) of the period. */
 export function elementRows(site: string, period: HotspotPeriod, query: HotspotQuery): Source {
+  const everyPage = query.path === undefined && query.viewport === undefined;
   const split = splitAt(period, HOUR);
   const params = paramsOf(site, period, query, split);
   const raw = `${RAW_ELEMENTS} WHERE ${rawWhere(period, query, split).join(' AND ')} GROUP BY path, selector, tag`;
   if (!split.whole) return { sql: raw, params };
-  if (query.path !== undefined) {
+  if (!everyPage) {
     const hourly = `SELECT path, selector, tag, clicks, placed, sum_x, sum_y FROM hotspots_per_hour
        WHERE ${[...hourlyWhere(query), "kind = 'element'"].join(' AND ')}`;
     return { sql: `${hourly} UNION ALL ${raw}`, params };
   }
-  const spans =
-    query.viewport === undefined
-      ? spanRows('hotspot_elements_per_span', 'site = {site:String}', period, params)
-      : spanRows('hotspot_elements_per_viewport_span', 'site = {site:String} AND viewport = {viewport:String}', period, params);
-  return { sql: `${spans} UNION ALL ${raw}`, params };
+  return { sql: `${spanRows(period, params)} UNION ALL ${raw}`, params };
 }
 
 /**
@@ -91,7 +84,7 @@ export function elementRows(site: string, period: HotspotPeriod, query: HotspotQ
  * coarser span's whole units leave over at both ends (all of them for the coarsest). A span with
  * no whole unit has its bounds at the end of the finer one's, and covers nothing.
  */
-function spanRows(table: string, where: string, period: HotspotPeriod, params: Record<string, unknown>): string {
+function spanRows(period: HotspotPeriod, params: Record<string, unknown>): string {
   let [low, high] = [period.from, period.to ?? period.now];
   const bounds = SPANS.map(({ unit, offset }) => {
     let first = Math.ceil((low - offset) / unit) * unit + offset;
@@ -110,8 +103,8 @@ function spanRows(table: string, where: string, period: HotspotPeriod, params: R
       : between(`${span}First`, `${span}Last`);
     return `(span = '${span}' AND ${covered})`;
   });
-  return `SELECT path, selector, tag, clicks, placed, sum_x, sum_y FROM ${table}
-     WHERE ${where} AND (${ranges.join(' OR ')})`;
+  return `SELECT path, selector, tag, clicks, placed, sum_x, sum_y FROM hotspot_elements_per_span
+     WHERE site = {site:String} AND (${ranges.join(' OR ')})`;
 }
 
 /** Cell rows (x, y, clicks) of the period: clicks that carried a place. */
