@@ -68,7 +68,7 @@ export function hotspotsPanel() {
             toUInt8(px IS NOT NULL AND py IS NOT NULL AND px <= 100 AND py <= 100) AS has_place
           FROM events
           WHERE ${siteIs()} AND type = 'ui_click' AND ${pageIs()}
-            AND ((ts >= toDateTime(range_from) AND ts < toDateTime(hour_first)) OR (ts >= toDateTime(hour_last) AND ts < toDateTime(range_to)))
+            AND ((ts >= toDateTime64(range_from, 3) AND ts < toDateTime64(hour_first, 3)) OR (ts >= toDateTime64(hour_last, 3) AND ts < toDateTime64(range_to, 3)))
         )
       )
       GROUP BY path, selector

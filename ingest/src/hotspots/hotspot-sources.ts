@@ -148,13 +148,13 @@ function hourlyWhere(query: HotspotQuery): string[] {
 
 /** Raw events of the period outside the whole units: its partial ends (all of it when it holds no whole unit). */
 function rawWhere(period: HotspotPeriod, query: HotspotQuery, split: Split): string[] {
-  const until = period.to === undefined ? '' : ' AND ts < toDateTime({to:UInt32})';
+  const until = period.to === undefined ? '' : ' AND ts < toDateTime64({to:UInt32}, 3)';
   const where = [
     'site = {site:String}',
     'type = {type:String}',
     split.whole
-      ? `((ts >= toDateTime({from:UInt32}) AND ts < toDateTime({first:UInt32})) OR (ts >= toDateTime({last:UInt32})${until}))`
-      : `ts >= toDateTime({from:UInt32})${until}`,
+      ? `((ts >= toDateTime64({from:UInt32}, 3) AND ts < toDateTime64({first:UInt32}, 3)) OR (ts >= toDateTime64({last:UInt32}, 3)${until}))`
+      : `ts >= toDateTime64({from:UInt32}, 3)${until}`,
   ];
   if (query.path !== undefined) where.push('path = {path:String}');
   if (query.viewport !== undefined) where.push(`props['viewport'] = {viewport:String}`);
