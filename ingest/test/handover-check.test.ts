@@ -19,7 +19,9 @@ import { createClickHouse } from '../src/clickhouse/client.js';
 import { migrate } from '../src/clickhouse/migrate.js';
 import { createMetrics } from '../src/metrics/registry.js';
 import { Pipeline } from '../src/pipeline/pipeline.js';
-import type { EventRow } from '../src/tables/index.js';
+import { dateTime64 } from '../src/otlp/traces/span-rows.js';
+import type { EventRow, MetricPointRow, TraceRow } from '../src/tables/index.js';
+import type { LogRow } from '../src/otlp/logs/log-rows.js';
 import { freshDataDir } from './support/test-app.js';
 
 const SITE = 'portfolio';
@@ -193,6 +195,98 @@ describe('the hand-over check, two replicas on one engine', () => {
     expect(await take(c, late)).toBe(ROWS);
     expect(await c.flush(20_000)).toBe(true);
     expect(await counts('late')).toEqual({ rows: ROWS, ids: ROWS, minute: ROWS, hour: ROWS, day: ROWS });
+  });
+
+  it('leaves out the copies of spans, log records and metric points as well, by the keys of each table', async () => {
+    const now = Date.now();
+    const hex = (length: number) => randomUUID().replaceAll('-', '').slice(0, length);
+    const time = (offsetMs: number) => dateTime64(BigInt(now - offsetMs) * 1_000_000n);
+    const spans = (count: number): TraceRow[] =>
+      Array.from({ length: count }, (_, index) => ({
+        Timestamp: time(index * 1000),
+        TraceId: hex(32),
+        SpanId: hex(16),
+        ParentSpanId: '',
+        TraceState: '',
+        SpanName: 'GET /',
+        SpanKind: 'Server',
+        ServiceName: 'web',
+        ResourceAttributes: {},
+        ScopeName: '',
+        ScopeVersion: '',
+        SpanAttributes: {},
+        Duration: '1000',
+        StatusCode: 'Unset',
+        StatusMessage: '',
+        'Events.Timestamp': [],
+        'Events.Name': [],
+        'Events.Attributes': [],
+        'Links.TraceId': [],
+        'Links.SpanId': [],
+        'Links.TraceState': [],
+        'Links.Attributes': [],
+      }));
+    const records = (count: number): LogRow[] =>
+      Array.from({ length: count }, (_, index) => ({
+        LogId: hex(32),
+        Timestamp: time(index * 1000),
+        TraceId: '',
+        SpanId: '',
+        TraceFlags: 0,
+        SeverityText: 'INFO',
+        SeverityNumber: 9,
+        ServiceName: 'web',
+        Body: `record ${index}`,
+        ResourceSchemaUrl: '',
+        ResourceAttributes: {},
+        ScopeSchemaUrl: '',
+        ScopeName: '',
+        ScopeVersion: '',
+        ScopeAttributes: {},
+        LogAttributes: {},
+        EventName: '',
+      }));
+    const points = (count: number): MetricPointRow[] =>
+      Array.from({ length: count }, (_, index) => ({
+        point_id: hex(32),
+        site: SITE,
+        service_name: 'web',
+        name: 'portfolio.events',
+        kind: 'sum',
+        ts: now - index * 1000,
+        attributes: {},
+        path: '/',
+        value: 1,
+        count: 0,
+        sum: 0,
+        bucket_counts: [],
+        explicit_bounds: [],
+      }));
+    const copied = { otel_traces: spans(20), otel_logs: records(20), metric_points: points(20) } as const;
+    const own = { otel_traces: spans(5), otel_logs: records(5), metric_points: points(5) } as const;
+    const a = await replica(freshDataDir(), 'replica-a');
+    const b = await replica(freshDataDir(), 'replica-b');
+    for (const table of ['otel_traces', 'otel_logs', 'metric_points'] as const) {
+      a.accept(table, copied[table] as never[]);
+      // The retries reach B, with rows of its own in the same batch.
+      b.accept(table, [...copied[table], ...own[table]] as never[]);
+    }
+    await Promise.all([a.durable(), b.durable()]);
+    expect(await Promise.all([a.flush(20_000), b.flush(20_000)])).toEqual([true, true]);
+    const one = async (query: string) => {
+      const result = await reader.query({ query, format: 'JSONEachRow' });
+      return (await result.json<{ rows: string; ids: string }>()).map(({ rows, ids }) => [Number(rows), Number(ids)]);
+    };
+    const traceIds = [...copied.otel_traces, ...own.otel_traces].map((span) => `'${span.TraceId}'`).join(', ');
+    const logIds = [...copied.otel_logs, ...own.otel_logs].map((record) => `'${record.LogId}'`).join(', ');
+    const pointIds = [...copied.metric_points, ...own.metric_points].map((point) => `'${point.point_id}'`).join(', ');
+    expect(await one(`SELECT count() AS rows, uniqExact(TraceId, SpanId) AS ids FROM otel_traces WHERE TraceId IN (${traceIds})`)).toEqual([
+      [25, 25],
+    ]);
+    expect(await one(`SELECT count() AS rows, uniqExact(LogId) AS ids FROM otel_logs WHERE LogId IN (${logIds})`)).toEqual([[25, 25]]);
+    expect(await one(`SELECT count() AS rows, uniqExact(point_id) AS ids FROM metric_points WHERE point_id IN (${pointIds})`)).toEqual([
+      [25, 25],
+    ]);
   });
 
   it('without REPLICA_ID (no check) the same steps store the crossed rows twice', async () => {

@@ -144,8 +144,7 @@ export class HandoverCheck {
   private async storedKeys(table: TableName, rows: Record<string, unknown>[], keys: string[]): Promise<Set<string>> {
     const stored = new Set<string>();
     for (let start = 0; start < keys.length; start += KEYS_PER_QUERY) {
-      const { query, query_params } = keysQuery(
-        table,
+      const { query, query_params } = STORED_KEYS[table](
         rows.slice(start, start + KEYS_PER_QUERY),
         keys.slice(start, start + KEYS_PER_QUERY),
       );
@@ -156,34 +155,53 @@ export class HandoverCheck {
   }
 }
 
-/**
- * The query of which keys are stored. Events, the table the rollups count, are asked for by site,
- * session and time as well: on a cluster the session names the shard (so one shard is read per
- * session), and the site and time prune by the sort key. The other tables by their recent keys.
- */
-function keysQuery(
-  table: TableName,
-  rows: Record<string, unknown>[],
-  keys: string[],
-): { query: string; query_params: Record<string, unknown> } {
-  if (table !== 'events') {
-    return { query: `SELECT key FROM (${TABLES[table].recentKeys}) WHERE key IN {keys:Array(String)}`, query_params: { keys } };
-  }
-  const sites = new Set<string>();
-  const sessions = new Set<string>();
-  let from = Number.POSITIVE_INFINITY;
-  let to = Number.NEGATIVE_INFINITY;
+type KeysQuery = (rows: Record<string, unknown>[], keys: string[]) => { query: string; query_params: Record<string, unknown> };
+
+/** The least and the greatest of a column's values in these rows (numbers, or times written alike as text). */
+function bounds<Value extends number | string>(rows: Record<string, unknown>[], column: string): { from: Value; to: Value } {
+  let from = rows[0]![column] as Value;
+  let to = from;
   for (const row of rows) {
-    sites.add(row.site as string);
-    sessions.add(row.session_id as string);
-    from = Math.min(from, row.ts as number);
-    to = Math.max(to, row.ts as number);
+    const value = row[column] as Value;
+    if (value < from) from = value;
+    if (value > to) to = value;
   }
-  return {
+  return { from, to };
+}
+
+const distinct = (rows: Record<string, unknown>[], column: string) => [...new Set(rows.map((row) => row[column] as string))];
+
+/**
+ * Which of the keys each table holds, narrowed by what its sort key or indexes find fast, so a
+ * query reads the few granules of the batch's sites and times instead of a day of the table.
+ * Events, the table the rollups count, are asked for by session as well: on a cluster the session
+ * names the shard, so one shard is read per session.
+ */
+const STORED_KEYS: Record<TableName, KeysQuery> = {
+  events: (rows, keys) => ({
     query: `SELECT concat('e|', site, '|', event_id) AS key FROM events
       WHERE site IN {sites:Array(String)} AND session_id IN {sessions:Array(String)}
         AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts <= fromUnixTimestamp64Milli({to:Int64})
         AND key IN {keys:Array(String)}`,
-    query_params: { sites: [...sites], sessions: [...sessions], from, to, keys },
-  };
-}
+    query_params: { sites: distinct(rows, 'site'), sessions: distinct(rows, 'session_id'), ...bounds<number>(rows, 'ts'), keys },
+  }),
+  // By trace id, which the table's bloom filter index finds.
+  otel_traces: (rows, keys) => ({
+    query: `SELECT concat('s|', TraceId, SpanId) AS key FROM otel_traces
+      WHERE TraceId IN {traces:Array(String)} AND key IN {keys:Array(String)}`,
+    query_params: { traces: distinct(rows, 'TraceId'), keys },
+  }),
+  metric_points: (rows, keys) => ({
+    query: `SELECT concat('m|', point_id) AS key FROM metric_points
+      WHERE site IN {sites:Array(String)}
+        AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts <= fromUnixTimestamp64Milli({to:Int64})
+        AND key IN {keys:Array(String)}`,
+    query_params: { sites: distinct(rows, 'site'), ...bounds<number>(rows, 'ts'), keys },
+  }),
+  // Timestamps are written 'YYYY-MM-DD hh:mm:ss.nnnnnnnnn' (otlp/traces/span-rows.ts): their order as text is their order in time.
+  otel_logs: (rows, keys) => ({
+    query: `SELECT concat('l|', LogId) AS key FROM otel_logs
+      WHERE Timestamp >= {from:DateTime64(9, 'UTC')} AND Timestamp <= {to:DateTime64(9, 'UTC')} AND key IN {keys:Array(String)}`,
+    query_params: { ...bounds<string>(rows, 'Timestamp'), keys },
+  }),
+};
