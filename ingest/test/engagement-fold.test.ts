@@ -335,7 +335,9 @@ describe('engagement path folded off the insert path', () => {
     catalog.sites[0].goals = edited;
     writeFileSync(file, JSON.stringify(catalog));
     app = await testApp({ statsToken: TOKEN, catalogFile: file, dataDir });
+    // The watermark was stored: a fold of the restarted service finds nothing to fold.
     expect(await unfolded()).toBe(0);
+    expect(await new EngagementFold(app.clickhouse, { settleMs: 0 }).round()).toMatchObject({ events: 0, slices: 0 });
     const goals: Goal[] = [
       ...CATALOG_GOALS.filter((goal) => goal.name !== 'Pro signup'),
       { name: 'Pro signup', reached: (e) => e.type === 'signup' && e.props?.plan === 'free' },

@@ -15,7 +15,8 @@
  * watermark (a round cut short is folded again: its rows replace themselves).
  *
  * The work of a round is bounded: when more visits than MAX_VISITS_PER_ROUND wait, they are split
- * by their key into slices, one slice a round, and the watermark moves once every slice is done.
+ * by the time of their first waiting event into slices, one slice a round, and the watermark
+ * moves once every slice is done.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { FOLD_JOB, NOT_ACTIONS } from '../stats/engagement.js';
@@ -34,13 +35,17 @@ export const SETTLE_MS = 60_000;
 /** A DateTime64(3) as ClickHouse writes it in JSON, and takes it back as a bound parameter. */
 type Mark = string;
 
-/** The visits waiting for a fold: those with an event inserted in `(from, to]`, in `slices` slices by key. */
+/**
+ * The visits waiting for a fold: those with an event inserted in `(from, to]`, in slices by the
+ * time of their first such event (`bounds`: where each slice after the first begins).
+ */
 interface Pending {
   from: Mark;
   to: Mark;
   /** Visits and events inserted in the span (what the round's work is counted by). */
   visits: number;
   events: number;
+  bounds: Mark[];
   slices: number;
   next: number;
 }
@@ -56,6 +61,16 @@ export interface FoldRound {
   watermark: Mark | undefined;
 }
 
+/** The first time of each visit among the events inserted in the span. */
+const FIRSTS = `SELECT session_key, min(ts) AS first FROM events
+  WHERE inserted_at > {from:DateTime64(3, 'UTC')} AND inserted_at <= {to:DateTime64(3, 'UTC')} AND session_key != 0
+  GROUP BY session_key`;
+
+/**
+ * The clicks of the slice's visits, each with the visit's next action. A slice's visits are near
+ * in time, so the engine reads the columns of the window only in the granules that hold their
+ * events (PREWHERE), not in every granule of the table.
+ */
 const FOLD_SLICE = `
 INSERT INTO engagement_steps (site, session_key, click_id, ts, object, next_ts, type, path, object_id, nav_to, props, folded_at)
 SELECT site, session_key, event_id, ts, object_id, next.1, next.2, next.3, next.4, next.5, next.6, {to:DateTime64(3, 'UTC')}
@@ -63,13 +78,16 @@ FROM (
   SELECT site, session_key, event_id, ts, type, object_id,
          leadInFrame((ts, type, path, object_id, nav_to, props)) OVER visit AS next
   FROM events
-  WHERE session_key IN (SELECT session_key FROM events
-                        WHERE inserted_at > {from:DateTime64(3, 'UTC')} AND inserted_at <= {to:DateTime64(3, 'UTC')}
-                          AND session_key != 0 AND session_key % {slices:UInt32} = {slice:UInt32})
-    AND type NOT IN {not_actions:Array(String)}
+  PREWHERE session_key IN (SELECT session_key FROM (${FIRSTS})
+                           WHERE first >= {lower:DateTime64(3, 'UTC')} AND first < {upper:DateTime64(3, 'UTC')})
+  WHERE type NOT IN {not_actions:Array(String)}
   WINDOW visit AS (PARTITION BY site, session_key ORDER BY ts, event_id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
 )
 WHERE type = 'object_click'`;
+
+/** Beyond every time a DateTime64 holds: the upper bound of the last slice and the lower of the first. */
+const EARLIEST: Mark = '1900-01-01 00:00:00.000';
+const LATEST: Mark = '2299-12-31 23:59:59.999';
 
 export class EngagementFold {
   private pending: Pending | undefined;
@@ -105,7 +123,13 @@ export class EngagementFold {
     if (pending.visits > 0) {
       await this.client.command({
         query: FOLD_SLICE,
-        query_params: { from: pending.from, to: pending.to, slices: pending.slices, slice, not_actions: NOT_ACTIONS },
+        query_params: {
+          from: pending.from,
+          to: pending.to,
+          lower: slice === 0 ? EARLIEST : pending.bounds[slice - 1],
+          upper: pending.bounds[slice] ?? LATEST,
+          not_actions: NOT_ACTIONS,
+        },
       });
     }
     pending.next += 1;
@@ -159,6 +183,17 @@ export class EngagementFold {
     if (!span || count(span.events) === 0) return undefined;
     const visits = count(span.visits);
     const slices = Math.max(1, Math.ceil(visits / (this.options.maxVisitsPerRound ?? MAX_VISITS_PER_ROUND)));
-    return { from, to: span.to, visits, events: count(span.events), slices, next: 0 };
+    let bounds: Mark[] = [];
+    if (slices > 1) {
+      // Equal numbers of visits a slice, cut at the quantiles of their first times.
+      const levels = Array.from({ length: slices - 1 }, (_, index) => (index + 1) / slices);
+      const [cut] = await rows<{ bounds: Mark[] }>(
+        this.client,
+        `SELECT quantilesExact(${levels.join(', ')})(first) AS bounds FROM (${FIRSTS})`,
+        { from, to: span.to },
+      );
+      bounds = cut!.bounds;
+    }
+    return { from, to: span.to, visits, events: count(span.events), bounds, slices, next: 0 };
   }
 }
