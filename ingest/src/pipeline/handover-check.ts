@@ -58,6 +58,11 @@ export class HandoverCheck {
     return this.heartbeats.stop(allStored);
   }
 
+  /** A table stored its oldest batch: the others may be waiting for this replica's beat to say so. */
+  stored(): void {
+    this.heartbeats.stored();
+  }
+
   /**
    * Once the batch's turn has come, the lines of the batch that ClickHouse does not hold yet;
    * undefined when it holds none of them (the batch goes in whole, from its file). Throws when
@@ -78,7 +83,7 @@ export class HandoverCheck {
         this.ordered.set(table as TableName, { seq: batch.seq, first: at });
         break;
       }
-      await this.heartbeats.next();
+      await this.heartbeats.poll();
     }
     const body = await readFile(batch.path);
     const lines = body.toString('utf8').split('\n');

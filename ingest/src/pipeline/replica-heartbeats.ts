@@ -1,12 +1,17 @@
 // The heartbeats of the ingest replicas (only with REPLICA_ID; table replica_heartbeats, migration
-// 0068). Every second a replica writes its beat, "every row I logged before `stored_before` is in
-// ClickHouse", and reads everyone's: the hand-over check (handover-check.ts) orders the replicas'
-// inserts by them. A replica whose beat is older than the live bound is taken for gone.
+// 0068). Every second, and at once after it stored a batch, a replica writes its beat, "every row
+// I logged before `stored_before` is in ClickHouse", and reads everyone's; while a batch waits for
+// its turn it reads them ten times a second. The hand-over check (handover-check.ts) orders the
+// replicas' inserts by them, so a replica's progress must reach the others within a poll, not a
+// second: with beats only every second, two replicas taking turns fell behind at 100 events a
+// second each (one turn per beat). A replica whose beat is older than the live bound is gone.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyBaseLogger } from 'fastify';
 
-/** A beat a second: each insert waits for the others' next beat, so this is also the wait it adds. */
+/** A beat a second at least; more often after stored batches. */
 export const BEAT_INTERVAL_MS = 1000;
+/** How often a replica whose batch waits for its turn reads the others' beats. */
+export const POLL_MS = 100;
 /**
  * A replica that has not beaten for this long is gone: the others no longer wait for it. Five
  * beats, so a slow beat or two never counts a live replica out.
@@ -34,14 +39,19 @@ export interface ReplicaHeartbeatsOptions {
   storedBefore: () => number;
   intervalMs?: number;
   liveMs?: number;
+  pollMs?: number;
 }
 
 export class ReplicaHeartbeats {
   readonly intervalMs: number;
   readonly liveMs: number;
+  readonly pollMs: number;
   private readonly started = Date.now();
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
+  /** A beat asked for while one was under way: it may have missed what was stored meanwhile. */
+  private beatAgain = false;
+  private reading: Promise<void> | undefined;
   /** When this replica's last beat was acknowledged. */
   private lastBeatAt: number | undefined;
   private aliveFrom: number | undefined;
@@ -53,6 +63,7 @@ export class ReplicaHeartbeats {
   constructor(private readonly options: ReplicaHeartbeatsOptions) {
     this.intervalMs = options.intervalMs ?? BEAT_INTERVAL_MS;
     this.liveMs = options.liveMs ?? LIVE_MS;
+    this.pollMs = options.pollMs ?? POLL_MS;
   }
 
   start(): void {
@@ -80,11 +91,20 @@ export class ReplicaHeartbeats {
     return this.others;
   }
 
-  /** Settles after the next beat written and read, or two intervals: the hand-over check waits on it. */
-  async next(): Promise<void> {
-    const read = this.read;
-    const deadline = Date.now() + 2 * this.intervalMs;
-    while (this.read === read && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, this.intervalMs / 4));
+  /** Waits a poll, then reads the others' beats again (or waits for the read under way): a batch waiting for its turn calls it. */
+  async poll(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, this.pollMs));
+    this.reading ??= this.readNow().finally(() => {
+      this.reading = undefined;
+    });
+    await this.reading;
+  }
+
+  /** Beats now (after the beat under way, if one is): this replica stored rows the others may be waiting for. */
+  stored(): void {
+    if (this.timer === undefined) return;
+    if (this.beating) this.beatAgain = true;
+    else void this.beat();
   }
 
   /** Stops beating; with `allStored`, a last beat says this instance holds nothing, so no one waits for it to age out. */
@@ -98,6 +118,10 @@ export class ReplicaHeartbeats {
   private beat(): Promise<void> {
     this.beating ??= this.beatOnce().finally(() => {
       this.beating = undefined;
+      if (this.beatAgain && this.timer !== undefined) {
+        this.beatAgain = false;
+        void this.beat();
+      }
     });
     return this.beating;
   }
@@ -111,14 +135,26 @@ export class ReplicaHeartbeats {
       // the beat's own time, a beat later), so its rows not yet checked count from now.
       if (this.lastBeatAt === undefined || ackedAt - this.lastBeatAt > this.liveMs / 2) this.aliveFrom = ackedAt;
       this.lastBeatAt = ackedAt;
+      await this.readNow();
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  private async readNow(): Promise<void> {
+    try {
       const readAt = Date.now();
       this.others = await this.readOthers(readAt);
       this.read = readAt;
       this.failing = false;
     } catch (error) {
-      if (!this.failing) this.options.log.warn({ err: error }, 'writing or reading the replicas heartbeats failed; inserts wait for it');
-      this.failing = true;
+      this.failed(error);
     }
+  }
+
+  private failed(error: unknown): void {
+    if (!this.failing) this.options.log.warn({ err: error }, 'writing or reading the replicas heartbeats failed; inserts wait for it');
+    this.failing = true;
   }
 
   private async write(beat: number, storedBefore: number): Promise<void> {

@@ -236,6 +236,7 @@ export class TableWriter {
       this.queue.shift();
       this.queuedBytes -= batch.bytes;
       this.options.metrics.bufferRows.dec({ table: this.options.table }, batch.rows);
+      this.options.handover?.stored();
     }
   }
 
