@@ -135,11 +135,13 @@ export class HandoverCheck {
   /**
    * Whether every other live replica has stored what it logged before `at`, on beats read after
    * `at` (a replica that started meanwhile is seen). Equal moments go by instance, so of two
-   * batches one is always first.
+   * batches one is always first. Never while this replica's own beats lag (its writes fail or
+   * crawl while its reads work): the others may be counting it gone and not waiting for it.
    */
   private turnOf(at: number): boolean {
     const { heartbeats } = this;
     if (heartbeats.aliveSince === undefined || heartbeats.readAt <= at) return false;
+    if (Date.now() - (heartbeats.beatAt ?? 0) > heartbeats.liveMs / 2) return false;
     return heartbeats.live.every(
       (other) => other.storedBefore > at || (other.storedBefore === at && other.instance > this.options.instance),
     );

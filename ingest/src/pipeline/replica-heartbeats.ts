@@ -81,6 +81,11 @@ export class ReplicaHeartbeats {
     return this.aliveFrom;
   }
 
+  /** When this replica's last beat was acknowledged. */
+  get beatAt(): number | undefined {
+    return this.lastBeatAt;
+  }
+
   /** When the beats in `live` were read: a batch is judged only on beats read after its first row was logged. */
   get readAt(): number {
     return this.read;
