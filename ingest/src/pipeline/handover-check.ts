@@ -16,8 +16,13 @@ import { type StoredTable, TABLES, type TableName } from '../tables/index.js';
 import type { LineColumns } from './batch-insert.js';
 import { ReplicaHeartbeats } from './replica-heartbeats.js';
 
-/** Ids asked for in one query: a server takes query parameters in the URL, which it bounds (1 MiB). */
-const KEYS_PER_QUERY = 5000;
+/** Rows asked for in one query: a server takes query parameters in the URL, which it bounds (1 MiB); 10,000 ids take about 450 KiB. */
+const IDS_PER_QUERY = 10_000;
+/**
+ * A filter on the sharding key's columns lets a Distributed read skip the other shards, when the
+ * combinations of its values are at most this many (optimize_skip_unused_shards_limit's default).
+ */
+const SHARD_COMBINATIONS = 1000;
 
 /** A batch waiting in a table's spool, as the check orders it. */
 export interface PendingBatch {
@@ -90,19 +95,26 @@ export class HandoverCheck {
     const keys: string[] = [];
     const rows: Record<string, unknown>[] = [];
     const { keyOf } = TABLES[table as TableName] as StoredTable<unknown> as StoredTable<Record<string, unknown>>;
+    const { reads } = STORED_KEYS[table as TableName];
+    // Only the columns the key and the query read: a row of 25 columns made whole cost twice the parse.
+    const at = columns ? reads.map((column) => columns.indexOf(column)) : undefined;
     for (const line of lines) {
       if (!line) continue;
       const parsed: unknown = JSON.parse(line);
-      const row = columns
-        ? Object.fromEntries(columns.map((column, index) => [column, (parsed as unknown[])[index]]))
-        : (parsed as Record<string, unknown>);
+      let row = parsed as Record<string, unknown>;
+      if (at) {
+        row = {};
+        for (let index = 0; index < reads.length; index++) row[reads[index]!] = (parsed as unknown[])[at[index]!];
+      }
       rows.push(row);
       keys.push(keyOf(row));
     }
-    const stored = await this.storedKeys(table as TableName, rows, keys);
-    if (stored.size === 0) return undefined;
+    const stored = await this.storedKeys(table as TableName, rows);
+    // Only this batch's keys count: a stored row matching an id of the batch under another site is no copy of it.
+    const alreadyStored = keys.reduce((count, key) => (stored.has(key) ? count + 1 : count), 0);
+    if (alreadyStored === 0) return undefined;
     this.options.log.info(
-      { table, seq: batch.seq, rows: rows.length, alreadyStored: stored.size },
+      { table, seq: batch.seq, rows: rows.length, alreadyStored },
       'rows another replica stored were left out of a batch',
     );
     let kept = '';
@@ -147,22 +159,25 @@ export class HandoverCheck {
     );
   }
 
-  /** The keys of these rows that ClickHouse holds. */
-  private async storedKeys(table: TableName, rows: Record<string, unknown>[], keys: string[]): Promise<Set<string>> {
+  /** The keys of rows ClickHouse holds among these rows (and maybe a few more, matching one of their ids only). */
+  private async storedKeys(table: TableName, rows: Record<string, unknown>[]): Promise<Set<string>> {
     const stored = new Set<string>();
-    for (let start = 0; start < keys.length; start += KEYS_PER_QUERY) {
-      const { query, query_params } = STORED_KEYS[table](
-        rows.slice(start, start + KEYS_PER_QUERY),
-        keys.slice(start, start + KEYS_PER_QUERY),
-      );
-      const result = await this.options.client.query({ query, query_params, format: 'JSONCompactEachRow' });
+    const { query } = STORED_KEYS[table];
+    for (let start = 0; start < rows.length; start += IDS_PER_QUERY) {
+      const asked = query(rows.slice(start, start + IDS_PER_QUERY));
+      const result = await this.options.client.query({ ...asked, format: 'JSONCompactEachRow' });
       for (const [key] of await result.json<[string]>()) stored.add(key);
     }
     return stored;
   }
 }
 
-type KeysQuery = (rows: Record<string, unknown>[], keys: string[]) => { query: string; query_params: Record<string, unknown> };
+interface KeysQuery {
+  /** The columns of a row the key and the query read. */
+  reads: readonly string[];
+  /** The query of which of these rows' keys are stored, each row's key as keyOf makes it (a few more rows may come back). */
+  query: (rows: Record<string, unknown>[]) => { query: string; query_params: Record<string, unknown> };
+}
 
 /** The least and the greatest of a column's values in these rows (numbers, or times written alike as text). */
 function bounds<Value extends number | string>(rows: Record<string, unknown>[], column: string): { from: Value; to: Value } {
@@ -179,36 +194,53 @@ function bounds<Value extends number | string>(rows: Record<string, unknown>[], 
 const distinct = (rows: Record<string, unknown>[], column: string) => [...new Set(rows.map((row) => row[column] as string))];
 
 /**
- * Which of the keys each table holds, narrowed by what its sort key or indexes find fast, so a
- * query reads the few granules of the batch's sites and times instead of a day of the table.
- * Events, the table the rollups count, are asked for by session as well: on a cluster the session
- * names the shard, so one shard is read per session.
+ * Which of the rows each table holds, asked by their ids and narrowed by what its sort key or
+ * indexes find fast, so a query reads the granules of the batch's sites and times instead of a
+ * day of the table. Events, the table the rollups count, are asked for by session as well when
+ * that names few shards: on a cluster the session is in the sharding key.
  */
 const STORED_KEYS: Record<TableName, KeysQuery> = {
-  events: (rows, keys) => ({
-    query: `SELECT concat('e|', site, '|', event_id) AS key FROM events
-      WHERE site IN {sites:Array(String)} AND session_id IN {sessions:Array(String)}
-        AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts <= fromUnixTimestamp64Milli({to:Int64})
-        AND key IN {keys:Array(String)}`,
-    query_params: { sites: distinct(rows, 'site'), sessions: distinct(rows, 'session_id'), ...bounds<number>(rows, 'ts'), keys },
-  }),
+  events: {
+    reads: ['site', 'event_id', 'session_id', 'ts'],
+    query: (rows) => {
+      const sites = distinct(rows, 'site');
+      const sessions = distinct(rows, 'session_id');
+      const bySession = sites.length * sessions.length <= SHARD_COMBINATIONS;
+      return {
+        query: `SELECT concat('e|', site, '|', event_id) FROM events
+          WHERE site IN {sites:Array(String)} ${bySession ? 'AND session_id IN {sessions:Array(String)}' : ''}
+            AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts <= fromUnixTimestamp64Milli({to:Int64})
+            AND event_id IN {ids:Array(String)}`,
+        query_params: { sites, ...(bySession ? { sessions } : {}), ...bounds<number>(rows, 'ts'), ids: distinct(rows, 'event_id') },
+      };
+    },
+  },
   // By trace id, which the table's bloom filter index finds.
-  otel_traces: (rows, keys) => ({
-    query: `SELECT concat('s|', TraceId, SpanId) AS key FROM otel_traces
-      WHERE TraceId IN {traces:Array(String)} AND key IN {keys:Array(String)}`,
-    query_params: { traces: distinct(rows, 'TraceId'), keys },
-  }),
-  metric_points: (rows, keys) => ({
-    query: `SELECT concat('m|', point_id) AS key FROM metric_points
-      WHERE site IN {sites:Array(String)}
-        AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts <= fromUnixTimestamp64Milli({to:Int64})
-        AND key IN {keys:Array(String)}`,
-    query_params: { sites: distinct(rows, 'site'), ...bounds<number>(rows, 'ts'), keys },
-  }),
+  otel_traces: {
+    reads: ['TraceId', 'SpanId'],
+    query: (rows) => ({
+      query: `SELECT concat('s|', TraceId, SpanId) FROM otel_traces
+        WHERE TraceId IN {traces:Array(String)} AND SpanId IN {spans:Array(String)}`,
+      query_params: { traces: distinct(rows, 'TraceId'), spans: distinct(rows, 'SpanId') },
+    }),
+  },
+  metric_points: {
+    reads: ['point_id', 'site', 'ts'],
+    query: (rows) => ({
+      query: `SELECT concat('m|', point_id) FROM metric_points
+        WHERE site IN {sites:Array(String)}
+          AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts <= fromUnixTimestamp64Milli({to:Int64})
+          AND point_id IN {ids:Array(String)}`,
+      query_params: { sites: distinct(rows, 'site'), ...bounds<number>(rows, 'ts'), ids: distinct(rows, 'point_id') },
+    }),
+  },
   // Timestamps are written 'YYYY-MM-DD hh:mm:ss.nnnnnnnnn' (otlp/traces/span-rows.ts): their order as text is their order in time.
-  otel_logs: (rows, keys) => ({
-    query: `SELECT concat('l|', LogId) AS key FROM otel_logs
-      WHERE Timestamp >= {from:DateTime64(9, 'UTC')} AND Timestamp <= {to:DateTime64(9, 'UTC')} AND key IN {keys:Array(String)}`,
-    query_params: { ...bounds<string>(rows, 'Timestamp'), keys },
-  }),
+  otel_logs: {
+    reads: ['LogId', 'Timestamp'],
+    query: (rows) => ({
+      query: `SELECT concat('l|', LogId) FROM otel_logs
+        WHERE Timestamp >= {from:DateTime64(9, 'UTC')} AND Timestamp <= {to:DateTime64(9, 'UTC')} AND LogId IN {ids:Array(String)}`,
+      query_params: { ...bounds<string>(rows, 'Timestamp'), ids: distinct(rows, 'LogId') },
+    }),
+  },
 };
