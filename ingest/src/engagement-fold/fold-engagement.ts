@@ -6,13 +6,13 @@
  * sorting every visit's actions at each read.
  *
  * What is folded is told by the engine's insert mark (`events.inserted_at`, 0064), never by an
- * event's own times: a round folds every visit that has an event inserted after the watermark and
- * up to a bound (`upTo`), reading all of the visit's events, then stores the bound as the new
- * watermark (`fold_watermarks`, 0067). A visit with an event inserted after the watermark (a late
- * event, a replayed spool, a retry, a visit still going on) is read from raw events by the read,
- * and folded again by the next round, its rows replacing the old ones (ReplacingMergeTree on
- * `folded_at`). So the read is exact whatever arrives late, and a restart goes on from the stored
- * watermark (a round cut short is folded again: its rows replace themselves).
+ * event's own times: a span folds every visit that has an event inserted after the watermark and
+ * up to a bound (SETTLE_MS before now) and none after the bound, reading all of the visit's
+ * events, then stores the bound as the new watermark (`fold_watermarks`, 0067). A visit with an
+ * event inserted after the watermark (a late event, a replayed spool, a retry, a visit going on)
+ * is read from raw events by the read, and folded by a later span, its rows replacing the old ones
+ * (ReplacingMergeTree on `folded_at`). So the read is exact whatever arrives late, and a restart
+ * goes on from the stored watermark (a span cut short is folded again: its rows replace themselves).
  *
  * The work of a round is bounded: when more visits than MAX_VISITS_PER_ROUND wait, they are split
  * by the time of their first waiting event into slices, one slice a round, and the watermark
@@ -25,12 +25,13 @@ import { count, rows } from '../stats/run-query.js';
 /** Visits folded by one round at most (a slice of the waiting ones). */
 export const MAX_VISITS_PER_ROUND = 20_000;
 /**
- * How far behind the engine's clock the watermark stays: an insert marks its rows when it begins
- * and they are seen once it ends, so a round must not read up to rows of inserts still under way.
- * The writer gives up an insert after 30 s (clickhouse/client.ts); the embedded engine runs one
- * statement at a time, so there no insert is under way while a round reads.
+ * How far behind the engine's clock the watermark stays. An insert marks its rows when it begins
+ * and they are seen once it ends, so a round must not read up to rows of inserts still under way
+ * (the writer gives up an insert after 30 s: clickhouse/client.ts; the embedded engine runs one
+ * statement at a time, so there none is under way while a round reads). And a visit is folded
+ * once it has been quiet that long: one going on would be folded again at every round.
  */
-export const SETTLE_MS = 60_000;
+export const SETTLE_MS = 120_000;
 
 /** A DateTime64(3) as ClickHouse writes it in JSON, and takes it back as a bound parameter. */
 type Mark = string;
@@ -42,7 +43,7 @@ type Mark = string;
 interface Pending {
   from: Mark;
   to: Mark;
-  /** Visits and events inserted in the span (what the round's work is counted by). */
+  /** Visits folded (quiet since the span) and events inserted in the span (what the round's work is counted by). */
   visits: number;
   events: number;
   bounds: Mark[];
@@ -51,7 +52,7 @@ interface Pending {
 }
 
 export interface FoldRound {
-  /** Visits and events inserted in the span folded (all its slices). */
+  /** Visits folded by the span (all its slices) and events inserted in it. */
   visits: number;
   events: number;
   /** The slice folded by this round, of the span's slices (0 of 0: nothing arrived). */
@@ -61,9 +62,15 @@ export interface FoldRound {
   watermark: Mark | undefined;
 }
 
-/** The first time of each visit among the events inserted in the span. */
+/**
+ * The visits a span folds: those with an event inserted in it and none after it (a visit an event
+ * reached since is read raw, and folded with a later span) that clicked an object (the others
+ * have no path), with the time of their first event among those inserted in the span.
+ */
 const FIRSTS = `SELECT session_key, min(ts) AS first FROM events
   WHERE inserted_at > {from:DateTime64(3, 'UTC')} AND inserted_at <= {to:DateTime64(3, 'UTC')} AND session_key != 0
+    AND session_key NOT IN (SELECT session_key FROM events WHERE inserted_at > {to:DateTime64(3, 'UTC')})
+    AND session_key IN (SELECT session_key FROM events WHERE type = 'object_click' AND session_key != 0)
   GROUP BY session_key`;
 
 /**
@@ -172,16 +179,16 @@ export class EngagementFold {
   /** The span after the watermark up to the engine's clock less the settle time, and what arrived in it; undefined when empty. */
   private async begin(): Promise<Pending | undefined> {
     const from = await this.watermark();
-    const [span] = await rows<{ to: Mark; visits: string; events: string }>(
+    const [span] = await rows<{ to: Mark; events: string }>(
       this.client,
       `WITH now64(3, 'UTC') - toIntervalMillisecond({settle_ms:UInt32}) AS to
-       SELECT to, uniqExactIf(session_key, session_key != 0) AS visits, count() AS events
-       FROM events WHERE inserted_at > {from:DateTime64(3, 'UTC')} AND inserted_at <= to`,
+       SELECT to, count() AS events FROM events WHERE inserted_at > {from:DateTime64(3, 'UTC')} AND inserted_at <= to`,
       { from, settle_ms: this.options.settleMs ?? SETTLE_MS },
     );
     // Nothing arrived: the watermark stays (what arrives later is after it all the same).
     if (!span || count(span.events) === 0) return undefined;
-    const visits = count(span.visits);
+    const [waiting] = await rows<{ visits: string }>(this.client, `SELECT count() AS visits FROM (${FIRSTS})`, { from, to: span.to });
+    const visits = count(waiting?.visits);
     const slices = Math.max(1, Math.ceil(visits / (this.options.maxVisitsPerRound ?? MAX_VISITS_PER_ROUND)));
     let bounds: Mark[] = [];
     if (slices > 1) {
