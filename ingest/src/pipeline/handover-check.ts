@@ -65,7 +65,7 @@ export class HandoverCheck {
 
   /** A table stored its oldest batch: the others may be waiting for this replica's beat to say so. */
   stored(): void {
-    this.heartbeats.stored();
+    this.heartbeats.beatNow();
   }
 
   /**
@@ -81,13 +81,15 @@ export class HandoverCheck {
   ): Promise<Buffer | undefined> {
     // Ordered afresh at each try: a gap in this replica's beats since the last try moves it later.
     this.ordered.delete(table as TableName);
-    for (;;) {
+    for (let waited = false; ; waited = true) {
       if (closed()) throw new Error(`writer for ${table} is closed`);
       const at = this.orderOf(table as TableName, batch);
       if (this.turnOf(at)) {
         this.ordered.set(table as TableName, { seq: batch.seq, first: at });
         break;
       }
+      // A replica waiting on this one's last beat learns at once that this one has rows of a later moment.
+      if (!waited) this.heartbeats.beatNow();
       await this.heartbeats.poll();
     }
     const body = await readFile(batch.path);

@@ -105,8 +105,11 @@ export class ReplicaHeartbeats {
     await this.reading;
   }
 
-  /** Beats now (after the beat under way, if one is): this replica stored rows the others may be waiting for. */
-  stored(): void {
+  /**
+   * Beats now (after the beat under way, if one is): this replica stored rows the others may be
+   * waiting for, or a batch of its waits and the others may be waiting for what it logged since.
+   */
+  beatNow(): void {
     if (this.timer === undefined) return;
     if (this.beating) this.beatAgain = true;
     else void this.beat();
