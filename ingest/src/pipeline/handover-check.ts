@@ -99,14 +99,14 @@ export class HandoverCheck {
     const { keyOf } = TABLES[table as TableName] as StoredTable<unknown> as StoredTable<Record<string, unknown>>;
     const { reads } = STORED_KEYS[table as TableName];
     // Only the columns the key and the query read: a row of 25 columns made whole cost twice the parse.
-    const at = columns ? reads.map((column) => columns.indexOf(column)) : undefined;
+    const positions = columns ? reads.map((column) => columns.indexOf(column)) : undefined;
     for (const line of lines) {
       if (!line) continue;
       const parsed: unknown = JSON.parse(line);
       let row = parsed as Record<string, unknown>;
-      if (at) {
+      if (positions) {
         row = {};
-        for (let index = 0; index < reads.length; index++) row[reads[index]!] = (parsed as unknown[])[at[index]!];
+        for (let index = 0; index < reads.length; index++) row[reads[index]!] = (parsed as unknown[])[positions[index]!];
       }
       rows.push(row);
       keys.push(keyOf(row));
