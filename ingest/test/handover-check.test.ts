@@ -67,7 +67,11 @@ describe('the hand-over check, two replicas on one engine', () => {
   const open: Pipeline[] = [];
 
   /** A replica: its own data folder, its own connection to the one engine (or to `client`). */
-  async function replica(dataDir: string, replicaId: string, options: { batchIntervalMs?: number; client?: ClickHouseClient } = {}) {
+  async function replica(
+    dataDir: string,
+    replicaId: string,
+    options: { batchIntervalMs?: number; spoolMaxBytes?: number; client?: ClickHouseClient } = {},
+  ) {
     const client = options.client ?? (await createClickHouse({ url: undefined, dataDir: engineDir }));
     if (!options.client) clients.push(client);
     const pipeline = new Pipeline({
@@ -75,7 +79,7 @@ describe('the hand-over check, two replicas on one engine', () => {
       replicaId,
       batchSize: 20_000,
       batchIntervalMs: options.batchIntervalMs ?? 200,
-      spoolMaxBytes: 64 * 1024 * 1024,
+      spoolMaxBytes: options.spoolMaxBytes ?? 64 * 1024 * 1024,
       walFsyncMs: 0,
       dedupCapacity: 100_000,
       client,
@@ -288,6 +292,22 @@ describe('the hand-over check, two replicas on one engine', () => {
     expect(await one(`SELECT count() AS rows, uniqExact(point_id) AS ids FROM metric_points WHERE point_id IN (${pointIds})`)).toEqual([
       [25, 25],
     ]);
+  });
+
+  it('keeps a batch waiting for its turn in the spool, whose bound refuses more, and writes it once its turn comes', async () => {
+    await emptied();
+    // X logged rows first and has not written them yet (a long batch interval): every later batch waits for it.
+    const x = await replica(freshDataDir(), 'replica-x', { batchIntervalMs: 3_600_000 });
+    expect(await take(x, visit('first-logged', 5))).toBe(5);
+    const y = await replica(freshDataDir(), 'replica-y', { spoolMaxBytes: 4096 });
+    expect(await take(y, visit('waiting'))).toBe(ROWS);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(y.full).toBe(true);
+    expect((await counts('waiting')).rows).toBe(0);
+    expect(await x.flush(20_000)).toBe(true);
+    expect(await y.flush(20_000)).toBe(true);
+    expect(y.full).toBe(false);
+    expect(await counts('waiting')).toEqual({ rows: ROWS, ids: ROWS, minute: ROWS + 5, hour: ROWS + 5, day: ROWS + 5 });
   });
 
   it('without REPLICA_ID (no check) the same steps store the crossed rows twice', async () => {
