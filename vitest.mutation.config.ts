@@ -36,6 +36,9 @@ const include = [
   'ingest/test/page-origin.test.ts',
   'ingest/test/otlp-sites.test.ts',
   'ingest/test/count-data-points.test.ts',
+  'ingest/test/judge-events.test.ts',
+  'ingest/test/refusals.test.ts',
+  'ingest/test/refusal-hints-units.test.ts',
   // Tests through the whole service (buildApp, inject, the embedded engine); the counts of
   // accept/ first, as it is quick and reaches every OTLP signal.
   'ingest/test/otlp-accept-counts.test.ts',
@@ -54,19 +57,30 @@ const include = [
   'ingest/test/catalog-origins.test.ts',
   'ingest/test/accepted-counter.test.ts',
   'ingest/test/refusal-hints.test.ts',
+  'ingest/test/store-events.test.ts',
 ];
+
+// MUTATION_TESTS narrows a scoped run to the files of `include` that reach its code (names
+// separated by commas, `beacon.test.ts`): a surviving mutant then runs only those, not every
+// end-to-end file that passes through it on the way to something else.
+const wanted = process.env.MUTATION_TESTS?.split(',')
+  .map((name) => name.trim())
+  .filter((name) => name !== '');
+const unknown = wanted?.filter((name) => !include.some((file) => file.endsWith(`/${name}`)));
+if (unknown !== undefined && unknown.length > 0) throw new Error(`MUTATION_TESTS names files the run does not have: ${unknown.join(', ')}`);
+const selected = wanted === undefined ? include : include.filter((file) => wanted.some((name) => file.endsWith(`/${name}`)));
 
 /** Runs the files in the order of `include`. */
 class IncludeOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const rank = (file: TestSpecification) => include.findIndex((name) => file.moduleId.endsWith(name));
+    const rank = (file: TestSpecification) => selected.findIndex((name) => file.moduleId.endsWith(name));
     return [...files].sort((a, b) => rank(a) - rank(b));
   }
 }
 
 export default defineConfig({
   test: {
-    include,
+    include: selected,
     // Files in the order listed, unit tests first. Stryker's runner stops a mutant's run at the
     // first failing test, and most mutants a unit test kills in milliseconds; vitest's own order
     // (the slowest files first) would run seconds of end-to-end tests before reaching it.
