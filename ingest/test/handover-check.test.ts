@@ -301,6 +301,8 @@ describe('the hand-over check, two replicas on one engine', () => {
     expect(await take(x, visit('first-logged', 5))).toBe(5);
     const y = await replica(freshDataDir(), 'replica-y', { spoolMaxBytes: 4096 });
     expect(await take(y, visit('waiting'))).toBe(ROWS);
+    // Real time, as in every case here: the turn is the replicas' beats through the engine. A second
+    // and a half is a dozen of Y's reads of X's beat and Y's batch sealed long since.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(y.full).toBe(true);
     expect((await counts('waiting')).rows).toBe(0);
