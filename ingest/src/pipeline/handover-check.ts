@@ -117,7 +117,7 @@ export class HandoverCheck {
     if (alreadyStored === 0) return undefined;
     this.options.log.info(
       { table, seq: batch.seq, rows: rows.length, alreadyStored },
-      'rows another replica stored were left out of a batch',
+      'rows ClickHouse already held (another replica's copy, or an earlier try of this batch) were left out of it',
     );
     let kept = '';
     let index = 0;
