@@ -5,7 +5,6 @@ import { buildApp } from './app.js';
 import { CatalogError } from './catalog/catalog.js';
 import { loadConfig } from './config.js';
 import { DataDirInUseError, lockDataDir } from './data-dir-lock.js';
-import { startIdleCollection } from './idle-gc.js';
 import { startSelfTelemetry } from './telemetry/self-telemetry.js';
 import { injectedFaultsFrom } from './testing/injected-faults.js';
 
@@ -52,5 +51,3 @@ closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
 
 if (injectedFaults) app.log.warn({ file: injectedFaults.file }, 'test-only fault injection is on (FOOTFALL_TEST_FAULT_FILE)');
 await app.listen({ port: config.port, host: config.host });
-// After a burst of load, the heap's pages given back once the service is quiet (idle-gc.ts).
-startIdleCollection();
