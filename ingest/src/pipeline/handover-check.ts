@@ -117,7 +117,7 @@ export class HandoverCheck {
     if (alreadyStored === 0) return undefined;
     this.options.log.info(
       { table, seq: batch.seq, rows: rows.length, alreadyStored },
-      'rows ClickHouse already held (another replica's copy, or an earlier try of this batch) were left out of it',
+      'rows ClickHouse already held (a copy from another replica, or an earlier try of this batch) were left out of it',
     );
     let kept = '';
     let index = 0;
