@@ -97,13 +97,39 @@ const SCHEMA: Record<MessageName, Partial<Record<number, FieldRule>>> = {
   KeyValueList: { 1: { message: 'KeyValue', perMessage: { limit: OTLP_LIMITS.valuesPerAttribute, what: 'values of one attribute' } } },
 };
 
+/** A message as the walk reads it: each field's rule by number, with what it holds looked up once here rather than by name at every message. */
+interface WalkedMessage {
+  isValue: boolean;
+  fields: Array<WalkedField | undefined>;
+  /** The fields limited per message: the only counts a message resets. */
+  countedFields: number[];
+}
+
+interface WalkedField {
+  rule: FieldRule;
+  holds: WalkedMessage;
+}
+
+/** The fields a rule names are all below this number. */
+const FIELDS = 16;
+
+const MESSAGES = Object.fromEntries(
+  Object.keys(SCHEMA).map((name) => [name, { isValue: name === 'AnyValue', fields: [], countedFields: [] } as WalkedMessage]),
+) as Record<MessageName, WalkedMessage>;
+for (const [name, fields] of Object.entries(SCHEMA) as Array<[MessageName, Partial<Record<number, FieldRule>>]>) {
+  const message = MESSAGES[name];
+  message.fields = Array.from({ length: FIELDS }, () => undefined);
+  for (const [number, rule] of Object.entries(fields)) {
+    message.fields[Number(number)] = { rule: rule!, holds: MESSAGES[rule!.message] };
+    if (rule!.perMessage) message.countedFields.push(Number(number));
+  }
+}
+
 /**
  * Message nesting the walk can meet: the nesting limit on values (x3 for key-value lists:
  * AnyValue, the list, then each pair) and the messages around them.
  */
 const MAX_LEVELS = 3 * OTLP_LIMITS.nestingDepth + 16;
-/** The fields a rule names are all below this number. */
-const FIELDS = 16;
 /**
  * How often each field repeated in the message being walked at each level: one table for every
  * walk (walks are synchronous, never interleaved), so the walk allocates nothing per message; it
@@ -118,25 +144,27 @@ const REQUEST_MESSAGE = { traces: 'TraceRequest', metrics: 'MetricsRequest', log
 
 export function checkProtobufLimits(body: Uint8Array, request: 'traces' | 'metrics' | 'logs'): void {
   const totals: RequestTotals = { spans: 0, dataPoints: 0, logRecords: 0 };
-  scan(body, 0, body.length, REQUEST_MESSAGE[request], 0, 0, totals);
+  scan(body, 0, body.length, MESSAGES[REQUEST_MESSAGE[request]], 0, 0, totals);
 }
 
 function scan(
   body: Uint8Array,
   start: number,
   end: number,
-  message: MessageName,
+  message: WalkedMessage,
   depth: number,
   level: number,
   totals: RequestTotals,
 ): void {
-  if (message === 'AnyValue' && ++depth > OTLP_LIMITS.nestingDepth) {
+  if (message.isValue && ++depth > OTLP_LIMITS.nestingDepth) {
     throw new OtlpLimitError(`attribute values nested more than ${OTLP_LIMITS.nestingDepth} deep`);
   }
   if (level >= MAX_LEVELS) return; // unreachable within the nesting limit; the decoder reads what is left
-  const rules = SCHEMA[message];
+  const { fields, countedFields } = message;
   const counts = level * FIELDS;
-  repeats.fill(0, counts, counts + FIELDS);
+  // Only the fields limited per message are counted, so only theirs are reset: most messages
+  // (an attribute, its value) have none.
+  for (let index = 0; index < countedFields.length; index++) repeats[counts + countedFields[index]!] = 0;
   let at = start;
   while (at < end) {
     const tag = varint(body, at);
@@ -153,13 +181,14 @@ function scan(
       const contentStart = afterVarint;
       const contentEnd = contentStart + length;
       if (contentEnd > end) return; // malformed: the decoder says so
-      const rule = field < FIELDS ? rules[field] : undefined;
-      if (rule) {
+      const walked = field < FIELDS ? fields[field] : undefined;
+      if (walked) {
+        const { rule } = walked;
         if (rule.perMessage && ++repeats[counts + field]! > rule.perMessage.limit) {
           throw new OtlpLimitError(`more than ${rule.perMessage.limit} ${rule.perMessage.what}`);
         }
-        count(rule, totals);
-        scan(body, contentStart, contentEnd, rule.message, depth, level + 1, totals);
+        if (rule.perRequest) count(rule, totals);
+        scan(body, contentStart, contentEnd, walked.holds, depth, level + 1, totals);
       }
       at = contentEnd;
     } else return; // groups and unknown wire types: malformed, the decoder says so
