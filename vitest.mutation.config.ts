@@ -40,8 +40,9 @@ const include = [
   'ingest/test/refusals.test.ts',
   'ingest/test/refusal-hints-units.test.ts',
   // Tests through the whole service (buildApp, inject, the embedded engine); the counts of
-  // accept/ first, as it is quick and reaches every OTLP signal.
+  // accept/ first, as they are quick and reach every OTLP signal and the store of events.
   'ingest/test/otlp-accept-counts.test.ts',
+  'ingest/test/store-events.test.ts',
   'ingest/test/otlp-sessions.test.ts',
   'ingest/test/beacon.test.ts',
   'ingest/test/otlp.test.ts',
@@ -57,7 +58,6 @@ const include = [
   'ingest/test/catalog-origins.test.ts',
   'ingest/test/accepted-counter.test.ts',
   'ingest/test/refusal-hints.test.ts',
-  'ingest/test/store-events.test.ts',
 ];
 
 // MUTATION_TESTS narrows a scoped run to the files of `include` that reach its code (names
