@@ -35,6 +35,10 @@ describe('hintOf()', () => {
     );
   });
 
+  it('gives no hint for a reason it does not know, an Object method’s name among them', () => {
+    for (const reason of ['no_such_reason', 'toString', 'constructor', '__proto__']) expect(hint(reason, 'x'), reason).toBe('');
+  });
+
   it('lists the event types the catalog takes for an unknown type', () => {
     expect(hint('unknown_type', 'signup')).toBe('`signup` is no event type; send one of page_view, object_click');
   });

@@ -56,8 +56,9 @@ const HINTS: Record<RefusalReason | typeof INVALID_VALUE, (item: RefusedItem, ca
 
 /** What to do about one refused value; a reason this service does not know (yet) gets none. */
 export function hintOf(item: RefusedItem, context: HintContext): string {
-  const hint = HINTS[item.reason as keyof typeof HINTS];
-  return hint ? hint(item, shownPath(context.catalogFile), context) : '';
+  // Own keys only: a reason named like an Object method (`toString`) is a reason with no hint.
+  if (!Object.hasOwn(HINTS, item.reason)) return '';
+  return HINTS[item.reason as keyof typeof HINTS](item, shownPath(context.catalogFile), context);
 }
 
 /** An OTLP partial success's message is cut to this many characters: a sender logs it whole. */
