@@ -1,3 +1,4 @@
+import { EngagementFold, type FoldRound } from '../src/engagement-fold/fold-engagement.js';
 import { readOptionsOf } from '../src/stats/summary-period.js';
 import { RANGE_NAMES } from '../src/stats/range.js';
 import { readStats, summaryReads } from '../src/stats/stats.js';
@@ -21,6 +22,41 @@ const PERIODS = process.env.BENCH_PERIODS?.split(',') ?? [...RANGE_NAMES, 'this_
 const store = await openEventStore(EVENTS);
 const { app } = store;
 console.log(`store of ${EVENTS.toLocaleString('en')} events: ${store.how}`);
+
+/** CPU ms of this process (every thread: the embedded engine runs in it) since `since`. */
+const cpuMsSince = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+/** The process's CPU while nothing is asked of it (the engine's ticks, merges finishing). */
+const idleCpuMs = async (ms: number) => {
+  const since = process.cpuUsage();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return cpuMsSince(since);
+};
+{
+  // The fold with no settle time: the store is written, nothing is being inserted.
+  const fold = new EngagementFold(store.app.clickhouse, { settleMs: 0 });
+  const floor = await idleCpuMs(3000);
+  const since = process.cpuUsage();
+  const started = performance.now();
+  const rounds: FoldRound[] = await fold.catchUp();
+  const foldMs = performance.now() - started;
+  const foldCpu = cpuMsSince(since);
+  // Its parts merged: CPU over an idle window's beyond the floor.
+  const merges = Math.max(0, (await idleCpuMs(3000)) - floor);
+  const spans = rounds.filter((round) => round.slice === 0);
+  const events = spans.reduce((sum, round) => sum + round.events, 0);
+  console.log(
+    `engagement fold: ${events.toLocaleString('en')} events in ${rounds.length} rounds, ` +
+      `${foldMs.toFixed(0)} ms, CPU ${foldCpu.toFixed(0)} ms + ${merges.toFixed(0)} ms of merges after` +
+      (events > 0 ? `: ${(((foldCpu + merges) * 1000) / events).toFixed(2)} us per event` : ''),
+  );
+  // A round with nothing to fold: what the job costs every minute on a quiet site.
+  const quiet = process.cpuUsage();
+  await fold.round();
+  console.log(`a round with nothing to fold: CPU ${cpuMsSince(quiet).toFixed(1)} ms`);
+}
 
 const medianOf = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
 
@@ -85,8 +121,11 @@ try {
     ]);
     rows.push({ request: `/api/stats?range=${period}`, ...request!, count: count!.median, raw: raw!.median });
     const { reads } = await summaryReads(app.clickhouse, site, range, {}, options);
-    const names = Object.keys(reads) as Array<keyof typeof reads>;
-    const timed = await timeInTurn(names.map((name) => reads[name]));
+    // The engagement path's raw plan (rollups: false changes nothing else of that part).
+    const { reads: rawReads } = await summaryReads(app.clickhouse, site, range, {}, { ...options, rollups: false });
+    const works = { ...reads, engagement_raw: rawReads.engagement };
+    const names = Object.keys(works) as Array<keyof typeof works>;
+    const timed = await timeInTurn(names.map((name) => works[name]));
     parts.push({ period, times: Object.fromEntries(names.map((name, index) => [name, timed[index]!])) });
   }
   for (const range of ['24h', '30d']) {
@@ -114,6 +153,19 @@ try {
   console.log(`| --- | ${names.map(() => '---:').join(' | ')} |`);
   for (const { period, times } of parts)
     console.log(`| ${period} | ${names.map((name) => `${times[name]!.median.toFixed(0)} / ${times[name]!.cpu.toFixed(0)}`).join(' | ')} |`);
+  console.log(
+    '\nthe engagement path folded against its raw plan, CPU ms (medians, in turn); the summary with the raw plan in its place is the summary less the one plus the other\n',
+  );
+  console.log('| period | engagement, folded | engagement, raw plan | summary | summary with the raw plan |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const { period, times } of parts) {
+    const summary = rows.find((row) => row.request === `/api/stats?range=${period}`)!;
+    const folded = times.engagement!.cpu;
+    const raw = times.engagement_raw!.cpu;
+    console.log(
+      `| ${period} | ${folded.toFixed(0)} | ${raw.toFixed(0)} | ${summary.cpu.toFixed(0)} | ${(summary.cpu - folded + raw).toFixed(0)} |`,
+    );
+  }
   const over = rows.filter((row) => row.median > TARGET_MS);
   console.log(
     over.length === 0 ? `\nevery median under ${TARGET_MS} ms` : `\nover ${TARGET_MS} ms: ${over.map((row) => row.request).join(', ')}`,

@@ -14,16 +14,21 @@
  * (ReplacingMergeTree on `folded_at`). So the read is exact whatever arrives late, and a restart
  * goes on from the stored watermark (a span cut short is folded again: its rows replace themselves).
  *
- * The work of a round is bounded: when more visits than MAX_VISITS_PER_ROUND wait, they are split
- * by the time of their first waiting event into slices, one slice a round, and the watermark
- * moves once every slice is done.
+ * The work of a round is bounded: when more events than MAX_EVENTS_PER_ROUND wait, they are split
+ * by their time into slices, one slice a round, and the watermark moves once every slice is done.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { FOLD_JOB, NOT_ACTIONS } from '../stats/engagement.js';
 import { count, rows } from '../stats/run-query.js';
 
-/** Visits folded by one round at most (a slice of the waiting ones). */
-export const MAX_VISITS_PER_ROUND = 20_000;
+/**
+ * Events of a span a round takes at most (one slice of them): what bounds the rows a round's
+ * window sorts (the actions of the slice's visits that clicked, about a third of its events on
+ * the read benchmark's store) and how long it holds the engine. A round also reads the session
+ * keys of the whole table, so fewer, larger slices cost less: catching up with 10 million events
+ * took 37 s of CPU in 20 rounds of 500,000, 170 s in 63 rounds of 160,000.
+ */
+export const MAX_EVENTS_PER_ROUND = 500_000;
 /**
  * How far behind the engine's clock the watermark stays. An insert marks its rows when it begins
  * and they are seen once it ends, so a round must not read up to rows of inserts still under way
@@ -37,14 +42,13 @@ export const SETTLE_MS = 120_000;
 type Mark = string;
 
 /**
- * The visits waiting for a fold: those with an event inserted in `(from, to]`, in slices by the
- * time of their first such event (`bounds`: where each slice after the first begins).
+ * The span waiting for a fold: the events inserted in `(from, to]`, in slices by their time
+ * (`bounds`: where each slice after the first begins).
  */
 interface Pending {
   from: Mark;
   to: Mark;
-  /** Visits folded (quiet since the span) and events inserted in the span (what the round's work is counted by). */
-  visits: number;
+  /** Events inserted in the span: what the work is counted by. */
   events: number;
   bounds: Mark[];
   slices: number;
@@ -52,8 +56,7 @@ interface Pending {
 }
 
 export interface FoldRound {
-  /** Visits folded by the span (all its slices) and events inserted in it. */
-  visits: number;
+  /** Events inserted in the span folded (all its slices). */
   events: number;
   /** The slice folded by this round, of the span's slices (0 of 0: nothing arrived). */
   slice: number;
@@ -63,15 +66,16 @@ export interface FoldRound {
 }
 
 /**
- * The visits a span folds: those with an event inserted in it and none after it (a visit an event
- * reached since is read raw, and folded with a later span) that clicked an object (the others
- * have no path), with the time of their first event among those inserted in the span.
+ * The visits a slice folds: those with an event inserted in the span, at a time within the slice,
+ * none inserted after the span (a visit an event reached since is read raw, and folded with a
+ * later span), and a click of an object (the others have no path). A visit with events in two
+ * slices is folded by both, alike.
  */
-const FIRSTS = `SELECT session_key, min(ts) AS first FROM events
+const SLICE_VISITS = `SELECT session_key FROM events
   WHERE inserted_at > {from:DateTime64(3, 'UTC')} AND inserted_at <= {to:DateTime64(3, 'UTC')} AND session_key != 0
+    AND ts >= {lower:DateTime64(3, 'UTC')} AND ts < {upper:DateTime64(3, 'UTC')}
     AND session_key NOT IN (SELECT session_key FROM events WHERE inserted_at > {to:DateTime64(3, 'UTC')})
-    AND session_key IN (SELECT session_key FROM events WHERE type = 'object_click' AND session_key != 0)
-  GROUP BY session_key`;
+    AND session_key IN (SELECT session_key FROM events WHERE type = 'object_click' AND session_key != 0)`;
 
 /**
  * The clicks of the slice's visits, each with the visit's next action. A slice's visits are near
@@ -85,8 +89,7 @@ FROM (
   SELECT site, session_key, event_id, ts, type, object_id,
          leadInFrame((ts, type, path, object_id, nav_to, props)) OVER visit AS next
   FROM events
-  PREWHERE session_key IN (SELECT session_key FROM (${FIRSTS})
-                           WHERE first >= {lower:DateTime64(3, 'UTC')} AND first < {upper:DateTime64(3, 'UTC')})
+  PREWHERE session_key IN (${SLICE_VISITS})
   WHERE type NOT IN {not_actions:Array(String)}
   WINDOW visit AS (PARTITION BY site, session_key ORDER BY ts, event_id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
 )
@@ -101,7 +104,7 @@ export class EngagementFold {
 
   constructor(
     private readonly client: ClickHouseClient,
-    private readonly options: { settleMs?: number; maxVisitsPerRound?: number } = {},
+    private readonly options: { settleMs?: number; maxEventsPerRound?: number } = {},
   ) {}
 
   /** Whether slices of a span begun wait (the next round should come soon). */
@@ -110,7 +113,7 @@ export class EngagementFold {
   }
 
   /**
-   * One bounded round: the next slice of the waiting visits; a new span when none waits. Rounds
+   * One bounded round: the next slice of the span waiting; a new span when none waits. Rounds
    * run one after the other (the timer's and a caller's), never two on one span at once: a slice
    * skipped would leave visits unfolded under the watermark.
    */
@@ -124,21 +127,19 @@ export class EngagementFold {
 
   private async foldNext(): Promise<FoldRound> {
     const pending = this.pending ?? (await this.begin());
-    if (!pending) return { visits: 0, events: 0, slice: 0, slices: 0, watermark: undefined };
+    if (!pending) return { events: 0, slice: 0, slices: 0, watermark: undefined };
     this.pending = pending;
     const slice = pending.next;
-    if (pending.visits > 0) {
-      await this.client.command({
-        query: FOLD_SLICE,
-        query_params: {
-          from: pending.from,
-          to: pending.to,
-          lower: slice === 0 ? EARLIEST : pending.bounds[slice - 1],
-          upper: pending.bounds[slice] ?? LATEST,
-          not_actions: NOT_ACTIONS,
-        },
-      });
-    }
+    await this.client.command({
+      query: FOLD_SLICE,
+      query_params: {
+        from: pending.from,
+        to: pending.to,
+        lower: slice === 0 ? EARLIEST : pending.bounds[slice - 1],
+        upper: pending.bounds[slice] ?? LATEST,
+        not_actions: NOT_ACTIONS,
+      },
+    });
     pending.next += 1;
     let watermark: Mark | undefined;
     if (pending.next >= pending.slices) {
@@ -150,7 +151,7 @@ export class EngagementFold {
       watermark = pending.to;
       this.pending = undefined;
     }
-    return { visits: pending.visits, events: pending.events, slice, slices: pending.slices, watermark };
+    return { events: pending.events, slice, slices: pending.slices, watermark };
   }
 
   /** Rounds until the watermark is within the settle time of now: what a test or a benchmark waits for. */
@@ -187,20 +188,20 @@ export class EngagementFold {
     );
     // Nothing arrived: the watermark stays (what arrives later is after it all the same).
     if (!span || count(span.events) === 0) return undefined;
-    const [waiting] = await rows<{ visits: string }>(this.client, `SELECT count() AS visits FROM (${FIRSTS})`, { from, to: span.to });
-    const visits = count(waiting?.visits);
-    const slices = Math.max(1, Math.ceil(visits / (this.options.maxVisitsPerRound ?? MAX_VISITS_PER_ROUND)));
+    const events = count(span.events);
+    const slices = Math.ceil(events / (this.options.maxEventsPerRound ?? MAX_EVENTS_PER_ROUND));
     let bounds: Mark[] = [];
     if (slices > 1) {
-      // Equal numbers of visits a slice, cut at the quantiles of their first times.
+      // Equal numbers of events a slice, cut at the quantiles of their times.
       const levels = Array.from({ length: slices - 1 }, (_, index) => (index + 1) / slices);
       const [cut] = await rows<{ bounds: Mark[] }>(
         this.client,
-        `SELECT quantilesExact(${levels.join(', ')})(first) AS bounds FROM (${FIRSTS})`,
+        `SELECT quantilesExact(${levels.join(', ')})(ts) AS bounds FROM events
+         WHERE inserted_at > {from:DateTime64(3, 'UTC')} AND inserted_at <= {to:DateTime64(3, 'UTC')}`,
         { from, to: span.to },
       );
       bounds = cut!.bounds;
     }
-    return { from, to: span.to, visits, events: count(span.events), bounds, slices, next: 0 };
+    return { from, to: span.to, events, bounds, slices, next: 0 };
   }
 }
