@@ -320,6 +320,19 @@ describe('engagement path folded off the insert path', () => {
     expect((await get('range=24h')).engagement).toEqual(engagementOf(sent, CATALOG_GOALS, { from: now - DAY }));
   });
 
+  it('runs an erasure between two rounds, never during one: a round that read a visit would write its steps back', async () => {
+    const order: string[] = [];
+    const first = fold.round().then(() => order.push('round'));
+    const erasure = fold.between(async () => {
+      order.push('erasure begins');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      order.push('erasure ends');
+    });
+    const next = fold.round().then(() => order.push('next round'));
+    await Promise.all([first, erasure, next]);
+    expect(order).toEqual(['round', 'erasure begins', 'erasure ends', 'next round']);
+  });
+
   it('follows the catalog goals of the time of reading: a goal edited after the fold counts the past', async () => {
     // The same store under a catalog whose Pro signup is now the free plan, with a new page goal.
     const edited: CatalogGoal[] = [

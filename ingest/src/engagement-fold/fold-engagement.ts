@@ -125,6 +125,17 @@ export class EngagementFold {
 
   private last: Promise<unknown> = Promise.resolve();
 
+  /**
+   * Runs `fn` between rounds: after the round under way, and before any asked for meanwhile. An
+   * erasure runs so: a round that read a visit's events before they were deleted would otherwise
+   * write its steps back after the erasure deleted them.
+   */
+  between<T>(fn: () => Promise<T>): Promise<T> {
+    const done = this.last.then(fn);
+    this.last = done.catch(() => undefined);
+    return done;
+  }
+
   private async foldNext(): Promise<FoldRound> {
     const pending = this.pending ?? (await this.begin());
     if (!pending) return { events: 0, slice: 0, slices: 0, watermark: undefined };

@@ -36,7 +36,8 @@ const erasureRoutes: FastifyPluginAsync<ErasureRouteOptions> = async (app, optio
       // Refusals still counted in memory are written first: the person's user agents are looked
       // for among the stored refused values.
       await app.refusedValues.flush();
-      const { keys, ...erased } = await erase(app.clickhouse, request.params.id, options.cluster);
+      // Between two rounds of the engagement fold, which would write back the steps of a visit it read before.
+      const { keys, ...erased } = await app.engagementFold.between(() => erase(app.clickhouse, request.params.id, options.cluster));
       // Rows ClickHouse refused for their data are kept on disk, not in a table: cleared by the same keys.
       const deleted = { ...erased, quarantined: await app.pipeline.eraseQuarantined(keys) };
       // Nothing kept may still show the person: a refused value that is their user agent, and
