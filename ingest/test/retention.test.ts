@@ -37,6 +37,7 @@ describe('retention at start-up', () => {
         format: 'JSONEachRow',
       });
       expect(await ttls.json()).toEqual([
+        { name: 'engagement_steps', ttl: 'toDateTime(ts) + toIntervalDay(10)' },
         { name: 'events', ttl: 'toDateTime(ts) + toIntervalDay(10)' },
         { name: 'events_per_day', ttl: 'day + toIntervalDay(40)' },
         { name: 'events_per_hour', ttl: 'hour + toIntervalDay(40)' },

@@ -24,6 +24,8 @@ export interface Retention {
 export const RETENTION_TABLES: ReadonlyArray<{ table: string; time: string; days: keyof Retention }> = [
   { table: 'events', time: 'toDateTime(ts)', days: 'eventsDays' },
   { table: 'visits_per_hour', time: 'hour', days: 'eventsDays' },
+  // A key per visit, as in events: the folded clicks go with the events they were folded from.
+  { table: 'engagement_steps', time: 'toDateTime(ts)', days: 'eventsDays' },
   { table: 'otel_traces', time: 'toDateTime(Timestamp)', days: 'tracesDays' },
   { table: 'otel_logs', time: 'TimestampTime', days: 'tracesDays' },
   { table: 'metric_points', time: 'toDateTime(ts)', days: 'metricsDays' },
