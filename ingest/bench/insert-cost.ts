@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createClickHouse } from '../src/clickhouse/client.js';
-import { migrate } from '../src/clickhouse/migrate.js';
+import { MIGRATIONS_DIR, migrate } from '../src/clickhouse/migrate.js';
 import { insertFile } from '../src/pipeline/batch-insert.js';
 import { type EventRow, eventsTable } from '../src/tables/events.js';
 import { type TraceRow, tracesTable } from '../src/tables/otel-traces.js';
@@ -17,6 +17,11 @@ import { type TraceRow, tracesTable } from '../src/tables/otel-traces.js';
 // splits its cost into a part per insert, whatever its size, and a part per row. Each variant runs
 // once per repeat (BENCH_REPEATS), the variants in turn, so load that comes and goes falls on all
 // alike; figures are medians with their spread (min to max).
+//
+// BENCH_VARIANTS (a regular expression) runs only the variants whose name it matches. A column or
+// index a migration added is measured by running the bench in turn with BENCH_MIGRATIONS_BEFORE set
+// to that migration's number (the schema as it was before it: that migration and the later ones
+// left out) and without, as separate processes (the embedded engine holds one store a process).
 
 /** Rows per batch: what BATCH_SIZE makes under heavy load, and what a 1 s interval makes at 2,000 events/s. */
 const LARGE_BATCH_ROWS = 20_000;
@@ -24,6 +29,9 @@ const SMALL_BATCH_ROWS = 2000;
 /** Rows inserted per variant and repeat: the same for both batch sizes, so merges have as much to do. */
 const ROWS_PER_VARIANT = Number(process.env.BENCH_ROWS ?? 100_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const VARIANTS = new RegExp(process.env.BENCH_VARIANTS ?? '');
+/** Migrations numbered from this one on are left out (`0064`); unset, every migration is applied. */
+const MIGRATIONS_BEFORE = process.env.BENCH_MIGRATIONS_BEFORE;
 /** The process is idle below this share of one core (the engine ticks at about 0.005). */
 const IDLE_CORES = 0.03;
 const CLOCK_TICKS_PER_S = 100;
@@ -180,20 +188,36 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const spread = (values: number[]) =>
   `${median(values).toFixed(1)} µs (${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)})`;
 
+/** The migrations folder to apply: the service's, or a copy of its files numbered before MIGRATIONS_BEFORE. */
+function migrationsDir(parent: string): string {
+  if (MIGRATIONS_BEFORE === undefined) return MIGRATIONS_DIR;
+  const dir = join(parent, 'migrations');
+  mkdirSync(dir);
+  for (const file of readdirSync(MIGRATIONS_DIR).filter((name) => name < MIGRATIONS_BEFORE))
+    copyFileSync(join(MIGRATIONS_DIR, file), join(dir, file));
+  return dir;
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'footfall-insert-cost-'));
 try {
   const client = await createClickHouse({ url: undefined, dataDir });
-  await migrate(client);
+  const applied = await migrate(client, migrationsDir(dataDir));
   const viewsResult = await client.query({
     // Every view of this schema reads `events`, or a rollup fed from it.
     query: `SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView' ORDER BY name`,
     format: 'JSONEachRow',
   });
   const views = (await viewsResult.json<{ name: string }>()).map(({ name }) => name);
-  console.log(`${ROWS_PER_VARIANT} rows per variant, ${REPEATS} repeats; views: ${views.join(', ')}`);
+  console.log(`${ROWS_PER_VARIANT} rows per variant, ${REPEATS} repeats; migrations up to ${applied.at(-1)}; views: ${views.join(', ')}`);
   const large = LARGE_BATCH_ROWS.toLocaleString('en');
   const small = SMALL_BATCH_ROWS.toLocaleString('en');
-  const variants: Array<{ name: string; table: 'events' | 'otel_traces'; rows: number; detached: string[] }> = [
+  interface Variant {
+    name: string;
+    table: 'events' | 'otel_traces';
+    rows: number;
+    detached: string[];
+  }
+  const everyVariant: Variant[] = [
     { name: `events, every view, batches of ${large}`, table: 'events', rows: LARGE_BATCH_ROWS, detached: [] },
     { name: `events, every view, batches of ${small}`, table: 'events', rows: SMALL_BATCH_ROWS, detached: [] },
     { name: `events, no view, batches of ${large}`, table: 'events', rows: LARGE_BATCH_ROWS, detached: views },
@@ -201,6 +225,7 @@ try {
     ...views.map((view) => ({ name: `events without ${view}`, table: 'events' as const, rows: LARGE_BATCH_ROWS, detached: [view] })),
     { name: `otel_traces, batches of ${large}`, table: 'otel_traces', rows: LARGE_BATCH_ROWS, detached: [] },
   ];
+  const variants = everyVariant.filter(({ name }) => VARIANTS.test(name));
   const results = new Map<string, Cpu[]>();
   let run = 0;
   for (let repeat = 0; repeat < REPEATS; repeat += 1) {
@@ -227,7 +252,8 @@ try {
   };
   console.log('');
   for (const kind of ['every view', 'no view']) {
-    console.log(`events, ${kind}: ${split(`events, ${kind}, batches of ${large}`, `events, ${kind}, batches of ${small}`)}`);
+    const [largeName, smallName] = [`events, ${kind}, batches of ${large}`, `events, ${kind}, batches of ${small}`];
+    if (results.has(largeName) && results.has(smallName)) console.log(`events, ${kind}: ${split(largeName, smallName)}`);
   }
   await client.close();
 } finally {
