@@ -145,6 +145,11 @@ export interface EventStore {
   dataDir: string;
   /** What was done to have the store: written anew or opened, and how long it took. */
   how: string;
+  /**
+   * Writes `count` more events (whole visits, numbered after those written) of visits begun in the
+   * last `windowMs`, as new traffic reaches the site, and notes them: the kept store holds them.
+   */
+  addEvents(count: number, windowMs: number): Promise<void>;
 }
 
 /** The service on a store of `events` generated events (see above), written or opened and topped up. */
@@ -164,10 +169,10 @@ export async function openEventStore(events: number): Promise<EventStore> {
   writeFileSync(catalogFile, JSON.stringify(catalog));
   const app = await buildApp(configWith({ dataDir, catalogFile, logLevel: 'warn', apiRateLimitPerMinute: 0 }));
   await app.ready();
-  const insert = (first: number, count: number, windowMs: number) =>
+  const insert = (first: number, count: number, windowMs: number, end = now) =>
     app.clickhouse.command({
       query: INSERT_EVENTS,
-      query_params: { first, count, end: now, window_ms: windowMs, visits: Math.ceil(events / EVENTS_PER_VISIT) },
+      query_params: { first, count, end, window_ms: windowMs, visits: Math.ceil(events / EVENTS_PER_VISIT) },
     });
   const started = performance.now();
   let how: string;
@@ -187,5 +192,12 @@ export async function openEventStore(events: number): Promise<EventStore> {
     how = `opened, ${(visits * EVENTS_PER_VISIT).toLocaleString('en')} events of the last ${(gap / 60_000).toFixed(0)} min added in ${((performance.now() - started) / 1000).toFixed(1)} s`;
   }
   writeFileSync(noteFile, JSON.stringify(note));
-  return { app, dataDir, how: `${dataDir}: ${how}` };
+  const kept = note;
+  const addEvents = async (count: number, windowMs: number) => {
+    const visits = Math.ceil(count / EVENTS_PER_VISIT);
+    await insert(kept.written, visits * EVENTS_PER_VISIT, windowMs, Date.now());
+    kept.written += visits * EVENTS_PER_VISIT;
+    writeFileSync(noteFile, JSON.stringify(kept));
+  };
+  return { app, dataDir, how: `${dataDir}: ${how}`, addEvents };
 }

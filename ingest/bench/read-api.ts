@@ -12,12 +12,22 @@ import { openEventStore, SITE } from './event-store.js';
 // alike): one `count()` over the site's rows, the cheapest scan the engine can do, and the same
 // summary read from raw events only (what it would cost without the rollups). Then each part of
 // the summary (each query readStats runs side by side) timed alone: which query costs what.
+//
+// First the engagement fold catches up with the store. BENCH_FOLD_ROUNDS=5000,50000 then times
+// its steady rounds instead of the reads: in turn, BENCH_FOLD_REPEATS (3) times, a round with
+// nothing new and a round after each of those numbers of new events (new visits of the last ten
+// minutes, added to the kept store: they would change what the reads read), every thread's CPU of
+// the round and of the merges it leaves, the insert's own merges over before it starts.
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 /** The overview's aim: 200 ms on a million events, 1 s on ten million. */
 const TARGET_MS = EVENTS >= 10_000_000 ? 1000 : 200;
 const PERIODS = process.env.BENCH_PERIODS?.split(',') ?? [...RANGE_NAMES, 'this_month', '12mo', 'all'];
+
+/** New events before each steady round of the fold (none: the reads are timed instead). */
+const FOLD_ROUNDS = (process.env.BENCH_FOLD_ROUNDS ?? '').split(',').filter(Boolean).map(Number);
+const FOLD_REPEATS = Number(process.env.BENCH_FOLD_REPEATS ?? 3);
 
 const store = await openEventStore(EVENTS);
 const { app } = store;
@@ -34,6 +44,86 @@ const idleCpuMs = async (ms: number) => {
   await new Promise((resolve) => setTimeout(resolve, ms));
   return cpuMsSince(since);
 };
+const medianOf = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+
+/** A window's CPU under this (ms in 1,000) is idle: the engine ticks at about 5. */
+const IDLE_MS_PER_S = 30;
+
+/**
+ * Waits until the engine has no merge under way and the process stayed idle 3 s in a row; returns
+ * when that idle stretch began, and the process's CPU per ms over it (the floor a measure takes off).
+ */
+async function untilIdle(): Promise<{ at: NodeJS.CpuUsage; atMs: number; floorPerMs: number }> {
+  let idleWindows = 0;
+  let at = process.cpuUsage();
+  let atMs = performance.now();
+  while (idleWindows < 3) {
+    const before = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const merging = await app.clickhouse.query({ query: 'SELECT count() AS n FROM system.merges', format: 'JSONEachRow' });
+    const [row] = await merging.json<{ n: string }>();
+    const busy = cpuMsSince(before) >= IDLE_MS_PER_S || Number(row?.n) > 0;
+    idleWindows = busy ? 0 : idleWindows + 1;
+    if (busy) {
+      at = process.cpuUsage();
+      atMs = performance.now();
+    }
+  }
+  return { at, atMs, floorPerMs: cpuMsSince(at) / (performance.now() - atMs) };
+}
+
+/**
+ * The fold's steady rounds: for each number of new events, in turn, the events written and their
+ * merges waited for, then one round timed: its CPU (every thread) and the merges it leaves, less
+ * the idle floor over the time they took. Prints each round, then medians, and the part per new
+ * event and the fixed part of a round that has something to fold, fitted between the two largest.
+ */
+async function timeSteadyRounds(fold: EngagementFold): Promise<void> {
+  const sizes = [0, ...FOLD_ROUNDS];
+  const cpu = new Map<number, { round: number; total: number }[]>(sizes.map((size) => [size, []]));
+  for (let repeat = 0; repeat < FOLD_REPEATS; repeat += 1) {
+    for (const size of sizes) {
+      if (size > 0) await store.addEvents(size, 600_000);
+      const { floorPerMs } = await untilIdle();
+      const since = process.cpuUsage();
+      const started = performance.now();
+      const round = await fold.round();
+      const roundMs = performance.now() - started;
+      const roundCpu = cpuMsSince(since) - floorPerMs * roundMs;
+      const idle = await untilIdle();
+      const withMerges = cpuMsSince(since) - cpuMsSince(idle.at) - floorPerMs * (idle.atMs - started);
+      if (round.events !== (size === 0 ? 0 : Math.ceil(size / 8) * 8) || round.slices > 1)
+        console.warn(`  the round folded ${round.events} events in ${round.slices} slices, not ${size} in one`);
+      cpu.get(size)!.push({ round: roundCpu, total: withMerges });
+      console.log(
+        `  steady round after ${size.toLocaleString('en')} new events: ${roundMs.toFixed(0)} ms, ` +
+          `CPU ${roundCpu.toFixed(1)} ms, ${withMerges.toFixed(1)} ms with the merges after`,
+      );
+    }
+  }
+  const spread = (list: number[]) => `${medianOf(list).toFixed(1)} (${Math.min(...list).toFixed(1)}-${Math.max(...list).toFixed(1)})`;
+  console.log(
+    `\nthe fold's steady round on ${EVENTS.toLocaleString('en')} events, CPU ms of every thread, median (min-max) of ${FOLD_REPEATS}\n`,
+  );
+  console.log('| new events | round | round and its merges | per new event, µs |');
+  console.log('| ---: | ---: | ---: | ---: |');
+  for (const size of sizes) {
+    const totals = cpu.get(size)!.map(({ total }) => total);
+    console.log(
+      `| ${size.toLocaleString('en')} | ${spread(cpu.get(size)!.map(({ round }) => round))} | ${spread(totals)} | ${size === 0 ? '' : ((medianOf(totals) * 1000) / size).toFixed(2)} |`,
+    );
+  }
+  if (FOLD_ROUNDS.length >= 2) {
+    const [small, large] = [...FOLD_ROUNDS].sort((a, b) => a - b).slice(-2) as [number, number];
+    const [smallCpu, largeCpu] = [small, large].map((size) => medianOf(cpu.get(size)!.map(({ total }) => total))) as [number, number];
+    const perEvent = (largeCpu - smallCpu) / (large - small);
+    console.log(
+      `\nbetween ${small.toLocaleString('en')} and ${large.toLocaleString('en')} new events (medians): ` +
+        `${(perEvent * 1000).toFixed(2)} µs per new event and ${(smallCpu - perEvent * small).toFixed(0)} ms per round that has something to fold`,
+    );
+  }
+}
+
 {
   // The fold with no settle time: the store is written, nothing is being inserted.
   const fold = new EngagementFold(store.app.clickhouse, { settleMs: 0 });
@@ -56,9 +146,12 @@ const idleCpuMs = async (ms: number) => {
   const quiet = process.cpuUsage();
   await fold.round();
   console.log(`a round with nothing to fold: CPU ${cpuMsSince(quiet).toFixed(1)} ms`);
+  if (FOLD_ROUNDS.length > 0) {
+    await timeSteadyRounds(fold);
+    await app.close();
+    process.exit(0);
+  }
 }
-
-const medianOf = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
 
 /**
  * Runs the works in turn, RUNS times after a warm-up, so load that comes and goes falls on each
