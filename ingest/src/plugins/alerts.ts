@@ -13,6 +13,7 @@ import { readFirstMinutes, readMinuteCounts, siteMinutes, type MinuteCount } fro
 import { episodes, HISTORY_MINUTES, TRAFFIC_RULES, TrafficEvaluator } from '../alerts/traffic-evaluator.js';
 import { postAlert } from '../alerts/webhook.js';
 import { FencedOff, fence, type Lease, leaseFor } from '../lease/lease.js';
+import { LeasedRounds } from '../lease/leased-rounds.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -207,38 +208,23 @@ export const alertsPlugin = fp<AlertsPluginOptions>(
       { ...options, log: app.log, lease },
     );
     app.decorate('alerts', service);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let stopped = false;
-    // Each run is scheduled from the clock, so a slow evaluation or a suspended machine skips
-    // minutes rather than piling runs up.
-    const schedule = (): void => {
-      if (stopped) return;
-      const wait = MINUTE - ((now() - settleMs) % MINUTE);
-      timer = setTimeout(run, wait);
-      timer.unref?.();
-    };
-    // The evaluation under way, awaited at close: ClickHouse must not close under its queries.
-    let running: Promise<void> | undefined;
-    const run = (): void => {
-      const at = Math.floor((now() - settleMs) / MINUTE);
-      running = lease
-        .hold()
-        .then((held) => (held ? service.evaluate(at) : service.leaveToOwner(at)))
-        .catch((error: unknown) => {
-          // Paused past the lease's expiry, and another replica judges now: left to it, as when not held.
-          if (error instanceof FencedOff) return service.leaveToOwner(at);
-          app.log.warn({ err: error }, 'could not evaluate the traffic alerts; trying again next minute');
-        })
-        .finally(schedule);
-    };
-    app.addHook('onReady', async () => schedule());
-    app.addHook('onClose', async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      // Given up, so another replica takes the evaluation at its next minute rather than after the expiry.
-      await lease.release().catch((error: unknown) => app.log.warn({ err: error }, 'could not give up the alerts lease'));
+    const rounds = new LeasedRounds({
+      lease,
+      // Each round is scheduled from the clock, a few seconds past the next minute, so a slow
+      // evaluation or a suspended machine skips minutes rather than piling rounds up.
+      delayMs: () => MINUTE - ((now() - settleMs) % MINUTE),
+      begin: () => Math.floor((now() - settleMs) / MINUTE),
+      round: (at) => service.evaluate(at),
+      leave: (at) => service.leaveToOwner(at),
+      failed: (error, at) => {
+        // Paused past the lease's expiry, and another replica judges now: left to it, as when not held.
+        if (error instanceof FencedOff) return service.leaveToOwner(at);
+        app.log.warn({ err: error }, 'could not evaluate the traffic alerts; trying again next minute');
+      },
+      releaseFailed: (error) => app.log.warn({ err: error }, 'could not give up the alerts lease'),
     });
+    app.addHook('onReady', async () => rounds.start());
+    app.addHook('onClose', async () => rounds.stop());
   },
   { name: 'footfall-alerts', dependencies: ['footfall-clickhouse'] },
 );
