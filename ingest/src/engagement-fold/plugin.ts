@@ -5,6 +5,7 @@
 // (src/lease/); two folding at once would only write the same rows twice, which replace each other.
 import fp from 'fastify-plugin';
 import { leaseFor } from '../lease/lease.js';
+import { LeasedRounds } from '../lease/leased-rounds.js';
 import { EngagementFold } from './fold-engagement.js';
 
 declare module 'fastify' {
@@ -28,37 +29,21 @@ export const engagementFoldPlugin = fp<EngagementFoldPluginOptions>(
     const fold = new EngagementFold(app.clickhouse);
     app.decorate('engagementFold', fold);
     const lease = leaseFor(app.clickhouse, 'engagement-fold', { replicaId: options.replicaId ?? '' });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let stopped = false;
-    // The round under way, awaited at close: ClickHouse must not close under its statements.
-    let running: Promise<void> | undefined;
-    const schedule = (): void => {
-      if (stopped) return;
-      timer = setTimeout(run, fold.behind ? CATCH_UP_PAUSE_MS : (options.intervalMs ?? ROUND_EVERY_MS));
-      timer.unref?.();
-    };
-    const run = (): void => {
-      running = lease
-        .hold()
-        .then(async (held) => {
-          if (held) await fold.round();
-          else fold.forget();
-        })
-        .catch((error: unknown) => {
-          // A span begun is folded again from the stored watermark: its rows replace themselves.
-          fold.forget();
-          app.log.warn({ err: error }, 'could not fold the engagement path; the read takes raw events meanwhile');
-        })
-        .finally(schedule);
-    };
-    app.addHook('onReady', async () => schedule());
-    app.addHook('onClose', async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      // Given up, so another replica folds from its next round rather than after the expiry.
-      await lease.release().catch((error: unknown) => app.log.warn({ err: error }, 'could not give up the engagement fold lease'));
+    const rounds = new LeasedRounds({
+      lease,
+      delayMs: () => (fold.behind ? CATCH_UP_PAUSE_MS : (options.intervalMs ?? ROUND_EVERY_MS)),
+      round: () => fold.round(),
+      // Another replica folds: a span begun here is its to fold from the stored watermark.
+      leave: () => fold.forget(),
+      failed: (error) => {
+        // A span begun is folded again from the stored watermark: its rows replace themselves.
+        fold.forget();
+        app.log.warn({ err: error }, 'could not fold the engagement path; the read takes raw events meanwhile');
+      },
+      releaseFailed: (error) => app.log.warn({ err: error }, 'could not give up the engagement fold lease'),
     });
+    app.addHook('onReady', async () => rounds.start());
+    app.addHook('onClose', async () => rounds.stop());
   },
   { name: 'footfall-engagement-fold', dependencies: ['footfall-clickhouse'] },
 );
