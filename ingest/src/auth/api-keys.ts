@@ -111,9 +111,8 @@ export class ApiKeys {
     const hash = this.#hashById.get(id);
     if (hash === undefined) return false;
     await this.client.command({
-      query: `DELETE FROM ${TABLE} WHERE id = {id:String}`,
+      query: `DELETE FROM ${TABLE} WHERE id = {id:String} SETTINGS mutations_sync = 2`,
       query_params: { id },
-      clickhouse_settings: { mutations_sync: '2' },
     });
     this.#byHash.delete(hash);
     this.#hashById.delete(id);

@@ -6,6 +6,12 @@ import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions
  * One client, two engines: a ClickHouse server over HTTP when `url` is given, otherwise the
  * embedded engine (chdb) storing its data under `dataDir`. Everything above uses the same API.
  */
+// Settings go in the statement (`... SETTINGS mutations_sync = 2`), never in a call's
+// `clickhouse_settings`: the embedded engine's adapter turns those into `SET` statements of its one
+// session, so they stay on for every later statement. A lease's `insert_deduplication_token` kept
+// so made later inserts without a token of their own look like repeats, dropped without a word
+// (test/statement-settings.test.ts).
+
 /** Set on a client of the embedded engine: it shares this machine's files (clickhouse/client.ts). */
 const EMBEDDED = Symbol.for('footfall.clickhouse.embedded');
 

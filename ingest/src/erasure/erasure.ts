@@ -151,9 +151,8 @@ async function erase(client: ClickHouseClient, keys: ErasedKeys, cluster: string
     // waits for it, so the answer is only sent once the rows are gone.
     if (n > 0) {
       await client.command({
-        query: `${deleteFrom(table, cluster)} WHERE ${where}`,
+        query: `${deleteFrom(table, cluster)} WHERE ${where} SETTINGS mutations_sync = 2`,
         query_params: params,
-        clickhouse_settings: { mutations_sync: '2' },
       });
     }
     erased.push(n);
@@ -161,9 +160,8 @@ async function erase(client: ClickHouseClient, keys: ErasedKeys, cluster: string
   // The per-visit rollup and the folded engagement path (engagement-fold/) hold a key per visit.
   for (const table of keys.sessions.length > 0 ? ['visits_per_hour', 'engagement_steps'] : []) {
     await client.command({
-      query: `${deleteFrom(table, cluster)} WHERE session_key IN (SELECT cityHash64(arrayJoin({sessions:Array(String)})))`,
+      query: `${deleteFrom(table, cluster)} WHERE session_key IN (SELECT cityHash64(arrayJoin({sessions:Array(String)}))) SETTINGS mutations_sync = 2`,
       query_params: params,
-      clickhouse_settings: { mutations_sync: '2' },
     });
   }
   return { events: erased[0]!, traces: erased[1]!, metric_points: erased[2]!, logs: erased[3]! };

@@ -91,11 +91,19 @@ export class TableLease implements Lease {
     const slot = `${this.options.task}/${generation}`;
     let refused: unknown;
     try {
-      await this.client.insert({
-        table: 'leases',
-        values: [{ slot, task: this.options.task, generation, owner: this.options.owner, expires: clickhouseTime(expires) }],
-        format: 'JSONEachRow',
-        clickhouse_settings: { insert_deduplication_token: `lease/${slot}`, keeper_map_strict_mode: 1 },
+      // The settings in the statement (why: clickhouse/client.ts).
+      await this.client.command({
+        query: `INSERT INTO leases (slot, task, generation, owner, expires)
+                SETTINGS insert_deduplication_token = {token:String}, keeper_map_strict_mode = 1
+                SELECT {slot:String}, {task:String}, {generation:UInt64}, {owner:String}, toDateTime64({expires:String}, 3, 'UTC')`,
+        query_params: {
+          token: `lease/${slot}`,
+          slot,
+          task: this.options.task,
+          generation,
+          owner: this.options.owner,
+          expires: clickhouseTime(expires),
+        },
       });
     } catch (error) {
       // A KeeperMap refuses a slot another replica stored: read below whose it is.

@@ -135,9 +135,8 @@ export class RefusedValues {
     for (const [key, row] of this.#pending) if (gone.has(row.value)) this.#pending.delete(key);
     await this.#writing.catch(() => undefined);
     await this.client.command({
-      query: `${deleteFrom(TABLE, cluster)} WHERE value IN {values:Array(String)}`,
+      query: `${deleteFrom(TABLE, cluster)} WHERE value IN {values:Array(String)} SETTINGS mutations_sync = 2`,
       query_params: { values },
-      clickhouse_settings: { mutations_sync: '2' },
     });
   }
 
