@@ -167,6 +167,8 @@ export function clusterStatements(sql: string, cluster: string): string[] {
       // versions and create the view again (CREATE OR REPLACE VIEW), not yet written.
       throw new Error(`the cluster schema cannot alter table ${table}, replaced whole on a cluster (clickhouse/cluster-schema.ts)`);
     }
+    // A KeeperMap takes no MergeTree settings: its strict mode already keeps the first row of a key.
+    if (describe(table).placement === 'keeper' && /^MODIFY SETTING\b/i.test(actions)) return [];
     if (describe(table).placement !== 'sharded') return [`ALTER TABLE ${table} ${on} ${actions}`];
     const local = `ALTER TABLE ${localName(table)} ${on} ${actions}`;
     // A Distributed table has columns of its own, which must match the local ones; it has no data to alter.

@@ -24,9 +24,10 @@ export function isRefusedOffer(error: unknown): boolean {
 /**
  * The daily salts kept in ClickHouse (migration 0025), so every process, before and after a restart,
  * hashes a day's visitors with the same salt. Each process offers a salt and reads back the winner.
- * On one server (a MergeTree; ClickHouse has no compare-and-set) the winner is the first stored
- * (earliest insert time, then smallest salt), which every reader sees the same once both offers are
- * stored. On a cluster the table is a KeeperMap keyed by day (clickhouse/cluster-schema.ts): the
+ * On one server (a MergeTree) the offer carries the day's deduplication token, so only the first
+ * is stored and a later one is dropped as its repeat (migration 0069): the earliest insert time
+ * alone could not decide, since an offer made first may be committed after another process read
+ * back its own (seen: 1 day in 40 raced). On a cluster the table is a KeeperMap keyed by day (clickhouse/cluster-schema.ts): the
  * offer is inserted in strict mode, so the first one stored is the only one, on every server at
  * once, and a later offer is refused; without strict mode it would replace the first, and a replica
  * that had read back its own salt would keep hashing with it.
@@ -39,12 +40,14 @@ export class DailySalts {
     const stored = await this.winner(day);
     if (stored) return stored;
     try {
-      await this.client.insert({
-        table: 'visitor_salts',
-        values: [{ day: dateOf(day), salt: offer.toString('hex') }],
-        format: 'JSONEachRow',
-        // A KeeperMap's first offer stays; a MergeTree (one server) has no such setting's use and ignores it.
-        clickhouse_settings: { keeper_map_strict_mode: 1 },
+      // The first offer of a day stays: a KeeperMap (a cluster) refuses the next (strict mode), a
+      // MergeTree (one server) drops it as a repeat of the day's token (migration 0069). The
+      // settings in the statement (why: clickhouse/client.ts).
+      await this.client.command({
+        query: `INSERT INTO visitor_salts (day, salt)
+                SETTINGS insert_deduplication_token = {token:String}, keeper_map_strict_mode = 1
+                SELECT {day:Date}, {salt:String}`,
+        query_params: { token: `salt/${dateOf(day)}`, day: dateOf(day), salt: offer.toString('hex') },
       });
     } catch (error) {
       // Refused: another replica stored its offer first, and that is the day's salt. Anything else
