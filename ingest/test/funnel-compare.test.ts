@@ -38,9 +38,11 @@ const localDate = localDateIn(ZONE);
  */
 function makeEvents(): RawEvent[] {
   const events: RawEvent[] = [];
-  let n = 0;
-  for (let start = NOW - HISTORY_DAYS * DAY; start <= NOW - 20 * MINUTE; start += 37 * MINUTE) {
-    n += 1;
+  // On a grid of 37 minutes from the epoch, numbered from it: a period of fixed dates holds the
+  // same visits whenever the test runs (started from NOW, two weeks' counts were sometimes equal).
+  const every = 37 * MINUTE;
+  for (let start = Math.ceil((NOW - HISTORY_DAYS * DAY) / every) * every; start <= NOW - 20 * MINUTE; start += every) {
+    const n = start / every;
     const day = new Date(start * 1000).getUTCDate();
     const pages: Array<[string, string]> =
       n % 5 === 0
