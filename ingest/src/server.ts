@@ -27,7 +27,7 @@ try {
 }
 
 // Before the app is built: the fastify instrumentation hooks the instance's creation.
-const selfTelemetry = startSelfTelemetry();
+const selfTelemetry = await startSelfTelemetry();
 // Test-only doubles of a full disk and a failing engine (docs/configuration.md, FOOTFALL_TEST_FAULT_FILE); undefined unless asked for.
 const injectedFaults = await injectedFaultsFrom(process.env, config, (message) => console.warn(message));
 let app: Awaited<ReturnType<typeof buildApp>>;

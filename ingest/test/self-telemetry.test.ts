@@ -1,9 +1,10 @@
 // The service observing itself: off unless an OTEL_* variable asks for an exporter; when on, its
 // request, batch and INSERT spans and its metrics reach OTLP, and its own telemetry coming back
 // to it leaves no span of its handling (no feedback loop) and is never visitor traffic.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -11,7 +12,8 @@ import { ConsoleSpanExporter } from '@opentelemetry/sdk-trace';
 import { freePort, ingestMetric, startIngest, waitUntil } from '@footfall/stack';
 import { describe, expect, it } from 'vitest';
 import { createClickHouse } from '../src/clickhouse/client.js';
-import { selfTelemetryWanted, spanExporters } from '../src/telemetry/self-telemetry.js';
+import { selfTelemetryWanted } from '../src/telemetry/self-telemetry.js';
+import { spanExporters } from '../src/telemetry/self-telemetry-sdk.js';
 import { BROWSER_UA, beaconEvent } from './support/test-app.js';
 
 describe('when self-telemetry is on', () => {
@@ -43,10 +45,36 @@ describe('when self-telemetry is on', () => {
   });
 });
 
+/** The environment that makes a service write every module it resolves to `file` (support/record-imports.mjs). */
+function recordingImports(file: string): Record<string, string> {
+  return {
+    NODE_OPTIONS: `--import=${fileURLToPath(new URL('./support/record-imports.mjs', import.meta.url))}`,
+    FOOTFALL_TEST_IMPORTS_FILE: file,
+  };
+}
+
+const SDK_MODULE = '/@opentelemetry/sdk-node/';
+
+describe('a service without self-telemetry', () => {
+  it('never loads the OpenTelemetry SDK (about 20 MiB of heap)', async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'footfall-self-off-'));
+    const importsFile = join(dataDir, 'imports.txt');
+    // Started means ready: the app built, ClickHouse migrated.
+    const service = await startIngest({ port, dataDir, logFile: join(dataDir, 'ingest.log'), env: recordingImports(importsFile) });
+    expect(await service.stop()).toBe(0);
+    const imports = readFileSync(importsFile, 'utf8').split('\n');
+    // The recording saw the service's own modules, and none of the SDK's.
+    expect(imports.some((url) => url.endsWith('/ingest/src/app.ts'))).toBe(true);
+    expect(imports.find((url) => url.includes(SDK_MODULE))).toBeUndefined();
+  });
+});
+
 describe('the service sending its telemetry to itself', () => {
   it('stores its request, batch and INSERT spans and its metrics, and no span of handling them', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'footfall-self-'));
+    const importsFile = join(dataDir, 'imports.txt');
     const url = `http://127.0.0.1:${port}`;
     const service = await startIngest({
       port,
@@ -62,6 +90,7 @@ describe('the service sending its telemetry to itself', () => {
         OTEL_METRIC_EXPORT_INTERVAL: '1000',
         OTEL_METRIC_EXPORT_TIMEOUT: '1000',
         OTEL_LOGS_EXPORTER: 'none',
+        ...recordingImports(importsFile),
       },
     });
     const session = 'self-telemetry';
@@ -83,6 +112,8 @@ describe('the service sending its telemetry to itself', () => {
     } finally {
       expect(await service.stop()).toBe(0);
     }
+    // Asked for, the SDK is loaded (the other side of the test above).
+    expect(readFileSync(importsFile, 'utf8')).toContain(SDK_MODULE);
 
     const client = await createClickHouse({ url: undefined, dataDir });
     try {
