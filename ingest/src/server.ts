@@ -41,13 +41,31 @@ try {
 }
 
 // SIGTERM/SIGINT: stop taking requests, write what is buffered to ClickHouse, then exit.
-closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
+const grace = closeWithGrace({ delay: 20_000, skip: ['SIGTERM'] }, async ({ signal, err, manual }) => {
   if (err) app.log.error({ err }, 'closing after an uncaught error');
-  else app.log.info({ signal }, 'closing');
+  else app.log.info({ signal: manual ? 'SIGTERM' : signal }, 'closing');
   await app.close();
   // After the app: the spans of the last flushes are exported too.
   await selfTelemetry?.shutdown().catch((error: unknown) => app.log.warn({ err: error }, 'the last self-telemetry could not be exported'));
 });
+// SIGTERM is ours, not close-with-grace's, for two reasons seen in a trace of a launcher killed
+// outright: the kernel's parent-death signal (stack/src/exit-with-parent.ts) came twice, and
+// close-with-grace answers a second signal by exiting at once, unflushed. Worse, it swaps its
+// listeners on the first, and for that instant the signal has none, so Node restores the default
+// action: a SIGTERM pending then killed the process outright, leaving the data folder's lock.
+// This listener stays for the whole life of the process; the first SIGTERM closes, later ones wait
+// for that close (still bounded by the delay above).
+let terminating = false;
+process.on('SIGTERM', () => {
+  if (terminating) {
+    app.log.info('SIGTERM again: already closing');
+    return;
+  }
+  terminating = true;
+  void grace.close();
+});
+// The same instant without a listener for SIGINT: a second Ctrl-C still exits at once, never by the default action.
+process.on('SIGINT', () => {});
 
 if (injectedFaults) app.log.warn({ file: injectedFaults.file }, 'test-only fault injection is on (FOOTFALL_TEST_FAULT_FILE)');
 await app.listen({ port: config.port, host: config.host });

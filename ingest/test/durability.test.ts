@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { describe, expect, it } from 'vitest';
 import { createClickHouse } from '../src/clickhouse/client.js';
+import { LOCK_FILE_NAME } from '../src/data-dir-lock.js';
 import { BROWSER_UA, beaconEvent, countOf, freshDataDir, postBeacon, testApp } from './support/test-app.js';
 import { metricValue } from './support/prometheus-text.js';
 import { startService } from './support/service-process.js';
@@ -212,6 +213,30 @@ describe('the service process', () => {
     } finally {
       outage.down = false;
       await app.close();
+    }
+  });
+
+  it('closes once and flushes when SIGTERM comes again while it closes (a launcher killed outright sends it twice)', async () => {
+    const dataDir = freshDataDir();
+    const service = await startService({ DATA_DIR: dataDir, BATCH_INTERVAL_MS: '60000', BATCH_SIZE: '100000' });
+    await send(service.url, 'terminated-twice', 10);
+    process.kill(service.process.pid, 'SIGTERM');
+    await waitFor(async () => service.output().includes('"msg":"closing"'));
+    // Before, the second signal made the service exit at once with 1, unflushed (or, pending at
+    // the moment its listeners were swapped, killed it outright with its data folder's lock left).
+    process.kill(service.process.pid, 'SIGTERM');
+    expect(await service.exited).toBe(0);
+    expect(existsSync(join(dataDir, LOCK_FILE_NAME))).toBe(false);
+    expect(readdirSync(join(dataDir, 'wal', 'events'))).toEqual([]);
+    const client = await createClickHouse({ url: undefined, dataDir });
+    try {
+      const result = await client.query({
+        query: "SELECT count() AS n FROM events WHERE session_id = 'terminated-twice'",
+        format: 'JSONEachRow',
+      });
+      expect(Number((await result.json<{ n: string }>())[0]!.n)).toBe(20);
+    } finally {
+      await client.close();
     }
   });
 
