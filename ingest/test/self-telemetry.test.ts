@@ -1,10 +1,9 @@
 // The service observing itself: off unless an OTEL_* variable asks for an exporter; when on, its
 // request, batch and INSERT spans and its metrics reach OTLP, and its own telemetry coming back
 // to it leaves no span of its handling (no feedback loop) and is never visitor traffic.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -14,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { createClickHouse } from '../src/clickhouse/client.js';
 import { selfTelemetryWanted } from '../src/telemetry/self-telemetry.js';
 import { spanExporters } from '../src/telemetry/self-telemetry-sdk.js';
+import { recordedImports, recordingImports } from './support/recorded-imports.js';
 import { BROWSER_UA, beaconEvent } from './support/test-app.js';
 
 describe('when self-telemetry is on', () => {
@@ -42,31 +42,6 @@ describe('when self-telemetry is on', () => {
     expect(() => spanExporters({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http' })).toThrow(
       /not an OTLP protocol; use grpc, http\/protobuf or http\/json/,
     );
-  });
-});
-
-/** The environment that makes a service write every module it resolves to `file` (support/record-imports.mjs). */
-function recordingImports(file: string): Record<string, string> {
-  return {
-    NODE_OPTIONS: `--import=${fileURLToPath(new URL('./support/record-imports.mjs', import.meta.url))}`,
-    FOOTFALL_TEST_IMPORTS_FILE: file,
-  };
-}
-
-const SDK_MODULE = '/@opentelemetry/sdk-node/';
-
-describe('a service without self-telemetry', () => {
-  it('never loads the OpenTelemetry SDK (about 20 MiB of heap)', async () => {
-    const port = await freePort();
-    const dataDir = mkdtempSync(join(tmpdir(), 'footfall-self-off-'));
-    const importsFile = join(dataDir, 'imports.txt');
-    // Started means ready: the app built, ClickHouse migrated.
-    const service = await startIngest({ port, dataDir, logFile: join(dataDir, 'ingest.log'), env: recordingImports(importsFile) });
-    expect(await service.stop()).toBe(0);
-    const imports = readFileSync(importsFile, 'utf8').split('\n');
-    // The recording saw the service's own modules, and none of the SDK's.
-    expect(imports.some((url) => url.endsWith('/ingest/src/app.ts'))).toBe(true);
-    expect(imports.find((url) => url.includes(SDK_MODULE))).toBeUndefined();
   });
 });
 
@@ -112,8 +87,8 @@ describe('the service sending its telemetry to itself', () => {
     } finally {
       expect(await service.stop()).toBe(0);
     }
-    // Asked for, the SDK is loaded (the other side of the test above).
-    expect(readFileSync(importsFile, 'utf8')).toContain(SDK_MODULE);
+    // Asked for, the SDK is loaded (imported only then: lazy-modules.test.ts).
+    expect(recordedImports(importsFile).some((url) => url.includes('/@opentelemetry/sdk-node/'))).toBe(true);
 
     const client = await createClickHouse({ url: undefined, dataDir });
     try {
