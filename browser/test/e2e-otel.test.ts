@@ -49,6 +49,13 @@ describe('demo portfolio -> OpenTelemetry -> ingest service', () => {
         );
       return line ? Number(line.split(' ').at(-1)) : 0;
     };
-    for (const object of CLICKED) await expect.poll(() => clicksOf(object), { timeout: 15_000 }).toBe(1);
+    // Once in many runs the counter has stayed at 0 (the page's last metric export, made as it was
+    // left, never arrived); what the page said about it is in the message, to tell why next time.
+    const pageSaid = `tracker notes: [${visit.trackerNotes.join('; ')}]; failed requests: [${visit.failedRequests.join(', ')}]`;
+    for (const object of CLICKED) {
+      await expect
+        .poll(() => clicksOf(object), { timeout: 15_000, message: `clicks of ${object} in the browser counter; ${pageSaid}` })
+        .toBe(1);
+    }
   });
 });
