@@ -30,8 +30,9 @@ await app.ready();
 try {
   await app.clickhouse.command({ query: insertEvents, query_params: { events: EVENTS } });
   const where = "site = 'portfolio' AND ts >= now64(3) - INTERVAL 30 DAY";
-  const after = `${EVENT_LISTS.page_engagement.sql(where)} SETTINGS use_query_cache = 0`;
-  const before = after.replace('max(scroll_depth) AS depth', "max(toUInt8OrZero(props['scroll_depth'])) AS depth");
+  // Every row of the 30 days is the current period's; none the compared one's.
+  const after = `${EVENT_LISTS.page_engagement.sql({ where, current: '1', previous: '0' })} SETTINGS use_query_cache = 0`;
+  const before = after.replace('maxIf(scroll_depth, 1) AS depth', "maxIf(toUInt8OrZero(props['scroll_depth']), 1) AS depth");
   if (before === after) throw new Error('page_engagement no longer reads the scroll_depth column');
   const read = async (query: string) => (await app.clickhouse.query({ query, format: 'JSONEachRow', query_params: { limit: 100 } })).json();
   const queries = { 'props map (before)': before, 'scroll_depth column (after)': after };

@@ -3,13 +3,13 @@
  * reached it in the period, the conversion rate (those visitors over all the period's visitors)
  * and the events that reached it. A goal is a condition on raw event rows (goal-condition.ts's
  * goalCondition), so the planner sends goals to raw events, never to the rollups: one scan of the
- * period's events of the goals' types, each goal a `-If` aggregate of it; the same scan of the
- * compared period gives each goal's change.
+ * events of the goals' types in both periods, each goal a `-If` aggregate of it per period: the
+ * compared period's visitors give each goal's change.
  */
 import type { Sql } from './build-sql.js';
 import { goalCondition, goalType } from './goal-condition.js';
 import type { Query } from './parse-query.js';
-import { rawPeriod } from './raw-period.js';
+import { rawPeriods } from './raw-period.js';
 import { count } from './run-query.js';
 
 export interface GoalFigures {
@@ -28,30 +28,29 @@ export interface GoalFigures {
 export type GoalRow = Record<string, string>;
 
 /**
- * One row: `visitors_<i>` and `events_<i>` for the i-th goal; none when the site has no goal.
- * `compared` reads the compared period.
+ * One row: `visitors_<i>` and `events_<i>` for the i-th goal over the current period, and
+ * `previous_<i>`, its visitors over the compared period; none when the site has no goal.
  */
-export function goalsSql(query: Query, { compared = false } = {}): Sql | undefined {
+export function goalsSql(query: Query): Sql | undefined {
   const { goals } = query.site;
   if (goals.length === 0) return undefined;
-  const { where, params } = rawPeriod(query, { compared });
+  const { where, current, previous, params } = rawPeriods(query);
   const figures = goals.map((goal, index) => {
     const condition = goalCondition(goal, `goal${index}`, params);
-    return `uniqIf(visitor_key, visitor_key != 0 AND ${condition}) AS visitors_${index}, countIf(${condition}) AS events_${index}`;
+    return `uniqIf(visitor_key, visitor_key != 0 AND ${condition} AND ${current}) AS visitors_${index},
+            countIf(${condition} AND ${current}) AS events_${index},
+            uniqIf(visitor_key, visitor_key != 0 AND ${condition} AND ${previous}) AS previous_${index}`;
   });
   params.goal_types = [...new Set(goals.map(goalType))];
   return { sql: `SELECT ${figures.join(', ')} FROM events WHERE ${where} AND type IN {goal_types:Array(String)}`, params };
 }
 
-/**
- * The goals in catalog order, each with its figures; `visitors` is the period's headline figure,
- * `compared` the compared period's row (goalsSql with `compared`).
- */
-export function shapeGoals(query: Query, found: readonly GoalRow[], visitors: number, compared: readonly GoalRow[] = []): GoalFigures[] {
+/** The goals in catalog order, each with its figures (goalsSql's row); `visitors` is the period's headline figure. */
+export function shapeGoals(query: Query, found: readonly GoalRow[], visitors: number): GoalFigures[] {
   const row = found[0];
   return query.site.goals.map((goal, index) => {
     const converted = count(row?.[`visitors_${index}`]);
-    const before = count(compared[0]?.[`visitors_${index}`]);
+    const before = count(row?.[`previous_${index}`]);
     const target = (['page', 'object', 'outbound', 'download', 'event'] as const).find((field) => goal[field] !== undefined)!;
     const props = Object.entries(goal.props ?? {}).map(([key, value]) => ` ${key}=${value}`);
     return {

@@ -4,15 +4,15 @@
  * Props are kept on raw events only, so this reads the period's raw events. Bounded: the
  * MAX_PROPERTY_PAIRS (type, key) pairs with the most events, LIST_LENGTH values each. The
  * tracker's own keys (scroll depth, a hotspot's place) are figures of their own, not the site's
- * properties, and are left out. Each value's change is read from the compared period for the
- * values listed now only.
+ * properties, and are left out. Each value's change is read in the same query, its visitors over
+ * the compared period side by side with the current period's (raw-period.ts's rawPeriods).
  */
 import { RESERVED_PROP_KEYS } from '@footfall/contract';
 import type { Sql } from './build-sql.js';
 import type { Ranked } from './dimensions.js';
 import { LIST_LENGTH } from './lists.js';
 import type { Query } from './parse-query.js';
-import { rawPeriod } from './raw-period.js';
+import { rawPeriods } from './raw-period.js';
 import { count } from './run-query.js';
 
 export const MAX_PROPERTY_PAIRS = 20;
@@ -30,15 +30,18 @@ export interface PropertyRow {
   value: string;
   visitors: string;
   events: string;
+  /** The value's visitors over the compared period. */
+  previous: string;
 }
 
 export function propertiesSql(query: Query): Sql {
-  const { where, params } = rawPeriod(query);
+  const { where, current, previous, params } = rawPeriods(query);
   return {
-    sql: `SELECT type, key, value, visitors, events FROM (
+    sql: `SELECT type, key, value, visitors, events, previous FROM (
             SELECT toString(type) AS type, key, props[key] AS value,
-                   uniqIf(visitor_key, visitor_key != 0) AS visitors, count() AS events,
-                   sum(count()) OVER (PARTITION BY type, key) AS pair_events
+                   uniqIf(visitor_key, visitor_key != 0 AND ${current}) AS visitors, countIf(${current}) AS events,
+                   uniqIf(visitor_key, visitor_key != 0 AND ${previous}) AS previous,
+                   sum(countIf(${current})) OVER (PARTITION BY type, key) AS pair_events
             FROM events ARRAY JOIN mapKeys(props) AS key
             -- Rows with a key of the site's own, found from the keys alone (the map's keys are a
             -- column of their own): most events carry none, or only the tracker's, and their
@@ -47,6 +50,8 @@ export function propertiesSql(query: Query): Sql {
             WHERE ${where} AND key NOT IN {reserved:Array(String)}
             GROUP BY type, key, value
           )
+          -- Values seen in the compared period alone are not listed.
+          WHERE events > 0
           ORDER BY pair_events DESC, type, key, visitors DESC, events DESC, value
           LIMIT {limit:UInt32} BY type, key
           LIMIT {rows:UInt32}`,
@@ -54,37 +59,15 @@ export function propertiesSql(query: Query): Sql {
   };
 }
 
-/** A row's `[type, key, value]`: what the compared period is read for. */
-export const keyOfProperty = (row: PropertyRow): [string, string, string] => [row.type, row.key, row.value];
-
-/**
- * The compared period's figures of the `(type, key, value)` rows the current period lists,
- * whatever their rank then (the tracker's keys are never among them).
- */
-export function comparedPropertiesSql(query: Query, compared: ReadonlyArray<readonly [string, string, string]>): Sql {
-  const { where, params } = rawPeriod(query, { compared: true });
-  return {
-    sql: `SELECT toString(type) AS type, key, props[key] AS value,
-                 uniqIf(visitor_key, visitor_key != 0) AS visitors, count() AS events
-          FROM events ARRAY JOIN mapKeys(props) AS key
-          PREWHERE arrayExists(key -> key NOT IN {reserved:Array(String)}, mapKeys(props))
-          WHERE ${where}
-            AND (toString(type), key, props[key]) IN (SELECT row[1], row[2], row[3] FROM (SELECT arrayJoin({compared:Array(Array(String))}) AS row))
-          GROUP BY type, key, value`,
-    params: { ...params, reserved: RESERVED_PROP_KEYS, compared: compared.map((row) => [...row]) },
-  };
-}
-
-/** The rows grouped by (type, key), in the query's order; each value's change against `compared` (comparedPropertiesSql's rows). */
-export function shapeProperties(found: readonly PropertyRow[], compared: readonly PropertyRow[] = []): PropertyBreakdown[] {
-  const before = new Map(compared.map((row) => [JSON.stringify(keyOfProperty(row)), count(row.visitors)]));
+/** The rows grouped by (type, key), in the query's order; each value's change of visitors against the compared period. */
+export function shapeProperties(found: readonly PropertyRow[]): PropertyBreakdown[] {
   const pairs = new Map<string, PropertyBreakdown>();
   for (const row of found) {
     const id = `${row.type}\u0000${row.key}`;
     let pair = pairs.get(id);
     if (!pair) pairs.set(id, (pair = { type: row.type, key: row.key, values: [] }));
     const visitors = count(row.visitors);
-    const previous = before.get(JSON.stringify(keyOfProperty(row))) ?? 0;
+    const previous = count(row.previous);
     pair.values.push({
       value: row.value,
       visitors,

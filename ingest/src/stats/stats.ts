@@ -9,22 +9,14 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { SiteEntry } from '../catalog/catalog.js';
-import { breakdownsSql, countsSql, overTimeSql, type Sql, visitsSql } from './build-sql.js';
+import { breakdownsSql, countsSql, overTimeSql, visitsSql } from './build-sql.js';
 import type { BreakdownRow, PageViewsBy } from './dimensions.js';
-import {
-  EVENT_LIST_NAMES,
-  eventListSql,
-  keysOfList,
-  type EventListName,
-  type EventListRow,
-  type EventLists,
-  shapeEventLists,
-} from './event-lists.js';
+import { EVENT_LIST_NAMES, eventListSql, type EventListName, type EventListRow, type EventLists, shapeEventLists } from './event-lists.js';
 import type { Filters } from './filters.js';
 import { readEngagement, shapeEngagement, type ObjectEngagement } from './engagement.js';
 import { goalsSql, shapeGoals, type GoalFigures, type GoalRow } from './goals.js';
 import { readLive, type Live } from './live.js';
-import { comparedPropertiesSql, keyOfProperty, propertiesSql, shapeProperties, type PropertyBreakdown, type PropertyRow } from './props.js';
+import { propertiesSql, shapeProperties, type PropertyBreakdown, type PropertyRow } from './props.js';
 import { METRIC_NAMES, type Headline, type MetricName, type TimePoint } from './metrics.js';
 import { parseQuery, type Compare, type ParseOptions, type Query } from './parse-query.js';
 import { activeFilters } from './filters.js';
@@ -166,13 +158,6 @@ export async function summaryReads(
   const plan = planQuery(query);
   const run = <Row>({ sql, params }: { sql: string; params: Record<string, unknown> }) => rows<Row>(client, sql, params);
   const goals = goalsSql(query);
-  const previousGoals = goalsSql(query, { compared: true });
-  /** A ranked list's rows, then the compared period's figures of those rows (none to read when it lists none). */
-  const withCompared = async <Row>(current: Sql, comparedOf: (found: Row[]) => Sql) => {
-    const found = await run<Row>(current);
-    const compared = found.length === 0 ? [] : await run<Row>(comparedOf(found));
-    return { found, compared };
-  };
   const reads = {
     overTime: () => run<OverTimeRow>(overTimeSql(plan)),
     breakdowns: async () => {
@@ -188,19 +173,14 @@ export async function summaryReads(
     },
     counts: () => run<CountRow>(countsSql(plan)),
     live: () => readLive(client, { site: site.id, seconds: Math.max(60, query.now - query.current.from) }),
-    ...(Object.fromEntries(
-      EVENT_LIST_NAMES.map((name) => [
-        name,
-        () => withCompared<EventListRow>(eventListSql(query, name), (found) => eventListSql(query, name, keysOfList(name, found))),
-      ]),
-    ) as Record<EventListName, () => Promise<{ found: EventListRow[]; compared: EventListRow[] }>>),
-    // Every goal is listed, reached or not: the compared period is read for all of them.
-    goals: async () => {
-      if (!goals || !previousGoals) return { found: [], compared: [] };
-      const [found, compared] = await Promise.all([run<GoalRow>(goals), run<GoalRow>(previousGoals)]);
-      return { found, compared };
-    },
-    properties: () => withCompared<PropertyRow>(propertiesSql(query), (found) => comparedPropertiesSql(query, found.map(keyOfProperty))),
+    // Each with its rows' figures over the compared period, read side by side (raw-period.ts's rawPeriods).
+    ...(Object.fromEntries(EVENT_LIST_NAMES.map((name) => [name, () => run<EventListRow>(eventListSql(query, name))])) as Record<
+      EventListName,
+      () => Promise<EventListRow[]>
+    >),
+    // Every goal is listed, reached or not, each with its visitors over the compared period.
+    goals: async () => (goals ? run<GoalRow>(goals) : []),
+    properties: () => run<PropertyRow>(propertiesSql(query)),
     engagement: () => readEngagement(client, query),
   };
   return { query, stored, reads };
@@ -218,7 +198,7 @@ export async function readStats(
   const readEventLists = async () =>
     Object.fromEntries(await Promise.all(EVENT_LIST_NAMES.map(async (name) => [name, await reads[name]()] as const))) as Record<
       EventListName,
-      { found: EventListRow[]; compared: EventListRow[] }
+      EventListRow[]
     >;
   const [overTime, breakdowns, visits, counts, live, eventLists, goalRows, properties, engagement] = await Promise.all([
     reads.overTime(),
@@ -228,7 +208,7 @@ export async function readStats(
     reads.live(),
     readEventLists().then(shapeEventLists),
     reads.goals(),
-    reads.properties().then(({ found, compared }) => shapeProperties(found, compared)),
+    reads.properties().then(shapeProperties),
     reads.engagement().then((found) => shapeEngagement(site, found)),
   ]);
   const figures = shapeOverTime(query, overTime);
@@ -261,7 +241,7 @@ export async function readStats(
     timeseries_step_s: STEP_NOMINAL_SECONDS[query.step],
     ...(partial === undefined ? {} : { partial }),
     refused: [...refused],
-    goals: shapeGoals(query, goalRows.found, figures.current.visitors, goalRows.compared),
+    goals: shapeGoals(query, goalRows, figures.current.visitors),
     properties,
     engagement,
   };
