@@ -116,63 +116,69 @@ const SHOWN = `multiIf(dimension = 'flow', v1 != '' AND v1 != v2,
  * row as it is; merged into one figure per value (views exact, visitors `uniq` of the 64-bit keys
  * either way). A referrer on one of the site's own hosts is never a source (decided when read, so
  * a change of the catalog's origins applies to the past too). Empty values are left out.
+ * Both periods in one query (a query's fixed cost is paid once): each part tagged with its period
+ * (`current` 1 or 0), the compared period's figures of a value (`previous_visitors`,
+ * `previous_views`) beside the current one's, for each row's change; the rows are the current
+ * period's.
  */
-export function breakdownsSql(plan: Plan, compared?: readonly BreakdownKey[]): Sql {
+export function breakdownsSql(plan: Plan): Sql {
   const { query } = plan;
   const times = new TimeParams();
-  const matching = visitsMatching(query.filters, times.time(compared ? query.previous.from : query.current.from), query.site.goals);
-  // The compared period is read for the rows the current one ranks, whatever their rank then.
-  const rowsOf = compared ? plan.previousBreakdowns : plan.breakdowns;
-  // A set of the rows' keys, looked up per row (has() over the list of keys compared every one).
-  const only = compared
-    ? ' AND (toString(dimension), v1, v2, v3) IN (SELECT key[1], key[2], key[3], key[4] FROM (SELECT arrayJoin({compared:Array(Array(String))}) AS key))'
-    : '';
+  const params: Record<string, unknown> = {};
   const tuples = `[${DIMENSION_NAMES.map((name) => DIMENSIONS[name].raw).join(', ')}]`;
   const byViews = DIMENSION_NAMES.filter((name) => 'byViews' in DIMENSIONS[name]);
-  const parts = bySource(rowsOf).map(({ source, table, time, stretches }) =>
-    source === 'raw'
-      ? `SELECT item.1 AS dimension, item.2 AS v1, item.3 AS v2, item.4 AS v3,
-                count() AS views, uniqStateIf(visitor_key, visitor_key != 0 AND dimension != 'flow') AS visitors
-         FROM events ARRAY JOIN ${tuples} AS item
-         WHERE site = {site:String} AND type = 'page_view' AND (${timeCondition('ts', stretches, times)})${matching.sql}
-           AND ${SHOWN}${only}
-         GROUP BY dimension, v1, v2, v3`
-      : `SELECT toString(dimension) AS dimension, value AS v1, value2 AS v2, value3 AS v3, events AS views, visitors
-         FROM ${table}
-         WHERE site = {site:String} AND dimension IN {dimensions:Array(String)} AND (${timeCondition(time, stretches, times)})
-           AND ${SHOWN}${only}`,
-  );
+  const partsOf = (stretches: readonly Stretch[], current: 0 | 1) => {
+    const matching = visitsMatching(query.filters, times.time(current ? query.current.from : query.previous.from), query.site.goals);
+    Object.assign(params, matching.params);
+    return bySource(stretches).map(({ source, table, time, stretches }) =>
+      source === 'raw'
+        ? `SELECT ${current} AS current, item.1 AS dimension, item.2 AS v1, item.3 AS v2, item.4 AS v3,
+                  count() AS part_views, uniqStateIf(visitor_key, visitor_key != 0 AND dimension != 'flow') AS part_visitors
+           FROM events ARRAY JOIN ${tuples} AS item
+           WHERE site = {site:String} AND type = 'page_view' AND (${timeCondition('ts', stretches, times)})${matching.sql}
+             AND ${SHOWN}
+           GROUP BY dimension, v1, v2, v3`
+        : `SELECT ${current} AS current, toString(dimension) AS dimension, value AS v1, value2 AS v2, value3 AS v3,
+                  events AS part_views, visitors AS part_visitors
+           FROM ${table}
+           WHERE site = {site:String} AND dimension IN {dimensions:Array(String)} AND (${timeCondition(time, stretches, times)})
+             AND ${SHOWN}`,
+    );
+  };
+  const parts = [...partsOf(plan.breakdowns, 1), ...partsOf(plan.previousBreakdowns, 0)];
   if (parts.length === 0) parts.push(EMPTY_BREAKDOWN);
   return {
     sql: `SELECT dimension, v1 AS value, v2 AS value2, v3 AS value3,
                  -- Steps between pages are ranked and shown by views: their visitors are never merged.
-                 uniqMergeIf(visitors, dimension != 'flow') AS visitors, sum(views) AS views
+                 uniqMergeIf(part_visitors, current = 1 AND dimension != 'flow') AS visitors, sumIf(part_views, current = 1) AS views,
+                 uniqMergeIf(part_visitors, current = 0 AND dimension != 'flow') AS previous_visitors,
+                 sumIf(part_views, current = 0) AS previous_views
           FROM (${parts.join('\n UNION ALL \n')})
           GROUP BY dimension, value, value2, value3
-          HAVING multiIf(dimension = 'flow', value != '' AND value != value2,
-                         dimension = 'page', true,
-                         dimension = 'campaign', value != '' OR value2 != '' OR value3 != '',
-                         value != '' AND visitors > 0)
+          -- A value of the compared period alone has no view in the current one.
+          HAVING views > 0 AND multiIf(dimension = 'flow', value != '' AND value != value2,
+                                       dimension = 'page', true,
+                                       dimension = 'campaign', value != '' OR value2 != '' OR value3 != '',
+                                       value != '' AND visitors > 0)
           ORDER BY dimension, if(dimension IN {by_views:Array(String)}, views, visitors) DESC, value, value2, value3
-          ${compared ? '' : 'LIMIT {limit:UInt32} BY dimension'}`,
+          LIMIT {limit:UInt32} BY dimension`,
     params: {
       site: query.site.id,
-      ...matching.params,
+      ...params,
       ...times.values,
       own: query.ownHosts,
       dimensions: DIMENSION_NAMES,
       by_views: byViews,
       limit: LIST_LENGTH,
-      ...(compared ? { compared: compared.map((key) => [...key]) } : {}),
     },
   };
 }
 
-/** A row's `(dimension, value, value2, value3)`: what the compared period is read for. */
+/** A row's `(dimension, value, value2, value3)`. */
 export type BreakdownKey = readonly [string, string, string, string];
 
 /** No stretch to read (a compared period of no length): a part that yields no row, so the query keeps its shape. */
-const EMPTY_BREAKDOWN = `SELECT '' AS dimension, '' AS v1, '' AS v2, '' AS v3, toUInt64(0) AS views, uniqState(toUInt64(0)) AS visitors WHERE 0`;
+const EMPTY_BREAKDOWN = `SELECT 1 AS current, '' AS dimension, '' AS v1, '' AS v2, '' AS v3, toUInt64(0) AS part_views, uniqState(toUInt64(0)) AS part_visitors WHERE 0`;
 
 /**
  * One row per visit of the period, grouped by session key (migration 0008): each visit's first
@@ -181,56 +187,55 @@ const EMPTY_BREAKDOWN = `SELECT '' AS dimension, '' AS v1, '' AS v2, '' AS v3, t
  * from the per-visit rollup (migration 0016), the edges and filtered summaries from raw events
  * turned into the same states; merged per visit, they give exactly what grouping the visit's raw
  * events would (ties between page views stamped the same millisecond may resolve either way).
- * `compared` reads the compared period for the entry and exit pages the current one lists
- * (whatever their rank then), for each row's change, beside its visits' figures.
+ * Both periods in one query (a query's fixed cost is paid once): each part tagged with its period
+ * (`current` 1 or 0; a visit in both periods counts in each), the compared period's figures
+ * (`previous_n`, `previous_bounces`, `previous_duration_ms`) beside the current one's, on the
+ * current period's entry and exit pages (each row's change) and on the `visit` row (the compared
+ * period's bounce rate and visit duration), which is there when either period has a visit.
  */
-export function visitsSql(plan: Plan, compared?: VisitPaths): Sql {
+export function visitsSql(plan: Plan): Sql {
   const { query } = plan;
   const times = new TimeParams();
-  const matching = visitsMatching(query.filters, times.time(compared ? query.previous.from : query.current.from), query.site.goals);
-  const parts = bySource(compared ? plan.previousVisits : plan.visits).map(({ source, stretches }) =>
-    source === 'raw'
-      ? `SELECT session_key,
-                argMinStateIf(path, ts, type = 'page_view') AS entry,
-                argMaxStateIf(path, ts, type = 'page_view') AS exit,
-                min(ts) AS first_ts, max(ts) AS last_ts,
-                countIf(type = 'page_view') AS page_views, countIf(type = 'room_enter') AS room_entries
-         FROM events
-         WHERE site = {site:String} AND session_key != 0 AND (${timeCondition('ts', stretches, times)})${matching.sql}
-         GROUP BY session_key`
-      : `SELECT session_key, entry, exit, first_ts, last_ts, page_views, room_entries
-         FROM visits_per_hour
-         WHERE site = {site:String} AND (${timeCondition('hour', stretches, times)})`,
-  );
+  const params: Record<string, unknown> = {};
+  const partsOf = (stretches: readonly Stretch[], current: 0 | 1) => {
+    const matching = visitsMatching(query.filters, times.time(current ? query.current.from : query.previous.from), query.site.goals);
+    Object.assign(params, matching.params);
+    return bySource(stretches).map(({ source, stretches }) =>
+      source === 'raw'
+        ? `SELECT ${current} AS current, session_key,
+                  argMinStateIf(path, ts, type = 'page_view') AS entry,
+                  argMaxStateIf(path, ts, type = 'page_view') AS exit,
+                  min(ts) AS first_ts, max(ts) AS last_ts,
+                  countIf(type = 'page_view') AS page_views, countIf(type = 'room_enter') AS room_entries
+           FROM events
+           WHERE site = {site:String} AND session_key != 0 AND (${timeCondition('ts', stretches, times)})${matching.sql}
+           GROUP BY session_key`
+        : `SELECT ${current} AS current, session_key, entry, exit, first_ts, last_ts, page_views, room_entries
+           FROM visits_per_hour
+           WHERE site = {site:String} AND (${timeCondition('hour', stretches, times)})`,
+    );
+  };
+  const parts = [...partsOf(plan.visits, 1), ...partsOf(plan.previousVisits, 0)];
   return {
-    sql: `SELECT item.1 AS kind, item.2 AS path, count() AS n,
-                 countIf(views <= 1 AND rooms = 0) AS bounces, sum(duration_ms) AS duration_ms
+    sql: `SELECT item.1 AS kind, item.2 AS path,
+                 countIf(current = 1) AS n, countIf(current = 1 AND views <= 1 AND rooms = 0) AS bounces,
+                 sumIf(visit_ms, current = 1) AS duration_ms,
+                 countIf(current = 0) AS previous_n, countIf(current = 0 AND views <= 1 AND rooms = 0) AS previous_bounces,
+                 sumIf(visit_ms, current = 0) AS previous_duration_ms
           FROM (
-            SELECT argMinMerge(entry) AS entry_page, argMaxMerge(exit) AS exit_page,
+            SELECT current, argMinMerge(entry) AS entry_page, argMaxMerge(exit) AS exit_page,
                    sum(page_views) AS views, sum(room_entries) AS rooms,
-                   toUInt64(dateDiff('millisecond', min(first_ts), max(last_ts))) AS duration_ms
+                   toUInt64(dateDiff('millisecond', min(first_ts), max(last_ts))) AS visit_ms
             FROM (${parts.join('\n UNION ALL \n')})
-            GROUP BY session_key
+            GROUP BY current, session_key
           )
           ARRAY JOIN if(views = 0, [('visit', '')], [('visit', ''), ('entry', entry_page), ('exit', exit_page)]) AS item
-          ${compared ? "WHERE kind = 'visit' OR (kind = 'entry' AND has({entry_paths:Array(String)}, path)) OR (kind = 'exit' AND has({exit_paths:Array(String)}, path))" : ''}
           GROUP BY kind, path
+          HAVING n > 0 OR kind = 'visit'
           ORDER BY kind, n DESC, path
-          ${compared ? '' : 'LIMIT {limit:UInt32} BY kind'}`,
-    params: {
-      site: query.site.id,
-      ...matching.params,
-      ...times.values,
-      limit: LIST_LENGTH,
-      ...(compared ? { entry_paths: compared.entry, exit_paths: compared.exit } : {}),
-    },
+          LIMIT {limit:UInt32} BY kind`,
+    params: { site: query.site.id, ...params, ...times.values, limit: LIST_LENGTH },
   };
-}
-
-/** The entry and exit pages a period lists: what the compared period is read for. */
-export interface VisitPaths {
-  entry: readonly string[];
-  exit: readonly string[];
 }
 
 /**

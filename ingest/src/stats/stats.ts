@@ -31,7 +31,6 @@ import {
   shapeCounts,
   shapeOverTime,
   shapeVisits,
-  keyOfRow,
   type CountRow,
   type OverTimeRow,
   type Room,
@@ -160,16 +159,23 @@ export async function summaryReads(
   const goals = goalsSql(query);
   const reads = {
     overTime: () => run<OverTimeRow>(overTimeSql(plan)),
+    // The current period's rows, each with the compared period's figures beside (build-sql.ts).
     breakdowns: async () => {
-      const found = await run<BreakdownRow>(breakdownsSql(plan));
-      const compared = found.length === 0 ? [] : await run<BreakdownRow>(breakdownsSql(plan, found.map(keyOfRow)));
-      return { found, compared };
+      const both = await run<BreakdownRow & { previous_visitors: string; previous_views: string }>(breakdownsSql(plan));
+      const rows = both.map(({ previous_visitors, previous_views, ...row }) => ({
+        row,
+        before: { ...row, visitors: previous_visitors, views: previous_views },
+      }));
+      return { found: rows.map(({ row }) => row), compared: rows.map(({ before }) => before) };
     },
+    // The current period's rows, each with the compared period's figures beside (build-sql.ts).
     visits: async () => {
-      const found = await run<VisitRow>(visitsSql(plan));
-      const paths = (kind: string) => found.filter((row) => row.kind === kind).map((row) => row.path);
-      const compared = await run<VisitRow>(visitsSql(plan, { entry: paths('entry'), exit: paths('exit') }));
-      return { found, compared };
+      const both = await run<VisitRow & { previous_n: string; previous_bounces: string; previous_duration_ms: string }>(visitsSql(plan));
+      const rows = both.map(({ previous_n, previous_bounces, previous_duration_ms, ...row }) => ({
+        row,
+        before: { ...row, n: previous_n, bounces: previous_bounces, duration_ms: previous_duration_ms },
+      }));
+      return { found: rows.map(({ row }) => row), compared: rows.map(({ before }) => before) };
     },
     counts: () => run<CountRow>(countsSql(plan)),
     live: () => readLive(client, { site: site.id, seconds: Math.max(60, query.now - query.current.from) }),
