@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createClickHouse } from '../src/clickhouse/client.js';
 import { MIGRATIONS_DIR, migrate } from '../src/clickhouse/migrate.js';
-import { insertFile } from '../src/pipeline/batch-insert.js';
+import { insertFile, insertNativeFile } from '../src/pipeline/batch-insert.js';
+import { encodeNativeRows, joinNativeBlock } from '../src/pipeline/native-block.js';
 import { type EventRow, eventsTable } from '../src/tables/events.js';
 import { type TraceRow, tracesTable } from '../src/tables/otel-traces.js';
 
@@ -16,7 +17,11 @@ import { type TraceRow, tracesTable } from '../src/tables/otel-traces.js';
 // detached in turn (which view costs what); and for `events` in small and large batches, which
 // splits its cost into a part per insert, whatever its size, and a part per row. Each variant runs
 // once per repeat (BENCH_REPEATS), the variants in turn, so load that comes and goes falls on all
-// alike; figures are medians with their spread (min to max).
+// alike; figures are medians with their spread (min to max). The `events` variants named `Native`
+// insert the same rows as one Native block a batch (pipeline/native-block.ts), as the writer sends a
+// batch still in memory, where the others insert the segment's JSON lines; each variant also prints
+// what making its files cost the main thread per row (serialising the lines, or encoding the block
+// from the rows' objects in parts of 50 rows joined at the end, as the writer does per request).
 //
 // BENCH_VARIANTS (a regular expression) runs only the variants whose name it matches. A column or
 // index a migration added is measured by running the bench in turn with BENCH_MIGRATIONS_BEFORE set
@@ -149,28 +154,56 @@ async function untilIdle(client: ClickHouseClient): Promise<Cpu> {
   return { all: now.all - idleSince.all, main: now.main - idleSince.main };
 }
 
+/** Rows a request gives the writer at a time, each encoded as a part of the batch's block. */
+const REQUEST_ROWS = 50;
+
+/** A batch's file as the writer would have it inserted, in the variant's format. */
+function batchFile(table: 'events' | 'otel_traces', native: boolean, rows: unknown[], path: string): void {
+  if (!native) {
+    const { serialize } = table === 'events' ? eventsTable : tracesTable;
+    writeFileSync(path, `${rows.map((row) => serialize(row as never)).join('\n')}\n`);
+    return;
+  }
+  const layout = eventsTable.native!;
+  const parts = [];
+  for (let start = 0; start < rows.length; start += REQUEST_ROWS) {
+    parts.push(encodeNativeRows(layout, rows.slice(start, start + REQUEST_ROWS) as EventRow[]));
+  }
+  writeFileSync(path, joinNativeBlock(layout.columns, parts));
+}
+
 async function insertCost(
   client: ClickHouseClient,
   table: 'events' | 'otel_traces',
   batchRows: number,
+  native: boolean,
   dir: string,
   run: string,
 ): Promise<Cpu> {
-  const { columns, serialize } = table === 'events' ? eventsTable : tracesTable;
+  const { columns } = table === 'events' ? eventsTable : tracesTable;
   const make = table === 'events' ? eventRow : traceRow;
   const now = Date.now();
   const batches = Math.max(1, Math.round(ROWS_PER_VARIANT / batchRows));
+  let encodingCpu = 0;
   const files = Array.from({ length: batches }, (_, batch) => {
-    const path = join(dir, `${table}-${run}-${batch}.ndjson`);
-    const lines: string[] = [];
-    for (let index = 0; index < batchRows; index += 1) lines.push(serialize(make(batch, index, now) as never));
-    writeFileSync(path, `${lines.join('\n')}\n`);
+    const path = join(dir, `${table}-${run}-${batch}.${native ? 'native' : 'ndjson'}`);
+    const rows: unknown[] = [];
+    for (let index = 0; index < batchRows; index += 1) rows.push(make(batch, index, now));
+    const encodeStart = process.cpuUsage();
+    batchFile(table, native, rows, path);
+    const used = process.cpuUsage(encodeStart);
+    encodingCpu += used.user + used.system;
     return path;
   });
+  console.log(`  ${run}: files made in ${(encodingCpu / (batches * batchRows)).toFixed(2)} µs/row of the main thread (writes included)`);
   await untilIdle(client);
   const before = cpuSeconds();
   const started = Date.now();
-  for (const [batch, path] of files.entries()) await insertFile(client, table, path, `bench-${run}-${batch}`, columns);
+  for (const [batch, path] of files.entries()) {
+    const token = `bench-${run}-${batch}`;
+    if (native) await insertNativeFile(client, table, path, token, columns!);
+    else await insertFile(client, table, path, token, columns);
+  }
   const insertedMs = Date.now() - started;
   const afterInserts = cpuSeconds();
   const idle = await untilIdle(client);
@@ -216,12 +249,17 @@ try {
     table: 'events' | 'otel_traces';
     rows: number;
     detached: string[];
+    native?: boolean;
   }
   const everyVariant: Variant[] = [
     { name: `events, every view, batches of ${large}`, table: 'events', rows: LARGE_BATCH_ROWS, detached: [] },
     { name: `events, every view, batches of ${small}`, table: 'events', rows: SMALL_BATCH_ROWS, detached: [] },
     { name: `events, no view, batches of ${large}`, table: 'events', rows: LARGE_BATCH_ROWS, detached: views },
     { name: `events, no view, batches of ${small}`, table: 'events', rows: SMALL_BATCH_ROWS, detached: views },
+    { name: `events Native, every view, batches of ${large}`, table: 'events', rows: LARGE_BATCH_ROWS, detached: [], native: true },
+    { name: `events Native, every view, batches of ${small}`, table: 'events', rows: SMALL_BATCH_ROWS, detached: [], native: true },
+    { name: `events Native, no view, batches of ${large}`, table: 'events', rows: LARGE_BATCH_ROWS, detached: views, native: true },
+    { name: `events Native, no view, batches of ${small}`, table: 'events', rows: SMALL_BATCH_ROWS, detached: views, native: true },
     ...views.map((view) => ({ name: `events without ${view}`, table: 'events' as const, rows: LARGE_BATCH_ROWS, detached: [view] })),
     { name: `otel_traces, batches of ${large}`, table: 'otel_traces', rows: LARGE_BATCH_ROWS, detached: [] },
   ];
@@ -232,7 +270,7 @@ try {
     for (const variant of variants) {
       for (const view of variant.detached) await client.command({ query: `DETACH TABLE ${view}` });
       console.log(variant.name);
-      const cost = await insertCost(client, variant.table, variant.rows, dataDir, String((run += 1)));
+      const cost = await insertCost(client, variant.table, variant.rows, variant.native === true, dataDir, String((run += 1)));
       for (const view of variant.detached) await client.command({ query: `ATTACH TABLE ${view}` });
       results.set(variant.name, [...(results.get(variant.name) ?? []), cost]);
     }
@@ -251,9 +289,11 @@ try {
     return `about ${perRow.toFixed(1)} µs per row and ${(((smallCost - perRow) * SMALL_BATCH_ROWS) / 1000).toFixed(0)} ms per insert, whatever its size`;
   };
   console.log('');
-  for (const kind of ['every view', 'no view']) {
-    const [largeName, smallName] = [`events, ${kind}, batches of ${large}`, `events, ${kind}, batches of ${small}`];
-    if (results.has(largeName) && results.has(smallName)) console.log(`events, ${kind}: ${split(largeName, smallName)}`);
+  for (const format of ['events', 'events Native']) {
+    for (const kind of ['every view', 'no view']) {
+      const [largeName, smallName] = [`${format}, ${kind}, batches of ${large}`, `${format}, ${kind}, batches of ${small}`];
+      if (results.has(largeName) && results.has(smallName)) console.log(`${format}, ${kind}: ${split(largeName, smallName)}`);
+    }
   }
   await client.close();
 } finally {

@@ -43,6 +43,24 @@ export async function insertFile(
   });
 }
 
+/**
+ * A Native block of the batch's rows (native-block.ts), read by the embedded engine from its file,
+ * with the batch's own token: the JSON segment replayed after a crash is a repeat of it, stored
+ * once. A file, not the body: the embedded engine's adapter makes a body text (UTF-8), which a
+ * binary block does not survive.
+ */
+export async function insertNativeFile(
+  client: ClickHouseClient,
+  table: string,
+  path: string,
+  token: string,
+  columns: readonly string[],
+): Promise<void> {
+  await client.command({
+    query: `INSERT INTO ${target(table, columns)} FROM INFILE ${quoted(path)} ${settingsClause(token)} FORMAT Native`,
+  });
+}
+
 /** JSON lines sent as the body of the insert. */
 export async function insertLines(
   client: ClickHouseClient,

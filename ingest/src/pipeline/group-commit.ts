@@ -6,37 +6,41 @@ import { inSelfTelemetryWork } from '../telemetry/self-telemetry-loop.js';
 import type { WriteAheadLog } from './wal.js';
 
 /** Rows now in the log, as one append put them there. */
-export interface Appended {
+export interface Appended<Part> {
   rows: number;
   /** Only the service's self-telemetry (telemetry/self-telemetry-loop.ts): its batch is written without a span. */
   ownOnly: boolean;
+  /** What each add gave beside its lines (the rows in another form), in order; undefined for an add that gave none. */
+  parts: Array<Part | undefined>;
 }
 
-interface Group extends Appended {
+interface Group<Part> extends Appended<Part> {
   chunks: Buffer[];
   durable: Promise<void>;
   settle: (error: Error | null) => void;
 }
 
-export class GroupCommit {
-  private staged: Group | undefined;
-  private inFlight: Group | undefined;
+export class GroupCommit<Part = never> {
+  private staged: Group<Part> | undefined;
+  private inFlight: Group<Part> | undefined;
   private scheduled = false;
   private readonly betweenAppends: Array<() => void> = [];
   private readonly idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly wal: WriteAheadLog,
-    private readonly onAppended: (appended: Appended) => void,
+    private readonly onAppended: (appended: Appended<Part>) => void,
   ) {}
 
   /**
    * Adds complete lines to the next write. Resolves once the OS holds them; rejects when the disk
-   * refused the write, and then none of the lines of that write is in the log.
+   * refused the write, and then none of the lines of that write is in the log. `part` comes back
+   * with the lines in `onAppended`, once they are in the log.
    */
-  add(lines: string, rows: number): Promise<void> {
+  add(lines: string, rows: number, part?: Part): Promise<void> {
     const group = (this.staged ??= newGroup());
     group.chunks.push(Buffer.from(lines));
+    group.parts.push(part);
     // A write holds only self-telemetry when every request in it does.
     group.ownOnly = (group.rows === 0 || group.ownOnly) && inSelfTelemetryWork();
     group.rows += rows;
@@ -91,12 +95,12 @@ export class GroupCommit {
   }
 }
 
-function newGroup(): Group {
+function newGroup<Part>(): Group<Part> {
   let settle!: (error: Error | null) => void;
   const durable = new Promise<void>((resolve, reject) => {
     settle = (error) => (error ? reject(error) : resolve());
   });
   // Every caller handles the refusal; this keeps a group nobody waits for from being reported as unhandled.
   durable.catch(() => undefined);
-  return { chunks: [], rows: 0, ownOnly: false, durable, settle };
+  return { chunks: [], parts: [], rows: 0, ownOnly: false, durable, settle };
 }

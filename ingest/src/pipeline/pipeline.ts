@@ -62,6 +62,7 @@ export class Pipeline {
         batchSize: options.batchSize,
         batchIntervalMs: options.batchIntervalMs,
         columns: (TABLES[table] as StoredTable<unknown>).columns,
+        native: (TABLES[table] as StoredTable<never>).native,
         handover: this.handover,
         client: options.client,
         metrics: options.metrics,
@@ -166,7 +167,7 @@ export class Pipeline {
     }
     if (repaired > 0) this.options.metrics.stringsRepaired.inc({ table }, repaired);
     if (stored.length > 0) {
-      this.writers[table].write(lines, stored.length).then(
+      this.writers[table].write(lines, stored.length, stored).then(
         () => {
           this.logRefusedAt = undefined;
           onLogged?.(stored);

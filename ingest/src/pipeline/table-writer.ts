@@ -1,14 +1,17 @@
-import { readFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyBaseLogger } from 'fastify';
 import { isEmbedded } from '../clickhouse/client.js';
 import type { Metrics } from '../metrics/registry.js';
 import { traceBatchWrite, traceInsert } from '../telemetry/pipeline-spans.js';
-import { insertFile, insertLines, type LineColumns } from './batch-insert.js';
+import { insertFile, insertLines, insertNativeFile, type LineColumns } from './batch-insert.js';
 import { BatchPacing } from './batch-pacing.js';
 import { isDataError } from './clickhouse-errors.js';
 import { GroupCommit, type Appended } from './group-commit.js';
 import type { HandoverCheck } from './handover-check.js';
+import { encodeNativeRows, joinNativeBlock, type NativeLayout, type NativeRows } from './native-block.js';
 import { insertSplittingRefusedRows, type InsertOutcome } from './split-insert.js';
 import { WriteAheadLog, type Segment } from './wal.js';
 
@@ -16,6 +19,14 @@ const FIRST_RETRY_MS = 200;
 /** `[`: a line that is a JSON array. */
 const ARRAY_START = 0x5b;
 const LONGEST_RETRY_MS = 30_000;
+/**
+ * Native blocks of sealed batches are kept in memory up to this many bytes in all (a batch of
+ * 20,000 `events` rows is about 4 MiB); a batch sealed beyond it, while ClickHouse is away, is
+ * inserted from its JSON segment alone.
+ */
+const NATIVE_HELD_BYTES = 32 * 1024 * 1024;
+/** The file beside the segments that the embedded engine reads a batch's Native block from: one insert at a time. */
+const NATIVE_FILE = 'insert.native';
 
 export interface TableWriterOptions {
   table: string;
@@ -26,6 +37,8 @@ export interface TableWriterOptions {
   batchIntervalMs: number;
   /** The columns of the table's lines when they are JSON arrays (tables/stored-table.ts); objects when undefined. */
   columns?: readonly string[];
+  /** The same columns as a Native block's: the embedded engine then reads a batch still in memory as one. */
+  native?: NativeLayout<never>;
   /** With REPLICA_ID: each batch waits its turn among the replicas and leaves out the rows another stored. */
   handover?: HandoverCheck;
   client: ClickHouseClient;
@@ -41,6 +54,8 @@ interface QueuedBatch extends Segment {
   ownOnly?: boolean;
   /** When its first row was logged; 0 when an earlier process logged it. */
   first: number;
+  /** Its rows as one Native block, when every row of its segment was encoded in this process (and memory allowed). */
+  native?: Buffer;
 }
 
 /**
@@ -50,9 +65,14 @@ interface QueuedBatch extends Segment {
  */
 export class TableWriter {
   private readonly wal: WriteAheadLog;
-  private readonly commit: GroupCommit;
+  private readonly commit: GroupCommit<NativeRows>;
   /** The embedded engine reads each batch from its segment file; a server gets it over HTTP. */
   private readonly embedded: boolean;
+  /** The layout of a Native block, when batches are sent so (the embedded engine, a table that has one). */
+  private readonly native: NativeLayout<never> | undefined;
+  /** The open segment's rows encoded for its Native block; undefined when some of them could not be. */
+  private openNative: NativeRows[] | undefined;
+  private nativeHeldBytes = 0;
   private readonly queue: QueuedBatch[] = [];
   private openRows = 0;
   /** When the open segment took its first row. */
@@ -72,6 +92,10 @@ export class TableWriter {
     this.wal = wal;
     this.commit = new GroupCommit(wal, (appended) => this.appended(appended));
     this.embedded = isEmbedded(options.client);
+    // A server is sent the JSON lines: it parses them on its own machine, and this one is spared the encoding.
+    this.native = this.embedded && options.columns ? options.native : undefined;
+    // What a process killed during an insert left: the block is in memory only, the segment is replayed.
+    rmSync(join(options.dir, NATIVE_FILE), { force: true });
     this.pacing = new BatchPacing(options.batchIntervalMs);
     // Zero from the start, so an alert on an increase sees the first quarantined row.
     options.metrics.rowsQuarantined.inc({ table: options.table }, 0);
@@ -94,11 +118,23 @@ export class TableWriter {
   /**
    * Appends rows (one JSON object per line, each ending in a newline) with the other rows of this
    * turn of the event loop. Resolves once they are in the log; rejects when the disk refused them,
-   * and then none of them is.
+   * and then none of them is. `records` are the same rows as objects: given, they are encoded now
+   * for the batch's Native block, as they are when the lines were made.
    */
-  write(lines: string, rows: number): Promise<void> {
+  write(lines: string, rows: number, records?: readonly unknown[]): Promise<void> {
     if (this.closed) throw new Error(`writer for ${this.options.table} is closed`);
-    return this.commit.add(lines, rows);
+    return this.commit.add(lines, rows, records && this.encodeNative(records));
+  }
+
+  /** The rows encoded for a Native block; undefined when they are not sent so, or one does not fit its type. */
+  private encodeNative(records: readonly unknown[]): NativeRows | undefined {
+    if (!this.native) return undefined;
+    try {
+      return encodeNativeRows(this.native, records as readonly never[]);
+    } catch {
+      // NotEncodable, or anything else: the batch is inserted from its JSON lines, which the engine checks.
+      return undefined;
+    }
   }
 
   /** Settles once every row given so far is in the log (or refused); undefined when it already is. */
@@ -107,9 +143,15 @@ export class TableWriter {
   }
 
   /** Rows now in the open segment: a batch once there are enough of them, or once the interval passed. */
-  private appended({ rows, ownOnly }: Appended): void {
+  private appended({ rows, ownOnly, parts }: Appended<NativeRows>): void {
     this.openOwnOnly = (this.openRows === 0 || this.openOwnOnly) && ownOnly;
-    if (this.openRows === 0) this.openSince = Date.now();
+    if (this.openRows === 0) {
+      this.openSince = Date.now();
+      this.openNative = this.native ? [] : undefined;
+    }
+    // One row not encoded and the whole batch goes as JSON: a batch is one insert of one token.
+    if (this.openNative && parts.every((part) => part !== undefined)) this.openNative.push(...(parts as NativeRows[]));
+    else this.openNative = undefined;
     this.openRows += rows;
     this.options.metrics.bufferRows.inc({ table: this.options.table }, rows);
     if (this.openRows >= this.options.batchSize) this.sealBatch();
@@ -198,16 +240,33 @@ export class TableWriter {
     this.commit.whenNoWrite(() => {
       const segment = this.wal.seal();
       if (!segment) return;
-      this.enqueue(segment, this.openRows, this.openOwnOnly, this.options.columns, this.openSince);
+      this.enqueue(segment, this.openRows, this.openOwnOnly, this.options.columns, this.openSince, this.sealNative());
       this.pacing.sealed(this.openRows, Date.now() - this.openSince);
       this.openRows = 0;
       this.startSending();
     });
   }
 
-  private enqueue(segment: Segment, rows: number, ownOnly: boolean, columns: LineColumns, first: number): void {
-    this.queue.push({ ...segment, rows, ownOnly, columns, first });
+  private enqueue(segment: Segment, rows: number, ownOnly: boolean, columns: LineColumns, first: number, native?: Buffer): void {
+    this.queue.push({ ...segment, rows, ownOnly, columns, first, native });
     this.queuedBytes += segment.bytes;
+  }
+
+  /** The open segment's Native block, when all its rows were encoded and memory allows one more. */
+  private sealNative(): Buffer | undefined {
+    const parts = this.openNative;
+    this.openNative = undefined;
+    if (!parts || !this.native || this.nativeHeldBytes >= NATIVE_HELD_BYTES) return undefined;
+    const block = joinNativeBlock(this.native.columns, parts);
+    this.nativeHeldBytes += block.length;
+    return block;
+  }
+
+  /** A batch's Native block is let go once its insert was answered: a retry of its parts reads the segment. */
+  private releaseNative(batch: QueuedBatch): void {
+    if (!batch.native) return;
+    this.nativeHeldBytes -= batch.native.length;
+    batch.native = undefined;
   }
 
   private startSending(): void {
@@ -253,15 +312,42 @@ export class TableWriter {
     const whole = await this.insertUntilAnswered(batch.rows, token, async () => {
       kept = await handover?.keptLines(table, batch, columns, () => this.closed);
       if (kept) return kept.length > 0 ? insertLines(client, table, kept, token, columns) : undefined;
+      if (batch.native && (await this.insertNative(batch.native, token))) return;
       return this.embedded
         ? insertFile(client, table, batch.path, token, columns)
         : insertLines(client, table, await readFile(batch.path), token, columns);
     });
+    this.releaseNative(batch);
     if (whole === 'written') return [];
     const body = kept ?? (await readFile(batch.path));
     const insertPart = (part: Buffer, rows: number, partToken: string) =>
       this.insertUntilAnswered(rows, partToken, () => insertLines(client, table, part, partToken, columns));
     return insertSplittingRefusedRows(body, token, insertPart, true);
+  }
+
+  /**
+   * Inserts a batch's Native block from a file beside the segments, with the batch's token; false
+   * when the file could not be written (the segment is inserted instead). Its file goes once the
+   * insert is answered, whatever the answer.
+   */
+  private async insertNative(block: Buffer, token: string): Promise<boolean> {
+    const path = join(this.options.dir, NATIVE_FILE);
+    try {
+      await writeFile(path, block);
+    } catch (error) {
+      this.options.log.warn(
+        { err: error, table: this.options.table },
+        'a Native block could not be written; the batch is inserted from its segment',
+      );
+      await rm(path, { force: true }).catch(() => undefined);
+      return false;
+    }
+    try {
+      await insertNativeFile(this.options.client, this.options.table, path, token, this.options.columns!);
+    } finally {
+      await rm(path, { force: true });
+    }
+    return true;
   }
 
   /** Names a batch in ClickHouse: the same batch sent again (a retry, a replay after a crash) is stored once. */

@@ -1,0 +1,249 @@
+// Rows as one block of ClickHouse's `Native` format, the engine's own columnar layout: it reads an
+// `events` row so in about 0.2 µs where it parses the same row's JSON line in 3.2
+// (ingest/bench/insert-cost.ts). Written by hand: no npm package encodes Native (the official
+// client and chdb read and write text formats; chdb's raw insert takes JSON, CSV and TSV only),
+// and the few column types the tables need take a page.
+//
+// A block is: the number of columns and of rows (varints), then per column its name, its type
+// (strings: a varint length, then UTF-8 bytes) and its values, column by column. String: each a
+// varint length and its bytes. UInt32: 4 bytes little-endian. DateTime64(3): the milliseconds as
+// an Int64, little-endian. Map(String, String): an Array(Tuple(String, String)), that is the rows'
+// cumulative entry counts as UInt64, then every key, then every value. The engine converts a
+// column to the table's type on the way in (`input_format_native_allow_types_conversion`, on by
+// default): String to LowCardinality(String), Map(String, String) to Map(LowCardinality(String), String).
+//
+// Each request's rows are encoded when they are accepted, into one buffer of their own, byte by
+// byte for ASCII text (a JavaScript loop beats a Buffer write per value, a native call each), and
+// the parts of a batch are joined column by column when it is sealed.
+
+/** The column types this encoder writes, as the block names them. */
+export type NativeType = 'String' | 'UInt32' | "DateTime64(3, 'UTC')" | 'Map(String, String)';
+
+export interface NativeColumn {
+  name: string;
+  type: NativeType;
+}
+
+/** A table's block: its columns, and a row's values in their order. */
+export interface NativeLayout<Row> {
+  columns: readonly NativeColumn[];
+  values(row: Row): readonly unknown[];
+}
+
+/**
+ * Thrown when a value does not fit its column's type (a string where a number goes, a fraction, a
+ * number out of range): the rows are then inserted as their JSON lines, which the engine checks
+ * (and refuses, when it must, row by row: split-insert.ts).
+ */
+export class NotEncodable extends Error {}
+
+const TWO_TO_32 = 2 ** 32;
+const UINT32_MAX = TWO_TO_32 - 1;
+/** The largest whole number a JavaScript number holds exactly (JSON would write a larger one as 1e+21). */
+const MS_LIMIT = Number.MAX_SAFE_INTEGER;
+/** A first guess of a row's bytes: an `events` row takes about 125. */
+const FIRST_BYTES_PER_ROW = 256;
+
+/** A map column's rows: each row's number of entries, then every key and every value. */
+interface MapColumn {
+  entries: number[];
+  keys: Buffer;
+  values: Buffer;
+}
+
+/**
+ * Some rows encoded column by column, to be joined with the parts before and after them into one
+ * block: a batch must reach the engine as one block, since its deduplication token names the
+ * insert's blocks in turn (two blocks of the same rows are not a repeat of one).
+ */
+export interface NativeRows {
+  rows: number;
+  columns: Array<Buffer | MapColumn>;
+}
+
+/** The rows' values, column by column; throws NotEncodable when a value does not fit its type. */
+export function encodeNativeRows<Row>(layout: NativeLayout<Row>, rows: readonly Row[]): NativeRows {
+  const values = rows.map((row) => layout.values(row));
+  const out = new ByteWriter(rows.length * FIRST_BYTES_PER_ROW);
+  // Where each column's bytes start and end in `out`, cut once it is written whole (it may move as it grows).
+  const bounds: number[] = [];
+  const entries: Array<number[] | undefined> = [];
+  for (const [index, { type }] of layout.columns.entries()) {
+    bounds.push(out.pos);
+    if (type === 'String') {
+      for (const row of values) out.string(row[index]);
+    } else if (type === 'UInt32') {
+      for (const row of values) out.uint32(row[index]);
+    } else if (type === "DateTime64(3, 'UTC')") {
+      for (const row of values) out.int64(row[index]);
+    } else {
+      entries[index] = out.mapKeys(values, index);
+      bounds.push(out.pos);
+      out.mapValues(values, index);
+    }
+    bounds.push(out.pos);
+  }
+  const columns: Array<Buffer | MapColumn> = [];
+  let bound = 0;
+  for (const index of layout.columns.keys()) {
+    const counts = entries[index];
+    if (counts) {
+      columns.push({
+        entries: counts,
+        keys: out.slice(bounds[bound]!, bounds[bound + 1]!),
+        values: out.slice(bounds[bound + 1]!, bounds[bound + 2]!),
+      });
+      bound += 3;
+    } else {
+      columns.push(out.slice(bounds[bound]!, bounds[bound + 1]!));
+      bound += 2;
+    }
+  }
+  return { rows: rows.length, columns };
+}
+
+/** One Native block of the parts' rows, in order. */
+export function joinNativeBlock(columns: readonly NativeColumn[], parts: readonly NativeRows[]): Buffer {
+  let rows = 0;
+  for (const part of parts) rows += part.rows;
+  const header = new ByteWriter(64);
+  header.varint(columns.length);
+  header.varint(rows);
+  const chunks: Buffer[] = [header.slice(0, header.pos)];
+  for (const [index, column] of columns.entries()) {
+    const names = new ByteWriter(64);
+    names.string(column.name);
+    names.string(column.type);
+    chunks.push(names.slice(0, names.pos));
+    if (column.type !== 'Map(String, String)') {
+      for (const part of parts) chunks.push(part.columns[index] as Buffer);
+      continue;
+    }
+    const maps = parts.map((part) => part.columns[index] as MapColumn);
+    // An Array column's offsets count entries from the block's first row.
+    const offsets = new ByteWriter(rows * 8);
+    let total = 0;
+    for (const map of maps) {
+      for (const count of map.entries) {
+        total += count;
+        offsets.int64(total);
+      }
+    }
+    chunks.push(offsets.slice(0, offsets.pos), ...maps.map((map) => map.keys), ...maps.map((map) => map.values));
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The rows as one Native block; throws NotEncodable when a value does not fit its type. */
+export function encodeNativeBlock<Row>(layout: NativeLayout<Row>, rows: readonly Row[]): Buffer {
+  return joinNativeBlock(layout.columns, [encodeNativeRows(layout, rows)]);
+}
+
+/** A growing buffer that values are written into in Native's encodings. */
+class ByteWriter {
+  pos = 0;
+  private buf: Buffer;
+
+  constructor(bytes: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(bytes, 16));
+  }
+
+  slice(start: number, end: number): Buffer {
+    return this.buf.subarray(start, end);
+  }
+
+  /** A String: its UTF-8 length as a varint, then its bytes. */
+  string(value: unknown): void {
+    if (typeof value !== 'string') throw new NotEncodable(`not a string: ${typeof value}`);
+    const length = value.length;
+    if (length < 0x80) {
+      // ASCII (the usual case) copied char by char; anything else is written as UTF-8 below.
+      this.room(1 + length);
+      const { buf } = this;
+      const start = this.pos + 1;
+      let index = 0;
+      for (; index < length; index += 1) {
+        const code = value.charCodeAt(index);
+        if (code >= 0x80) break;
+        buf[start + index] = code;
+      }
+      if (index === length) {
+        buf[this.pos] = length;
+        this.pos = start + length;
+        return;
+      }
+    }
+    const bytes = Buffer.byteLength(value, 'utf8');
+    this.varint(bytes);
+    this.room(bytes);
+    this.pos += this.buf.write(value, this.pos, 'utf8');
+  }
+
+  uint32(value: unknown): void {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > UINT32_MAX) {
+      throw new NotEncodable(`not a UInt32: ${String(value)}`);
+    }
+    this.room(4);
+    this.buf.writeUInt32LE(value, this.pos);
+    this.pos += 4;
+  }
+
+  /**
+   * Milliseconds since the epoch (or a count) as Int64, written as two 32-bit halves (no BigInt
+   * per value). A time before the epoch is left to the JSON line (the service never makes one).
+   */
+  int64(value: unknown): void {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MS_LIMIT) {
+      throw new NotEncodable(`not an Int64: ${String(value)}`);
+    }
+    this.room(8);
+    const high = Math.floor(value / TWO_TO_32);
+    this.buf.writeUInt32LE(value - high * TWO_TO_32, this.pos);
+    this.buf.writeUInt32LE(high, this.pos + 4);
+    this.pos += 8;
+  }
+
+  /** Every key of the rows' maps in column `index`; returns each row's number of entries. */
+  mapKeys(rows: ReadonlyArray<readonly unknown[]>, index: number): number[] {
+    const entries: number[] = [];
+    for (const row of rows) {
+      const map = row[index];
+      if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new NotEncodable(`not a map: ${String(map)}`);
+      let count = 0;
+      // Own keys in insertion order, as JSON.stringify writes them in the log's line.
+      for (const key in map) {
+        this.string(key);
+        count += 1;
+      }
+      entries.push(count);
+    }
+    return entries;
+  }
+
+  /** Every value of the rows' maps in column `index`, in the order of their keys. */
+  mapValues(rows: ReadonlyArray<readonly unknown[]>, index: number): void {
+    for (const row of rows) {
+      const map = row[index] as Record<string, unknown>;
+      for (const key in map) this.string(map[key]);
+    }
+  }
+
+  /** An unsigned LEB128 number, as Native writes lengths and counts. */
+  varint(value: number): void {
+    this.room(10);
+    let rest = value;
+    while (rest >= 0x80) {
+      this.buf[this.pos++] = (rest % 0x80) | 0x80;
+      rest = Math.floor(rest / 0x80);
+    }
+    this.buf[this.pos++] = rest;
+  }
+
+  /** Makes room for `bytes` more, doubling the buffer when it is short. */
+  private room(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+}
