@@ -71,7 +71,7 @@ export function encodeNativeRows<Row>(layout: NativeLayout<Row>, rows: readonly 
   for (const [index, { type }] of layout.columns.entries()) {
     bounds.push(out.pos);
     if (type === 'String') {
-      for (const row of values) out.string(row[index]);
+      out.strings(values, index);
     } else if (type === 'UInt32') {
       for (const row of values) out.uint32(row[index]);
     } else if (type === "DateTime64(3, 'UTC')") {
@@ -150,6 +150,40 @@ class ByteWriter {
 
   slice(start: number, end: number): Buffer {
     return this.buf.subarray(start, end);
+  }
+
+  /** Column `index` of the rows as Strings; ASCII values of under 128 chars copied in this loop, the others by string(). */
+  strings(rows: ReadonlyArray<readonly unknown[]>, index: number): void {
+    let buf = this.buf;
+    let pos = this.pos;
+    for (let row = 0; row < rows.length; row += 1) {
+      const value = rows[row]![index];
+      if (typeof value !== 'string') throw new NotEncodable(`not a string: ${typeof value}`);
+      const length = value.length;
+      if (length < 0x80) {
+        if (pos + 1 + length > buf.length) {
+          this.pos = pos;
+          this.room(1 + length);
+          buf = this.buf;
+        }
+        let char = 0;
+        for (; char < length; char += 1) {
+          const code = value.charCodeAt(char);
+          if (code >= 0x80) break;
+          buf[pos + 1 + char] = code;
+        }
+        if (char === length) {
+          buf[pos] = length;
+          pos += 1 + length;
+          continue;
+        }
+      }
+      this.pos = pos;
+      this.string(value);
+      buf = this.buf;
+      pos = this.pos;
+    }
+    this.pos = pos;
   }
 
   /** A String: its UTF-8 length as a varint, then its bytes. */
