@@ -227,6 +227,25 @@ describe('the events writer on the embedded engine', () => {
     }
   });
 
+  it('inserts a batch from its segment when its block cannot be written beside it', async () => {
+    const dataDir = freshDataDir();
+    const { client, statements } = recording(await createClickHouse({ url: undefined, dataDir }));
+    const app = await testApp({ dataDir, batchIntervalMs: 600_000 }, { clickhouse: client });
+    try {
+      app.pipeline.accept('events', [row('unwritable-1'), row('unwritable-2')]);
+      // A directory where the block's file goes: its write fails as on a disk that refuses it.
+      mkdirSync(join(dataDir, 'wal', 'events', 'insert.native'));
+      expect(await app.pipeline.flush(30_000)).toBe(true);
+
+      const inserts = statements.filter((query) => query.startsWith('INSERT INTO events '));
+      expect(inserts).toHaveLength(1);
+      expect(inserts[0]).toMatch(/FORMAT JSONCompactEachRow$/);
+      expect(await countOf(app, "SELECT count() AS n FROM events WHERE event_id LIKE 'unwritable-%'")).toBe(2);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('inserts a batch holding a row the block cannot encode from its JSON lines, where the engine refuses that row alone', async () => {
     const dataDir = freshDataDir();
     const { client, statements } = recording(await createClickHouse({ url: undefined, dataDir }));
