@@ -68,24 +68,35 @@ export function stepOf(column: string, step: Step): string {
  * The headline figures and the time series of both periods, in one query: each stretch yields
  * the metrics' states per period and step, merged per period and per period's step with
  * GROUPING SETS (a visitor counts once in the total however many steps it appears in, which sums
- * of steps could not give).
+ * of steps could not give). A row's period is told by its time; periods that overlap (a long span
+ * against the year before) are read by parts of their own, each tagged with its period, so the
+ * events they share count in each (parts of both periods at once cost 5 to 25 ms more, so only then).
  */
 export function overTimeSql(plan: Plan): Sql {
   const { query } = plan;
   const times = new TimeParams();
   const currentFrom = times.time(query.current.from);
   const matching = visitsMatching(query.filters, times.time(query.previous.from), query.site.goals);
-  const parts = bySource(plan.overTime).map(({ source, table, time, stretches }) =>
-    source === 'raw'
-      ? `SELECT ts >= ${currentFrom} AS current, ${stepOf('ts', query.step)} AS bucket, 1 AS distinct_counts,
-                ${METRIC_NAMES.map((name) => `${METRICS[name].raw} AS ${name}`).join(', ')}
-         FROM events
-         WHERE site = {site:String} AND (${timeCondition('ts', stretches, times)})${matching.sql}
-         GROUP BY current, bucket`
-      : `SELECT ${time} >= ${currentFrom} AS current, ${stepOf(time, query.step)} AS bucket, dimension = 'all' AS distinct_counts,
-                ${METRIC_NAMES.map((name) => `${METRICS[name].rollup} AS ${name}`).join(', ')}
-         FROM ${table}
-         WHERE site = {site:String} AND dimension IN ('all', 'type') AND (${timeCondition(time, stretches, times)})`,
+  const overlap = query.previous.to > query.current.from;
+  const periods: Array<{ stretches: Stretch[]; current?: 0 | 1 }> = overlap
+    ? [
+        { stretches: plan.overTime, current: 1 },
+        { stretches: plan.previousOverTime, current: 0 },
+      ]
+    : [{ stretches: [...plan.overTime, ...plan.previousOverTime] }];
+  const parts = periods.flatMap(({ stretches, current }) =>
+    bySource(stretches).map(({ source, table, time, stretches }) =>
+      source === 'raw'
+        ? `SELECT ${current ?? `ts >= ${currentFrom}`} AS current, ${stepOf('ts', query.step)} AS bucket, 1 AS distinct_counts,
+                  ${METRIC_NAMES.map((name) => `${METRICS[name].raw} AS ${name}`).join(', ')}
+           FROM events
+           WHERE site = {site:String} AND (${timeCondition('ts', stretches, times)})${matching.sql}
+           GROUP BY current, bucket`
+        : `SELECT ${current ?? `${time} >= ${currentFrom}`} AS current, ${stepOf(time, query.step)} AS bucket, dimension = 'all' AS distinct_counts,
+                  ${METRIC_NAMES.map((name) => `${METRICS[name].rollup} AS ${name}`).join(', ')}
+           FROM ${table}
+           WHERE site = {site:String} AND dimension IN ('all', 'type') AND (${timeCondition(time, stretches, times)})`,
+    ),
   );
   const merged = METRIC_NAMES.map((name) =>
     METRICS[name].merge === 'uniq' ? `uniqMergeIf(${name}, distinct_counts) AS ${name}` : `sum(${name}) AS ${name}`,

@@ -36,8 +36,10 @@ export interface Stretch {
 /** Every part of a summary and the stretches it reads. */
 export interface Plan {
   query: Query;
-  /** The headline figures and the time series: both periods. */
+  /** The headline figures and the time series of the current period. */
   overTime: Stretch[];
+  /** The same of the compared period (it may overlap the current one: a long span against the year before). */
+  previousOverTime: Stretch[];
   /** Page views by page, source, country and the rest. */
   breakdowns: Stretch[];
   /** The same over the compared period, for each ranked row's change. */
@@ -56,7 +58,8 @@ export function planQuery(query: Query): Plan {
   const timeGrains = grainsForSteps(query.step, alignment(query.previous.from, query.now, query.timeZone));
   return {
     query,
-    overTime: [...current(timeGrains), ...stretchesOf(query.previous.from, query.previous.to, offered(timeGrains))],
+    overTime: current(timeGrains),
+    previousOverTime: stretchesOf(query.previous.from, query.previous.to, offered(timeGrains)),
     breakdowns: current(['hour', 'day']),
     previousBreakdowns: stretchesOf(query.previous.from, query.previous.to, offered(['hour', 'day'])),
     visits: current(['hour']),
