@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app.js';
 import { configWith } from '../src/config.js';
-import { EVENT_LISTS } from '../src/stats/event-lists.js';
+import { LIST_QUERIES } from '../src/stats/event-lists.js';
 
 // `npx tsx ingest/bench/scroll-depth.ts`: the pages' reading figures (page_engagement) over 30 days
 // of a million stored events, read from the `scroll_depth` column (migration 0030) and, as before
@@ -31,7 +31,7 @@ try {
   await app.clickhouse.command({ query: insertEvents, query_params: { events: EVENTS } });
   const where = "site = 'portfolio' AND ts >= now64(3) - INTERVAL 30 DAY";
   // Every row of the 30 days is the current period's; none the compared one's.
-  const after = `${EVENT_LISTS.page_engagement.sql({ where, current: '1', previous: '0' })} SETTINGS use_query_cache = 0`;
+  const after = `${LIST_QUERIES.page_engagement({ where, current: '1', previous: '0' })} SETTINGS use_query_cache = 0`;
   const before = after.replace('maxIf(scroll_depth, 1) AS depth', "maxIf(toUInt8OrZero(props['scroll_depth']), 1) AS depth");
   if (before === after) throw new Error('page_engagement no longer reads the scroll_depth column');
   const read = async (query: string) => (await app.clickhouse.query({ query, format: 'JSONEachRow', query_params: { limit: 100 } })).json();

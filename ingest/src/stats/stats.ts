@@ -11,7 +11,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { SiteEntry } from '../catalog/catalog.js';
 import { breakdownsSql, countsSql, overTimeSql, visitsSql } from './build-sql.js';
 import type { BreakdownRow, PageViewsBy } from './dimensions.js';
-import { EVENT_LIST_NAMES, eventListSql, type EventListName, type EventListRow, type EventLists, shapeEventLists } from './event-lists.js';
+import { eventListSql, type EventListRow, type EventLists, LIST_QUERY_NAMES, type ListQueryName, shapeEventLists } from './event-lists.js';
 import type { Filters } from './filters.js';
 import { readEngagement, shapeEngagement, type ObjectEngagement } from './engagement.js';
 import { goalsSql, shapeGoals, type GoalFigures, type GoalRow } from './goals.js';
@@ -179,9 +179,9 @@ export async function summaryReads(
     },
     counts: () => run<CountRow>(countsSql(plan)),
     live: () => readLive(client, { site: site.id, seconds: Math.max(60, query.now - query.current.from) }),
-    // Each with its rows' figures over the compared period, read side by side (raw-period.ts's rawPeriods).
-    ...(Object.fromEntries(EVENT_LIST_NAMES.map((name) => [name, () => run<EventListRow>(eventListSql(query, name))])) as Record<
-      EventListName,
+    // The event lists' queries, each row with its figure over the compared period beside (raw-period.ts's rawPeriods).
+    ...(Object.fromEntries(LIST_QUERY_NAMES.map((name) => [name, () => run<EventListRow>(eventListSql(query, name))])) as Record<
+      ListQueryName,
       () => Promise<EventListRow[]>
     >),
     // Every goal is listed, reached or not, each with its visitors over the compared period.
@@ -202,8 +202,8 @@ export async function readStats(
 ): Promise<Stats> {
   const { query, stored, reads } = await summaryReads(client, site, range, filters, options);
   const readEventLists = async () =>
-    Object.fromEntries(await Promise.all(EVENT_LIST_NAMES.map(async (name) => [name, await reads[name]()] as const))) as Record<
-      EventListName,
+    Object.fromEntries(await Promise.all(LIST_QUERY_NAMES.map(async (name) => [name, await reads[name]()] as const))) as Record<
+      ListQueryName,
       EventListRow[]
     >;
   const [overTime, breakdowns, visits, counts, live, eventLists, goalRows, properties, engagement] = await Promise.all([
