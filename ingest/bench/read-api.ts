@@ -11,7 +11,8 @@ import { openEventStore, SITE } from './event-store.js';
 // runs beside two baselines measured in turn with them (so load that comes and goes falls on all
 // alike): one `count()` over the site's rows, the cheapest scan the engine can do, and the same
 // summary read from raw events only (what it would cost without the rollups). Then each part of
-// the summary (each query readStats runs side by side) timed alone: which query costs what.
+// the summary (each query readStats runs side by side) timed alone: which query costs what; and
+// each statement the summary sends, as it is and under EXPLAIN: how much is fixed cost.
 //
 // First the engagement fold catches up with the store. BENCH_FOLD_ROUNDS=5000,50000 then times
 // its steady rounds instead of the reads: in turn, BENCH_FOLD_REPEATS (3) times, a round with
@@ -176,6 +177,37 @@ const timeInTurn = async (works: ReadonlyArray<() => Promise<unknown>>, runs = R
   return times.map((list, index) => ({ median: medianOf(list), slowest: Math.max(...list), cpu: medianOf(cpu[index]!) }));
 };
 
+/**
+ * The statements `work` sends, taken from the client as it sends them, each then timed in turn
+ * RUNS times as it is and under EXPLAIN (parsed, analysed and planned, not run): how much of a
+ * summary is each statement's fixed cost.
+ */
+async function fixedCostOf(work: () => Promise<unknown>): Promise<{ statements: number; run: number; explain: number }> {
+  const client = app.clickhouse;
+  const query = client.query.bind(client);
+  const sent: Array<Parameters<typeof client.query>[0]> = [];
+  client.query = ((params: Parameters<typeof client.query>[0]) => {
+    sent.push(params);
+    return query(params);
+  }) as typeof client.query;
+  try {
+    await work();
+  } finally {
+    client.query = query;
+  }
+  let run = 0;
+  let explain = 0;
+  for (const params of sent) {
+    const [asSent, explained] = await timeInTurn([
+      () => query(params).then((result) => result.json()),
+      () => query({ ...params, query: `EXPLAIN ${params.query}` }).then((result) => result.json()),
+    ]);
+    run += asSent!.cpu;
+    explain += explained!.cpu;
+  }
+  return { statements: sent.length, run, explain };
+}
+
 try {
   // Summaries are reused for one interval (StatsFeed); each run here measures a computation.
   const inject = (url: string) => async () => {
@@ -205,6 +237,7 @@ try {
   }
   const rows: Row[] = [];
   const parts: Array<{ period: string; times: Record<string, { median: number; cpu: number }> }> = [];
+  const fixed: Array<{ period: string; statements: number; run: number; explain: number }> = [];
   for (const period of PERIODS) {
     const { range, options } = readOf(period);
     const [request, count, raw] = await timeInTurn([
@@ -220,6 +253,7 @@ try {
     const names = Object.keys(works) as Array<keyof typeof works>;
     const timed = await timeInTurn(names.map((name) => works[name]));
     parts.push({ period, times: Object.fromEntries(names.map((name, index) => [name, timed[index]!])) });
+    fixed.push({ period, ...(await fixedCostOf(() => readStats(app.clickhouse, site, range, [], {}, options))) });
   }
   for (const range of ['24h', '30d']) {
     const url = `/api/funnel?range=${range}&step=page_view:/&step=room_enter&step=object_click:guitar`;
@@ -259,6 +293,12 @@ try {
       `| ${period} | ${folded.toFixed(0)} | ${raw.toFixed(0)} | ${summary.cpu.toFixed(0)} | ${(summary.cpu - folded + raw).toFixed(0)} |`,
     );
   }
+  console.log(
+    "\nthe summary's statements one by one, CPU ms (sums of medians, in turn): run, and EXPLAIN alone (parse, analysis, plan; it also runs scalar subqueries and builds IN sets): each statement's fixed cost\n",
+  );
+  console.log('| period | statements | run | EXPLAIN |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const row of fixed) console.log(`| ${row.period} | ${row.statements} | ${row.run.toFixed(0)} | ${row.explain.toFixed(0)} |`);
   const over = rows.filter((row) => row.median > TARGET_MS);
   console.log(
     over.length === 0 ? `\nevery median under ${TARGET_MS} ms` : `\nover ${TARGET_MS} ms: ${over.map((row) => row.request).join(', ')}`,
