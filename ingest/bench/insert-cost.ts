@@ -5,7 +5,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { createClickHouse } from '../src/clickhouse/client.js';
 import { MIGRATIONS_DIR, migrate } from '../src/clickhouse/migrate.js';
 import { insertFile, insertNativeFile } from '../src/pipeline/batch-insert.js';
-import { encodeNativeRows, joinNativeBlock } from '../src/pipeline/native-block.js';
+import { NativeBlockBuilder } from '../src/pipeline/native-block.js';
 import { type EventRow, eventsTable } from '../src/tables/events.js';
 import { type TraceRow, tracesTable } from '../src/tables/otel-traces.js';
 
@@ -21,7 +21,7 @@ import { type TraceRow, tracesTable } from '../src/tables/otel-traces.js';
 // insert the same rows as one Native block a batch (pipeline/native-block.ts), as the writer sends a
 // batch still in memory, where the others insert the segment's JSON lines; each variant also prints
 // what making its files cost the main thread per row (serialising the lines, or encoding the block
-// from the rows' objects in parts of 50 rows joined at the end, as the writer does per request).
+// from the rows' objects 50 rows at a time, as the writer adds each request's rows).
 //
 // BENCH_VARIANTS (a regular expression) runs only the variants whose name it matches. A column or
 // index a migration added is measured by running the bench in turn with BENCH_MIGRATIONS_BEFORE set
@@ -154,7 +154,7 @@ async function untilIdle(client: ClickHouseClient): Promise<Cpu> {
   return { all: now.all - idleSince.all, main: now.main - idleSince.main };
 }
 
-/** Rows a request gives the writer at a time, each encoded as a part of the batch's block. */
+/** Rows a request gives the writer at a time, each added to the batch's block. */
 const REQUEST_ROWS = 50;
 
 /** A batch's file as the writer would have it inserted, in the variant's format. */
@@ -165,11 +165,9 @@ function batchFile(table: 'events' | 'otel_traces', native: boolean, rows: unkno
     return;
   }
   const layout = eventsTable.native!;
-  const parts = [];
-  for (let start = 0; start < rows.length; start += REQUEST_ROWS) {
-    parts.push(encodeNativeRows(layout, rows.slice(start, start + REQUEST_ROWS) as EventRow[]));
-  }
-  writeFileSync(path, joinNativeBlock(layout.columns, parts));
+  const builder = new NativeBlockBuilder(layout);
+  for (let start = 0; start < rows.length; start += REQUEST_ROWS) builder.add(rows.slice(start, start + REQUEST_ROWS) as EventRow[]);
+  writeFileSync(path, builder.build());
 }
 
 async function insertCost(

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createClickHouse } from '../src/clickhouse/client.js';
 import { migrate } from '../src/clickhouse/migrate.js';
 import { insertFile, insertNativeFile } from '../src/pipeline/batch-insert.js';
-import { encodeNativeBlock, encodeNativeRows, joinNativeBlock } from '../src/pipeline/native-block.js';
+import { encodeNativeBlock, NativeBlockBuilder } from '../src/pipeline/native-block.js';
 import { type EventRow, eventsTable } from '../src/tables/events.js';
 import { beaconEvent, countOf, freshDataDir, postBeacon, testApp } from './support/test-app.js';
 
@@ -149,9 +149,11 @@ describe('a Native block of events rows', () => {
     try {
       const rows = Array.from({ length: 40 }, (_, index) => row(`repeat-${index}`));
       writeFileSync(join(dir, 'rows.ndjson'), jsonLines(rows));
-      // Joined from parts as the writer joins the rows of several requests.
-      const parts = [encodeNativeRows(native, rows.slice(0, 15)), encodeNativeRows(native, rows.slice(15))];
-      writeFileSync(join(dir, 'one.native'), joinNativeBlock(native.columns, parts));
+      // Built from parts as the writer builds a batch from the rows of several requests.
+      const oneBlock = new NativeBlockBuilder(native);
+      oneBlock.add(rows.slice(0, 15));
+      oneBlock.add(rows.slice(15));
+      writeFileSync(join(dir, 'one.native'), oneBlock.build());
       await insertNativeFile(client, 'events', join(dir, 'one.native'), 'one-block', columns);
       await insertFile(client, 'events', join(dir, 'rows.ndjson'), 'one-block', columns);
       expect(await count(client, 'SELECT count() AS n FROM events')).toBe(40);
@@ -159,7 +161,7 @@ describe('a Native block of events rows', () => {
 
       // Why a batch is sent as one block: the token names the insert's blocks in turn.
       await client.command({ query: 'TRUNCATE TABLE events' });
-      const twoBlocks = Buffer.concat(parts.map((_, index) => joinNativeBlock(native.columns, [parts[index]!])));
+      const twoBlocks = Buffer.concat([encodeNativeBlock(native, rows.slice(0, 15)), encodeNativeBlock(native, rows.slice(15))]);
       writeFileSync(join(dir, 'two.native'), twoBlocks);
       await insertNativeFile(client, 'events', join(dir, 'two.native'), 'two-blocks', columns);
       expect(await count(client, 'SELECT count() AS n FROM events')).toBe(40);

@@ -12,9 +12,9 @@
 // column to the table's type on the way in (`input_format_native_allow_types_conversion`, on by
 // default): String to LowCardinality(String), Map(String, String) to Map(LowCardinality(String), String).
 //
-// Each request's rows are encoded when they are accepted, into one buffer of their own, byte by
-// byte for ASCII text (a JavaScript loop beats a Buffer write per value, a native call each), and
-// the parts of a batch are joined column by column when it is sealed.
+// A batch's rows are encoded into one growing buffer per column as they come, byte by byte for
+// ASCII text (a JavaScript loop beats a Buffer write per value, a native call each), and the
+// columns put after one another when the batch is sealed.
 
 /** The column types this encoder writes, as the block names them. */
 export type NativeType = 'String' | 'UInt32' | "DateTime64(3, 'UTC')" | 'Map(String, String)';
@@ -41,102 +41,85 @@ const TWO_TO_32 = 2 ** 32;
 const UINT32_MAX = TWO_TO_32 - 1;
 /** The largest whole number a JavaScript number holds exactly (JSON would write a larger one as 1e+21). */
 const MS_LIMIT = Number.MAX_SAFE_INTEGER;
-/** A first guess of a row's bytes: an `events` row takes about 125. */
-const FIRST_BYTES_PER_ROW = 256;
+/** A first guess of a column's bytes in a batch; a writer doubles when it is short. */
+const FIRST_COLUMN_BYTES = 16 * 1024;
 
-/** A map column's rows: each row's number of entries, then every key and every value. */
+/** A map column being built: its offsets (in `NativeBlockBuilder.writers`), its keys and its values. */
 interface MapColumn {
-  entries: number[];
-  keys: Buffer;
-  values: Buffer;
+  keys: ByteWriter;
+  values: ByteWriter;
+  /** Entries so far: an Array column's offsets count them from the block's first row. */
+  entries: number;
 }
 
 /**
- * Some rows encoded column by column, to be joined with the parts before and after them into one
- * block: a batch must reach the engine as one block, since its deduplication token names the
- * insert's blocks in turn (two blocks of the same rows are not a repeat of one).
+ * A batch's Native block, built column by column as its rows come (each request's rows once the
+ * log holds them), and made one block when the batch is sealed: a batch must reach the engine as
+ * one block, since its deduplication token names the insert's blocks in turn (two blocks of the
+ * same rows are not a repeat of one). A few growing buffers for the whole batch, where a buffer
+ * per request kept dozens of small objects alive until the batch was written.
  */
-export interface NativeRows {
-  rows: number;
-  columns: Array<Buffer | MapColumn>;
-}
+export class NativeBlockBuilder<Row> {
+  private rows = 0;
+  private readonly writers: ByteWriter[];
+  private readonly maps: Array<MapColumn | undefined>;
 
-/** The rows' values, column by column; throws NotEncodable when a value does not fit its type. */
-export function encodeNativeRows<Row>(layout: NativeLayout<Row>, rows: readonly Row[]): NativeRows {
-  const values = rows.map((row) => layout.values(row));
-  const out = new ByteWriter(rows.length * FIRST_BYTES_PER_ROW);
-  // Where each column's bytes start and end in `out`, cut once it is written whole (it may move as it grows).
-  const bounds: number[] = [];
-  const entries: Array<number[] | undefined> = [];
-  for (const [index, { type }] of layout.columns.entries()) {
-    bounds.push(out.pos);
-    if (type === 'String') {
-      out.strings(values, index);
-    } else if (type === 'UInt32') {
-      for (const row of values) out.uint32(row[index]);
-    } else if (type === "DateTime64(3, 'UTC')") {
-      for (const row of values) out.int64(row[index]);
-    } else {
-      entries[index] = out.mapKeys(values, index);
-      bounds.push(out.pos);
-      out.mapValues(values, index);
-    }
-    bounds.push(out.pos);
+  constructor(private readonly layout: NativeLayout<Row>) {
+    this.writers = layout.columns.map(() => new ByteWriter(FIRST_COLUMN_BYTES));
+    this.maps = layout.columns.map(({ type }) =>
+      type === 'Map(String, String)'
+        ? { keys: new ByteWriter(FIRST_COLUMN_BYTES), values: new ByteWriter(FIRST_COLUMN_BYTES), entries: 0 }
+        : undefined,
+    );
   }
-  const columns: Array<Buffer | MapColumn> = [];
-  let bound = 0;
-  for (const index of layout.columns.keys()) {
-    const counts = entries[index];
-    if (counts) {
-      columns.push({
-        entries: counts,
-        keys: out.slice(bounds[bound]!, bounds[bound + 1]!),
-        values: out.slice(bounds[bound + 1]!, bounds[bound + 2]!),
-      });
-      bound += 3;
-    } else {
-      columns.push(out.slice(bounds[bound]!, bounds[bound + 1]!));
-      bound += 2;
-    }
-  }
-  return { rows: rows.length, columns };
-}
 
-/** One Native block of the parts' rows, in order. */
-export function joinNativeBlock(columns: readonly NativeColumn[], parts: readonly NativeRows[]): Buffer {
-  let rows = 0;
-  for (const part of parts) rows += part.rows;
-  const header = new ByteWriter(64);
-  header.varint(columns.length);
-  header.varint(rows);
-  const chunks: Buffer[] = [header.slice(0, header.pos)];
-  for (const [index, column] of columns.entries()) {
-    const names = new ByteWriter(64);
-    names.string(column.name);
-    names.string(column.type);
-    chunks.push(names.slice(0, names.pos));
-    if (column.type !== 'Map(String, String)') {
-      for (const part of parts) chunks.push(part.columns[index] as Buffer);
-      continue;
-    }
-    const maps = parts.map((part) => part.columns[index] as MapColumn);
-    // An Array column's offsets count entries from the block's first row.
-    const offsets = new ByteWriter(rows * 8);
-    let total = 0;
-    for (const map of maps) {
-      for (const count of map.entries) {
-        total += count;
-        offsets.int64(total);
+  /**
+   * Adds the rows at the end. Throws NotEncodable when a value does not fit its type, and the
+   * builder is then of no more use (some columns hold the rows, others not).
+   */
+  add(rows: readonly Row[]): void {
+    const values = rows.map((row) => this.layout.values(row));
+    for (const [index, { type }] of this.layout.columns.entries()) {
+      const out = this.writers[index]!;
+      if (type === 'String') {
+        out.strings(values, index);
+      } else if (type === 'UInt32') {
+        for (const row of values) out.uint32(row[index]);
+      } else if (type === "DateTime64(3, 'UTC')") {
+        for (const row of values) out.int64(row[index]);
+      } else {
+        const map = this.maps[index]!;
+        map.entries = map.keys.mapKeys(values, index, out, map.entries);
+        map.values.mapValues(values, index);
       }
     }
-    chunks.push(offsets.slice(0, offsets.pos), ...maps.map((map) => map.keys), ...maps.map((map) => map.values));
+    this.rows += rows.length;
   }
-  return Buffer.concat(chunks);
+
+  /** The rows added so far as one block. */
+  build(): Buffer {
+    const { columns } = this.layout;
+    const header = new ByteWriter(64);
+    header.varint(columns.length);
+    header.varint(this.rows);
+    const chunks: Buffer[] = [header.bytes()];
+    for (const [index, column] of columns.entries()) {
+      const names = new ByteWriter(64);
+      names.string(column.name);
+      names.string(column.type);
+      chunks.push(names.bytes(), this.writers[index]!.bytes());
+      const map = this.maps[index];
+      if (map) chunks.push(map.keys.bytes(), map.values.bytes());
+    }
+    return Buffer.concat(chunks);
+  }
 }
 
 /** The rows as one Native block; throws NotEncodable when a value does not fit its type. */
 export function encodeNativeBlock<Row>(layout: NativeLayout<Row>, rows: readonly Row[]): Buffer {
-  return joinNativeBlock(layout.columns, [encodeNativeRows(layout, rows)]);
+  const builder = new NativeBlockBuilder(layout);
+  builder.add(rows);
+  return builder.build();
 }
 
 /** A growing buffer that values are written into in Native's encodings. */
@@ -148,8 +131,9 @@ class ByteWriter {
     this.buf = Buffer.allocUnsafe(Math.max(bytes, 16));
   }
 
-  slice(start: number, end: number): Buffer {
-    return this.buf.subarray(start, end);
+  /** What was written so far. */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.pos);
   }
 
   /** Column `index` of the rows as Strings; ASCII values of under 128 chars copied in this loop, the others by string(). */
@@ -237,21 +221,23 @@ class ByteWriter {
     this.pos += 8;
   }
 
-  /** Every key of the rows' maps in column `index`; returns each row's number of entries. */
-  mapKeys(rows: ReadonlyArray<readonly unknown[]>, index: number): number[] {
-    const entries: number[] = [];
+  /**
+   * Every key of the rows' maps in column `index`, and the offset each row's map ends at (entries
+   * counted from `entries`) into `offsets`; returns the entries counted so far.
+   */
+  mapKeys(rows: ReadonlyArray<readonly unknown[]>, index: number, offsets: ByteWriter, entries: number): number {
+    let total = entries;
     for (const row of rows) {
       const map = row[index];
       if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new NotEncodable(`not a map: ${String(map)}`);
-      let count = 0;
       // Own keys in insertion order, as JSON.stringify writes them in the log's line.
       for (const key in map) {
         this.string(key);
-        count += 1;
+        total += 1;
       }
-      entries.push(count);
+      offsets.int64(total);
     }
-    return entries;
+    return total;
   }
 
   /** Every value of the rows' maps in column `index`, in the order of their keys. */

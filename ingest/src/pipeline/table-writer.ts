@@ -11,7 +11,7 @@ import { BatchPacing } from './batch-pacing.js';
 import { isDataError } from './clickhouse-errors.js';
 import { GroupCommit, type Appended } from './group-commit.js';
 import type { HandoverCheck } from './handover-check.js';
-import { encodeNativeRows, joinNativeBlock, type NativeLayout, type NativeRows } from './native-block.js';
+import { NativeBlockBuilder, type NativeLayout } from './native-block.js';
 import { insertSplittingRefusedRows, type InsertOutcome } from './split-insert.js';
 import { WriteAheadLog, type Segment } from './wal.js';
 
@@ -65,13 +65,13 @@ interface QueuedBatch extends Segment {
  */
 export class TableWriter {
   private readonly wal: WriteAheadLog;
-  private readonly commit: GroupCommit<NativeRows>;
+  private readonly commit: GroupCommit<readonly unknown[]>;
   /** The embedded engine reads each batch from its segment file; a server gets it over HTTP. */
   private readonly embedded: boolean;
   /** The layout of a Native block, when batches are sent so (the embedded engine, a table that has one). */
   private readonly native: NativeLayout<never> | undefined;
-  /** The open segment's rows encoded for its Native block; undefined when some of them could not be. */
-  private openNative: NativeRows[] | undefined;
+  /** The open segment's Native block being built; undefined when some of its rows could not be encoded. */
+  private openNative: NativeBlockBuilder<never> | undefined;
   private nativeHeldBytes = 0;
   private readonly queue: QueuedBatch[] = [];
   private openRows = 0;
@@ -118,23 +118,13 @@ export class TableWriter {
   /**
    * Appends rows (one JSON object per line, each ending in a newline) with the other rows of this
    * turn of the event loop. Resolves once they are in the log; rejects when the disk refused them,
-   * and then none of them is. `records` are the same rows as objects: given, they are encoded now
-   * for the batch's Native block, as they are when the lines were made.
+   * and then none of them is. `records` are the same rows as objects: given, they go into the
+   * batch's Native block once the log holds their lines (a millisecond or so later: nothing changes
+   * a row once it is accepted), so only what the segment holds is in the block.
    */
   write(lines: string, rows: number, records?: readonly unknown[]): Promise<void> {
     if (this.closed) throw new Error(`writer for ${this.options.table} is closed`);
-    return this.commit.add(lines, rows, records && this.encodeNative(records));
-  }
-
-  /** The rows encoded for a Native block; undefined when they are not sent so, or one does not fit its type. */
-  private encodeNative(records: readonly unknown[]): NativeRows | undefined {
-    if (!this.native) return undefined;
-    try {
-      return encodeNativeRows(this.native, records as readonly never[]);
-    } catch {
-      // NotEncodable, or anything else: the batch is inserted from its JSON lines, which the engine checks.
-      return undefined;
-    }
+    return this.commit.add(lines, rows, this.native ? records : undefined);
   }
 
   /** Settles once every row given so far is in the log (or refused); undefined when it already is. */
@@ -143,15 +133,13 @@ export class TableWriter {
   }
 
   /** Rows now in the open segment: a batch once there are enough of them, or once the interval passed. */
-  private appended({ rows, ownOnly, parts }: Appended<NativeRows>): void {
+  private appended({ rows, ownOnly, parts }: Appended<readonly unknown[]>): void {
     this.openOwnOnly = (this.openRows === 0 || this.openOwnOnly) && ownOnly;
     if (this.openRows === 0) {
       this.openSince = Date.now();
-      this.openNative = this.native ? [] : undefined;
+      this.openNative = this.native && new NativeBlockBuilder(this.native);
     }
-    // One row not encoded and the whole batch goes as JSON: a batch is one insert of one token.
-    if (this.openNative && parts.every((part) => part !== undefined)) this.openNative.push(...(parts as NativeRows[]));
-    else this.openNative = undefined;
+    this.addToBlock(parts);
     this.openRows += rows;
     this.options.metrics.bufferRows.inc({ table: this.options.table }, rows);
     if (this.openRows >= this.options.batchSize) this.sealBatch();
@@ -252,12 +240,28 @@ export class TableWriter {
     this.queuedBytes += segment.bytes;
   }
 
+  /** Rows now in the open segment, into its Native block. */
+  private addToBlock(parts: ReadonlyArray<readonly unknown[] | undefined>): void {
+    if (!this.openNative) return;
+    try {
+      for (const part of parts) {
+        // Rows given without their objects: the block would miss them.
+        if (!part) throw new Error('rows without their objects');
+        this.openNative.add(part as readonly never[]);
+      }
+    } catch {
+      // One row not encoded (NotEncodable, or anything else) and the whole batch goes as its JSON
+      // lines, which the engine checks: a batch is one insert of one token.
+      this.openNative = undefined;
+    }
+  }
+
   /** The open segment's Native block, when all its rows were encoded and memory allows one more. */
   private sealNative(): Buffer | undefined {
-    const parts = this.openNative;
+    const builder = this.openNative;
     this.openNative = undefined;
-    if (!parts || !this.native || this.nativeHeldBytes >= NATIVE_HELD_BYTES) return undefined;
-    const block = joinNativeBlock(this.native.columns, parts);
+    if (!builder || this.nativeHeldBytes >= NATIVE_HELD_BYTES) return undefined;
+    const block = builder.build();
     this.nativeHeldBytes += block.length;
     return block;
   }
