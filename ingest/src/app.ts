@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
-import { RETRY_AFTER_SECONDS, RETRY_LATER_CODES } from './errors.js';
+import { ClosingError, RETRY_AFTER_SECONDS } from './errors.js';
 import { loadCatalog } from './catalog/catalog.js';
 import { fastifyTrustProxy, type Config } from './config.js';
 import { catalogTablePlugin } from './plugins/catalog-table.js';
@@ -47,6 +47,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     // The ClickHouse plugin applies every migration and fills new rollups before the service
     // starts: on a first start on a busy machine that takes longer than fastify's 10 s default.
     pluginTimeout: 120_000,
+    // Requests that come while it closes get our own 503, with Retry-After (see the onRequest hook).
+    return503OnClosing: false,
     // Slow senders (a body at one byte a second) and idle sockets are bounded (docs/limits.md).
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.connectionTimeoutMs,
@@ -65,12 +67,23 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   app.server.maxConnections = config.maxConnections;
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (RETRY_LATER_CODES.has(error.code)) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    const retryAfter = RETRY_AFTER_SECONDS.get(error.code);
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     const status = error.statusCode ?? 500;
     if (status >= 500) request.log.error({ err: error, ...requestPlace(request) }, 'request failed');
     else request.log.info({ code: error.code, status, ...requestPlace(request), message: error.message }, 'request refused');
     return reply.send(error);
   });
+
+  // While it closes (a SIGTERM, a restart), a request on a connection still open is refused as
+  // "not now", with Retry-After: fastify's own answer then has none, and a client or balancer that
+  // honours only 503 with Retry-After counted it as failed. Registered first, so this hook runs
+  // before every other preClose hook.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', (_request, _reply, done) => done(closing ? new ClosingError() : undefined));
 
   await app.register(metricsPlugin);
   await app.register(clickhousePlugin, {

@@ -69,6 +69,17 @@ export const BadAnnotationError = createError('FOOTFALL_BAD_ANNOTATION', 'this n
 export const UnknownAnnotationError = createError('FOOTFALL_UNKNOWN_ANNOTATION', 'no note has id %s', 404);
 export const BadWeekError = createError('FOOTFALL_BAD_WEEK', 'no digest for week %s: %s', 400);
 
-/** Refusals that say "not now": the answer tells the client when to come back. */
-export const RETRY_LATER_CODES = new Set(['FOOTFALL_SPOOL_FULL', 'FOOTFALL_LOG_UNWRITABLE', 'FOOTFALL_ERASURE_NOT_FLUSHED']);
-export const RETRY_AFTER_SECONDS = 30;
+export const ClosingError = createError(
+  'FOOTFALL_CLOSING',
+  'the service is stopping: send again in a few seconds (another replica, or this one once it has restarted, takes it)',
+  503,
+);
+
+/** Refusals that say "not now", each with the seconds its answer's Retry-After gives. */
+export const RETRY_AFTER_SECONDS: ReadonlyMap<string, number> = new Map([
+  ['FOOTFALL_SPOOL_FULL', 30],
+  ['FOOTFALL_LOG_UNWRITABLE', 30],
+  ['FOOTFALL_ERASURE_NOT_FLUSHED', 30],
+  // A restart takes seconds; a balancer sends the retry to another replica at once.
+  ['FOOTFALL_CLOSING', 5],
+]);

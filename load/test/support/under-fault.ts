@@ -42,5 +42,5 @@ export function expectReconciled(figures: ScenarioFigures): void {
   expect(figures.stored).toBe(figures.counts.acknowledgedEvents);
   // Only 503 or 429 with Retry-After (deferred) may answer an overload or an outage; one without
   // Retry-After counts as failed.
-  expect(figures.counts.failed).toBe(0);
+  expect(figures.counts.failed, `failed answers by kind: ${JSON.stringify(figures.failureKinds)}`).toBe(0);
 }
