@@ -5,10 +5,11 @@
  * `stepOf`: the rollups and raw events are stored in UTC and read as local steps.
  */
 import { DIMENSION_NAMES, DIMENSIONS } from './dimensions.js';
-import { visitsMatching } from './filters.js';
+import { activeFilters, visitsMatching } from './filters.js';
 import { LIST_LENGTH } from './lists.js';
 import { METRIC_NAMES, METRICS } from './metrics.js';
-import { bySource, type Plan, type Stretch } from './plan-query.js';
+import { bySource, type Plan, type Source, type Stretch } from './plan-query.js';
+import type { Query } from './parse-query.js';
 import type { Step } from './steps.js';
 
 export interface Sql {
@@ -62,6 +63,36 @@ export function stepOf(column: string, step: Step): string {
     case 'month':
       return `toUnixTimestamp(toDateTime(toStartOfMonth(${time}, {tz:String}), {tz:String}))`;
   }
+}
+
+/**
+ * How a query reads both periods: per source, one part for the stretches of both, a row's period
+ * told by its time (`current`: 1 from the current period's start); a part per period and source,
+ * tagged with its period, when the periods overlap (an event they share counts in each) or a
+ * filter is set (each period's matching visits are found from its own start: `matching`). Fewer
+ * parts, less of each query's fixed cost (parsing, analysis and planning of each).
+ */
+export function periodParts(
+  query: Query,
+  current: readonly Stretch[],
+  previous: readonly Stretch[],
+  times: TimeParams,
+  params: Record<string, unknown>,
+): Array<{ source: Source; table: string; time: string; stretches: Stretch[]; current: (column: string) => string; matching: string }> {
+  if (query.previous.to <= query.current.from && activeFilters(query.filters).length === 0) {
+    const from = times.time(query.current.from);
+    return bySource([...current, ...previous]).map((part) => ({ ...part, current: (column) => `${column} >= ${from}`, matching: '' }));
+  }
+  return (
+    [
+      [current, 1],
+      [previous, 0],
+    ] as const
+  ).flatMap(([stretches, period]) => {
+    const matching = visitsMatching(query.filters, times.time(period ? query.current.from : query.previous.from), query.site.goals);
+    Object.assign(params, matching.params);
+    return bySource(stretches).map((part) => ({ ...part, current: () => String(period), matching: matching.sql }));
+  });
 }
 
 /**
@@ -127,8 +158,8 @@ const SHOWN = `multiIf(dimension = 'flow', v1 != '' AND v1 != v2,
  * row as it is; merged into one figure per value (views exact, visitors `uniq` of the 64-bit keys
  * either way). A referrer on one of the site's own hosts is never a source (decided when read, so
  * a change of the catalog's origins applies to the past too). Empty values are left out.
- * Both periods in one query (a query's fixed cost is paid once): each part tagged with its period
- * (`current` 1 or 0), the compared period's figures of a value (`previous_visitors`,
+ * Both periods in one query (a query's fixed cost is paid once), each row tagged with its period
+ * (`current`, periodParts), the compared period's figures of a value (`previous_visitors`,
  * `previous_views`) beside the current one's, for each row's change; the rows are the current
  * period's.
  */
@@ -138,25 +169,21 @@ export function breakdownsSql(plan: Plan): Sql {
   const params: Record<string, unknown> = {};
   const tuples = `[${DIMENSION_NAMES.map((name) => DIMENSIONS[name].raw).join(', ')}]`;
   const byViews = DIMENSION_NAMES.filter((name) => 'byViews' in DIMENSIONS[name]);
-  const partsOf = (stretches: readonly Stretch[], current: 0 | 1) => {
-    const matching = visitsMatching(query.filters, times.time(current ? query.current.from : query.previous.from), query.site.goals);
-    Object.assign(params, matching.params);
-    return bySource(stretches).map(({ source, table, time, stretches }) =>
+  const parts = periodParts(query, plan.breakdowns, plan.previousBreakdowns, times, params).map(
+    ({ source, table, time, stretches, current, matching }) =>
       source === 'raw'
-        ? `SELECT ${current} AS current, item.1 AS dimension, item.2 AS v1, item.3 AS v2, item.4 AS v3,
+        ? `SELECT ${current('ts')} AS current, item.1 AS dimension, item.2 AS v1, item.3 AS v2, item.4 AS v3,
                   count() AS part_views, uniqStateIf(visitor_key, visitor_key != 0 AND dimension != 'flow') AS part_visitors
            FROM events ARRAY JOIN ${tuples} AS item
-           WHERE site = {site:String} AND type = 'page_view' AND (${timeCondition('ts', stretches, times)})${matching.sql}
+           WHERE site = {site:String} AND type = 'page_view' AND (${timeCondition('ts', stretches, times)})${matching}
              AND ${SHOWN}
-           GROUP BY dimension, v1, v2, v3`
-        : `SELECT ${current} AS current, toString(dimension) AS dimension, value AS v1, value2 AS v2, value3 AS v3,
+           GROUP BY current, dimension, v1, v2, v3`
+        : `SELECT ${current(time)} AS current, toString(dimension) AS dimension, value AS v1, value2 AS v2, value3 AS v3,
                   events AS part_views, visitors AS part_visitors
            FROM ${table}
            WHERE site = {site:String} AND dimension IN {dimensions:Array(String)} AND (${timeCondition(time, stretches, times)})
              AND ${SHOWN}`,
-    );
-  };
-  const parts = [...partsOf(plan.breakdowns, 1), ...partsOf(plan.previousBreakdowns, 0)];
+  );
   if (parts.length === 0) parts.push(EMPTY_BREAKDOWN);
   return {
     sql: `SELECT dimension, v1 AS value, v2 AS value2, v3 AS value3,
@@ -198,8 +225,8 @@ const EMPTY_BREAKDOWN = `SELECT 1 AS current, '' AS dimension, '' AS v1, '' AS v
  * from the per-visit rollup (migration 0016), the edges and filtered summaries from raw events
  * turned into the same states; merged per visit, they give exactly what grouping the visit's raw
  * events would (ties between page views stamped the same millisecond may resolve either way).
- * Both periods in one query (a query's fixed cost is paid once): each part tagged with its period
- * (`current` 1 or 0; a visit in both periods counts in each), the compared period's figures
+ * Both periods in one query (a query's fixed cost is paid once), each row tagged with its period
+ * (`current`, periodParts; a visit in both periods counts in each), the compared period's figures
  * (`previous_n`, `previous_bounces`, `previous_duration_ms`) beside the current one's, on the
  * current period's entry and exit pages (each row's change) and on the `visit` row (the compared
  * period's bounce rate and visit duration), which is there when either period has a visit.
@@ -208,25 +235,20 @@ export function visitsSql(plan: Plan): Sql {
   const { query } = plan;
   const times = new TimeParams();
   const params: Record<string, unknown> = {};
-  const partsOf = (stretches: readonly Stretch[], current: 0 | 1) => {
-    const matching = visitsMatching(query.filters, times.time(current ? query.current.from : query.previous.from), query.site.goals);
-    Object.assign(params, matching.params);
-    return bySource(stretches).map(({ source, stretches }) =>
-      source === 'raw'
-        ? `SELECT ${current} AS current, session_key,
-                  argMinStateIf(path, ts, type = 'page_view') AS entry,
-                  argMaxStateIf(path, ts, type = 'page_view') AS exit,
-                  min(ts) AS first_ts, max(ts) AS last_ts,
-                  countIf(type = 'page_view') AS page_views, countIf(type = 'room_enter') AS room_entries
-           FROM events
-           WHERE site = {site:String} AND session_key != 0 AND (${timeCondition('ts', stretches, times)})${matching.sql}
-           GROUP BY session_key`
-        : `SELECT ${current} AS current, session_key, entry, exit, first_ts, last_ts, page_views, room_entries
-           FROM visits_per_hour
-           WHERE site = {site:String} AND (${timeCondition('hour', stretches, times)})`,
-    );
-  };
-  const parts = [...partsOf(plan.visits, 1), ...partsOf(plan.previousVisits, 0)];
+  const parts = periodParts(query, plan.visits, plan.previousVisits, times, params).map(({ source, stretches, current, matching }) =>
+    source === 'raw'
+      ? `SELECT ${current('ts')} AS current, session_key,
+                argMinStateIf(path, ts, type = 'page_view') AS entry,
+                argMaxStateIf(path, ts, type = 'page_view') AS exit,
+                min(ts) AS first_ts, max(ts) AS last_ts,
+                countIf(type = 'page_view') AS page_views, countIf(type = 'room_enter') AS room_entries
+         FROM events
+         WHERE site = {site:String} AND session_key != 0 AND (${timeCondition('ts', stretches, times)})${matching}
+         GROUP BY current, session_key`
+      : `SELECT ${current('hour')} AS current, session_key, entry, exit, first_ts, last_ts, page_views, room_entries
+         FROM visits_per_hour
+         WHERE site = {site:String} AND (${timeCondition('hour', stretches, times)})`,
+  );
   return {
     sql: `SELECT item.1 AS kind, item.2 AS path,
                  countIf(current = 1) AS n, countIf(current = 1 AND views <= 1 AND rooms = 0) AS bounces,
