@@ -1,6 +1,7 @@
 // Rows as one block of ClickHouse's `Native` format, the engine's own columnar layout: it reads an
-// `events` row so in about 0.2 µs where it parses the same row's JSON line in 3.2
-// (ingest/bench/insert-cost.ts). Written by hand: no npm package encodes Native (the official
+// `events` row so in about 0.2 µs where it parses the same row's JSON line in 3.2 (into a `Null`
+// table; with the conversions below and the table's parts, about 3 µs a row less in all:
+// ingest/bench/insert-cost.ts). Written by hand: no npm package encodes Native (the official
 // client and chdb read and write text formats; chdb's raw insert takes JSON, CSV and TSV only),
 // and the few column types the tables need take a page.
 //
