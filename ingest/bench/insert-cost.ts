@@ -8,6 +8,7 @@ import { insertFile, insertNativeFile } from '../src/pipeline/batch-insert.js';
 import { NativeBlockBuilder } from '../src/pipeline/native-block.js';
 import { type EventRow, eventsTable } from '../src/tables/events.js';
 import { type TraceRow, tracesTable } from '../src/tables/otel-traces.js';
+import { eventRow } from '../test/support/event-rows.js';
 
 // `npx tsx ingest/bench/insert-cost.ts`: what the embedded engine spends per row it is given, the
 // write path alone (no HTTP, no JavaScript per event): batches of rows as the write-ahead log holds
@@ -51,36 +52,12 @@ const SHAPES: Array<Partial<EventRow>> = [
   { type: 'time_spent', duration_ms: 4200, path: '/about' },
 ];
 
-function eventRow(batch: number, index: number, now: number): EventRow {
+function benchEventRow(batch: number, index: number, now: number): EventRow {
   const session = `s-${batch}-${Math.floor(index / 50) % 1000}`;
-  return {
-    site: 'portfolio',
-    type: '',
-    ts: now,
-    event_id: `e-${batch}-${index.toString(36)}`,
-    session_id: session,
-    visitor_id: `v-${session}`,
-    source: 'beacon',
-    path: '',
-    referrer_host: '',
-    object_id: '',
-    room_id: '',
-    nav_from: '',
-    nav_to: '',
-    duration_ms: 0,
-    props: {},
-    device: 'desktop',
-    browser: 'Chrome',
-    os: 'Linux',
-    country: '',
-    utm_source: '',
-    utm_medium: '',
-    utm_campaign: '',
-    utm_term: '',
-    utm_content: '',
-    received_at: now,
-    ...SHAPES[index % SHAPES.length],
-  };
+  return eventRow(
+    { event_id: `e-${batch}-${index.toString(36)}`, session_id: session, visitor_id: `v-${session}`, ...SHAPES[index % SHAPES.length] },
+    now,
+  );
 }
 
 function traceRow(batch: number, index: number, now: number): TraceRow {
@@ -179,7 +156,7 @@ async function insertCost(
   run: string,
 ): Promise<Cpu> {
   const { columns } = table === 'events' ? eventsTable : tracesTable;
-  const make = table === 'events' ? eventRow : traceRow;
+  const make = table === 'events' ? benchEventRow : traceRow;
   const now = Date.now();
   const batches = Math.max(1, Math.round(ROWS_PER_VARIANT / batchRows));
   let encodingCpu = 0;

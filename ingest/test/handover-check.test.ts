@@ -21,6 +21,7 @@ import { createMetrics } from '../src/metrics/registry.js';
 import { Pipeline } from '../src/pipeline/pipeline.js';
 import { dateTime64 } from '../src/otlp/traces/span-rows.js';
 import type { EventRow, MetricPointRow, TraceRow } from '../src/tables/index.js';
+import { eventRow } from './support/event-rows.js';
 import type { LogRow } from '../src/otlp/logs/log-rows.js';
 import { freshDataDir } from './support/test-app.js';
 
@@ -31,33 +32,18 @@ const quiet = Fastify({ logger: false }).log;
 /** `count` page views of one session, each with an id of its own. */
 function visit(session: string, count = ROWS): EventRow[] {
   const now = Date.now();
-  return Array.from({ length: count }, (_, index) => ({
-    site: SITE,
-    type: 'page_view',
-    ts: now - (count - index) * 1000,
-    event_id: `${session}-${index}-${randomUUID()}`,
-    session_id: session,
-    visitor_id: `visitor-${session}`,
-    source: 'beacon',
-    path: `/page-${index % 3}`,
-    referrer_host: '',
-    object_id: '',
-    room_id: '',
-    nav_from: '',
-    nav_to: '',
-    duration_ms: 0,
-    props: {},
-    device: 'desktop',
-    browser: 'Chrome',
-    os: 'Linux',
-    country: '',
-    utm_source: '',
-    utm_medium: '',
-    utm_campaign: '',
-    utm_term: '',
-    utm_content: '',
-    received_at: now,
-  }));
+  return Array.from({ length: count }, (_, index) =>
+    eventRow(
+      {
+        site: SITE,
+        ts: now - (count - index) * 1000,
+        event_id: `${session}-${index}-${randomUUID()}`,
+        session_id: session,
+        path: `/page-${index % 3}`,
+      },
+      now,
+    ),
+  );
 }
 
 describe('the hand-over check, two replicas on one engine', () => {

@@ -10,6 +10,7 @@ import { migrate } from '../src/clickhouse/migrate.js';
 import { insertFile, insertNativeFile } from '../src/pipeline/batch-insert.js';
 import { encodeNativeBlock, NativeBlockBuilder } from '../src/pipeline/native-block.js';
 import { type EventRow, eventsTable } from '../src/tables/events.js';
+import { eventRow } from './support/event-rows.js';
 import { beaconEvent, countOf, freshDataDir, postBeacon, testApp } from './support/test-app.js';
 
 const columns = eventsTable.columns!;
@@ -17,34 +18,7 @@ const native = eventsTable.native!;
 
 function row(id: string, fields: Partial<EventRow> = {}): EventRow {
   const now = Date.now();
-  return {
-    site: 'portfolio',
-    type: 'page_view',
-    ts: now - 1000,
-    event_id: id,
-    session_id: 'native',
-    visitor_id: 'v-native',
-    source: 'beacon',
-    path: '/',
-    referrer_host: '',
-    object_id: '',
-    room_id: '',
-    nav_from: '',
-    nav_to: '',
-    duration_ms: 0,
-    props: {},
-    device: 'desktop',
-    browser: 'Chrome',
-    os: 'Linux',
-    country: '',
-    utm_source: '',
-    utm_medium: '',
-    utm_campaign: '',
-    utm_term: '',
-    utm_content: '',
-    received_at: now,
-    ...fields,
-  };
+  return eventRow({ ts: now - 1000, event_id: id, session_id: 'native', visitor_id: 'v-native', ...fields }, now);
 }
 
 /** Rows that test every column's encoding: unicode, escapes, lengths whose varint takes 1 to 3 bytes, empty and full maps, the ends of each number. */
