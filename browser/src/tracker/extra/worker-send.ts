@@ -42,7 +42,7 @@ export function startWorkerSend(core: CoreHandle): void {
     };
   };
   addEventListener('pagehide', () => {
-    handed.forEach((body) => beacon(body));
+    for (const body of handed.values()) beacon(body);
     handed.clear();
   });
 }
