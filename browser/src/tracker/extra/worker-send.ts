@@ -42,7 +42,7 @@ export function startWorkerSend(core: CoreHandle): void {
     };
   };
   addEventListener('pagehide', () => {
-    for (const body of handed.values()) beacon(body);
+    handed.forEach((body) => beacon(body));
     handed.clear();
   });
 }
