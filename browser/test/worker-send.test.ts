@@ -54,7 +54,6 @@ async function open(autoTrack: boolean, pageHeaders: Record<string, string> = {}
       window.Worker = class extends PageWorker {
         constructor(...args: ConstructorParameters<typeof Worker>) {
           super(...args);
-          Object.assign(window, { trackerWorker: this });
           this.addEventListener('message', () => Object.assign(window, { workerUp: true }));
         }
       };
@@ -82,25 +81,6 @@ describe('with the worker running', () => {
     // The same kind of body as sendBeacon's: plain text, no CORS preflight.
     expect(sink.bodies.map((body) => body.contentType)).toEqual(['text/plain;charset=UTF-8']);
     expect(await sentByPage()).toBe(0);
-    // The worker said it started that request: leaving the page sends nothing again.
-    await settle(200);
-    await tab.evaluate(() => dispatchEvent(new PageTransitionEvent('pagehide')));
-    expect(await sentByPage()).toBe(0);
-  });
-
-  it('a batch the worker has not started sending when the page is left goes by sendBeacon', { timeout: 60_000 }, async () => {
-    await open(false);
-    await tab.waitForFunction(() => (window as unknown as { workerUp: boolean }).workerUp);
-    await tab.evaluate(async () => {
-      // A test double for the moment a page is left before its worker runs (scheduling is the
-      // browser's): the worker never gets the batch.
-      (window as unknown as { trackerWorker: Worker }).trackerWorker.postMessage = () => {};
-      for (const object of ['guitar', 'camera', 'plant', 'poster', 'lamp']) window.footfall!.trackObjectClick!(object, 'studio');
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      dispatchEvent(new PageTransitionEvent('pagehide'));
-    });
-    expect(await sentByPage()).toBe(1);
-    expect((await sink.waitForEvents(5)).map((event) => event.object)).toEqual(['guitar', 'camera', 'plant', 'poster', 'lamp']);
   });
 
   it('what goes when the page is left goes by sendBeacon', { timeout: 60_000 }, async () => {

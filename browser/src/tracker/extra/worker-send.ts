@@ -1,12 +1,12 @@
 import type { CoreHandle } from '../core-handle.js';
 
 /**
- * The worker's whole script: it says it runs (0), then sends each body it is given by `fetch` with
+ * The worker's whole script: it says it runs, then sends each body it is given by `fetch` with
  * `keepalive` (the request outlives the page), again without it when the browser refuses that
- * (its keepalive quota used up), and says which body's request it has started (its number).
+ * (its keepalive quota used up).
  */
 const WORKER_SCRIPT =
-  'postMessage(0);onmessage=e=>{const s=k=>fetch(e.data[0],{method:"POST",body:e.data[1],keepalive:k});s(!0).catch(()=>s(!1)).catch(()=>0);postMessage(e.data[2])}';
+  'postMessage(0);onmessage=e=>{const s=k=>fetch(e.data[0],{method:"POST",body:e.data[1],keepalive:k});s(!0).catch(()=>s(!1)).catch(()=>0)}';
 
 /**
  * Sends the batches that go out in a task of their own (a full batch right after the call that
@@ -24,25 +24,8 @@ export function startWorkerSend(core: CoreHandle): void {
   // A relative endpoint resolves against the page: the worker's own URL (blob:) has no path.
   const url = new URL(endpoint!, location.href).href;
   const worker = new Worker(URL.createObjectURL(new Blob([WORKER_SCRIPT])));
-  // The bodies handed to the worker whose request it has not started yet, by number. A worker dies
-  // with its page: one left in that moment sends them by `sendBeacon` as it goes (a body that
-  // arrives twice is stored once: every event has its id).
-  const handed = new Map<number, string>();
-  let count = 0;
-  worker.onmessage = ({ data }) => {
-    if (data) {
-      handed.delete(data);
-      return;
-    }
-    core.send = (body) => {
-      // `window.event` is the event being dispatched, undefined in a timer's task.
-      if (window.event) return beacon(body);
-      handed.set(++count, body);
-      worker.postMessage([url, body, count]);
-    };
+  worker.onmessage = () => {
+    // `window.event` is the event being dispatched, undefined in a timer's task.
+    core.send = (body) => (window.event ? beacon(body) : worker.postMessage([url, body]));
   };
-  addEventListener('pagehide', () => {
-    handed.forEach((body) => beacon(body));
-    handed.clear();
-  });
 }
