@@ -36,9 +36,7 @@ afterEach(async () => {
  */
 async function open(autoTrack: boolean): Promise<Page> {
   sink = await startBeaconSink();
-  // No worker: the lazy part would send these batches from one (worker-send.test.ts), and this
-  // test counts the sends by sendBeacon, the core's own.
-  site = await serveScriptTagPage({ page, pageHeaders: { 'content-security-policy': "worker-src 'none'" } });
+  site = await serveScriptTagPage({ page });
   tab = await browser.newPage();
   await tab.goto(`${site.url}/`, { waitUntil: 'load' });
   await tab.evaluate(
