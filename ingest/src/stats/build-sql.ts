@@ -212,9 +212,6 @@ export function breakdownsSql(plan: Plan): Sql {
   };
 }
 
-/** A row's `(dimension, value, value2, value3)`. */
-export type BreakdownKey = readonly [string, string, string, string];
-
 /** No stretch to read (a compared period of no length): a part that yields no row, so the query keeps its shape. */
 const EMPTY_BREAKDOWN = `SELECT 1 AS current, '' AS dimension, '' AS v1, '' AS v2, '' AS v3, toUInt64(0) AS part_views, uniqState(toUInt64(0)) AS part_visitors WHERE 0`;
 

@@ -14,6 +14,9 @@ export interface BreakdownRow {
   value3: string;
   visitors: string;
   views: string;
+  /** The same value's figures over the compared period (build-sql.ts's breakdownsSql reads both). */
+  previous_visitors: string;
+  previous_views: string;
 }
 
 export interface Dimension {

@@ -2,7 +2,6 @@
 import type { SiteEntry } from '../catalog/catalog.js';
 import { DIMENSION_NAMES, DIMENSIONS, type BreakdownRow, type Dimension, type PageViewsBy, type Ranked } from './dimensions.js';
 import { METRIC_NAMES, type Headline, type TimePoint } from './metrics.js';
-import type { BreakdownKey } from './build-sql.js';
 import type { Query } from './parse-query.js';
 import { count } from './run-query.js';
 import { stepStarts } from './steps.js';
@@ -41,34 +40,30 @@ export function shapeOverTime(
   };
 }
 
-/** A row's key: the same value in both periods. */
-export function keyOfRow(row: BreakdownRow): BreakdownKey {
-  return [row.dimension, row.value, row.value2, row.value3];
-}
-
 /**
  * Every list's rows, each with its `change` against the compared period: of the figure it is
  * ranked by (views for pages and steps, visitors for the rest), as a fraction; null when the
  * compared period had none.
  */
-export function shapeBreakdowns(found: readonly BreakdownRow[], compared: readonly BreakdownRow[]): PageViewsBy {
-  const before = new Map(compared.map((row) => [JSON.stringify(keyOfRow(row)), row]));
+export function shapeBreakdowns(found: readonly BreakdownRow[]): PageViewsBy {
   return Object.fromEntries(
     DIMENSION_NAMES.map((name) => {
       const dimension: Dimension = DIMENSIONS[name];
-      const figure = (row: BreakdownRow | undefined) => count(dimension.byViews ? row?.views : row?.visitors);
       return [
         dimension.field,
         found
           .filter((row) => row.dimension === name)
           .map((row) => {
-            const previous = figure(before.get(JSON.stringify(keyOfRow(row))));
-            return { ...dimension.shape(row), change: previous === 0 ? null : (figure(row) - previous) / previous };
+            const [now, previous] = dimension.byViews ? [row.views, row.previous_views] : [row.visitors, row.previous_visitors];
+            return { ...dimension.shape(row), change: changeOf(count(now), count(previous)) };
           }),
       ];
     }),
   ) as unknown as PageViewsBy;
 }
+
+/** A figure's change against the compared period's, as a fraction; null when that had none. */
+const changeOf = (now: number, previous: number) => (previous === 0 ? null : (now - previous) / previous);
 
 export interface Visits {
   /** Each with its change of visits against the compared period, as the other ranked lists (null when it had none). */
@@ -86,28 +81,35 @@ export interface VisitRow {
   n: string;
   bounces: string;
   duration_ms: string;
+  /** The same over the compared period (build-sql.ts's visitsSql reads both). */
+  previous_n: string;
+  previous_bounces: string;
+  previous_duration_ms: string;
+}
+
+/** Bounce rate and mean visit duration of `visits` visits. */
+function visitRates(visits: number, bounces: number, durationMs: number): Pick<Visits, 'bounce_rate' | 'visit_duration_s'> {
+  return {
+    bounce_rate: visits === 0 ? 0 : bounces / visits,
+    visit_duration_s: visits === 0 ? 0 : durationMs / visits / 1000,
+  };
 }
 
 /**
- * The visits' figures; with the compared period's rows (read for the pages listed here:
- * build-sql.ts's visitsSql), each entry and exit page's change of visits, as a fraction.
+ * The visits' figures, each entry and exit page's change of visits as a fraction, and the
+ * compared period's bounce rate and visit duration (`previous`).
  */
-export function shapeVisits(found: readonly VisitRow[], compared: readonly VisitRow[] = []): Visits {
-  const of = (kind: string) => found.filter((row) => row.kind === kind);
-  const before = new Map(compared.map((row) => [`${row.kind}\u0000${row.path}`, count(row.n)]));
+export function shapeVisits(found: readonly VisitRow[]): Visits & { previous: Pick<Visits, 'bounce_rate' | 'visit_duration_s'> } {
   const ranked = (kind: string) =>
-    of(kind).map((row) => {
-      const visits = count(row.n);
-      const previous = before.get(`${kind}\u0000${row.path}`) ?? 0;
-      return { path: row.path, visits, change: previous === 0 ? null : (visits - previous) / previous };
-    });
-  const visit = of('visit')[0];
-  const visits = count(visit?.n);
+    found
+      .filter((row) => row.kind === kind)
+      .map((row) => ({ path: row.path, visits: count(row.n), change: changeOf(count(row.n), count(row.previous_n)) }));
+  const visit = found.find((row) => row.kind === 'visit');
   return {
     entry_pages: ranked('entry'),
     exit_pages: ranked('exit'),
-    bounce_rate: visits === 0 ? 0 : count(visit?.bounces) / visits,
-    visit_duration_s: visits === 0 ? 0 : count(visit?.duration_ms) / visits / 1000,
+    ...visitRates(count(visit?.n), count(visit?.bounces), count(visit?.duration_ms)),
+    previous: visitRates(count(visit?.previous_n), count(visit?.previous_bounces), count(visit?.previous_duration_ms)),
   };
 }
 

@@ -160,23 +160,8 @@ export async function summaryReads(
   const reads = {
     overTime: () => run<OverTimeRow>(overTimeSql(plan)),
     // The current period's rows, each with the compared period's figures beside (build-sql.ts).
-    breakdowns: async () => {
-      const both = await run<BreakdownRow & { previous_visitors: string; previous_views: string }>(breakdownsSql(plan));
-      const rows = both.map(({ previous_visitors, previous_views, ...row }) => ({
-        row,
-        before: { ...row, visitors: previous_visitors, views: previous_views },
-      }));
-      return { found: rows.map(({ row }) => row), compared: rows.map(({ before }) => before) };
-    },
-    // The current period's rows, each with the compared period's figures beside (build-sql.ts).
-    visits: async () => {
-      const both = await run<VisitRow & { previous_n: string; previous_bounces: string; previous_duration_ms: string }>(visitsSql(plan));
-      const rows = both.map(({ previous_n, previous_bounces, previous_duration_ms, ...row }) => ({
-        row,
-        before: { ...row, n: previous_n, bounces: previous_bounces, duration_ms: previous_duration_ms },
-      }));
-      return { found: rows.map(({ row }) => row), compared: rows.map(({ before }) => before) };
-    },
+    breakdowns: () => run<BreakdownRow>(breakdownsSql(plan)),
+    visits: () => run<VisitRow>(visitsSql(plan)),
     counts: () => run<CountRow>(countsSql(plan)),
     live: () => readLive(client, { site: site.id, seconds: Math.max(60, query.now - query.current.from) }),
     // The event lists' queries, each row with its figure over the compared period beside (raw-period.ts's rawPeriods).
@@ -218,9 +203,8 @@ export async function readStats(
     reads.engagement().then((found) => shapeEngagement(site, found)),
   ]);
   const figures = shapeOverTime(query, overTime);
-  const visitFigures = shapeVisits(visits.found, visits.compared);
-  const { bounce_rate, visit_duration_s } = shapeVisits(visits.compared);
-  const previous = { ...figures.previous, bounce_rate, visit_duration_s };
+  const { previous: previousVisits, ...visitFigures } = shapeVisits(visits);
+  const previous = { ...figures.previous, ...previousVisits };
   const partial = partialOf(query, stored);
   const room = shapeCounts(site, counts);
   return {
@@ -239,7 +223,7 @@ export async function readStats(
     ...figures.current,
     previous,
     ...visitFigures,
-    ...shapeBreakdowns(breakdowns.found, breakdowns.compared),
+    ...shapeBreakdowns(breakdowns),
     ...eventLists,
     ...live,
     timeseries: figures.timeseries,
