@@ -36,6 +36,21 @@ const waitFor = async (check: () => Promise<boolean>, timeoutMs = 20_000) => {
   }
 };
 
+/** Events of the session in the data folder's ClickHouse, read once the service that wrote them is gone. */
+async function storedEventsOf(dataDir: string, session: string): Promise<number> {
+  const client = await createClickHouse({ url: undefined, dataDir });
+  try {
+    const result = await client.query({
+      query: 'SELECT count() AS n FROM events WHERE session_id = {session:String}',
+      query_params: { session },
+      format: 'JSONEachRow',
+    });
+    return Number((await result.json<{ n: string }>())[0]!.n);
+  } finally {
+    await client.close();
+  }
+}
+
 describe('while ClickHouse is down', () => {
   it('accepts into the spool, says it is not ready, and writes everything exactly once when ClickHouse is back', async () => {
     const dataDir = freshDataDir();
@@ -228,16 +243,7 @@ describe('the service process', () => {
     expect(await service.exited).toBe(0);
     expect(existsSync(join(dataDir, LOCK_FILE_NAME))).toBe(false);
     expect(readdirSync(join(dataDir, 'wal', 'events'))).toEqual([]);
-    const client = await createClickHouse({ url: undefined, dataDir });
-    try {
-      const result = await client.query({
-        query: "SELECT count() AS n FROM events WHERE session_id = 'terminated-twice'",
-        format: 'JSONEachRow',
-      });
-      expect(Number((await result.json<{ n: string }>())[0]!.n)).toBe(20);
-    } finally {
-      await client.close();
-    }
+    expect(await storedEventsOf(dataDir, 'terminated-twice')).toBe(20);
   });
 
   it('writes what it buffered to ClickHouse on SIGTERM before exiting', async () => {
@@ -248,15 +254,6 @@ describe('the service process', () => {
     expect(await service.exited).toBe(0);
     expect(readdirSync(join(dataDir, 'wal', 'events'))).toEqual([]);
 
-    const client = await createClickHouse({ url: undefined, dataDir });
-    try {
-      const result = await client.query({
-        query: "SELECT count() AS n FROM events WHERE session_id = 'terminated'",
-        format: 'JSONEachRow',
-      });
-      expect(Number((await result.json<{ n: string }>())[0]!.n)).toBe(20);
-    } finally {
-      await client.close();
-    }
+    expect(await storedEventsOf(dataDir, 'terminated')).toBe(20);
   });
 });
