@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
+import { ReadPool, setReadPool } from './read-pool.js';
 
 /**
  * One client, two engines: a ClickHouse server over HTTP when `url` is given, otherwise the
@@ -11,6 +12,9 @@ import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions
 // session, so they stay on for every later statement. A lease's `insert_deduplication_token` kept
 // so made later inserts without a token of their own look like repeats, dropped without a word
 // (test/statement-settings.test.ts).
+
+/** Connections of the embedded engine's read pool (clickhouse/read-pool.ts). */
+export const READ_CONNECTIONS = 3;
 
 /** Set on a client of the embedded engine: it shares this machine's files (clickhouse/client.ts). */
 const EMBEDDED = Symbol.for('footfall.clickhouse.embedded');
@@ -33,5 +37,14 @@ export async function createClickHouse(options: { url: string | undefined; dataD
   const connection = createChdbConnection({ path }) as unknown as NonNullable<ClickHouseClientConfigOptions['connection']>;
   const client = createClient({ connection });
   Object.defineProperty(client, EMBEDDED, { value: true });
+  // The reads (stats/run-query.ts) go to a pool of their own, closed with the client: a connection
+  // left open would keep the engine, and the data directory's lock, after the client closed.
+  const pool = await ReadPool.open(path, READ_CONNECTIONS);
+  setReadPool(client, pool);
+  const close = client.close.bind(client);
+  client.close = async () => {
+    await pool.close();
+    await close();
+  };
   return client;
 }

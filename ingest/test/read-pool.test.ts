@@ -1,0 +1,94 @@
+// The embedded engine's reads run side by side on a pool of connections to the same data directory
+// (src/clickhouse/read-pool.ts): a read sent while another is still running in the engine answers
+// before it; the pool closes with the client, letting the data directory go.
+import { type ClickHouseClient, type ClickHouseClientConfigOptions, createClient } from '@clickhouse/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClickHouse } from '../src/clickhouse/client.js';
+import { ReadPool, readPoolOf } from '../src/clickhouse/read-pool.js';
+import { MAX_LISTED_VISITS } from '../src/stats/engagement.js';
+import { rows } from '../src/stats/run-query.js';
+import { freshDataDir } from './support/test-app.js';
+
+/** A reader of rows: the pool's, or a client's own with its values bound. */
+type Read = (query: string, params: Record<string, unknown>) => Promise<unknown>;
+
+/**
+ * Which of two reads answered first: a slow one (2.5 s asleep in the engine) sent first, and a
+ * quick one sent once the slow one shows among the engine's running statements (seen by `probe`).
+ */
+async function orderOf(probe: ClickHouseClient, slowRead: Read, quickRead: Read): Promise<string[]> {
+  const answered: string[] = [];
+  const slow = slowRead('SELECT sleep({seconds:Float64}) AS slept', { seconds: 2.5 }).then(() => answered.push('slow'));
+  const running = async () => {
+    const [row] = await rows<{ n: string }>(probe, "SELECT count() AS n FROM system.processes WHERE query LIKE 'SELECT sleep(%'", {});
+    return Number(row?.n);
+  };
+  await expect.poll(running, { interval: 20, timeout: 1000 }).toBe(1);
+  const quick = quickRead('SELECT {n:UInt32} AS n', { n: 1 }).then(() => answered.push('quick'));
+  await Promise.all([slow, quick]);
+  return answered;
+}
+
+const bound =
+  (client: ClickHouseClient): Read =>
+  async (query, params) =>
+    (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json();
+
+describe('the read pool', () => {
+  let client: ClickHouseClient;
+
+  beforeAll(async () => {
+    client = await createClickHouse({ url: undefined, dataDir: freshDataDir() });
+  });
+  afterAll(async () => {
+    await client.close();
+  });
+
+  it('answers a read while another still runs in the engine', async () => {
+    const pool = readPoolOf(client)!;
+    expect(pool.size).toBeGreaterThanOrEqual(2);
+    const read: Read = (query, params) => pool.rows(query, params);
+    expect(await orderOf(client, read, read)).toEqual(['quick', 'slow']);
+  });
+
+  it('would not with one connection', async () => {
+    const single = await ReadPool.open(readPoolOf(client)!.path, 1);
+    try {
+      const read: Read = (query, params) => single.rows(query, params);
+      expect(await orderOf(client, read, read)).toEqual(['slow', 'quick']);
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('would not with the values bound, even on two connections (why the pool writes them in)', async () => {
+    const { createChdbConnection } = await import('chdb/connection');
+    const connection = createChdbConnection({ path: readPoolOf(client)!.path }) as unknown as NonNullable<
+      ClickHouseClientConfigOptions['connection']
+    >;
+    const other = createClient({ connection });
+    try {
+      expect(await orderOf(client, bound(client), bound(other))).toEqual(['slow', 'quick']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('reads a statement listing the most visits the engagement path lists, three times over', async () => {
+    const keys = Array.from({ length: MAX_LISTED_VISITS }, (_, index) => 18_446_744_073_709_551_615n - BigInt(index));
+    const query = `SELECT toString(length({keys:Array(UInt64)}) + length({keys:Array(UInt64)})) AS n, toString(arrayMin({keys:Array(UInt64)})) AS least`;
+    expect(await readPoolOf(client)!.rows(query, { keys })).toEqual([{ n: String(2 * MAX_LISTED_VISITS), least: String(keys.at(-1)) }]);
+  });
+});
+
+describe('closing the client', () => {
+  it('closes its pool, so the engine lets the data directory go and another can be opened', async () => {
+    const client = await createClickHouse({ url: undefined, dataDir: freshDataDir() });
+    const pool = readPoolOf(client)!;
+    await client.close();
+    await expect(pool.rows('SELECT 1', {})).rejects.toThrow(/closed/);
+    // The engine binds one data directory per process: a connection left open would refuse this one.
+    const next = await createClickHouse({ url: undefined, dataDir: freshDataDir() });
+    await next.close();
+  });
+});
