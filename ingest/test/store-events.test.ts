@@ -58,6 +58,42 @@ describe('storing the events of a beacon', () => {
     }
   });
 
+  it('counts the accepted events of one request by site and type, and its clicks by site and object', async () => {
+    const app = await testApp({ catalogFile: catalogFile() });
+    try {
+      const events = [
+        beaconEvent({ site: 'shop' }),
+        beaconEvent({ site: 'blog' }),
+        beaconEvent({ site: 'shop' }),
+        beaconEvent({ site: 'shop', type: 'outbound', to: 'https://elsewhere.example/' }),
+        beaconEvent({ site: 'blog', type: 'link_click', to: 'https://away.example/x' }),
+      ];
+      expect((await postBeacon(app, { events })).json()).toEqual({ accepted: 5, duplicates: 0, refused: [] });
+      const accepted = (site: string, type: string) => metricValue(app, 'footfall_events_accepted_total', { site, type, source: 'beacon' });
+      expect(await accepted('shop', 'page_view')).toBe(2);
+      expect(await accepted('blog', 'page_view')).toBe(1);
+      // The link to another site is stored as `outbound`, counted as what it was stored as.
+      expect(await accepted('shop', 'outbound')).toBe(1);
+      expect(await accepted('blog', 'outbound')).toBe(1);
+      expect(await accepted('blog', 'link_click')).toBe(0);
+    } finally {
+      await app.close();
+    }
+    const portfolio = await testApp({});
+    try {
+      const click = (object: string) => beaconEvent({ type: 'object_click', object });
+      const events = [click('camera'), beaconEvent({ type: 'page_view' }), click('guitar'), click('camera'), click('camera')];
+      expect((await postBeacon(portfolio, { site: 'portfolio', events })).json()).toMatchObject({ accepted: 5 });
+      const clicks = (object: string) => metricValue(portfolio, 'footfall_object_clicks_total', { site: 'portfolio', object });
+      expect([await clicks('camera'), await clicks('guitar')]).toEqual([3, 1]);
+      const accepted = (type: string) =>
+        metricValue(portfolio, 'footfall_events_accepted_total', { site: 'portfolio', type, source: 'beacon' });
+      expect([await accepted('object_click'), await accepted('page_view')]).toEqual([4, 1]);
+    } finally {
+      await portfolio.close();
+    }
+  });
+
   it('keeps events without the keys their site does not declare, and lists each such key with its own count', async () => {
     const app = await testApp({ catalogFile: catalogFile() });
     try {
