@@ -378,6 +378,21 @@ describe('row of an event', () => {
     return { id: 'evt-00000001', type: 'page_view', ts: NOW, session: 's1', ...fields };
   }
 
+  it('keeps only the path of a path, a from and a to, whichever of query and fragment comes first', () => {
+    const cases: Array<[string, string]> = [
+      ['/work?token=1#top', '/work'],
+      ['/work#top?token=1', '/work'],
+      ['/work#section', '/work'],
+      ['/work?q', '/work'],
+      ['?only=query', ''],
+      ['/plain/path', '/plain/path'],
+    ];
+    for (const [sent, kept] of cases) {
+      const { row } = toEventRow(event({ type: 'navigation', path: sent, from: sent, to: sent }), catalog, sender());
+      expect([row?.path, row?.nav_from, row?.nav_to]).toEqual([kept, kept, kept]);
+    }
+  });
+
   it('makes every column of a page view', () => {
     expect(toEventRow(event({ path: '/work?token=1#top', referrer: 'https://news.example.org/item?id=1' }), catalog, sender())).toEqual({
       row: {

@@ -119,9 +119,14 @@ const NO_CAMPAIGN: Campaign = {};
  */
 export const LINK_CLICK = 'link_click';
 
-/** Query strings and fragments can carry personal data (emails, tokens): never stored. */
+/**
+ * Query strings and fragments can carry personal data (emails, tokens): never stored. Two
+ * indexOf, not a regular expression search: three paths an event, and the search cost more.
+ */
 function pathOnly(path: string): string {
-  const end = path.search(/[?#]/);
+  const query = path.indexOf('?');
+  const fragment = path.indexOf('#');
+  const end = query === -1 ? fragment : fragment === -1 ? query : Math.min(query, fragment);
   return end === -1 ? path : path.slice(0, end);
 }
 
