@@ -79,14 +79,7 @@ export class NativeBlockBuilder<Row> {
    * builder is then of no more use (some columns hold the rows, others not).
    */
   add(rows: readonly Row[]): void {
-    this.addValues(rows.map((row) => this.layout.values(row)));
-  }
-
-  /**
-   * Adds rows given as their values (`layout.values` of each): the pipeline makes them once for
-   * a row's log line and its block. Throws as `add` does.
-   */
-  addValues(values: ReadonlyArray<readonly unknown[]>): void {
+    const values = rows.map((row) => this.layout.values(row));
     for (const [index, { type }] of this.layout.columns.entries()) {
       const out = this.writers[index]!;
       if (type === 'String') {
@@ -101,7 +94,7 @@ export class NativeBlockBuilder<Row> {
         map.values.mapValues(values, index);
       }
     }
-    this.rows += values.length;
+    this.rows += rows.length;
   }
 
   /** The rows added so far as one block. */

@@ -132,12 +132,9 @@ export class Pipeline {
     rows: readonly RowOf<Name>[],
     onLogged?: (stored: readonly RowOf<Name>[]) => void,
   ): RowOf<Name>[] {
-    const { keyOf, serialize, native } = TABLES[table] as StoredTable<RowOf<Name>>;
-    // A table sent as Native: each row's values are made once, for its line (their JSON array)
-    // and its block, where serialising and encoding made them twice.
+    const { keyOf, serialize } = TABLES[table] as StoredTable<RowOf<Name>>;
     let lines = '';
     const stored: RowOf<Name>[] = [];
-    let values: Array<readonly unknown[]> | undefined = native ? [] : undefined;
     const keys: string[] = [];
     for (const row of rows) {
       // Keys are ids, never repaired (well-formed.ts), so the key does not wait for the repair.
@@ -145,20 +142,14 @@ export class Pipeline {
       // Remembered at once: a copy later in this request is a duplicate too.
       if (!this.recent.addIfNew(key)) continue;
       keys.push(key);
-      if (native && values) {
-        const rowValues = native.values(row);
-        values.push(rowValues);
-        lines += `${JSON.stringify(rowValues)}\n`;
-      } else {
-        lines += `${serialize(row)}\n`;
-      }
+      lines += `${serialize(row)}\n`;
       stored.push(row);
     }
     // No row ClickHouse would refuse for its text gets in. A lone surrogate is the only text JSON
     // writes as an escape starting \ud (a real pair is written as itself), so lines without one
     // need no repair: one search over the request's lines (flattened once, as the log's write
     // needs them anyway) instead of one per line, and only the rare request with one pays for the
-    // walk of its rows (their values made again, from the repaired rows).
+    // walk of its rows.
     let repaired = 0;
     if (lines.includes(LONE_SURROGATE_ESCAPE)) {
       lines = '';
@@ -173,11 +164,10 @@ export class Pipeline {
         }
         lines += `${line}\n`;
       }
-      values = native && stored.map((row) => native.values(row));
     }
     if (repaired > 0) this.options.metrics.stringsRepaired.inc({ table }, repaired);
     if (stored.length > 0) {
-      this.writers[table].write(lines, stored.length, values).then(
+      this.writers[table].write(lines, stored.length, stored).then(
         () => {
           this.logRefusedAt = undefined;
           onLogged?.(stored);

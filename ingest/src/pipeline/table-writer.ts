@@ -65,7 +65,7 @@ interface QueuedBatch extends Segment {
  */
 export class TableWriter {
   private readonly wal: WriteAheadLog;
-  private readonly commit: GroupCommit<ReadonlyArray<readonly unknown[]>>;
+  private readonly commit: GroupCommit<readonly unknown[]>;
   /** The embedded engine reads each batch from its segment file; a server gets it over HTTP. */
   private readonly embedded: boolean;
   /** The layout of a Native block, when batches are sent so (the embedded engine, a table that has one). */
@@ -118,14 +118,13 @@ export class TableWriter {
   /**
    * Appends rows (one JSON object per line, each ending in a newline) with the other rows of this
    * turn of the event loop. Resolves once they are in the log; rejects when the disk refused them,
-   * and then none of them is. `values` are the same rows as their values (the table's
-   * `native.values`, whose JSON arrays the lines are): given, they go into the batch's Native
-   * block once the log holds their lines (a millisecond or so later: nothing changes a row once it
-   * is accepted), so only what the segment holds is in the block.
+   * and then none of them is. `records` are the same rows as objects: given, they go into the
+   * batch's Native block once the log holds their lines (a millisecond or so later: nothing changes
+   * a row once it is accepted), so only what the segment holds is in the block.
    */
-  write(lines: string, rows: number, values?: ReadonlyArray<readonly unknown[]>): Promise<void> {
+  write(lines: string, rows: number, records?: readonly unknown[]): Promise<void> {
     if (this.closed) throw new Error(`writer for ${this.options.table} is closed`);
-    return this.commit.add(lines, rows, this.native ? values : undefined);
+    return this.commit.add(lines, rows, this.native ? records : undefined);
   }
 
   /** Settles once every row given so far is in the log (or refused); undefined when it already is. */
@@ -134,7 +133,7 @@ export class TableWriter {
   }
 
   /** Rows now in the open segment: a batch once there are enough of them, or once the interval passed. */
-  private appended({ rows, ownOnly, parts }: Appended<ReadonlyArray<readonly unknown[]>>): void {
+  private appended({ rows, ownOnly, parts }: Appended<readonly unknown[]>): void {
     this.openOwnOnly = (this.openRows === 0 || this.openOwnOnly) && ownOnly;
     if (this.openRows === 0) {
       this.openSince = Date.now();
@@ -242,13 +241,13 @@ export class TableWriter {
   }
 
   /** Rows now in the open segment, into its Native block. */
-  private addToBlock(parts: ReadonlyArray<ReadonlyArray<readonly unknown[]> | undefined>): void {
+  private addToBlock(parts: ReadonlyArray<readonly unknown[] | undefined>): void {
     if (!this.openNative) return;
     try {
       for (const part of parts) {
-        // Rows given without their values: the block would miss them.
-        if (!part) throw new Error('rows without their values');
-        this.openNative.addValues(part);
+        // Rows given without their objects: the block would miss them.
+        if (!part) throw new Error('rows without their objects');
+        this.openNative.add(part as readonly never[]);
       }
     } catch {
       // One row not encoded (NotEncodable, or anything else) and the whole batch goes as its JSON

@@ -21,8 +21,7 @@ export interface StoredTable<Row> {
    * The same columns as `columns`, in the same order, with their types in a Native block and a
    * row's values: when given, the embedded engine is sent a batch still in memory as Native
    * (pipeline/native-block.ts), which it reads far faster than the batch's JSON lines; the lines
-   * stay the log. A line is then the JSON array of `values(row)` (what `serialize` writes), made
-   * once for both by the pipeline.
+   * stay the log.
    */
   native?: NativeLayout<Row>;
   /**
