@@ -3,7 +3,7 @@
 // before it; the pool closes with the client, letting the data directory go.
 import { type ClickHouseClient, type ClickHouseClientConfigOptions, createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickHouse } from '../src/clickhouse/client.js';
+import { createClickHouse, READ_THREADS } from '../src/clickhouse/client.js';
 import { ReadPool, readPoolOf } from '../src/clickhouse/read-pool.js';
 import { MAX_LISTED_VISITS } from '../src/stats/engagement.js';
 import { rows } from '../src/stats/run-query.js';
@@ -71,6 +71,25 @@ describe('the read pool', () => {
       expect(await orderOf(client, bound(client), bound(other))).toEqual(['slow', 'quick']);
     } finally {
       await other.close();
+    }
+  });
+
+  it("keeps its connections' settings to them: the client's own connection keeps the engine's", async () => {
+    const query = "SELECT toString(getSetting('max_threads')) AS threads, toString(getSetting('max_query_size')) AS bytes";
+    const settingsOf = async (other: ClickHouseClient) => (await other.query({ query, format: 'JSONEachRow' })).json();
+    expect(await readPoolOf(client)!.rows(query, {})).toEqual([{ threads: String(READ_THREADS), bytes: String(16 * 1024 * 1024) }]);
+    // A connection of its own, as the engine makes it, to compare with.
+    const { createChdbConnection } = await import('chdb/connection');
+    const connection = createChdbConnection({ path: readPoolOf(client)!.path }) as unknown as NonNullable<
+      ClickHouseClientConfigOptions['connection']
+    >;
+    const fresh = createClient({ connection });
+    try {
+      const defaults = await settingsOf(fresh);
+      expect(defaults).toEqual([expect.objectContaining({ bytes: '262144' })]);
+      expect(await settingsOf(client)).toEqual(defaults);
+    } finally {
+      await fresh.close();
     }
   });
 

@@ -29,8 +29,8 @@ export class ReadPool {
     this.#free = [...clients];
   }
 
-  /** `size` connections to the engine's data directory at `path`. */
-  static async open(path: string, size: number): Promise<ReadPool> {
+  /** `size` connections to the engine's data directory at `path`, with `settings` for each one's session. */
+  static async open(path: string, size: number, settings: Readonly<Record<string, number>> = {}): Promise<ReadPool> {
     // Loaded only here, as in client.ts: a service using a server never needs the engine.
     const { createChdbConnection } = await import('chdb/connection');
     const clients = Array.from({ length: size }, () => {
@@ -38,9 +38,11 @@ export class ReadPool {
       const connection = createChdbConnection({ path }) as unknown as NonNullable<ClickHouseClientConfigOptions['connection']>;
       return createClient({ connection });
     });
-    // A setting of the connection's session, kept for its every statement: the limit is applied
-    // while the statement is parsed, before a SETTINGS clause of its own could be read.
-    for (const client of clients) await client.command({ query: `SET max_query_size = ${MAX_QUERY_BYTES}` });
+    // Settings of each connection's session, kept for its every statement and for its statements
+    // only (the client's own connection keeps its own). The query size has to be: its limit is
+    // applied while a statement is parsed, before a SETTINGS clause of its own could be read.
+    const set = Object.entries({ max_query_size: MAX_QUERY_BYTES, ...settings }).map(([name, value]) => `${name} = ${value}`);
+    for (const client of clients) await client.command({ query: `SET ${set.join(', ')}` });
     return new ReadPool(path, clients);
   }
 
