@@ -34,17 +34,26 @@ type Pace = (typeof PACES)[number];
 
 /**
  * Runs first in every page: each `setTimeout` callback is timed, from its start to its return
- * (the synchronous part: a send by `sendBeacon` or `fetch` is handed to the browser there), into
- * `benchTasks`. The bench's own pauses use the browser's `setTimeout`, kept as `benchSetTimeout`,
- * so they are not counted.
+ * (the synchronous part: a send by `sendBeacon` or `fetch`, or a body handed to a worker, is
+ * handed over there), into `benchTasks`; each message a worker sends the page (the tracker's
+ * worker says which request it has started) is timed into `benchMessages`, main-thread work too.
+ * The bench's own pauses use the browser's `setTimeout`, kept as `benchSetTimeout`, so they are
+ * not counted.
  */
 const timeTasks = `<script>
   window.benchTasks = [];
-  window.benchSetTimeout = setTimeout.bind(window);
-  window.setTimeout = (callback, delay, ...args) => benchSetTimeout(() => {
+  window.benchMessages = [];
+  const timed = (into, callback, args) => {
     const start = performance.now();
-    try { callback(...args); } finally { benchTasks.push(performance.now() - start); }
-  }, delay);
+    try { return callback(...args); } finally { into.push(performance.now() - start); }
+  };
+  window.benchSetTimeout = setTimeout.bind(window);
+  window.setTimeout = (callback, delay, ...args) => benchSetTimeout(() => timed(benchTasks, callback, args), delay);
+  const onmessage = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
+  Object.defineProperty(Worker.prototype, 'onmessage', {
+    ...onmessage,
+    set(callback) { onmessage.set.call(this, callback && ((...args) => timed(benchMessages, callback, args))); },
+  });
 </script>`;
 
 const pages = {
@@ -73,10 +82,12 @@ interface Figures {
   calls: Spread;
   /** Each task the page ran from a timer while the events were made: the sends. */
   tasks: Spread;
+  /** Each message from a worker the page handled meanwhile (the tracker's worker confirming its requests). */
+  messages: Spread;
   /**
-   * The calls and the send tasks together, each a stretch of main-thread work the page sees: the
-   * p99 with sends included (issue 30's figure). One task per 20 events is 5 % of them, so the
-   * sends' own cost decides it.
+   * The calls, the send tasks and the worker's messages together, each a stretch of main-thread
+   * work the page sees: the p99 with sends included (issue 30's figure). One task per 20 events is
+   * 5 % of them, so the sends' own cost decides it.
    */
   all: Spread;
   /** All main-thread time the events cost, their calls and the tasks they caused, per event. */
@@ -98,11 +109,12 @@ function spread(costs: number[]): Spread {
  * the bundler's helpers must not leak into it.
  */
 async function measure(page: Page, pace: Pace): Promise<Figures> {
-  const { calls, tasks } = (await page.evaluate(`(async () => {
+  const { calls, tasks, messages } = (await page.evaluate(`(async () => {
     const track = window.footfall.trackObjectClick;
     const pause = (ms) => new Promise((resolve) => benchSetTimeout(resolve, ms));
     await pause(50);
     benchTasks.length = 0;
+    benchMessages.length = 0;
     const calls = [];
     for (let index = 0; index < ${pace.events}; index++) {
       const start = performance.now();
@@ -111,10 +123,11 @@ async function measure(page: Page, pace: Pace): Promise<Figures> {
       if (index % ${pace.every} === ${pace.every - 1}) await pause(${pace.pauseMs});
     }
     await pause(50);
-    return { calls, tasks: benchTasks.slice() };
-  })()`)) as { calls: number[]; tasks: number[] };
-  const total = [...calls, ...tasks].reduce((sum, cost) => sum + cost, 0);
-  return { calls: spread(calls), tasks: spread(tasks), all: spread([...calls, ...tasks]), perEvent: total / calls.length };
+    return { calls, tasks: benchTasks.slice(), messages: benchMessages.slice() };
+  })()`)) as { calls: number[]; tasks: number[]; messages: number[] };
+  const all = [...calls, ...tasks, ...messages];
+  const total = all.reduce((sum, cost) => sum + cost, 0);
+  return { calls: spread(calls), tasks: spread(tasks), messages: spread(messages), all: spread(all), perEvent: total / calls.length };
 }
 
 /** The first events of a page run colder than the rest: made, untimed, before any pace. */
@@ -146,8 +159,12 @@ async function main(): Promise<void> {
     const baseline = await open('/baseline.html');
     const tier1 = await open('/tier1.html');
     const tier2 = await open('/tier2.html');
-    // The OpenTelemetry tier loads once the page is idle; measure only once it is there.
+    // The OpenTelemetry tier loads once the page is idle, the script tag's lazy part (and the
+    // worker it sends from) once the page has loaded; measure only once they are there.
     await tier2.page.waitForFunction(() => performance.getEntriesByType('resource').some((entry) => entry.name.endsWith('/esm/otel.js')));
+    await tier1.page.waitForFunction(() =>
+      performance.getEntriesByType('resource').some((entry) => entry.name.endsWith('/footfall-extra.js')),
+    );
     await tier2.page.waitForTimeout(500);
 
     const tabs = { baseline, tier1, tier2 };
@@ -188,10 +205,13 @@ async function main(): Promise<void> {
         console.log(
           `  ${name.padEnd(34)}${ms(figures.calls.median).padStart(13)}${ms(figures.calls.p99).padStart(11)}${String(figures.tasks.count).padStart(7)}${ms(figures.tasks.median).padStart(13)}${ms(figures.tasks.p99).padStart(11)}${ms(figures.all.p99).padStart(21)}${ms(figures.perEvent).padStart(27)}${`${(figures.perEvent / paced.baseline.perEvent).toFixed(1)}x`.padStart(12)}`,
         );
+        const { messages } = figures;
+        if (messages.count)
+          console.log(`    its worker's messages: ${messages.count}, median ${ms(messages.median)}, p99 ${ms(messages.p99)}`);
       }
     }
     console.log(
-      '\n  call: one trackObjectClick alone; send: a timer task of the page while the events were made (the tracker sends a full batch in a task of its own, one per 20 events; in tier 2 the OpenTelemetry SDK exports from its timers); p99, sends included: of the calls and the send tasks together; per event, sends included: calls and sends together over the events',
+      '\n  call: one trackObjectClick alone; send: a timer task of the page while the events were made (the tracker sends a full batch in a task of its own, one per 20 events; in tier 2 the OpenTelemetry SDK exports from its timers); p99, sends included: of the calls, the send tasks and the messages of a worker together (a worker that sends the batches says which request it has started); per event, sends included: all of them together over the events',
     );
     console.log(
       `  targets: tier 1 call median < 0.05 ms and call p99 < 0.5 ms, p99 with sends included < 0.5 ms, tier 2 call median < 0.5 ms; requests received: ${server.received()}`,
