@@ -48,10 +48,21 @@ export const scriptTagHeatmapBundle: BuildOptions = {
   outfile: `${distDir}/footfall-heatmap.js`,
 };
 
+/**
+ * The worker the lazy part sends from, `footfall-worker.js`: a file beside the others, as a worker
+ * must be of the page's origin and a strict policy forbids a `blob:` one.
+ */
+export const scriptTagWorkerBundle: BuildOptions = {
+  ...scriptTagBundle,
+  entryPoints: [`${browserRoot}src/tracker/extra/script-tag-worker.ts`],
+  outfile: `${distDir}/footfall-worker.js`,
+};
+
 export interface ScriptTagFiles {
   'footfall.js': string;
   'footfall-extra.js': string;
   'footfall-heatmap.js': string;
+  'footfall-worker.js': string;
 }
 
 /**
@@ -66,15 +77,23 @@ const terserOptions: MinifyOptions = { ecma: 2022, compress: { passes: 3 }, mang
 const squeeze = async (code: string): Promise<string> => (await minify(code, terserOptions)).code!;
 
 /**
- * The script tag's three files, in memory. The lazy part and the heatmap are built with the core's mangle cache,
+ * The script tag's four files, in memory. The lazy part and the heatmap are built with the core's mangle cache,
  * so the handle's mangled property names agree across the two files.
  */
 export async function buildScriptTag(): Promise<ScriptTagFiles> {
   const core = await build({ ...scriptTagBundle, write: false, mangleCache: {} });
   const extra = await build({ ...scriptTagExtraBundle, write: false, mangleCache: core.mangleCache });
   const heatmap = await build({ ...scriptTagHeatmapBundle, write: false, mangleCache: core.mangleCache });
-  const [coreCode, extraCode, heatmapCode] = await Promise.all([core, extra, heatmap].map((built) => squeeze(built.outputFiles[0]!.text)));
-  return { 'footfall.js': coreCode!, 'footfall-extra.js': extraCode!, 'footfall-heatmap.js': heatmapCode! };
+  const worker = await build({ ...scriptTagWorkerBundle, write: false });
+  const [coreCode, extraCode, heatmapCode, workerCode] = await Promise.all(
+    [core, extra, heatmap, worker].map((built) => squeeze(built.outputFiles[0]!.text)),
+  );
+  return {
+    'footfall.js': coreCode!,
+    'footfall-extra.js': extraCode!,
+    'footfall-heatmap.js': heatmapCode!,
+    'footfall-worker.js': workerCode!,
+  };
 }
 
 /**

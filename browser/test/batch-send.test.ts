@@ -36,7 +36,9 @@ afterEach(async () => {
  */
 async function open(autoTrack: boolean): Promise<Page> {
   sink = await startBeaconSink();
-  site = await serveScriptTagPage({ page });
+  // No worker: the lazy part would send these batches from one (worker-send.test.ts), and this
+  // test counts the sends by sendBeacon, the core's own.
+  site = await serveScriptTagPage({ page, pageHeaders: { 'content-security-policy': "worker-src 'none'" } });
   tab = await browser.newPage();
   await tab.goto(`${site.url}/`, { waitUntil: 'load' });
   await tab.evaluate(

@@ -19,13 +19,16 @@ export interface ScriptTagPage {
   url: string;
   /** Requests for `/footfall-extra.js` so far. */
   extraRequests(): number;
+  /** Requests for `/footfall-worker.js` so far. */
+  workerRequests(): number;
   close(): Promise<void>;
 }
 
-/** One's own site: a page, the script tag's core and its lazily loaded part, as built now. */
+/** One's own site: a page, the script tag's core, its lazily loaded part and its worker, as built now. */
 export async function serveScriptTagPage(options: ScriptTagPageOptions): Promise<ScriptTagPage> {
   const files = await buildScriptTag();
   let extraRequests = 0;
+  let workerRequests = 0;
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const send = (status: number, type: string, body: string, headers: Record<string, string> = {}) => {
@@ -40,6 +43,10 @@ export async function serveScriptTagPage(options: ScriptTagPageOptions): Promise
       return;
     }
     if (path === '/footfall-heatmap.js') return send(200, 'text/javascript', files['footfall-heatmap.js']);
+    if (path === '/footfall-worker.js') {
+      workerRequests++;
+      return send(200, 'text/javascript', files['footfall-worker.js']);
+    }
     const file = options.files?.[path];
     if (file) {
       response.writeHead(200, file.headers);
@@ -51,6 +58,7 @@ export async function serveScriptTagPage(options: ScriptTagPageOptions): Promise
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     extraRequests: () => extraRequests,
+    workerRequests: () => workerRequests,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
