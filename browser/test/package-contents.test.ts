@@ -1,8 +1,9 @@
 /**
  * `@footfall/browser` as npm would publish it: the package built into a temporary folder beside a
  * copy of its package.json, then `npm pack --dry-run` asked what it would pack. Exactly the
- * script tag, the ESM entry points with their chunks, their type declarations and the licence;
- * never the demo, the sources or the tests; and every `exports` target among them.
+ * script tag's four files (core, lazy part, heatmap overlay, worker), the ESM entry points with
+ * their chunks, their type declarations and the licence; never the demo, the sources or the
+ * tests; and every `exports` target among them.
  */
 import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -68,6 +69,8 @@ describe('the published package', () => {
       'dist/esm/otel.js',
       'dist/esm/three.js',
       'dist/footfall-extra.js',
+      'dist/footfall-heatmap.js',
+      'dist/footfall-worker.js',
       'dist/footfall.js',
       'package.json',
     ]);
@@ -77,7 +80,7 @@ describe('the published package', () => {
     const targets = Object.values(manifest.exports).flatMap((target) =>
       typeof target === 'string' ? [target] : [target.types, target.default],
     );
-    expect(targets).toHaveLength(9);
+    expect(targets).toHaveLength(11);
     for (const target of targets) expect(packed, target).toContain(target.replace(/^\.\//, ''));
   });
 });
