@@ -4,8 +4,8 @@
  * goes from the worker (`sendBeacon` costs the page's main thread 0.3 to 1 ms, handing the body
  * to the worker a tenth of that); what goes while the page is being left still goes by
  * `sendBeacon` on the page, as does a batch the worker had not started sending; a page whose
- * policy forbids workers, and a page whose tracker comes from another origin, keep `sendBeacon`
- * for everything. Under a strict policy (`script-src 'self'`) the worker runs and the page
+ * policy forbids workers, a site without the worker's file and a page whose tracker comes from
+ * another origin keep `sendBeacon` for everything. Under a strict policy (`script-src 'self'`) the worker runs and the page
  * reports no violation. Nothing is lost or sent twice either way.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -225,6 +225,18 @@ it('a page whose policy forbids workers sends everything by sendBeacon', { timeo
   await open(false);
   // Time enough for a worker to start, were it allowed.
   await settle(1000);
+  expect((await state()).workerUp).toBe(false);
+  await trackFive();
+  expect((await state()).sent).toHaveLength(1);
+  expect((await sink.waitForEvents(5)).map((event) => event.object)).toEqual(OBJECTS);
+});
+
+it('a site without footfall-worker.js sends everything by sendBeacon', { timeout: 60_000 }, async () => {
+  sink = await startBeaconSink();
+  site = await serveScriptTagPage({ page: pageLoading('/footfall.js'), workerMissing: true });
+  await open(false);
+  await expect.poll(() => site.workerRequests()).toBe(1);
+  await settle(500);
   expect((await state()).workerUp).toBe(false);
   await trackFive();
   expect((await state()).sent).toHaveLength(1);

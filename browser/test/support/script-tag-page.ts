@@ -9,6 +9,8 @@ export interface ScriptTagPageOptions {
   extraDelayMs?: number;
   /** Answer `/footfall-extra.js` with 404. */
   extraMissing?: boolean;
+  /** Answer `/footfall-worker.js` with 404 (a site that copied the other files only). */
+  workerMissing?: boolean;
   /** Other files of the site by path, answered as they are given (a download, a second page). */
   files?: Record<string, { headers: Record<string, string>; body: string }>;
   /** Headers of the page's own answer besides its type (a Content-Security-Policy). */
@@ -45,6 +47,7 @@ export async function serveScriptTagPage(options: ScriptTagPageOptions): Promise
     if (path === '/footfall-heatmap.js') return send(200, 'text/javascript', files['footfall-heatmap.js']);
     if (path === '/footfall-worker.js') {
       workerRequests++;
+      if (options.workerMissing) return send(404, 'text/plain', 'not found');
       return send(200, 'text/javascript', files['footfall-worker.js']);
     }
     const file = options.files?.[path];
