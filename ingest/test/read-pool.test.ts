@@ -61,6 +61,22 @@ describe('the read pool', () => {
     }
   });
 
+  it('starts a follow-up read before the reads waiting for a connection, the others in the order sent', async () => {
+    const single = await ReadPool.open(readPoolOf(client)!.path, 1);
+    try {
+      const answered: string[] = [];
+      const read = (name: string, followUp = false) =>
+        single.rows('SELECT {name:String} AS name', { name }, { followUp }).then(() => answered.push(name));
+      const slowRead: Read = (query, params) => single.rows(query, params);
+      // The three sent while the slow read holds the one connection: all wait for it.
+      const waiting = async () => Promise.all([read('first sent'), read('second sent'), read('follow-up', true)]);
+      expect(await orderOf(client, slowRead, waiting)).toEqual(['slow', 'quick']);
+      expect(answered).toEqual(['follow-up', 'first sent', 'second sent']);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('would not with the values bound, even on two connections (why the pool writes them in)', async () => {
     const { createChdbConnection } = await import('chdb/connection');
     const connection = createChdbConnection({ path: readPoolOf(client)!.path }) as unknown as NonNullable<

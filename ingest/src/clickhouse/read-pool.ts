@@ -50,10 +50,17 @@ export class ReadPool {
     return this.#all.length;
   }
 
-  /** The rows of a read, its `{name:Type}` placeholders filled from `params`. */
-  async rows<Row>(query: string, params: Readonly<Record<string, unknown>>): Promise<Row[]> {
+  /**
+   * The rows of a read, its `{name:Type}` placeholders filled from `params`. Reads wait for a free
+   * connection in the order sent, but a `followUp` (a read that needed another's answer first, for
+   * the same request) goes ahead of the waiting ones: sent after all its request's other reads, it
+   * would start last and the request would wait for it alone at the end.
+   */
+  async rows<Row>(query: string, params: Readonly<Record<string, unknown>>, options: ReadOptions = {}): Promise<Row[]> {
     const sql = inlineParams(query, params);
-    const client = this.#free.pop() ?? (await new Promise<ClickHouseClient>((resolve) => this.#waiting.push(resolve)));
+    const client =
+      this.#free.pop() ??
+      (await new Promise<ClickHouseClient>((resolve) => (options.followUp ? this.#waiting.unshift(resolve) : this.#waiting.push(resolve))));
     try {
       const result = await client.query({ query: sql, format: 'JSONEachRow' });
       return await result.json<Row>();
@@ -68,6 +75,11 @@ export class ReadPool {
   async close(): Promise<void> {
     await Promise.all(this.#all.map((client) => client.close()));
   }
+}
+
+export interface ReadOptions {
+  /** Goes ahead of the reads waiting for a connection (ReadPool.rows). */
+  followUp?: boolean;
 }
 
 /** Where a client of the embedded engine keeps its read pool (clickhouse/client.ts). */

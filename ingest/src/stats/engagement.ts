@@ -94,7 +94,8 @@ export async function readEngagement(client: ClickHouseClient, query: Query): Pr
     if (found.length <= MAX_LISTED_VISITS) touched = found.map((row) => BigInt(row.key));
   }
   const { sql, params } = engagementSql(query, touched);
-  return rows<EngagementRow>(client, sql, params);
+  // After the summary's other reads were sent: ahead of those still waiting (clickhouse/read-pool.ts).
+  return rows<EngagementRow>(client, sql, params, { followUp: true });
 }
 
 /**

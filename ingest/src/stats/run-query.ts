@@ -5,11 +5,16 @@
  * side on its read pool (clickhouse/read-pool.ts).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { readPoolOf } from '../clickhouse/read-pool.js';
+import { type ReadOptions, readPoolOf } from '../clickhouse/read-pool.js';
 
-export async function rows<Row>(client: ClickHouseClient, query: string, params: Record<string, unknown>): Promise<Row[]> {
+export async function rows<Row>(
+  client: ClickHouseClient,
+  query: string,
+  params: Record<string, unknown>,
+  options: ReadOptions = {},
+): Promise<Row[]> {
   const pool = readPoolOf(client);
-  if (pool) return pool.rows<Row>(query, params);
+  if (pool) return pool.rows<Row>(query, params, options);
   const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
   return result.json<Row>();
 }

@@ -191,16 +191,23 @@ export async function readStats(
       ListQueryName,
       EventListRow[]
     >;
-  const [overTime, breakdowns, visits, counts, live, eventLists, goalRows, properties, engagement] = await Promise.all([
-    reads.overTime(),
-    reads.breakdowns(),
-    reads.visits(),
-    reads.counts(),
-    reads.live(),
-    readEventLists().then(shapeEventLists),
+  // Sent in this order, the costliest raw scans first: the embedded engine's read pool starts them
+  // in the order sent (clickhouse/read-pool.ts), and a long one started last would leave the
+  // summary waiting for it alone; the engagement path's second statement, sent once its first has
+  // answered, goes ahead of those still waiting (a follow-up). Measured on 2 cores (the read
+  // bench's summary, in turn, 9 runs, median wall ms): against the order before, 1h 176 / 201, 24h
+  // 296 / 325, 7d 356 / 389, 12mo 553 / 585, all 574 / 583; this order without the follow-up going
+  // ahead, 24h 283 / 323, 30d 418 / 438, 12mo 589 / 685, all 598 / 650; CPU alike.
+  const [engagement, goalRows, properties, visits, breakdowns, eventLists, overTime, counts, live] = await Promise.all([
+    reads.engagement().then((found) => shapeEngagement(site, found)),
     reads.goals(),
     reads.properties().then(shapeProperties),
-    reads.engagement().then((found) => shapeEngagement(site, found)),
+    reads.visits(),
+    reads.breakdowns(),
+    readEventLists().then(shapeEventLists),
+    reads.overTime(),
+    reads.counts(),
+    reads.live(),
   ]);
   const figures = shapeOverTime(query, overTime);
   const { previous: previousVisits, ...visitFigures } = shapeVisits(visits);
