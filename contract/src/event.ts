@@ -107,4 +107,8 @@ export const EVENT_LIMITS = {
  */
 export const RESERVED_PROPS = { scrollDepth: 'scroll_depth' } as const;
 /** Every key the tracker sends itself: the reserved ones, and a hotspot click's (UI_CLICK_PROPS). */
-export const RESERVED_PROP_KEYS: readonly string[] = [...Object.values(RESERVED_PROPS), ...Object.values(UI_CLICK_PROPS)];
+// Marked pure: the tracker's bundles import this module and must not carry the list they never read.
+export const RESERVED_PROP_KEYS: readonly string[] = /* @__PURE__ */ (() => [
+  ...Object.values(RESERVED_PROPS),
+  ...Object.values(UI_CLICK_PROPS),
+])();

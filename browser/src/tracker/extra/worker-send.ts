@@ -12,6 +12,12 @@ import type { CoreHandle } from '../core-handle.js';
  * The worker takes over only once it has said it runs. A worker must be of the page's origin: a
  * tracker served from another (the ingest service's host, say) gets none (`new Worker` throws),
  * nor does a page whose policy forbids workers; either keeps `sendBeacon` for everything.
+ *
+ * The page's own policy decides where its batches may go, but a worker follows the policy its own
+ * file was served with, which need not be the page's (a policy in a `<meta>` tag, or a header set
+ * on pages only): a worker would get batches through a `connect-src` that refuses them on the page.
+ * So it takes over only a second after a batch the page sent itself (time for the browser to report
+ * that batch as a violation), and never once the page has reported a violation of `connect-src`.
  */
 export function startWorkerSend(core: CoreHandle, workerUrl: URL): void {
   const beacon = core.send;
@@ -23,14 +29,20 @@ export function startWorkerSend(core: CoreHandle, workerUrl: URL): void {
   // that arrives twice is stored once: every event has its id).
   const handed = new Map<number, string>();
   let count = 0;
+  // When the page first sent a batch itself; never, in effect, once it reported one refused.
+  let firstSent = 0;
+  addEventListener('securitypolicyviolation', (event) => {
+    if (event.effectiveDirective === 'connect-src') firstSent = Infinity;
+  });
   worker.onmessage = ({ data }) => {
     if (data) {
       handed.delete(data);
       return;
     }
     core.send = (body) => {
+      const now = performance.now();
       // `window.event` is the event being dispatched, undefined in a timer's task.
-      if (window.event) return beacon(body);
+      if (window.event || now - (firstSent ||= now) < 1e3) return beacon(body);
       const number = ++count;
       handed.set(number, body);
       // Handed over in a task of its own as well: the core has just written the session to
