@@ -1,8 +1,10 @@
 /**
  * The builder: SQL for each part of a summary from its plan (plan-query.ts) and the tables of
- * figures (metrics.ts, dimensions.ts). Every value, times and the time zone included, reaches
- * ClickHouse as a bound parameter. The site's time zone enters SQL here and only here, in
- * `stepOf`: the rollups and raw events are stored in UTC and read as local steps.
+ * figures (metrics.ts, dimensions.ts). Every value, times and the time zone included, is a
+ * `{name:Type}` parameter, never SQL text made here: bound by a server, written in as a typed
+ * literal for the embedded engine's read pool (run-query.ts). The site's time zone enters SQL
+ * here and only here, in `stepOf`: the rollups and raw events are stored in UTC and read as local
+ * steps.
  */
 import { DIMENSION_NAMES, DIMENSIONS } from './dimensions.js';
 import { activeFilters, visitsMatching } from './filters.js';
@@ -17,7 +19,7 @@ export interface Sql {
   params: Record<string, unknown>;
 }
 
-/** Bound parameters for the stretches' limits: every value reaches ClickHouse as a parameter. */
+/** Parameters for the stretches' limits: every value reaches ClickHouse as a parameter (run-query.ts). */
 export class TimeParams {
   readonly values: Record<string, number> = {};
 
