@@ -133,4 +133,29 @@ describe('judgeOtlpItems()', () => {
     expect(refused).toEqual([]);
     expect(rows.map((row) => row.session_id)).toEqual(['made:blog', 's9', '']);
   });
+
+  it("makes each item's row with its own visitor and page origin, however the request's items interleave them", () => {
+    const phone: OtlpVisitor = { ...visitor, sender: { ...visitor.sender!, device: 'mobile', browser: 'Safari', os: 'iOS' } };
+    const visitors: Record<string, OtlpVisitor> = { desktop: visitor, phone };
+    // A link to the blog from a shop page: a step within the site only when the page is the blog's.
+    const link = () => event({ site: 'shop', session: 's1', type: 'link_click', to: `${BLOG}/archive` });
+    const items: OtlpItem[] = [
+      { index: 0, event: link(), userAgent: 'desktop', origin: BLOG },
+      { index: 1, event: link(), userAgent: 'desktop', origin: BLOG },
+      { index: 2, event: link(), userAgent: 'phone', origin: BLOG },
+      { index: 3, event: link(), userAgent: 'desktop', origin: SHOP },
+      { index: 4, event: link(), userAgent: 'desktop', origin: BLOG },
+      { index: 5, event: link(), userAgent: 'phone', origin: BLOG },
+    ];
+    const result = judgeOtlpItems(items, { visitorOf: (agent) => visitors[agent!]!, catalog, origin: undefined });
+    expect(result.rows.map((row) => `${row.device}:${row.type}:${row.nav_to}`)).toEqual([
+      'desktop:link_click:/archive',
+      'desktop:link_click:/archive',
+      'mobile:link_click:/archive',
+      'desktop:link_click:/archive',
+      'mobile:link_click:/archive',
+    ]);
+    // From the shop's own page the blog is another site: an outbound link, a type this catalog does not take (named as sent).
+    expect(result.refused).toEqual([{ index: 3, reason: 'unknown_type', value: 'link_click', site: 'shop' }]);
+  });
 });

@@ -68,11 +68,12 @@ export function judgeOtlpItems(
   const rows: EventRow[] = [];
   const refused: Refusal[] = [];
   const kept = new Set<number>();
+  const senderOf = senderPerRun();
   for (const item of items) {
     const judged = visitorOf(item.userAgent);
     const pageOrigin = origin ?? item.origin;
     const event = withSite(item.event, catalog, pageOrigin);
-    const outcome = judgeOtlpItem(event, item.standard === true, judged, catalog, pageOrigin);
+    const outcome = judgeOtlpItem(event, item.standard === true, judged, catalog, pageOrigin, senderOf);
     if (outcome.reason) {
       const senderValue = judged.refusal ? judged.value : undefined;
       const context = { origin: pageOrigin, defaultSite: siteOfOrigin(catalog, pageOrigin) ?? catalog.defaultSite, senderValue };
@@ -99,12 +100,31 @@ function withSite(event: unknown, catalog: Catalog, origin: string | undefined):
   return event;
 }
 
+/** The sender of an item's row, as `senderPerRun` makes it. */
+type SenderOf = (judged: OtlpVisitor, pageOrigin: string | undefined) => Sender;
+
+/**
+ * The sender of the rows of a visitor's items seen from one page origin, made once for a run of
+ * items that share both (the spans of a resource, usually all of a request's), not once per item:
+ * a copy of a dozen fields per span. Nothing changes a sender once made.
+ */
+function senderPerRun(): SenderOf {
+  let last: { judged: OtlpVisitor; pageOrigin: string | undefined; sender: Sender } | undefined;
+  return (judged, pageOrigin) => {
+    if (last?.judged !== judged || last.pageOrigin !== pageOrigin) {
+      last = { judged, pageOrigin, sender: { ...(judged.sender as Sender), pageOrigin } };
+    }
+    return last.sender;
+  };
+}
+
 function judgeOtlpItem(
   event: unknown,
   standard: boolean,
   judged: OtlpVisitor,
   catalog: Catalog,
   pageOrigin: string | undefined,
+  senderOf: SenderOf,
 ): { row: EventRow | undefined; reason?: undefined } | { reason: RefusalReason; row?: undefined } {
   if (judged.refusal === 'bot') return { reason: 'bot' };
   if (event === undefined) return { row: undefined };
@@ -116,6 +136,6 @@ function judgeOtlpItem(
   if (fields.site === undefined) return { reason: 'no_site' };
   // Standard telemetry without web-common's session processor: a session made as the visitor id is.
   if (standard && fields.session === undefined && typeof fields.site === 'string') fields.session = judged.sessionWithoutId(fields.site);
-  const checked = toEventRow(event, catalog, { ...(judged.sender as Sender), pageOrigin });
+  const checked = toEventRow(event, catalog, senderOf(judged, pageOrigin));
   return checked.row ? { row: checked.row } : { reason: checked.reason };
 }
