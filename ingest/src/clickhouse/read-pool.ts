@@ -1,5 +1,5 @@
 import { type ClickHouseClient, type ClickHouseClientConfigOptions, createClient } from '@clickhouse/client';
-import { inlineParams } from './inline-params.js';
+import type { inlineParams } from './inline-params.js';
 
 /**
  * The longest statement a pool's connection parses. Written in, the values count towards it (bound
@@ -20,19 +20,24 @@ export class ReadPool {
   readonly #free: ClickHouseClient[];
   readonly #all: ClickHouseClient[];
   readonly #waiting: Array<(client: ClickHouseClient) => void> = [];
+  readonly #inline: typeof inlineParams;
 
   private constructor(
     readonly path: string,
     clients: ClickHouseClient[],
+    inline: typeof inlineParams,
   ) {
     this.#all = clients;
     this.#free = [...clients];
+    this.#inline = inline;
   }
 
   /** `size` connections to the engine's data directory at `path`, with `settings` for each one's session. */
   static async open(path: string, size: number, settings: Readonly<Record<string, number>> = {}): Promise<ReadPool> {
-    // Loaded only here, as in client.ts: a service using a server never needs the engine.
+    // Loaded only here, as in client.ts: a service using a server never needs the engine, nor the
+    // client's formatter as a package of its own (the server's client carries its own copy).
     const { createChdbConnection } = await import('chdb/connection');
+    const { inlineParams } = await import('./inline-params.js');
     const clients = Array.from({ length: size }, () => {
       // chdb implements the client's Connection interface against its own copy of the client's types.
       const connection = createChdbConnection({ path }) as unknown as NonNullable<ClickHouseClientConfigOptions['connection']>;
@@ -43,7 +48,7 @@ export class ReadPool {
     // applied while a statement is parsed, before a SETTINGS clause of its own could be read.
     const set = Object.entries({ max_query_size: MAX_QUERY_BYTES, ...settings }).map(([name, value]) => `${name} = ${value}`);
     for (const client of clients) await client.command({ query: `SET ${set.join(', ')}` });
-    return new ReadPool(path, clients);
+    return new ReadPool(path, clients, inlineParams);
   }
 
   get size(): number {
@@ -57,7 +62,7 @@ export class ReadPool {
    * would start last and the request would wait for it alone at the end.
    */
   async rows<Row>(query: string, params: Readonly<Record<string, unknown>>, options: ReadOptions = {}): Promise<Row[]> {
-    const sql = inlineParams(query, params);
+    const sql = this.#inline(query, params);
     const client =
       this.#free.pop() ??
       (await new Promise<ClickHouseClient>((resolve) => (options.followUp ? this.#waiting.unshift(resolve) : this.#waiting.push(resolve))));
