@@ -67,13 +67,14 @@ describe('one service per data folder', () => {
 describe('the lock of a data folder', () => {
   /** A process that has exited but is not reaped (its parent, exec'd into sleep, never waits): a zombie while the parent sleeps. */
   async function zombiePid(): Promise<{ pid: number; parent: ReturnType<typeof spawn> }> {
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // The child outlives the shell's exec by half a second: a shell still running when its child
+    // exits may reap it (a child of `sleep 0` was, once, on a loaded machine).
+    const parent = spawn('sh', ['-c', 'sleep 0.5 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const pid = await new Promise<number>((resolve) =>
       parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
     );
-    // Until `sleep 0` has exited, it is alive.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(readFileSync(`/proc/${pid}/stat`, 'utf8')).toMatch(/\) Z /);
+    // Until `sleep 0.5` has exited, it is alive.
+    await expect.poll(() => readFileSync(`/proc/${pid}/stat`, 'utf8'), { timeout: 10_000, interval: 100 }).toMatch(/\) Z /);
     return { pid, parent };
   }
 
