@@ -66,7 +66,7 @@ export async function readHotspots(client: ClickHouseClient, site: SiteEntry, pe
   if (!bounds) throw new Error(`no hotspots for range ${period.range}`);
   const { from, to } = bounds;
   const elements = elementRows(site.id, { from, to, now }, query);
-  // The total, the pages and the elements in one scan of the rows: the embedded engine runs one query at a time.
+  // The total, the pages and the elements in one scan of the rows, not one statement each.
   const listed = await rows<ListedRow>(
     client,
     `SELECT grouping(path, selector) AS level, path, selector, any(tag) AS tag, sum(clicks) AS clicks,

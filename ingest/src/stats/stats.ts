@@ -131,8 +131,8 @@ function partialOf(query: Query, stored: StoredSpan | undefined): string | undef
 
 /**
  * Every read of a summary, by name, not yet started: readStats sends them side by side (a
- * ClickHouse server runs them so; the embedded engine one at a time); the read benchmark times
- * each alone (which part costs what).
+ * ClickHouse server runs them so; the embedded engine a few at a time, on its read pool:
+ * clickhouse/read-pool.ts); the read benchmark times each alone (which part costs what).
  */
 export async function summaryReads(
   client: ClickHouseClient,
