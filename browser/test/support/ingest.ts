@@ -9,6 +9,8 @@ export { freePort } from '@footfall/stack';
 
 export interface RunningIngest {
   url: string;
+  /** The service's process, for a test that pauses it (SIGSTOP) to make it answer late. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startIngest(options: { port: number; origins: string[] }):
   });
   return {
     url: ingestUrl(options.port),
+    pid: service.pid,
     stop: async () => {
       await service.stop();
       await rm(dataDir, { recursive: true, force: true });

@@ -25,6 +25,11 @@ export interface VisitOptions {
    * back to `fetch` with `keepalive`.
    */
   withoutSendBeacon?: boolean;
+  /**
+   * How the visitor leaves: called with the step that navigates the page away (pagehide), so a
+   * test can make the service slow around it. By default the page just navigates away.
+   */
+  leave?: (goAway: () => Promise<void>) => Promise<void>;
 }
 
 type DemoWindow = Window & { footfallDemo: { roomReady: boolean; objectScreenPosition(id: string): { x: number; y: number } | undefined } };
@@ -69,8 +74,13 @@ export async function visitDemo(browser: Browser, demoUrl: string, options: Visi
   await page.waitForTimeout(300);
 
   const session = await page.evaluate(() => sessionStorage.getItem('footfall')?.split('.')[0] ?? '');
-  await page.goto('about:blank');
-  await page.close();
+  const goAway = async () => {
+    await page.goto('about:blank');
+  };
+  await (options.leave ?? ((step) => step()))(goAway);
+  // The page stays open until the browser closes. Closing it would close its context, and Chromium
+  // then drops that context's keepalive requests still under way (a CORS preflight, a late answer):
+  // the exports made as the page was left, which a visitor's browser, still running, delivers.
   return { session, elapsedMs: Date.now() - started, pageErrors, consoleErrors, failedRequests, trackerNotes };
 }
 
