@@ -43,8 +43,9 @@ async function clickAndLeave(extra: { extraDelayMs?: number; extraMissing?: bool
   // The core asked for its lazy part once the page had loaded.
   await expect.poll(() => site!.extraRequests()).toBe(1);
   await tab.goto('about:blank');
-  await tab.close();
+  // Closed once the events arrived: closing it first would drop its sends still under way.
   const events = await sink.waitForEvents(2);
+  await tab.close();
   return { events, errors };
 }
 

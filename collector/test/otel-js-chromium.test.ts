@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { Catalog } from '@footfall/contract';
 import { freePort, freePorts, ingestMetric, NativeStack, repoRoot, waitUntil } from '@footfall/stack';
 import { build } from 'esbuild';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, visitorUserAgent } from '../../browser/test/support/chromium.js';
 import { createClickHouse } from '../../ingest/src/clickhouse/client.js';
@@ -142,8 +142,11 @@ interface Hotspots {
 
 describe('a plain OpenTelemetry JS setup in Chromium, straight in and through the Collector', () => {
   it('gives page views, a campaign straight in, and clicks on the hotspots of each page', async () => {
+    // Each context is closed once its sends arrived: closing it as it is left drops those under way.
+    const contexts: BrowserContext[] = [];
     for (const visit of VISITS) {
       const context = await browser!.newContext({ userAgent: visit.userAgent });
+      contexts.push(context);
       const tab = await context.newPage();
       const errors: string[] = [];
       tab.on('pageerror', (error) => errors.push(error.message));
@@ -153,7 +156,6 @@ describe('a plain OpenTelemetry JS setup in Chromium, straight in and through th
       // The batch goes out within a second; leaving the page flushes whatever is left.
       await tab.waitForTimeout(1500);
       await tab.goto('about:blank');
-      await context.close();
       expect(errors, visit.path).toEqual([]);
     }
 
@@ -166,6 +168,7 @@ describe('a plain OpenTelemetry JS setup in Chromium, straight in and through th
       },
       { intervalMs: 250, timeoutMs: 60_000 },
     );
+    await Promise.all(contexts.map((context) => context.close()));
 
     const stats = await api<Stats>(`/api/stats?site=${SITE}&range=24h`);
     expect(stats.page_views).toBe(VISITS.length);
