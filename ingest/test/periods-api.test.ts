@@ -309,6 +309,8 @@ describe('periods through /api/stats', () => {
     expect(all.partial).toBe(
       `entry and exit pages, bounce rate, visit duration, goals, properties, outbound links, downloads, reading and the engagement path count only from ${localDate(rawFrom)}, where raw events begin`,
     );
+    // A period other than `all` reads where history begins beside its figures: named alike.
+    expect((await stats('range=12mo')).partial).toBe(all.partial);
     const filtered = await stats('range=all&page=/about');
     expect(filtered.partial).toBe(`filters apply only from ${localDate(rawFrom)}, where raw events begin`);
     // A period inside the raw events is whole.
