@@ -57,7 +57,7 @@ describe('demo portfolio -> OpenTelemetry -> ingest service', () => {
     for (const [index, object] of CLICKED.entries()) {
       await expect
         .poll(() => clicksOf(object), { timeout: 15_000, message: `clicks of ${object} in the browser counter; ${pageSaid}` })
-        .toBe(before[index] + 1);
+        .toBe(before[index]! + 1);
     }
   }
 
