@@ -63,6 +63,8 @@ export interface Config {
   walFsyncMs: number;
   /** How many recent event, span and data-point ids are remembered to recognise a re-send. */
   dedupCapacity: number;
+  /** Seconds of idle after work before the JavaScript heap gives its free memory back (idle-heap-release.ts); 0 never. */
+  heapReleaseIdleS: number;
   /** Days each kind of data is kept, applied as table TTLs at start-up. */
   retention: Retention;
   /** Whether the service judges the traffic alert rules itself (ingest/src/alerts/). */
@@ -120,6 +122,7 @@ const schema = {
     },
     WAL_FSYNC_MS: { type: 'integer', minimum: 0, default: 1000 },
     DEDUP_CAPACITY: { type: 'integer', minimum: 1000, default: 500_000 },
+    HEAP_RELEASE_IDLE_S: { type: 'integer', minimum: 0, maximum: 86_400, default: 10 },
     // Whole days. Events for 13 months (a year against the year before), spans and logs for a
     // month (debugging, not analytics), the rollups for two years (long ranges, no ids).
     RETENTION_EVENTS_DAYS: { type: 'integer', minimum: 1, maximum: MAX_RETENTION_DAYS, default: 400 },
@@ -164,6 +167,7 @@ interface RawEnv {
   LOG_LEVEL: string;
   WAL_FSYNC_MS: number;
   DEDUP_CAPACITY: number;
+  HEAP_RELEASE_IDLE_S: number;
   RETENTION_EVENTS_DAYS: number;
   RETENTION_TRACES_DAYS: number;
   RETENTION_METRICS_DAYS: number;
@@ -242,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, limits: { openF
     logLevel: raw.LOG_LEVEL,
     walFsyncMs: raw.WAL_FSYNC_MS,
     dedupCapacity: raw.DEDUP_CAPACITY,
+    heapReleaseIdleS: raw.HEAP_RELEASE_IDLE_S,
     retention: {
       eventsDays: raw.RETENTION_EVENTS_DAYS,
       tracesDays: raw.RETENTION_TRACES_DAYS,

@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { CatalogError } from './catalog/catalog.js';
 import { loadConfig } from './config.js';
 import { DataDirInUseError, lockDataDir } from './data-dir-lock.js';
+import { type IdleHeapRelease, releaseHeapWhenIdle } from './idle-heap-release.js';
 import { startSelfTelemetry } from './telemetry/self-telemetry.js';
 import { injectedFaultsFrom } from './testing/injected-faults.js';
 
@@ -40,10 +41,13 @@ try {
   process.exit(1);
 }
 
+// Started once listening (below); a signal may come first.
+let heapRelease: IdleHeapRelease | undefined;
 // SIGTERM/SIGINT: stop taking requests, write what is buffered to ClickHouse, then exit.
 const grace = closeWithGrace({ delay: 20_000, skip: ['SIGTERM'] }, async ({ signal, err, manual }) => {
   if (err) app.log.error({ err }, 'closing after an uncaught error');
   else app.log.info({ signal: manual ? 'SIGTERM' : signal }, 'closing');
+  heapRelease?.stop();
   await app.close();
   // After the app: the spans of the last flushes are exported too.
   await selfTelemetry?.shutdown().catch((error: unknown) => app.log.warn({ err: error }, 'the last self-telemetry could not be exported'));
@@ -69,3 +73,13 @@ process.on('SIGINT', () => {});
 
 if (injectedFaults) app.log.warn({ file: injectedFaults.file }, 'test-only fault injection is on (FOOTFALL_TEST_FAULT_FILE)');
 await app.listen({ port: config.port, host: config.host });
+// Once idle after work, the heap gives back the memory a load made it grow into (idle-heap-release.ts).
+heapRelease = releaseHeapWhenIdle({
+  idleMs: config.heapReleaseIdleS * 1000,
+  gc: globalThis.gc,
+  onRelease: ({ heapBeforeMiB, heapAfterMiB, ms }) =>
+    app.log.info(
+      { heapBeforeMiB: Math.round(heapBeforeMiB), heapAfterMiB: Math.round(heapAfterMiB), ms: Math.round(ms) },
+      'idle: the JavaScript heap gave its free memory back',
+    ),
+});

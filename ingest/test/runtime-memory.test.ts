@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 
 // The service replaces its process with itself under a smaller V8 young generation
 // (src/runtime-memory.ts): whoever started it keeps the same process id, and an operator's own
-// choice of the size is left alone; so are the malloc settings it adds and an operator's own.
+// choice of the size is left alone; so are the malloc settings it adds and an operator's own. It
+// exposes `gc` (idle-heap-release.ts).
 
 const server = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 
@@ -53,6 +54,7 @@ describe.runIf(process.platform === 'linux')('the service process', () => {
       expect(service.environment).toContain('MALLOC_TRIM_THRESHOLD_=65536');
       // Blocks from 16 KiB up are mapped on their own, so freeing them hands them back (13 MiB less at rest).
       expect(service.environment).toContain('MALLOC_MMAP_THRESHOLD_=16384');
+      expect(service.commandLine).toContain('--expose-gc');
     } finally {
       await service.stop();
     }
@@ -62,6 +64,8 @@ describe.runIf(process.platform === 'linux')('the service process', () => {
     const service = await startService('--max-semi-space-size=16', { MALLOC_ARENA_MAX: '4' });
     try {
       expect(service.commandLine.some((argument) => argument.startsWith('--max-semi-space-size'))).toBe(false);
+      // Its other flags are still added.
+      expect(service.commandLine).toContain('--expose-gc');
       expect(service.environment).toContain('MALLOC_ARENA_MAX=4');
       expect(service.environment).toContain('MALLOC_MMAP_THRESHOLD_=16384');
     } finally {
