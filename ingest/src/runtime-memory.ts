@@ -1,4 +1,4 @@
-// The service's own V8 and malloc settings, applied by replacing the process with itself once, before
+// The service's own V8, malloc and compiler settings, applied by replacing the process with itself once, before
 // anything else is loaded (server.ts imports this first), so `npm start`, a container or any
 // other launcher runs the service the same way, under the same process id.
 //
@@ -43,9 +43,22 @@ const MALLOC_SETTINGS: Record<string, string> = {
   MALLOC_TRIM_THRESHOLD_: '65536',
 };
 
+/**
+ * tsx compiles the service's TypeScript with esbuild's synchronous API, which by default runs in a
+ * worker thread (a V8 instance of its own) with esbuild's process behind it, both kept for the
+ * life of the process once one module was compiled: at every start of a fresh install or container
+ * (no compile cache yet) and after each code change. Without the worker each compile is a
+ * short-lived esbuild process of its own. Measured 12 s after a start with no compile cache: 95
+ * against 111 MiB anonymous memory, and no 17 MiB esbuild process left running; the start took
+ * 5.8 s against 4.0 (none of it once the cache holds the modules).
+ */
+const COMPILER_SETTINGS: Record<string, string> = {
+  ESBUILD_WORKER_THREADS: '0',
+};
+
 const env = { ...process.env };
 let envChanged = false;
-for (const [name, value] of Object.entries(MALLOC_SETTINGS)) {
+for (const [name, value] of Object.entries({ ...MALLOC_SETTINGS, ...COMPILER_SETTINGS })) {
   if (env[name] === undefined) {
     env[name] = value;
     envChanged = true;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 // The service replaces its process with itself under a smaller V8 young generation
 // (src/runtime-memory.ts): whoever started it keeps the same process id, and an operator's own
 // choice of the size is left alone; so are the malloc settings it adds and an operator's own. It
-// exposes `gc` (idle-heap-release.ts).
+// exposes `gc` (idle-heap-release.ts) and has esbuild compile without a worker thread kept for life.
 
 const server = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 
@@ -35,6 +35,7 @@ async function startService(nodeOptions?: string, env: Record<string, string> = 
   const commandLine = readFileSync(`/proc/${service.pid}/cmdline`, 'utf8').split('\0');
   const environment = readFileSync(`/proc/${service.pid}/environ`, 'utf8').split('\0');
   return {
+    pid: service.pid,
     commandLine,
     environment,
     stop: async () => {
@@ -55,6 +56,30 @@ describe.runIf(process.platform === 'linux')('the service process', () => {
       // Blocks from 16 KiB up are mapped on their own, so freeing them hands them back (13 MiB less at rest).
       expect(service.environment).toContain('MALLOC_MMAP_THRESHOLD_=16384');
       expect(service.commandLine).toContain('--expose-gc');
+      expect(service.environment).toContain('ESBUILD_WORKER_THREADS=0');
+    } finally {
+      await service.stop();
+    }
+  }, 150_000);
+
+  it('keeps no compiler running once started, even when it had to compile every module', async () => {
+    // What a fresh install or container does: no compile cache, each module compiled by esbuild.
+    const service = await startService(undefined, { TSX_DISABLE_CACHE: '1' });
+    try {
+      const tasks = readdirSync(`/proc/${service.pid}/task`);
+      // A worker thread is a V8 instance of its own (esbuild's for synchronous compiles).
+      const threadNames = tasks.map((task) => readFileSync(`/proc/${service.pid}/task/${task}/comm`, 'utf8').trim());
+      expect(threadNames).toContain('MainThread');
+      expect(threadNames).not.toContain('WorkerThread');
+      // Children still running (an exited one left unreaped holds no memory).
+      const children = tasks
+        .flatMap((task) => readFileSync(`/proc/${service.pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean))
+        .filter((child) => {
+          const stat = readFileSync(`/proc/${child}/stat`, 'utf8');
+          return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+        })
+        .map((child) => readFileSync(`/proc/${child}/cmdline`, 'utf8').replaceAll('\0', ' '));
+      expect(children).toEqual([]);
     } finally {
       await service.stop();
     }
