@@ -14,7 +14,8 @@ import type { SiteEntry } from '../src/catalog/catalog.js';
 import { createClickHouse } from '../src/clickhouse/client.js';
 import { MIGRATIONS_DIR, migrate } from '../src/clickhouse/migrate.js';
 import { insertLines } from '../src/pipeline/batch-insert.js';
-import { stretchesOf } from '../src/stats/plan-query.js';
+import { parseQuery } from '../src/stats/parse-query.js';
+import { planQuery, stretchesOf } from '../src/stats/plan-query.js';
 import { RANGES, RANGE_NAMES, readStats, type Range, type Stats } from '../src/stats/stats.js';
 import { countOf, freshDataDir, testApp } from './support/test-app.js';
 
@@ -194,6 +195,22 @@ describe('rollups behind /api/stats', () => {
       const [fromRollups, fromRaw] = await Promise.all([read(range, true), read(range, false)]);
       expect(withoutLive(fromRollups), range).toEqual(withoutLive(fromRaw));
     }
+  });
+
+  it('read the breakdowns of a rolling range from hours alone, of a long period from days too, alike', async () => {
+    const sourcesOf = (range: Range, period?: '12mo') =>
+      new Set(planQuery(parseQuery(site, range, {}, { now, ...(period ? { period } : {}) })).breakdowns.map((stretch) => stretch.source));
+    // Days would be a source of their own there, for a few hundred hours at most.
+    for (const range of ['24h', '7d', '30d'] as const) expect(sourcesOf(range).has('day'), range).toBe(false);
+    expect(sourcesOf('30d').has('hour')).toBe(true);
+    expect(sourcesOf('30d', '12mo').has('day')).toBe(true);
+    const options = { now, period: '12mo' as const };
+    const [fromRollups, fromRaw] = await Promise.all([
+      readStats(app.clickhouse, site, '30d', [], {}, { ...options, rollups: true }),
+      readStats(app.clickhouse, site, '30d', [], {}, { ...options, rollups: false }),
+    ]);
+    expect(fromRollups.top_pages.length).toBeGreaterThan(0);
+    expect(withoutLive(fromRollups)).toEqual(withoutLive(fromRaw));
   });
 
   it('give the figures counted here from the events themselves', async () => {
