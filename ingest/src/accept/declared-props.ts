@@ -15,17 +15,26 @@ export interface DroppedProp {
   site: string;
 }
 
-/** The rows with only their site's declared keys, and each key dropped (once per event). */
-export function keepDeclaredProps(rows: readonly EventRow[], catalog: Catalog): { rows: EventRow[]; dropped: DroppedProp[] } {
+/**
+ * The rows with only their site's declared keys, and each key dropped (once per event). The rows
+ * themselves when no key is dropped (the usual case): no copy per request.
+ */
+export function keepDeclaredProps(rows: readonly EventRow[], catalog: Catalog): { rows: readonly EventRow[]; dropped: DroppedProp[] } {
   const dropped: DroppedProp[] = [];
-  const kept = rows.map((row) => {
+  let kept: EventRow[] | undefined;
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index]!;
     const declared = catalog.sites.get(row.site)?.props;
-    if (declared === undefined) return row;
+    if (declared === undefined) continue;
     const keys = Object.keys(row.props);
     const undeclared = keys.filter((key) => !declared.has(key) && !RESERVED.has(key));
-    if (undeclared.length === 0) return row;
+    if (undeclared.length === 0) continue;
     for (const key of undeclared) dropped.push({ reason: 'undeclared_prop', value: key, site: row.site });
-    return { ...row, props: Object.fromEntries(Object.entries(row.props).filter(([key]) => declared.has(key) || RESERVED.has(key))) };
-  });
-  return { rows: kept, dropped };
+    kept ??= rows.slice();
+    kept[index] = {
+      ...row,
+      props: Object.fromEntries(Object.entries(row.props).filter(([key]) => declared.has(key) || RESERVED.has(key))),
+    };
+  }
+  return { rows: kept ?? rows, dropped };
 }

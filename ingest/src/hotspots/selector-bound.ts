@@ -30,6 +30,8 @@ const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export class SelectorBound {
   /** The selectors with a name of their own, per site, day, path and viewport. */
   readonly #kept = new Map<string, Set<string>>();
+  /** When the oldest day taken changes next (a UTC midnight): the names of older days are forgotten then. */
+  #nextMidnight = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -47,18 +49,28 @@ export class SelectorBound {
     }
   }
 
-  /** The rows with each `ui_click`'s selector made private and held to the bound; other rows as they are. */
-  bound(rows: readonly EventRow[]): EventRow[] {
+  /**
+   * The rows with each `ui_click`'s selector made private and held to the bound; other rows as they
+   * are. The rows themselves when none changes (most requests carry no click): no copy per request.
+   */
+  bound(rows: readonly EventRow[]): readonly EventRow[] {
     this.#forgetOldDays();
-    return rows.map((row) => {
+    let out: EventRow[] | undefined;
+    for (let index = 0; index < rows.length; index++) {
+      const row = rows[index]!;
+      // The type first: reading a prop of another event's props is a lookup that misses.
+      if (row.type !== UI_CLICK) continue;
       const raw = row.props[UI_CLICK_PROPS.selector];
-      if (row.type !== UI_CLICK || raw === undefined) return row;
+      if (raw === undefined) continue;
       const selector = nameWithoutPrivate(raw);
       const kept = this.#keptOf(`${row.site}|${dayOf(row.ts)}|${row.path}|${row.props[UI_CLICK_PROPS.viewport] ?? ''}`);
       if (!kept.has(selector) && kept.size < MAX_SELECTORS_PER_PAGE) kept.add(selector);
       const stored = kept.has(selector) ? selector : OTHER_ELEMENTS;
-      return stored === raw ? row : { ...row, props: { ...row.props, [UI_CLICK_PROPS.selector]: stored } };
-    });
+      if (stored === raw) continue;
+      out ??= rows.slice();
+      out[index] = { ...row, props: { ...row.props, [UI_CLICK_PROPS.selector]: stored } };
+    }
+    return out ?? rows;
   }
 
   #keptOf(key: string): Set<string> {
@@ -67,9 +79,16 @@ export class SelectorBound {
     return kept;
   }
 
-  /** Days before yesterday take no more events: their names need not be held. */
+  /**
+   * Days before yesterday take no more events: their names need not be held. The oldest day taken
+   * changes at UTC midnight only, so the names are walked once a day, not on every request (a
+   * walk of every page's key).
+   */
   #forgetOldDays(): void {
-    const oldest = dayOf(this.now() - DAY_MS);
+    const now = this.now();
+    if (now < this.#nextMidnight) return;
+    this.#nextMidnight = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+    const oldest = dayOf(now - DAY_MS);
     for (const key of this.#kept.keys()) if (key.split('|')[1]! < oldest) this.#kept.delete(key);
   }
 }
