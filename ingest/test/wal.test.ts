@@ -102,6 +102,24 @@ describe('the write-ahead log', () => {
     expect(wal.read(segment).toString('utf8')).toBe('{"a":1}\n{"b":22}\n{"c":333}\n');
   });
 
+  it('writes a small append before it returns and a large one off the event loop, each whole', async () => {
+    const dir = freshDir();
+    const { wal } = openLog(dir);
+    // A single-event beacon's line: written at once, done before append returns.
+    const small = `${'s'.repeat(449)}\n`;
+    const calls: Array<Error | null> = [];
+    wal.append([Buffer.from(small)], (error) => calls.push(error));
+    expect(calls).toEqual([null]);
+    expect(wal.openSegmentBytes).toBe(450);
+    // A 50-event beacon's lines: handed to the pool, done later.
+    const large = `${'l'.repeat(20_479)}\n`;
+    const done = new Promise<Error | null>((resolve) => wal.append([Buffer.from(large)], resolve));
+    expect(wal.openSegmentBytes).toBe(450);
+    expect(await done).toBeNull();
+    expect(wal.openSegmentBytes).toBe(450 + 20_480);
+    expect(readFileSync(wal.seal()!.path, 'utf8')).toBe(small + large);
+  });
+
   it('gives consecutive numbers to consecutive segments, each its own file', async () => {
     const dir = freshDir();
     const { wal } = openLog(dir);
@@ -232,6 +250,14 @@ describe('the write-ahead log on a disk that refuses', () => {
     rmSync(next);
     expect(await append(wal, 'kept\n')).toBeNull();
     expect(wal.seal()).toMatchObject({ path: next, bytes: 5 });
+  });
+
+  it('reports a large write to a full disk as a small one, made off the event loop', async () => {
+    const { wal, next } = await logWithNext();
+    symlinkSync('/dev/full', next);
+    expect(await append(wal, `${'x'.repeat(8191)}\n`)).toMatchObject({ code: 'ENOSPC' });
+    expect(wal.openSegmentBytes).toBe(0);
+    expect(wal.seal()).toBeUndefined();
   });
 
   it('has nothing to push to the disk when the first write of its life failed', async () => {
