@@ -78,7 +78,7 @@ describe('the write-ahead log', () => {
     expect(readdirSync(dir)).toEqual([]);
     // Nothing appended: nothing to seal, nothing to push to the disk.
     expect(wal.seal()).toBeUndefined();
-    expect(() => wal.sync()).not.toThrow();
+    await expect(wal.sync()).resolves.toBeUndefined();
 
     const segment = await sealed(wal, '{"n":1}\n');
     // A thousand numbers per millisecond of the clock at open: never below what any earlier
@@ -118,6 +118,20 @@ describe('the write-ahead log', () => {
     expect(await done).toBeNull();
     expect(wal.openSegmentBytes).toBe(450 + 20_480);
     expect(readFileSync(wal.seal()!.path, 'utf8')).toBe(small + large);
+  });
+
+  it('pushes appended lines to the disk off the event loop, and closes a segment sealed meanwhile only after', async () => {
+    const dir = freshDir();
+    const { wal } = openLog(dir);
+    expect(await append(wal, 'pushed\n')).toBeNull();
+    // A promise of the push, not a push made before sync returns.
+    const pushing = wal.sync();
+    expect(pushing).toBeInstanceOf(Promise);
+    const segment = wal.seal()!;
+    await expect(pushing).resolves.toBeUndefined();
+    expect(readFileSync(segment.path, 'utf8')).toBe('pushed\n');
+    // Nothing appended since: nothing to push.
+    await expect(wal.sync()).resolves.toBeUndefined();
   });
 
   it('gives consecutive numbers to consecutive segments, each its own file', async () => {
@@ -244,7 +258,7 @@ describe('the write-ahead log on a disk that refuses', () => {
     expect(wal.openSegmentBytes).toBe(0);
     // No line was taken since the last push, so sync leaves the device alone (an fsync of
     // /dev/full would fail with EINVAL and throw here).
-    expect(() => wal.sync()).not.toThrow();
+    await expect(wal.sync()).resolves.toBeUndefined();
     // Nothing was taken, so there is no batch to seal; the next append goes to the same segment.
     expect(wal.seal()).toBeUndefined();
     rmSync(next);
@@ -270,7 +284,7 @@ describe('the write-ahead log on a disk that refuses', () => {
     symlinkSync('/dev/full', join(dir, nameOf(ahead + 1)));
     expect(await append(wal, 'lost\n')).toMatchObject({ code: 'ENOSPC' });
     // An fsync of /dev/full would throw EINVAL: a new log starts with nothing to push.
-    expect(() => wal.sync()).not.toThrow();
+    await expect(wal.sync()).resolves.toBeUndefined();
   });
 
   it('pushes appended lines to the disk on sync', async () => {
@@ -279,7 +293,11 @@ describe('the write-ahead log on a disk that refuses', () => {
     expect(await append(wal, 'taken\n')).toBeNull();
     expect(wal.openSegmentBytes).toBe(6);
     // /dev/null takes the write and refuses fsync: the error shows that sync did call it.
-    expect(() => wal.sync()).toThrow(expect.objectContaining({ code: 'EINVAL' }));
+    await expect(wal.sync()).rejects.toMatchObject({ code: 'EINVAL' });
+    // Not pushed, so the next sync tries again; a sync under way is shared, not repeated.
+    const again = wal.sync();
+    expect(wal.sync()).toBe(again);
+    await expect(again).rejects.toMatchObject({ code: 'EINVAL' });
   });
 
   it('takes a failed write back: the segment keeps the lines appended before it, and only those', async () => {

@@ -233,10 +233,10 @@ export class Pipeline {
   }
 
   private syncAll(): void {
-    try {
-      for (const table of TABLE_NAMES) this.writers[table].sync();
-    } catch (error) {
-      this.options.log.error({ err: error }, 'fsync of the write-ahead log failed');
+    for (const table of TABLE_NAMES) {
+      this.writers[table]
+        .sync()
+        .catch((error: unknown) => this.options.log.error({ err: error, table }, 'fsync of the write-ahead log failed'));
     }
   }
 }

@@ -186,9 +186,9 @@ export class TableWriter {
     return values === columns.length ? columns : columns.slice(0, values);
   }
 
-  /** fsync the open segment (a sealed one is synced when sealed). */
-  sync(): void {
-    this.wal.sync();
+  /** fsync the open segment, off the event loop (a sealed one is synced when sealed). */
+  sync(): Promise<void> {
+    return this.wal.sync();
   }
 
   /**

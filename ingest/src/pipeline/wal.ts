@@ -1,7 +1,6 @@
 import {
   close,
   fsync,
-  fsyncSync,
   ftruncate,
   ftruncateSync,
   mkdirSync,
@@ -54,6 +53,8 @@ export class WriteAheadLog {
   private openSeq: number;
   private openBytes = 0;
   private dirty = false;
+  /** The open segment's push to the disk under way (sync), if any: a sealed segment's file is closed only after it. */
+  private syncing: Promise<void> | undefined;
 
   private constructor(
     private readonly dir: string,
@@ -162,7 +163,8 @@ export class WriteAheadLog {
       return undefined;
     }
     // Off the event loop: the rows are already safe from a crash of the process; this is for a power cut.
-    fsync(fd, () => close(fd, () => undefined));
+    const syncing = this.syncing ?? Promise.resolve();
+    fsync(fd, () => void syncing.catch(() => undefined).then(() => close(fd, () => undefined)));
     const segment = { seq: this.openSeq, path: this.pathOf(this.openSeq), bytes: this.openBytes };
     this.openSeq += 1;
     this.openBytes = 0;
@@ -170,12 +172,26 @@ export class WriteAheadLog {
     return segment;
   }
 
-  /** Pushes appended lines to the disk itself, against a power cut. */
-  sync(): void {
-    if (this.fd !== undefined && this.dirty) {
-      fsyncSync(this.fd);
-      this.dirty = false;
-    }
+  /**
+   * Pushes appended lines to the disk itself, against a power cut, off the event loop: on the
+   * main thread an fsync of a second's lines at 100 requests a second blocked it 2 ms and took
+   * 0.5 ms of its CPU. Resolves once done (at once when nothing is to push; with the push under
+   * way when there is one); rejects with the disk's error, and the lines are pushed at the next.
+   */
+  sync(): Promise<void> {
+    const fd = this.fd;
+    if (this.syncing || fd === undefined || !this.dirty) return this.syncing ?? Promise.resolve();
+    this.dirty = false;
+    this.syncing = new Promise<void>((resolve, reject) =>
+      fsync(fd, (error) => {
+        this.syncing = undefined;
+        if (!error) return resolve();
+        // Still to push, unless the segment was sealed meanwhile (sealing pushes it).
+        if (this.fd === fd) this.dirty = true;
+        reject(error);
+      }),
+    );
+    return this.syncing;
   }
 
   read(segment: Segment): Buffer {
