@@ -16,6 +16,15 @@ const SEMI_SPACE_MIB = 8;
  * heap gives back what V8 otherwise keeps (the service's anonymous memory at rest 192 -> 139 MiB).
  */
 const EXPOSE_GC_FLAG = '--expose-gc';
+/**
+ * That collection ('last-resort') also drops every function's bytecode unless V8 keeps it, and the
+ * next burst paid for compiling it all again: single-event beacons at 4,000 a second, 5 s bursts
+ * alternated in one service, main thread per event after a release against none, medians of 3:
+ * +9.5 µs (+6.5 to +18.5) with flushing, +6.1 (+3.4 to +7.0) without; 4 rounds with 8 MiB
+ * semi-spaces from the start: +13.7 against +5.3. Without it, bytecode V8 would have dropped for
+ * age (functions run once at start) stays: about 3 MiB.
+ */
+const KEEP_BYTECODE_FLAG = '--no-flush-bytecode';
 
 /** True when node already runs with `flag` (NODE_OPTIONS or node's own arguments; `_` and `-` alike), the operator's choice. */
 function given(flag: string): boolean {
@@ -67,6 +76,7 @@ for (const [name, value] of Object.entries({ ...MALLOC_SETTINGS, ...COMPILER_SET
 const flags = [
   ...(given(YOUNG_GENERATION_FLAG) ? [] : [`${YOUNG_GENERATION_FLAG}=${SEMI_SPACE_MIB}`]),
   ...(given(EXPOSE_GC_FLAG) ? [] : [EXPOSE_GC_FLAG]),
+  ...(given('--flush-bytecode') || given(KEEP_BYTECODE_FLAG) ? [] : [KEEP_BYTECODE_FLAG]),
 ];
 // Once re-executed, all are in place and this does nothing.
 if ((envChanged || flags.length > 0) && typeof process.execve === 'function' && process.platform !== 'win32') {

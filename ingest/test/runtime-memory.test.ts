@@ -56,6 +56,8 @@ describe.runIf(process.platform === 'linux')('the service process', () => {
       // Blocks from 16 KiB up are mapped on their own, so freeing them hands them back (13 MiB less at rest).
       expect(service.environment).toContain('MALLOC_MMAP_THRESHOLD_=16384');
       expect(service.commandLine).toContain('--expose-gc');
+      // Its release of the heap would otherwise drop every function's bytecode, compiled again by the next burst.
+      expect(service.commandLine).toContain('--no-flush-bytecode');
       expect(service.environment).toContain('ESBUILD_WORKER_THREADS=0');
     } finally {
       await service.stop();
