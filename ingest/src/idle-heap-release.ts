@@ -5,7 +5,8 @@
 // nothing in 30 s idle after `npm run bench`'s load. One collection that compacts the heap and
 // releases its pooled pages ('last-resort', what V8 does on a low-memory notification) took the
 // service's anonymous memory from 192 to 139 MiB (the heap 78 -> 28 MiB, buffers 30 -> 18), in
-// 90 to 130 ms of the main thread, once per idle spell: never while requests keep it busy.
+// 70 to 350 ms of the main thread (the most at start), once per idle spell: never while requests
+// keep it busy. The next burst pays for the heap growing again (runtime-memory.ts keeps bytecode).
 // The collection needs `gc` exposed (`--expose-gc`, runtime-memory.ts); without it nothing runs.
 
 import { getHeapStatistics } from 'node:v8';
