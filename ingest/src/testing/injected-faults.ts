@@ -70,8 +70,9 @@ class FaultSwitch {
  * A failing-disk double at the boundary between the write-ahead log and the OS: while the switch
  * says `disk-full`, a write to a file under `walDir` fails with ENOSPC, as the kernel answers on a
  * full filesystem; every other write (logs, other files) goes through. The log's own code (the
- * failed write taken back, the request answered 503) runs unchanged: only `fs.writev`, the one
- * call it appends with, is wrapped, and Node's live ES module bindings are brought in step with it.
+ * failed write taken back, the request answered 503) runs unchanged: only `fs.writev` and
+ * `fs.writevSync`, the calls it appends with (a small append is written on the event loop), are
+ * wrapped, and Node's live ES module bindings are brought in step with them.
  */
 function refuseLogWritesWhileDiskFull(dataDir: string, faults: FaultSwitch): void {
   fs.mkdirSync(dataDir, { recursive: true });
@@ -86,20 +87,23 @@ function refuseLogWritesWhileDiskFull(dataDir: string, faults: FaultSwitch): voi
       return true;
     }
   };
+  const diskFull = (): NodeJS.ErrnoException =>
+    Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
   const wrapped = (fd: number, ...rest: unknown[]) => {
     if (faults.current === 'disk-full' && underWal(fd)) {
       const callback = rest.at(-1) as (error: NodeJS.ErrnoException) => void;
-      const error: NodeJS.ErrnoException = Object.assign(new Error('ENOSPC: no space left on device, write'), {
-        code: 'ENOSPC',
-        errno: -28,
-        syscall: 'write',
-      });
-      process.nextTick(callback, error);
+      process.nextTick(callback, diskFull());
       return;
     }
     return (writev as (...args: unknown[]) => void)(fd, ...rest);
   };
+  const writevSync = fs.writevSync;
+  const wrappedSync = (fd: number, ...rest: unknown[]) => {
+    if (faults.current === 'disk-full' && underWal(fd)) throw diskFull();
+    return (writevSync as (...args: unknown[]) => number)(fd, ...rest);
+  };
   fs.writev = wrapped as typeof fs.writev;
+  fs.writevSync = wrappedSync as typeof fs.writevSync;
   syncBuiltinESMExports();
 }
 
