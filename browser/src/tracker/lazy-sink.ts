@@ -34,7 +34,7 @@ export function createLazySink(
         sink = module.startOpenTelemetry(options);
         pending.splice(0).map(sink.record);
         // Back from the back/forward cache: what was saved went out here, not on the next page.
-        if (leaving) sessionStorage.removeItem(SAVED_KEY);
+        if (leaving) takeSaved(ignored);
         if (document.hidden) sink.flush();
       },
       ignored.bind(0, 'otel_load_failed'),
