@@ -1,26 +1,25 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startDemo, type Demo } from './support/demo.js';
+import type { Demo } from './support/demo.js';
 import { journeyLines } from './support/event-lines.js';
-import { freePort, startIngest, waitForStoredEvents, type RunningIngest } from './support/ingest.js';
+import { waitForStoredEvents, type RunningIngest } from './support/ingest.js';
+import { startOtelDemoStack, type OtelDemoStack } from './support/otel-demo-stack.js';
 import { CLICKED, expectedEventLines, visitDemo, type VisitOptions } from './support/visit.js';
 
 // Real Chromium on the built demo with the OpenTelemetry tier only, exporting OTLP/HTTP straight
 // to the real ingest service's /v1/traces and /v1/metrics.
 describe('demo portfolio -> OpenTelemetry -> ingest service', () => {
+  let stack: OtelDemoStack;
   let ingest: RunningIngest;
   let demo: Demo;
   let browser: Browser;
 
   beforeAll(async () => {
-    const port = await freePort();
-    demo = await startDemo({ mode: 'otel', collectorUrl: `http://127.0.0.1:${port}` });
-    [ingest, browser] = await Promise.all([startIngest({ port, origins: [demo.url] }), launchChromium()]);
+    stack = await startOtelDemoStack();
+    ({ ingest, demo, browser } = stack);
   });
   afterAll(async () => {
-    await browser?.close();
-    await demo?.close();
-    await ingest?.stop();
+    await stack?.close();
   });
 
   /** The delta counter `portfolio.events`, summed by the ingest service into Prometheus. */

@@ -1,26 +1,25 @@
 import type { Browser, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startDemo, type Demo } from './support/demo.js';
+import type { Demo } from './support/demo.js';
 import { journeyLines } from './support/event-lines.js';
-import { freePort, startIngest, waitForStoredEvents, type RunningIngest } from './support/ingest.js';
+import { waitForStoredEvents, type RunningIngest } from './support/ingest.js';
+import { startOtelDemoStack, type OtelDemoStack } from './support/otel-demo-stack.js';
 
 // A visitor who leaves a page before its OpenTelemetry tier has loaded (a slow network holds the
 // tier's chunk: the test double here is the network's delay, nothing of ours): that page cannot
 // send, so it keeps its events for the tab's next page, which sends them with its own.
 describe('the OpenTelemetry tier, a page left before it loaded', () => {
+  let stack: OtelDemoStack;
   let ingest: RunningIngest;
   let demo: Demo;
   let browser: Browser;
 
   beforeAll(async () => {
-    const port = await freePort();
-    demo = await startDemo({ mode: 'otel', collectorUrl: `http://127.0.0.1:${port}` });
-    [ingest, browser] = await Promise.all([startIngest({ port, origins: [demo.url] }), launchChromium()]);
+    stack = await startOtelDemoStack();
+    ({ ingest, demo, browser } = stack);
   });
   afterAll(async () => {
-    await browser?.close();
-    await demo?.close();
-    await ingest?.stop();
+    await stack?.close();
   });
 
   it("is sent by the tab's next page, each event once", async () => {

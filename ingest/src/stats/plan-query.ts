@@ -66,7 +66,7 @@ export function planQuery(query: Query): Plan {
     breakdowns: current(breakdownGrains),
     previousBreakdowns: previous(breakdownGrains),
     visits: current(['hour']),
-    previousVisits: stretchesOf(query.previous.from, query.previous.to, offered(['hour'])),
+    previousVisits: previous(['hour']),
     counts: current(['hour', 'day']),
   };
 }
