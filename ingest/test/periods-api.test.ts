@@ -305,9 +305,10 @@ describe('periods through /api/stats', () => {
     // The unfiltered figures come from the rollups, which still hold every hour.
     expect(all).toMatchObject({ page_views: headline('1970-01-01', '9999-12-31').page_views });
     expect(localDate(all.period.from)).toBe(localDate(events[0]!.s));
-    // Every figure read from raw events (or the per-visit rollup, kept as long) is named.
+    // Every figure read from raw events (or the per-visit rollup, kept as long) is named; goals and
+    // properties over whole days come from the daily rollup.
     expect(all.partial).toBe(
-      `entry and exit pages, bounce rate, visit duration, goals, properties, outbound links, downloads, reading and the engagement path count only from ${localDate(rawFrom)}, where raw events begin`,
+      `entry and exit pages, bounce rate, visit duration, outbound links, downloads, reading and the engagement path count only from ${localDate(rawFrom)}, where raw events begin`,
     );
     // A period other than `all` reads where history begins beside its figures: named alike.
     expect((await stats('range=12mo')).partial).toBe(all.partial);

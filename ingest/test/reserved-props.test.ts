@@ -1,5 +1,8 @@
-import { RESERVED_PROPS } from '@footfall/contract';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RESERVED_PROP_KEYS, RESERVED_PROPS } from '@footfall/contract';
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS_DIR } from '../src/clickhouse/migrate.js';
 import { keepDeclaredProps } from '../src/accept/declared-props.js';
 import { Catalog } from '../src/catalog/catalog.js';
 import { shapeField } from '../src/events/event-shape.js';
@@ -58,5 +61,25 @@ describe('tracker-reserved property keys', () => {
     const event = timeSpent({ scroll_depth: depth });
     expect(toEventRow(event, catalog, sender)).toEqual({ reason: 'invalid_field' });
     expect(shapeField(event)).toBe('props/scroll_depth');
+  });
+});
+
+describe('the rollups of properties', () => {
+  it('leave out exactly the keys the tracker sends itself, in every migration that writes them', () => {
+    // The keys are written into the SQL of the views and their fills (0071 and 0072): a key added to
+    // the contract needs a migration of its own, or its values would become the site's properties.
+    const files = readdirSync(MIGRATIONS_DIR).filter((name) => readFileSync(join(MIGRATIONS_DIR, name), 'utf8').includes("'prop'"));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const file of files) {
+      const sql = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
+      const lists = [...sql.matchAll(/key NOT IN \(([^)]*)\)/g)].map((match) =>
+        match[1]!
+          .split(',')
+          .map((key) => key.trim().replaceAll("'", ''))
+          .sort(),
+      );
+      expect(lists.length, file).toBe(2);
+      for (const list of lists) expect(list, file).toEqual([...RESERVED_PROP_KEYS].sort());
+    }
   });
 });

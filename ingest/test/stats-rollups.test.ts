@@ -27,6 +27,19 @@ const REFERRERS = ['', '', 'news.ycombinator.com', 'www.google.com', 'localhost:
 const COUNTRIES = ['DE', 'FR', 'US', ''];
 const DEVICES = ['desktop', 'mobile', 'tablet'];
 const BROWSERS = ['Chrome', 'Firefox', 'Safari'];
+const LINKS = {
+  outbound: ['https://github.com/someone', 'https://github.com/someone/repo', 'https://mastodon.social/@someone'],
+  download: ['https://portfolio.example/cv.pdf', 'https://portfolio.example/talk.zip'],
+};
+/** A goal of each kind the rollups answer; the last site of the tests adds one they cannot (two property matches). */
+const GOALS = [
+  { name: 'CV page', page: '/cv*' },
+  { name: 'Guitar', object: 'guitar' },
+  { name: 'GitHub', outbound: 'https://github.com/*' },
+  { name: 'PDF', download: '*.pdf' },
+  { name: 'Signed up', event: 'signup' },
+  { name: 'Pro', event: 'signup', props: { plan: 'pro' } },
+];
 
 interface Event {
   site: string;
@@ -44,6 +57,8 @@ interface Event {
   object_id: string;
   room_id: string;
   nav_from: string;
+  nav_to: string;
+  props: Record<string, string>;
   device: string;
   browser: string;
   os: string;
@@ -67,7 +82,8 @@ const clock = (ms: number) => new Date(ms).toISOString().replace('T', ' ').repla
 /**
  * Visits over the last 62 days (both periods of every range), a busier last two hours, and visits
  * that straddle each range's start and the start of the period before it; each visit's events are
- * 4 to 23 minutes apart, so many cross an hour, some a day. Some are anonymised (no ids).
+ * 4 to 23 minutes apart, so many cross an hour, some a day. Some are anonymised (no ids). Some
+ * follow links out or to files, or sign up with properties: what goals, links and properties read.
  */
 function makeEvents(now: number): Event[] {
   const next = random(7);
@@ -92,7 +108,10 @@ function makeEvents(now: number): Event[] {
     for (let step = 0; step < length; step += 1) {
       // A client's clock may run up to 5 minutes ahead: such events count in every range, as before.
       if (ms > (now + 300) * 1000) break;
-      const type = step === 0 ? 'page_view' : pick(['page_view', 'page_view', 'room_enter', 'object_view', 'object_click', 'time_spent']);
+      const type =
+        step === 0
+          ? 'page_view'
+          : pick(['page_view', 'page_view', 'room_enter', 'object_view', 'object_click', 'time_spent', 'outbound', 'download', 'signup']);
       const object = type === 'object_view' || type === 'object_click' ? pick(OBJECTS) : '';
       if (type === 'page_view' && step > 0) {
         from = path;
@@ -116,6 +135,14 @@ function makeEvents(now: number): Event[] {
         object_id: object,
         room_id: object || type === 'room_enter' ? 'studio' : '',
         nav_from: type === 'page_view' ? from : '',
+        nav_to: type === 'outbound' || type === 'download' ? pick(LINKS[type]) : '',
+        // The tracker's own key (scroll_depth) is no property of the site's: left out of both.
+        props:
+          type === 'signup'
+            ? { plan: pick(['pro', 'free']), theme: pick(['dark', 'light']) }
+            : type === 'time_spent'
+              ? { scroll_depth: String(Math.floor(next() * 101)) }
+              : {},
         device: pick(DEVICES),
         browser: pick(BROWSERS),
         os: 'Linux',
@@ -183,7 +210,7 @@ describe('rollups behind /api/stats', () => {
 
   beforeAll(async () => {
     app = await testApp();
-    site = app.catalog.sites.get('portfolio')!;
+    site = { ...app.catalog.sites.get('portfolio')!, goals: GOALS };
     await store(app.clickhouse, events);
   });
   afterAll(async () => {
@@ -213,6 +240,35 @@ describe('rollups behind /api/stats', () => {
     expect(withoutLive(fromRollups)).toEqual(withoutLive(fromRaw));
   });
 
+  it('read goals and properties of a long period from whole days, and goals the rollups cannot answer from raw events, alike', async () => {
+    const planOf = (of: SiteEntry, period?: '12mo' | 'this_month') =>
+      planQuery(parseQuery(of, '30d', {}, { now, ...(period ? { period } : {}) }));
+    const sources = (stretches: readonly { source: string }[]) => [...new Set(stretches.map((stretch) => stretch.source))].sort();
+    // A rolling range of days reads them raw: its last days hold most of its events, merged no cheaper from the rollup.
+    expect(sources(planOf(site).properties)).toEqual(['raw']);
+    expect(sources(planOf(site).goals)).toEqual(['raw']);
+    expect(sources(planOf(site, '12mo').properties)).toContain('day');
+    expect(sources(planOf(site, '12mo').goals)).toContain('day');
+    // Two property matches at once: no rollup row holds both, so the goals are read raw.
+    const twoProps = { ...site, goals: [...GOALS, { name: 'Pro, dark', event: 'signup', props: { plan: 'pro', theme: 'dark' } }] };
+    expect(sources(planOf(twoProps, '12mo').goals)).toEqual(['raw']);
+    expect(sources(planOf(twoProps, '12mo').properties)).toContain('day');
+    for (const of of [site, twoProps]) {
+      for (const period of ['12mo', 'this_month'] as const) {
+        const [fromRollups, fromRaw] = await Promise.all([
+          readStats(app.clickhouse, of, '30d', [], {}, { now, period, rollups: true }),
+          readStats(app.clickhouse, of, '30d', [], {}, { now, period, rollups: false }),
+        ]);
+        expect(
+          fromRollups.goals.every((goal) => goal.visitors > 0),
+          period,
+        ).toBe(true);
+        expect(fromRollups.properties.length, period).toBeGreaterThan(0);
+        expect(withoutLive(fromRollups), period).toEqual(withoutLive(fromRaw));
+      }
+    }
+  });
+
   it('give the figures counted here from the events themselves', async () => {
     for (const range of ['24h', '7d', '30d'] as const) {
       const since = (now - RANGES[range]) * 1000;
@@ -232,11 +288,41 @@ describe('rollups behind /api/stats', () => {
       }
       const top = stats.entry_pages[0]!;
       expect(top.visits, range).toBe([...entries.values()].filter((path) => path === top.path).length);
+      const visitorsOf = (list: readonly Event[]) =>
+        new Set(list.filter((event) => event.visitor_id !== '').map((event) => event.visitor_id)).size;
+      const pro = inRange.filter((event) => event.type === 'signup' && event.props.plan === 'pro');
+      expect(
+        stats.goals.find((goal) => goal.goal === 'Pro'),
+        range,
+      ).toMatchObject({ visitors: visitorsOf(pro), events: pro.length });
+      const github = inRange.filter((event) => event.type === 'outbound' && event.nav_to.startsWith('https://github.com/'));
+      expect(
+        stats.goals.find((goal) => goal.goal === 'GitHub'),
+        range,
+      ).toMatchObject({ visitors: visitorsOf(github), events: github.length });
+      for (const link of stats.outbound_links) {
+        const followed = inRange.filter((event) => event.type === 'outbound' && event.nav_to === link.url);
+        expect(link, range).toMatchObject({ visitors: visitorsOf(followed), clicks: followed.length });
+      }
+      const themes = stats.properties.find((pair) => pair.type === 'signup' && pair.key === 'theme');
+      for (const theme of ['dark', 'light']) {
+        const set = inRange.filter((event) => event.type === 'signup' && event.props.theme === theme);
+        expect(
+          themes?.values.find((row) => row.value === theme),
+          `${range} ${theme}`,
+        ).toMatchObject({ visitors: visitorsOf(set), events: set.length });
+      }
+      expect(
+        stats.properties.some((pair) => pair.key === 'scroll_depth'),
+        range,
+      ).toBe(false);
     }
   });
 
   it('read whole hours from the rollups: raw events deleted behind them leave a long range unchanged', async () => {
     const before = await read('7d', true);
+    const year = () => readStats(app.clickhouse, site, '30d', [], {}, { now, period: '12mo' });
+    const yearBefore = await year();
     // Raw events of whole hours well inside the range; the rollups keep their counts.
     const from = (Math.floor(now / HOUR) - 48) * HOUR;
     await app.clickhouse.command({
@@ -249,11 +335,21 @@ describe('rollups behind /api/stats', () => {
     const after = await read('7d', true);
     // Figures read from raw events alone: the lists of events other than page views (event-lists.ts),
     // goals, properties and the room's engagement path (what each click led to needs the visit's order).
-    const { page_engagement: engagementAfter, engagement: pathAfter, goals: _ga, properties: _pa, ...rolledAfter } = withoutLive(after);
-    const { page_engagement: engagementBefore, engagement: pathBefore, goals: _gb, properties: _pb, ...rolledBefore } = withoutLive(before);
-    expect(rolledAfter).toEqual(rolledBefore);
-    expect(engagementAfter).not.toEqual(engagementBefore);
-    expect(pathAfter).not.toEqual(pathBefore);
+    const rawRead = ({ page_engagement, engagement, goals, properties, outbound_links, downloads, ...rolled }: Partial<Stats>) => ({
+      raw: { page_engagement, engagement, goals, properties, outbound_links, downloads },
+      rolled,
+    });
+    const [afterParts, beforeParts] = [rawRead(withoutLive(after)), rawRead(withoutLive(before))];
+    expect(afterParts.rolled).toEqual(beforeParts.rolled);
+    // Over a long period goals and properties come from whole days of the daily rollup: unchanged too.
+    const yearAfter = await year();
+    expect(yearBefore.goals.every((goal) => goal.visitors > 0)).toBe(true);
+    expect({ goals: yearAfter.goals, properties: yearAfter.properties }).toEqual({
+      goals: yearBefore.goals,
+      properties: yearBefore.properties,
+    });
+    for (const part of ['page_engagement', 'engagement', 'goals', 'properties', 'outbound_links', 'downloads'] as const)
+      expect(afterParts.raw[part], part).not.toEqual(beforeParts.raw[part]);
     expect((await read('7d', false)).total_events).toBe(before.total_events - deleted);
   });
 });
@@ -277,6 +373,8 @@ describe('rollups and re-sent batches', () => {
                 (SELECT sum(events) FROM events_per_hour WHERE dimension = 'all') AS hourly_all,
                 (SELECT sum(events) FROM events_per_day WHERE dimension = 'type') AS daily,
                 (SELECT sum(events) FROM events_per_day WHERE dimension = 'page') AS daily_views,
+                (SELECT sum(events) FROM events_per_day WHERE dimension = 'action') AS daily_actions,
+                (SELECT sum(events) FROM events_per_day WHERE dimension = 'prop') AS daily_props,
                 (SELECT sum(page_views) FROM visits_per_hour) AS visit_views,
                 (SELECT sum(page_views) + sum(room_entries) FROM visits_per_hour) AS visit_counted`,
       );
@@ -286,6 +384,8 @@ describe('rollups and re-sent batches', () => {
         hourly_all: 300,
         daily: 300,
         daily_views: views,
+        daily_actions: 300 - views,
+        daily_props: 2 * batch.filter((event) => event.type === 'signup').length,
         visit_views: withVisit.filter((event) => event.type === 'page_view').length,
         visit_counted: withVisit.filter((event) => event.type === 'page_view' || event.type === 'room_enter').length,
       });
@@ -318,6 +418,8 @@ describe('rollups on a database that already holds events', () => {
                 (SELECT sum(events) FROM events_per_hour WHERE dimension = 'all') AS hourly_all,
                 (SELECT sum(events) FROM events_per_day WHERE dimension = 'type') AS daily,
                 (SELECT sum(events) FROM events_per_day WHERE dimension = 'all') AS daily_all,
+                (SELECT sum(events) FROM events_per_day WHERE dimension = 'action') AS daily_actions,
+                (SELECT sum(events) FROM events_per_day WHERE dimension = 'prop') AS daily_props,
                 (SELECT sum(page_views) FROM visits_per_hour) AS visit_views`,
       );
       expect(filled).toEqual({
@@ -325,6 +427,9 @@ describe('rollups on a database that already holds events', () => {
         hourly_all: stored.length,
         daily: stored.length,
         daily_all: stored.length,
+        daily_actions: stored.filter((event) => event.type !== 'page_view').length,
+        // Two properties of the site's own per sign-up; a time spent's scroll depth is the tracker's.
+        daily_props: 2 * stored.filter((event) => event.type === 'signup').length,
         visit_views: stored.filter((event) => event.type === 'page_view' && event.session_id !== '').length,
       });
       // Written after the fill: counted by the views, once.

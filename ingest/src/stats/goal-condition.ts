@@ -1,8 +1,9 @@
 /**
- * A catalog goal as SQL: the condition on one raw `events` row that reaches it, and the event type
- * its events have. The builder, the filters (`goal=name`), goals, funnels and engagement share it.
+ * A catalog goal as SQL: the condition on one raw `events` row that reaches it, the same on a
+ * rollup row where one answers it, and the event type its events have. The builder, the filters
+ * (`goal=name`), goals, funnels and engagement share it.
  */
-import type { CatalogGoal } from '@footfall/contract';
+import { type CatalogGoal, RESERVED_PROP_KEYS } from '@footfall/contract';
 
 /** A goal's `*` pattern as a LIKE pattern: `%` and `_` match themselves, `*` any characters. */
 export function likePattern(pattern: string): string {
@@ -10,9 +11,8 @@ export function likePattern(pattern: string): string {
 }
 
 /**
- * The one place a goal becomes SQL: a condition on one raw `events` row (a goal is a predicate
- * over event rows, so it is read from raw events, never from the rollups, which know no props
- * nor links), its values bound as parameters named `{prefix}_...` into `params`.
+ * The one place a goal becomes SQL: a condition on one raw `events` row, its values bound as
+ * parameters named `{prefix}_...` into `params`.
  */
 export function goalCondition(goal: CatalogGoal, prefix: string, params: Record<string, unknown>): string {
   const bind = (suffix: string, value: string) => {
@@ -36,4 +36,38 @@ export function goalType(goal: CatalogGoal): string {
   if (goal.outbound !== undefined) return 'outbound';
   if (goal.download !== undefined) return 'download';
   return goal.event ?? '';
+}
+
+/**
+ * Whether the rollups' rows answer a goal (migration 0072): a page from the `page`
+ * rows; an object, a link or a custom event from the `action` rows; a custom event with one
+ * property match from the `prop` rows. Not a page view named as a custom event (it has no
+ * `action` row), several property matches at once (each is a row of its own) or a tracker's own
+ * key (left out of the `prop` rows): those goals are read from raw events.
+ */
+export function onRollups(goal: CatalogGoal): boolean {
+  if (goal.event === undefined) return true;
+  const keys = Object.keys(goal.props ?? {});
+  return goal.event !== 'page_view' && (keys.length === 0 || (keys.length === 1 && !RESERVED_PROP_KEYS.includes(keys[0]!)));
+}
+
+/**
+ * A goal as a condition on a rollup row (`dimension`, `value`, `value2`, `value3`) when onRollups
+ * says one answers it: the rows whose events reach the goal, so that merging their visitors'
+ * states and summing their events gives what goalCondition gives over raw events.
+ */
+export function goalRollupCondition(goal: CatalogGoal, prefix: string, params: Record<string, unknown>): string {
+  const bind = (suffix: string, value: string) => {
+    params[`${prefix}_${suffix}`] = value;
+    return `{${prefix}_${suffix}:String}`;
+  };
+  if (goal.page !== undefined) return `(dimension = 'page' AND value LIKE ${bind('page', likePattern(goal.page))})`;
+  if (goal.object !== undefined) return `(dimension = 'action' AND value = 'object_click' AND value2 = ${bind('object', goal.object)})`;
+  if (goal.outbound !== undefined)
+    return `(dimension = 'action' AND value = 'outbound' AND value2 LIKE ${bind('url', likePattern(goal.outbound))})`;
+  if (goal.download !== undefined)
+    return `(dimension = 'action' AND value = 'download' AND value2 LIKE ${bind('url', likePattern(goal.download))})`;
+  const [match] = Object.entries(goal.props ?? {});
+  if (match === undefined) return `(dimension = 'action' AND value = ${bind('event', goal.event ?? '')})`;
+  return `(dimension = 'prop' AND value = ${bind('event', goal.event ?? '')} AND value2 = ${bind('key0', match[0])} AND value3 = ${bind('value0', match[1])})`;
 }

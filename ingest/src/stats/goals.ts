@@ -1,15 +1,15 @@
 /**
  * Goals and conversions: for each of the site's goals (the catalog's `goals`), the visitors who
  * reached it in the period, the conversion rate (those visitors over all the period's visitors)
- * and the events that reached it. A goal is a condition on raw event rows (goal-condition.ts's
- * goalCondition), so the planner sends goals to raw events, never to the rollups: one scan of the
- * events of the goals' types in both periods, each goal a `-If` aggregate of it per period: the
- * compared period's visitors give each goal's change.
+ * and the events that reached it. A goal is a condition on raw event rows, or on the rollups'
+ * rows where they answer every goal of the site (goal-condition.ts): over a long period, whole
+ * days from the daily rollup and the rest from raw events, as the planner says (plan-query.ts); each goal a `-If`
+ * aggregate per period: the compared period's visitors give each goal's change.
  */
-import type { Sql } from './build-sql.js';
-import { goalCondition, goalType } from './goal-condition.js';
+import { periodParts, type Sql, TimeParams, timeCondition } from './build-sql.js';
+import { goalCondition, goalRollupCondition, goalType } from './goal-condition.js';
 import type { Query } from './parse-query.js';
-import { rawPeriods } from './raw-period.js';
+import type { Plan } from './plan-query.js';
 import { count } from './run-query.js';
 
 export interface GoalFigures {
@@ -29,20 +29,42 @@ export type GoalRow = Record<string, string>;
 
 /**
  * One row: `visitors_<i>` and `events_<i>` for the i-th goal over the current period, and
- * `previous_<i>`, its visitors over the compared period; none when the site has no goal.
+ * `previous_<i>`, its visitors over the compared period; none when the site has no goal. Each
+ * source of the plan's stretches (plan.goals) yields the goals' visitors as states and their
+ * events, merged over the sources.
  */
-export function goalsSql(query: Query): Sql | undefined {
+export function goalsSql(plan: Plan): Sql | undefined {
+  const { query } = plan;
   const { goals } = query.site;
   if (goals.length === 0) return undefined;
-  const { where, current, previous, params } = rawPeriods(query);
-  const figures = goals.map((goal, index) => {
-    const condition = goalCondition(goal, `goal${index}`, params);
-    return `uniqIf(visitor_key, visitor_key != 0 AND ${condition} AND ${current}) AS visitors_${index},
-            countIf(${condition} AND ${current}) AS events_${index},
-            uniqIf(visitor_key, visitor_key != 0 AND ${condition} AND ${previous}) AS previous_${index}`;
-  });
-  params.goal_types = [...new Set(goals.map(goalType))];
-  return { sql: `SELECT ${figures.join(', ')} FROM events WHERE ${where} AND type IN {goal_types:Array(String)}`, params };
+  const times = new TimeParams();
+  const params: Record<string, unknown> = { site: query.site.id, goal_types: [...new Set(goals.map(goalType))] };
+  const parts = periodParts(query, plan.goals, plan.previousGoals, times, params).map(
+    ({ source, table, time, stretches, current, matching }) => {
+      const raw = source === 'raw';
+      const period = current(raw ? 'ts' : time);
+      const figures = goals.map((goal, index) => {
+        const condition = raw ? goalCondition(goal, `goal${index}`, params) : goalRollupCondition(goal, `goal${index}`, params);
+        return raw
+          ? `uniqStateIf(visitor_key, visitor_key != 0 AND ${condition} AND ${period}) AS visitors_${index},
+           countIf(${condition} AND ${period}) AS events_${index},
+           uniqStateIf(visitor_key, visitor_key != 0 AND ${condition} AND NOT (${period})) AS previous_${index}`
+          : `uniqMergeStateIf(visitors, ${condition} AND ${period}) AS visitors_${index},
+           sumIf(events, ${condition} AND ${period}) AS events_${index},
+           uniqMergeStateIf(visitors, ${condition} AND NOT (${period})) AS previous_${index}`;
+      });
+      return raw
+        ? `SELECT ${figures.join(', ')} FROM events
+         WHERE site = {site:String} AND (${timeCondition('ts', stretches, times)}) AND type IN {goal_types:Array(String)}${matching}`
+        : `SELECT ${figures.join(', ')} FROM ${table}
+         WHERE site = {site:String} AND dimension IN ('page', 'action', 'prop') AND (${timeCondition(time, stretches, times)})`;
+    },
+  );
+  const merged = goals.map(
+    (_, index) =>
+      `uniqMerge(visitors_${index}) AS visitors_${index}, sum(events_${index}) AS events_${index}, uniqMerge(previous_${index}) AS previous_${index}`,
+  );
+  return { sql: `SELECT ${merged.join(', ')} FROM (${parts.join('\n UNION ALL \n')})`, params: { ...params, ...times.values } };
 }
 
 /** The goals in catalog order, each with its figures (goalsSql's row); `visitors` is the period's headline figure. */

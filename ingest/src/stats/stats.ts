@@ -22,7 +22,7 @@ import { parseQuery, type Compare, type ParseOptions, type Query } from './parse
 import { activeFilters } from './filters.js';
 import { readStoredSpan, type StoredSpan } from './stored-span.js';
 import { localDate } from './time-zone.js';
-import { planQuery } from './plan-query.js';
+import { type Plan, planQuery, type Stretch } from './plan-query.js';
 import type { Range } from './range.js';
 import type { RefusedValue } from '../refusals/refused-values.js';
 import { rows } from './run-query.js';
@@ -98,35 +98,41 @@ export type ReadOptions = Omit<ParseOptions, 'period'> & { period?: ParseOptions
 
 /**
  * The figures of an unfiltered summary that count only while raw events (or the per-visit rollup,
- * kept as long) are kept: the rest come from rollups kept longer.
+ * kept as long) are kept: the rest come from rollups kept longer. Goals and properties are among
+ * them unless the plan reads them from whole days of the daily rollup (plan-query.ts).
  */
-const RAW_ONLY_FIGURES = [
-  'entry and exit pages',
-  'bounce rate',
-  'visit duration',
-  'goals',
-  'properties',
-  'outbound links',
-  'downloads',
-  'reading',
-  'the engagement path',
-] as const;
+function rawOnlyFigures(plan: Plan): string[] {
+  const raw = (name: string, stretches: readonly Stretch[]) => (stretches.some((stretch) => stretch.source === 'day') ? [] : [name]);
+  return [
+    'entry and exit pages',
+    'bounce rate',
+    'visit duration',
+    ...raw('goals', plan.goals),
+    ...raw('properties', plan.properties),
+    'outbound links',
+    'downloads',
+    'reading',
+    'the engagement path',
+  ];
+}
 
 /**
  * What is missing when the periods begin before the oldest raw event and the rollups hold older
  * hours: a filtered summary is read from raw events alone; an unfiltered one reads the figures of
- * RAW_ONLY_FIGURES from raw events or the per-visit rollup.
+ * rawOnlyFigures from raw events or the per-visit rollup.
  */
-function partialOf(query: Query, stored: StoredSpan | undefined): string | undefined {
+function partialOf(plan: Plan, stored: StoredSpan | undefined): string | undefined {
+  const { query } = plan;
   if (!stored || stored.oldest === null) return undefined;
   const rawFrom = stored.rawFrom ?? query.now;
   // The rollups' oldest hour holds the oldest raw event when nothing older was dropped.
   const rawHour = Math.floor(rawFrom / 3600) * 3600;
   if (stored.oldest >= rawHour || Math.min(query.current.from, query.previous.from) >= rawHour) return undefined;
   const date = localDate(rawFrom, query.timeZone);
+  const figures = rawOnlyFigures(plan);
   return activeFilters(query.filters).length > 0
     ? `filters apply only from ${date}, where raw events begin`
-    : `${RAW_ONLY_FIGURES.slice(0, -1).join(', ')} and ${RAW_ONLY_FIGURES.at(-1)} count only from ${date}, where raw events begin`;
+    : `${figures.slice(0, -1).join(', ')} and ${figures.at(-1)} count only from ${date}, where raw events begin`;
 }
 
 /**
@@ -161,7 +167,7 @@ export async function summaryReads(
       : () => readStoredSpan(client, site.id);
   const plan = planQuery(query);
   const run = <Row>({ sql, params }: { sql: string; params: Record<string, unknown> }) => rows<Row>(client, sql, params);
-  const goals = goalsSql(query);
+  const goals = goalsSql(plan);
   const reads = {
     overTime: () => run<OverTimeRow>(overTimeSql(plan)),
     // The current period's rows, each with the compared period's figures beside (build-sql.ts).
@@ -176,11 +182,11 @@ export async function summaryReads(
     >),
     // Every goal is listed, reached or not, each with its visitors over the compared period.
     goals: async () => (goals ? run<GoalRow>(goals) : []),
-    properties: () => run<PropertyRow>(propertiesSql(query)),
+    properties: () => run<PropertyRow>(propertiesSql(plan)),
     engagement: () => readEngagement(client, query),
     stored: storedSpan,
   };
-  return { query, reads };
+  return { query, plan, reads };
 }
 
 export async function readStats(
@@ -191,7 +197,7 @@ export async function readStats(
   filters: Filters = {},
   options: ReadOptions = {},
 ): Promise<Stats> {
-  const { query, reads } = await summaryReads(client, site, range, filters, options);
+  const { query, plan, reads } = await summaryReads(client, site, range, filters, options);
   const readEventLists = async () =>
     Object.fromEntries(await Promise.all(LIST_QUERY_NAMES.map(async (name) => [name, await reads[name]()] as const))) as Record<
       ListQueryName,
@@ -219,7 +225,7 @@ export async function readStats(
   const figures = shapeOverTime(query, overTime);
   const { previous: previousVisits, ...visitFigures } = shapeVisits(visits);
   const previous = { ...figures.previous, ...previousVisits };
-  const partial = partialOf(query, stored);
+  const partial = partialOf(plan, stored);
   const room = shapeCounts(site, counts);
   return {
     site: site.id,
