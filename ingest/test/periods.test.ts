@@ -147,8 +147,17 @@ describe('any period, compared', () => {
       const [fromRollups, fromRaw] = await Promise.all([read({ period }), read({ period, rollups: false })]);
       expect(fromRollups.timeseries_step_s, period).toBe(step);
       // The year before 12 months reaches past the raw events' retention, which the rollups outlast.
-      expect(period === '12mo' ? currentOnly(fromRollups) : withoutLive(fromRollups), period).toEqual(
-        period === '12mo' ? currentOnly(fromRaw) : withoutLive(fromRaw),
+      const { partial: rolledPartial, ...rolled } = period === '12mo' ? currentOnly(fromRollups) : withoutLive(fromRollups);
+      const { partial: rawPartial, ...raw } = period === '12mo' ? currentOnly(fromRaw) : withoutLive(fromRaw);
+      expect(rolled, period).toEqual(raw);
+      // What counts only from the first raw event depends on what was read from raw events: goals
+      // and properties of whole days come from the daily rollup, unless raw events alone are read.
+      const missing = (figures: string) =>
+        `entry and exit pages, bounce rate, visit duration, ${figures}reading and the engagement path count only from 2025-11-02, where raw events begin`;
+      expect([rolledPartial, rawPartial], period).toEqual(
+        period === '12mo'
+          ? [missing('outbound links, downloads, '), missing('goals, properties, outbound links, downloads, ')]
+          : [undefined, undefined],
       );
     }
   });
