@@ -6,7 +6,7 @@
  * MAX_PROPERTY_PAIRS (type, key) pairs with the most events, LIST_LENGTH values each. The
  * tracker's own keys (scroll depth, a hotspot's place) are figures of their own, not the site's
  * properties, and are left out. Each value's change is read in the same query, its visitors over
- * the compared period side by side with the current period's (raw-period.ts's rawPeriods).
+ * the compared period side by side with the current period's (build-sql.ts's periodParts).
  */
 import { RESERVED_PROP_KEYS } from '@footfall/contract';
 import { periodParts, type Sql, TimeParams, timeCondition } from './build-sql.js';
