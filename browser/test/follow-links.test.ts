@@ -107,10 +107,14 @@ describe('followed links, as sent', () => {
   });
 });
 
+/** How late the lazy part comes in the tests below: every click they make comes before it. */
+const LAZY_PART_DELAY_MS = 5000;
+
 /**
- * Against the real ingest service, with the lazy part 5 s late: links followed by a left click in
- * the same tab within the first second are stored as outbound and download; a page of the site is
- * counted and not stored; an opted-out link sends nothing.
+ * Against the real ingest service, with the lazy part LAZY_PART_DELAY_MS late: links followed by a
+ * left click in the same tab before it came (a link clicked in the page's first second) are stored
+ * as outbound and download; a page of the site is counted and not stored; an opted-out link sends
+ * nothing.
  */
 describe('followed links in the first second, stored', () => {
   let ingest: RunningIngest;
@@ -120,7 +124,11 @@ describe('followed links in the first second, stored', () => {
   beforeAll(async () => {
     ingestPort = await freePort();
     const endpoint = `http://127.0.0.1:${ingestPort}/v1/beacon`;
-    ownSite = await serveScriptTagPage({ page: page(endpoint, ingestPort), extraDelayMs: 5000, files: { '/files/cv.pdf': pdf } });
+    ownSite = await serveScriptTagPage({
+      page: page(endpoint, ingestPort),
+      extraDelayMs: LAZY_PART_DELAY_MS,
+      files: { '/files/cv.pdf': pdf },
+    });
     ingest = await startIngest({ port: ingestPort, origins: [ownSite.url] });
   }, 120_000);
   afterAll(async () => {
@@ -156,7 +164,9 @@ describe('followed links in the first second, stored', () => {
     await tab.click('#cv');
     expect((await downloaded).suggestedFilename()).toBe('cv.pdf');
     await Promise.all([tab.waitForURL(/localhost/), tab.click('#github')]);
-    expect(Date.now() - loadedAt).toBeLessThan(1000);
+    // Both links were followed before the lazy part came: the core alone sent them. (Within a
+    // second on a quiet machine; a loaded CI run took 1.1 s to click, download and leave.)
+    expect(Date.now() - loadedAt).toBeLessThan(LAZY_PART_DELAY_MS);
     await expect
       .poll(
         async () =>
