@@ -10,15 +10,20 @@ export function likePattern(pattern: string): string {
   return pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replaceAll('*', '%');
 }
 
+/** Binds a goal's value as the parameter `{prefix}_{suffix}` and gives its placeholder. */
+function binder(prefix: string, params: Record<string, unknown>): (suffix: string, value: string) => string {
+  return (suffix, value) => {
+    params[`${prefix}_${suffix}`] = value;
+    return `{${prefix}_${suffix}:String}`;
+  };
+}
+
 /**
  * The one place a goal becomes SQL: a condition on one raw `events` row, its values bound as
  * parameters named `{prefix}_...` into `params`.
  */
 export function goalCondition(goal: CatalogGoal, prefix: string, params: Record<string, unknown>): string {
-  const bind = (suffix: string, value: string) => {
-    params[`${prefix}_${suffix}`] = value;
-    return `{${prefix}_${suffix}:String}`;
-  };
+  const bind = binder(prefix, params);
   if (goal.page !== undefined) return `(type = 'page_view' AND path LIKE ${bind('page', likePattern(goal.page))})`;
   if (goal.object !== undefined) return `(type = 'object_click' AND object_id = ${bind('object', goal.object)})`;
   if (goal.outbound !== undefined) return `(type = 'outbound' AND nav_to LIKE ${bind('url', likePattern(goal.outbound))})`;
@@ -57,10 +62,7 @@ export function onRollups(goal: CatalogGoal): boolean {
  * states and summing their events gives what goalCondition gives over raw events.
  */
 export function goalRollupCondition(goal: CatalogGoal, prefix: string, params: Record<string, unknown>): string {
-  const bind = (suffix: string, value: string) => {
-    params[`${prefix}_${suffix}`] = value;
-    return `{${prefix}_${suffix}:String}`;
-  };
+  const bind = binder(prefix, params);
   if (goal.page !== undefined) return `(dimension = 'page' AND value LIKE ${bind('page', likePattern(goal.page))})`;
   if (goal.object !== undefined) return `(dimension = 'action' AND value = 'object_click' AND value2 = ${bind('object', goal.object)})`;
   if (goal.outbound !== undefined)

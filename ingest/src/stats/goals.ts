@@ -9,7 +9,7 @@
 import { periodParts, type Sql, TimeParams, timeCondition } from './build-sql.js';
 import { goalCondition, goalRollupCondition, goalType } from './goal-condition.js';
 import type { Query } from './parse-query.js';
-import type { Plan } from './plan-query.js';
+import { type Plan, readsRollups } from './plan-query.js';
 import { rawPeriods } from './raw-period.js';
 import { count } from './run-query.js';
 
@@ -35,8 +35,7 @@ export type GoalRow = Record<string, string>;
 export function goalsSql(plan: Plan): Sql | undefined {
   const { query } = plan;
   if (query.site.goals.length === 0) return undefined;
-  const fromRollups = [...plan.goals, ...plan.previousGoals].some((stretch) => stretch.source !== 'raw');
-  return fromRollups ? goalsOverSources(plan) : rawGoalsSql(query);
+  return readsRollups(plan.goals, plan.previousGoals) ? goalsOverSources(plan) : rawGoalsSql(query);
 }
 
 /** Each goal's figures over raw rows: `uniq` either final (one read) or as states to merge with other sources'. */

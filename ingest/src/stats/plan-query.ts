@@ -158,6 +158,11 @@ export function stretchesOf(from: number, to: number | undefined, grains: readon
   ];
 }
 
+/** Whether any of the stretches is read from a rollup (a part that merges states over its sources). */
+export function readsRollups(...stretches: ReadonlyArray<readonly Stretch[]>): boolean {
+  return stretches.some((list) => list.some((stretch) => stretch.source !== 'raw'));
+}
+
 /** The table and time column each source is read from (the visits read their own rollup: build-sql.ts). */
 export const TABLES: Record<Source, { table: string; time: string }> = {
   raw: { table: 'events', time: 'ts' },

@@ -13,7 +13,7 @@ import { periodParts, type Sql, TimeParams, timeCondition } from './build-sql.js
 import type { Ranked } from './dimensions.js';
 import { LIST_LENGTH } from './lists.js';
 import type { Query } from './parse-query.js';
-import type { Plan } from './plan-query.js';
+import { type Plan, readsRollups } from './plan-query.js';
 import { rawPeriods } from './raw-period.js';
 import { count } from './run-query.js';
 
@@ -37,8 +37,7 @@ export interface PropertyRow {
 }
 
 export function propertiesSql(plan: Plan): Sql {
-  const fromRollups = [...plan.properties, ...plan.previousProperties].some((stretch) => stretch.source !== 'raw');
-  const { sql, params } = fromRollups ? propertiesOverSources(plan) : rawProperties(plan.query);
+  const { sql, params } = readsRollups(plan.properties, plan.previousProperties) ? propertiesOverSources(plan) : rawProperties(plan.query);
   return {
     sql: `SELECT type, key, value, visitors, events, previous FROM (${sql})
           -- Values seen in the compared period alone are not listed.

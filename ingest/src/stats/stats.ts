@@ -22,7 +22,7 @@ import { parseQuery, type Compare, type ParseOptions, type Query } from './parse
 import { activeFilters } from './filters.js';
 import { readStoredSpan, type StoredSpan } from './stored-span.js';
 import { localDate } from './time-zone.js';
-import { type Plan, planQuery, type Stretch } from './plan-query.js';
+import { type Plan, planQuery, readsRollups, type Stretch } from './plan-query.js';
 import type { Range } from './range.js';
 import type { RefusedValue } from '../refusals/refused-values.js';
 import { rows } from './run-query.js';
@@ -102,7 +102,7 @@ export type ReadOptions = Omit<ParseOptions, 'period'> & { period?: ParseOptions
  * them unless the plan reads them from whole days of the daily rollup (plan-query.ts).
  */
 function rawOnlyFigures(plan: Plan): string[] {
-  const raw = (name: string, stretches: readonly Stretch[]) => (stretches.some((stretch) => stretch.source === 'day') ? [] : [name]);
+  const raw = (name: string, stretches: readonly Stretch[]) => (readsRollups(stretches) ? [] : [name]);
   return [
     'entry and exit pages',
     'bounce rate',
