@@ -319,6 +319,38 @@ describe('rollups behind /api/stats', () => {
     }
   });
 
+  it('give the goals and properties of a long period, read from whole days, as counted here from the events themselves', async () => {
+    const stats = await readStats(app.clickhouse, site, '30d', [], {}, { now, period: '12mo' });
+    expect(planQuery(parseQuery(site, '30d', {}, { now, period: '12mo' })).goals.some((stretch) => stretch.source === 'day')).toBe(true);
+    const inPeriod = events.filter(
+      (event) => event.ms >= stats.period.from * 1000 && (stats.period.to === null || event.ms < stats.period.to * 1000),
+    );
+    const visitorsOf = (list: readonly Event[]) =>
+      new Set(list.filter((event) => event.visitor_id !== '').map((event) => event.visitor_id)).size;
+    const reached: Record<string, (event: Event) => boolean> = {
+      'CV page': (event) => event.type === 'page_view' && event.path.startsWith('/cv'),
+      Guitar: (event) => event.type === 'object_click' && event.object_id === 'guitar',
+      GitHub: (event) => event.type === 'outbound' && event.nav_to.startsWith('https://github.com/'),
+      PDF: (event) => event.type === 'download' && event.nav_to.endsWith('.pdf'),
+      'Signed up': (event) => event.type === 'signup',
+      Pro: (event) => event.type === 'signup' && event.props.plan === 'pro',
+    };
+    for (const goal of stats.goals) {
+      const hits = inPeriod.filter(reached[goal.goal]!);
+      expect(hits.length, goal.goal).toBeGreaterThan(0);
+      expect(goal, goal.goal).toMatchObject({ visitors: visitorsOf(hits), events: hits.length });
+    }
+    for (const key of ['plan', 'theme']) {
+      const pair = stats.properties.find((row) => row.type === 'signup' && row.key === key);
+      const values = new Set(inPeriod.filter((event) => event.type === 'signup').map((event) => event.props[key]!));
+      expect(pair?.values.map((row) => row.value).sort(), key).toEqual([...values].sort());
+      for (const row of pair!.values) {
+        const set = inPeriod.filter((event) => event.type === 'signup' && event.props[key] === row.value);
+        expect(row, `${key}=${row.value}`).toMatchObject({ visitors: visitorsOf(set), events: set.length });
+      }
+    }
+  });
+
   it('read whole hours from the rollups: raw events deleted behind them leave a long range unchanged', async () => {
     const before = await read('7d', true);
     const year = () => readStats(app.clickhouse, site, '30d', [], {}, { now, period: '12mo' });
