@@ -1,4 +1,4 @@
-import { READ_CONNECTIONS } from '../src/clickhouse/client.js';
+import { READ_CONNECTIONS, READ_THREADS } from '../src/clickhouse/client.js';
 import { ReadPool, readPoolOf, setReadPool } from '../src/clickhouse/read-pool.js';
 import { EngagementFold, type FoldRound } from '../src/engagement-fold/fold-engagement.js';
 import { readOptionsOf } from '../src/stats/summary-period.js';
@@ -11,8 +11,9 @@ import { openEventStore, SITE } from './event-store.js';
 // the measured site's, spread over 13 months; BENCH_EVENTS=10000000 for ten million), answered
 // through the whole HTTP stack (app.inject), warm. Prints the median and the slowest of several
 // runs beside two baselines measured in turn with them (so load that comes and goes falls on all
-// alike): one `count()` over the site's rows, the cheapest scan the engine can do, and the same
-// summary read from raw events only (what it would cost without the rollups). Then each part of
+// alike): one `count()` over the site's rows, the cheapest scan the engine can do, the same
+// summary read from raw events only (what it would cost without the rollups), and the summary on
+// a pool like the service's without the engine's block cache (what the cache saves). Then each part of
 // the summary (each query readStats runs side by side) timed alone: which query costs what; and
 // each statement the summary sends, as it is and under EXPLAIN: how much is fixed cost.
 //
@@ -243,15 +244,19 @@ try {
   const pools = new Map<number, ReadPool | undefined>();
   for (const size of READ_POOLS)
     pools.set(size, size === 0 ? undefined : size === ownPool.size ? ownPool : await ReadPool.open(ownPool.path, size));
-  /** `work` with reads on the pool of `size` connections (0: none). */
-  const onPool = (size: number, work: () => Promise<unknown>) => async () => {
-    setReadPool(app.clickhouse, pools.get(size));
+  // The service's pool less the engine's block cache (clickhouse/client.ts): a baseline of the summary.
+  const uncached = await ReadPool.open(ownPool.path, ownPool.size, { max_threads: READ_THREADS });
+  /** `work` with reads on `pool` (none: every read bound on the client's one connection). */
+  const on = (pool: ReadPool | undefined, work: () => Promise<unknown>) => async () => {
+    setReadPool(app.clickhouse, pool);
     try {
       return await work();
     } finally {
       setReadPool(app.clickhouse, ownPool);
     }
   };
+  /** `work` with reads on the pool of `size` connections (0: none). */
+  const onPool = (size: number, work: () => Promise<unknown>) => on(pools.get(size), work);
 
   interface Row {
     request: string;
@@ -261,6 +266,8 @@ try {
     cpu: number;
     count: number;
     raw?: number;
+    /** The summary on the service's pool without the block cache: median ms and CPU ms. */
+    uncached?: { median: number; cpu: number };
   }
   const rows: Row[] = [];
   const parts: Array<{ period: string; times: Record<string, { median: number; cpu: number }> }> = [];
@@ -270,11 +277,19 @@ try {
     const inTurn = await timeInTurn([
       countAll,
       () => readStats(app.clickhouse, site, range, [], {}, { ...options, rollups: false }),
+      on(uncached, inject(`/api/stats?range=${period}`)),
       ...READ_POOLS.map((size) => onPool(size, inject(`/api/stats?range=${period}`))),
     ]);
-    const [count, raw] = inTurn;
+    const [count, raw, withoutCache] = inTurn;
     for (const [index, size] of READ_POOLS.entries())
-      rows.push({ request: `/api/stats?range=${period}`, pool: size, ...inTurn[index + 2]!, count: count!.median, raw: raw!.median });
+      rows.push({
+        request: `/api/stats?range=${period}`,
+        pool: size,
+        ...inTurn[index + 3]!,
+        count: count!.median,
+        raw: raw!.median,
+        ...(size === ownPool.size ? { uncached: withoutCache } : {}),
+      });
     const { reads } = await summaryReads(app.clickhouse, site, range, {}, options);
     // The engagement path's raw plan (rollups: false changes nothing else of that part).
     const { reads: rawReads } = await summaryReads(app.clickhouse, site, range, {}, { ...options, rollups: false });
@@ -292,13 +307,16 @@ try {
 
   console.log(
     `\n${site.id}'s summary on a store of ${EVENTS.toLocaleString('en')} events, median of ${RUNS} warm runs; baselines taken in turn with each request: ` +
-      `count() over the site's rows, and the summary read from raw events only\n`,
+      `count() over the site's rows, the summary read from raw events only, and the summary on the service's pool without the block cache\n`,
   );
-  console.log('| request | read pool | median ms | slowest ms | CPU ms | count() ms | median / count() | summary, raw only ms |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log(
+    '| request | read pool | median ms | slowest ms | CPU ms | count() ms | median / count() | summary, raw only ms | without the block cache, ms / CPU ms |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
+    const uncachedCell = row.uncached ? `${row.uncached.median.toFixed(0)} / ${row.uncached.cpu.toFixed(0)}` : '';
     console.log(
-      `| \`${row.request}\` | ${row.pool === 0 ? 'none' : row.pool} | ${row.median.toFixed(0)} | ${row.slowest.toFixed(0)} | ${row.cpu.toFixed(0)} | ${row.count.toFixed(1)} | ${(row.median / row.count).toFixed(1)}x | ${row.raw === undefined ? '' : row.raw.toFixed(0)} |`,
+      `| \`${row.request}\` | ${row.pool === 0 ? 'none' : row.pool} | ${row.median.toFixed(0)} | ${row.slowest.toFixed(0)} | ${row.cpu.toFixed(0)} | ${row.count.toFixed(1)} | ${(row.median / row.count).toFixed(1)}x | ${row.raw === undefined ? '' : row.raw.toFixed(0)} | ${uncachedCell} |`,
     );
   }
   const names = Object.keys(parts[0]!.times);
@@ -335,6 +353,7 @@ try {
       : `\nover ${TARGET_MS} ms (the service's read pool): ${over.map((row) => row.request).join(', ')}`,
   );
   for (const pool of pools.values()) if (pool && pool !== ownPool) await pool.close();
+  await uncached.close();
 } finally {
   await app.close();
 }

@@ -90,6 +90,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     url: config.clickhouseUrl,
     cluster: config.clickhouseCluster,
     dataDir: config.dataDir,
+    readCacheBytes: config.readCacheMaxBytes,
     client: overrides.clickhouse,
     retention: config.retention,
     replicaId: config.replicaId,

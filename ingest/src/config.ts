@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
+import { READ_CACHE_MAX_BYTES } from './clickhouse/client.js';
 import { CLUSTER_NAME } from './clickhouse/cluster-schema.js';
 import type { Retention } from './clickhouse/retention.js';
 import { defaultCountryDatabase } from './events/country.js';
@@ -65,6 +66,8 @@ export interface Config {
   dedupCapacity: number;
   /** Seconds of idle after work before the JavaScript heap gives its free memory back (idle-heap-release.ts); 0 never. */
   heapReleaseIdleS: number;
+  /** Bytes of decompressed blocks the embedded engine keeps for reads while they come (clickhouse/client.ts); 0 none. */
+  readCacheMaxBytes: number;
   /** Days each kind of data is kept, applied as table TTLs at start-up. */
   retention: Retention;
   /** Whether the service judges the traffic alert rules itself (ingest/src/alerts/). */
@@ -123,6 +126,7 @@ const schema = {
     WAL_FSYNC_MS: { type: 'integer', minimum: 0, default: 1000 },
     DEDUP_CAPACITY: { type: 'integer', minimum: 1000, default: 500_000 },
     HEAP_RELEASE_IDLE_S: { type: 'integer', minimum: 0, maximum: 86_400, default: 10 },
+    READ_CACHE_MAX_BYTES: { type: 'integer', minimum: 0, maximum: 64 * 1024 ** 3, default: READ_CACHE_MAX_BYTES },
     // Whole days. Events for 13 months (a year against the year before), spans and logs for a
     // month (debugging, not analytics), the rollups for two years (long ranges, no ids).
     RETENTION_EVENTS_DAYS: { type: 'integer', minimum: 1, maximum: MAX_RETENTION_DAYS, default: 400 },
@@ -168,6 +172,7 @@ interface RawEnv {
   WAL_FSYNC_MS: number;
   DEDUP_CAPACITY: number;
   HEAP_RELEASE_IDLE_S: number;
+  READ_CACHE_MAX_BYTES: number;
   RETENTION_EVENTS_DAYS: number;
   RETENTION_TRACES_DAYS: number;
   RETENTION_METRICS_DAYS: number;
@@ -247,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, limits: { openF
     walFsyncMs: raw.WAL_FSYNC_MS,
     dedupCapacity: raw.DEDUP_CAPACITY,
     heapReleaseIdleS: raw.HEAP_RELEASE_IDLE_S,
+    readCacheMaxBytes: raw.READ_CACHE_MAX_BYTES,
     retention: {
       eventsDays: raw.RETENTION_EVENTS_DAYS,
       tracesDays: raw.RETENTION_TRACES_DAYS,

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 1200,
       rateLimitOtlpPerMinute: 12_000,
       privacySignalMode: 'anonymise',
+      readCacheMaxBytes: 256 * 1024 * 1024,
     });
     expect(config.catalogFile).toMatch(/catalog\.json$/);
   });
@@ -25,6 +26,7 @@ describe('loadConfig', () => {
       RATE_LIMIT_PER_MINUTE: '0',
       TRUST_PROXY: '1',
       PRIVACY_SIGNAL_MODE: 'drop',
+      READ_CACHE_MAX_BYTES: '0',
     });
     expect(config).toMatchObject({
       port: 9000,
@@ -32,6 +34,7 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 0,
       trustProxy: 1,
       privacySignalMode: 'drop',
+      readCacheMaxBytes: 0,
     });
   });
 
@@ -40,6 +43,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BATCH_SIZE: '0' })).toThrow(/BATCH_SIZE/);
     expect(() => loadConfig({ PRIVACY_SIGNAL_MODE: 'ignore' })).toThrow(/PRIVACY_SIGNAL_MODE/);
     expect(() => loadConfig({ CLICKHOUSE_URL: 'ch:8123' })).toThrow(/CLICKHOUSE_URL/);
+    expect(() => loadConfig({ READ_CACHE_MAX_BYTES: '-1' })).toThrow(/READ_CACHE_MAX_BYTES/);
   });
 
   it('takes TRUST_PROXY as false, a hop count or proxy addresses, and refuses true', () => {

@@ -1,9 +1,10 @@
 // The embedded engine's reads run side by side on a pool of connections to the same data directory
 // (src/clickhouse/read-pool.ts): a read sent while another is still running in the engine answers
-// before it; the pool closes with the client, letting the data directory go.
+// before it; the pool closes with the client, letting the data directory go. Its reads keep the
+// blocks they decompressed in the engine's cache while reads keep coming, and empty it after.
 import { type ClickHouseClient, type ClickHouseClientConfigOptions, createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickHouse, READ_THREADS } from '../src/clickhouse/client.js';
+import { createClickHouse, READ_CACHE_MAX_BYTES, READ_THREADS } from '../src/clickhouse/client.js';
 import { ReadPool, readPoolOf } from '../src/clickhouse/read-pool.js';
 import { MAX_LISTED_VISITS } from '../src/stats/engagement.js';
 import { rows } from '../src/stats/run-query.js';
@@ -113,6 +114,66 @@ describe('the read pool', () => {
     const keys = Array.from({ length: MAX_LISTED_VISITS }, (_, index) => 18_446_744_073_709_551_615n - BigInt(index));
     const query = `SELECT toString(length({keys:Array(UInt64)}) + length({keys:Array(UInt64)})) AS n, toString(arrayMin({keys:Array(UInt64)})) AS least`;
     expect(await readPoolOf(client)!.rows(query, { keys })).toEqual([{ n: String(2 * MAX_LISTED_VISITS), least: String(keys.at(-1)) }]);
+  });
+});
+
+describe("the engine's block cache", () => {
+  let client: ClickHouseClient;
+  /** The engine's counters and gauges of its block cache (the whole process's). */
+  const cache = async () => {
+    const [row] = await rows<{ hits: string; bytes: string }>(
+      client,
+      `SELECT (SELECT toString(sum(value)) FROM system.events WHERE event = 'UncompressedCacheHits') AS hits,
+              (SELECT toString(sum(value)) FROM system.metrics WHERE metric = 'UncompressedCacheBytes') AS bytes`,
+      {},
+    );
+    return { hits: Number(row?.hits), bytes: Number(row?.bytes) };
+  };
+  const read = (pool: ReadPool) => pool.rows('SELECT sum(n) AS total, max(label) AS last FROM blocks', {});
+
+  beforeAll(async () => {
+    client = await createClickHouse({ url: undefined, dataDir: freshDataDir() });
+    await client.command({ query: 'CREATE TABLE blocks (n UInt64, label String) ENGINE = MergeTree ORDER BY n' });
+    await client.command({ query: "INSERT INTO blocks SELECT number, concat('label ', toString(number)) FROM numbers(200000)" });
+  });
+  afterAll(async () => {
+    await client.close();
+  });
+
+  it('is sized by the first connection to the data directory', async () => {
+    const [setting] = await rows<{ value: string }>(
+      client,
+      "SELECT value FROM system.server_settings WHERE name = 'uncompressed_cache_size'",
+      {},
+    );
+    expect(Number(setting?.value)).toBe(READ_CACHE_MAX_BYTES);
+  });
+
+  it("serves a pool's repeated read from decompressed blocks, and is emptied once no read came for a while", async () => {
+    const pool = await ReadPool.open(readPoolOf(client)!.path, 1, { use_uncompressed_cache: 1 }, { cacheIdleMs: 500 });
+    try {
+      await read(pool);
+      const before = await cache();
+      expect(before.bytes).toBeGreaterThan(0);
+      await read(pool);
+      expect((await cache()).hits).toBeGreaterThan(before.hits);
+      await expect.poll(async () => (await cache()).bytes, { interval: 100, timeout: 5000 }).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('is left alone by a pool that does not use it', async () => {
+    const pool = await ReadPool.open(readPoolOf(client)!.path, 1);
+    try {
+      await client.command({ query: 'SYSTEM DROP UNCOMPRESSED CACHE' });
+      const before = await cache();
+      await read(pool);
+      await read(pool);
+      expect(await cache()).toEqual({ hits: before.hits, bytes: 0 });
+    } finally {
+      await pool.close();
+    }
   });
 });
 

@@ -14,6 +14,8 @@ declare module 'fastify' {
 export interface ClickHousePluginOptions {
   url: string | undefined;
   dataDir: string;
+  /** The embedded engine's block cache for reads, in bytes (clickhouse/client.ts). */
+  readCacheBytes?: number;
   /** Used instead of a new client when given. */
   client?: ClickHouseClient;
   /** A cluster of the server at `url`: the schema is made ON CLUSTER. */

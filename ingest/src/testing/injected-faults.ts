@@ -147,13 +147,13 @@ export interface InjectedFaults {
 /** The doubles wired to the file FOOTFALL_TEST_FAULT_FILE names; undefined when it is unset. */
 export async function injectedFaultsFrom(
   env: NodeJS.ProcessEnv,
-  config: { clickhouseUrl: string | undefined; dataDir: string },
+  config: { clickhouseUrl: string | undefined; dataDir: string; readCacheMaxBytes: number },
   warn: (message: string) => void,
 ): Promise<InjectedFaults | undefined> {
   const file = env.FOOTFALL_TEST_FAULT_FILE;
   if (!file) return undefined;
   const faults = new FaultSwitch(file, warn);
-  const client = await createClickHouse({ url: config.clickhouseUrl, dataDir: config.dataDir });
+  const client = await createClickHouse({ url: config.clickhouseUrl, dataDir: config.dataDir, readCacheBytes: config.readCacheMaxBytes });
   refuseLogWritesWhileDiskFull(config.dataDir, faults);
   return { clickhouse: withFaults(client, faults), file };
 }
