@@ -131,15 +131,18 @@ class BlockCacheRelease {
   constructor(idleMs: number, drop: () => Promise<void>) {
     // Checked a few times per idle spell (as idle-heap-release.ts samples), not re-armed per read:
     // an interval costs a wake-up every 10 s, a timeout re-armed by every read a timer per read.
-    this.#timer = setInterval(() => {
-      const last = this.#lastReadAt;
-      if (last === undefined || performance.now() - last < idleMs) return;
-      this.#lastReadAt = undefined;
-      // A drop that fails (the pool closing) leaves the cache to the next check.
-      drop().catch(() => {
-        this.#lastReadAt ??= last;
-      });
-    }, Math.max(1, Math.floor(idleMs / 3)));
+    this.#timer = setInterval(
+      () => {
+        const last = this.#lastReadAt;
+        if (last === undefined || performance.now() - last < idleMs) return;
+        this.#lastReadAt = undefined;
+        // A drop that fails (the pool closing) leaves the cache to the next check.
+        drop().catch(() => {
+          this.#lastReadAt ??= last;
+        });
+      },
+      Math.max(1, Math.floor(idleMs / 3)),
+    );
     this.#timer.unref();
   }
 
