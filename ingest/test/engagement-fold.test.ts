@@ -1,7 +1,8 @@
 // The room's engagement path read from the folded next-step table (engagement_steps, filled by the
 // fold job off the insert path) against a walk of the events as generated and sent: every range,
 // calendar period and filter the API takes; events of folded visits that arrive late, before the
-// next fold and after it; a goal of the catalog edited after the fold; an erased visit.
+// next fold and after it; a goal of the catalog edited after the fold; an erased visit. And the
+// fold's reads leave the engine's block cache to the owner's reads.
 import type { CatalogGoal } from '@footfall/contract';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -360,5 +361,36 @@ describe('engagement path folded off the insert path', () => {
     const day = { from: Math.floor(Date.now() / 1000) - DAY };
     expect(engagementOf(sent, goals, day)).not.toEqual(engagementOf(sent, CATALOG_GOALS, day));
     await expectEveryPeriodAndFilter(goals);
+  });
+});
+
+describe('the fold and the read cache', () => {
+  let app: (FastifyInstance & { dataDir: string }) | undefined;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("reads through the read pool without filling the engine's block cache, which is the owner's reads'", async () => {
+    app = await testApp({ statsToken: TOKEN, catalogFile: conversionCatalog() });
+    await sendConversionVisits(app);
+    expect(await app.pipeline.flush(30_000)).toBe(true);
+    const cachedBytes = async () =>
+      Number(
+        (
+          await rows<{ n: string }>(
+            app!.clickhouse,
+            "SELECT toString(value) AS n FROM system.metrics WHERE metric = 'UncompressedCacheBytes'",
+            {},
+          )
+        )[0]!.n,
+      );
+    await app.clickhouse.command({ query: 'SYSTEM DROP UNCOMPRESSED CACHE' });
+    // Slices of a few events: the round reads the span and cuts it by the events' times.
+    const round = await new EngagementFold(app.clickhouse, { settleMs: 0, maxEventsPerRound: 40 }).round();
+    expect(round.events).toBeGreaterThan(40);
+    expect(await cachedBytes()).toBe(0);
+    // The owner's read of the same events does fill it.
+    await readEngagement(app.clickhouse, (await summaryReads(app.clickhouse, app.catalog.sites.get('portfolio')!, '24h')).query);
+    expect(await cachedBytes()).toBeGreaterThan(0);
   });
 });

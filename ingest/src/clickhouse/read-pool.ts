@@ -157,6 +157,13 @@ class BlockCacheRelease {
   }
 }
 
+/**
+ * Ends a statement of a background job that reads through the pool but should leave the cache to
+ * the owner's reads: the engagement fold reads the insert marks and times of every new event once,
+ * and after a burst of writes those blocks would hold tens of MiB until the cache is emptied.
+ */
+export const OUTSIDE_BLOCK_CACHE = 'SETTINGS use_uncompressed_cache = 0';
+
 export interface ReadOptions {
   /** Goes ahead of the reads waiting for a connection (ReadPool.rows). */
   followUp?: boolean;

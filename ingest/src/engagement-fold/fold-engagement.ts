@@ -18,6 +18,7 @@
  * by their time into slices, one slice a round, and the watermark moves once every slice is done.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { OUTSIDE_BLOCK_CACHE } from '../clickhouse/read-pool.js';
 import { FOLD_JOB, NOT_ACTIONS } from '../stats/engagement.js';
 import { count, rows } from '../stats/run-query.js';
 
@@ -186,7 +187,7 @@ export class EngagementFold {
   async watermark(): Promise<Mark> {
     const [row] = await rows<{ watermark: Mark }>(
       this.client,
-      'SELECT max(watermark) AS watermark FROM fold_watermarks WHERE job = {job:String}',
+      `SELECT max(watermark) AS watermark FROM fold_watermarks WHERE job = {job:String} ${OUTSIDE_BLOCK_CACHE}`,
       { job: FOLD_JOB },
     );
     return row!.watermark;
@@ -198,7 +199,8 @@ export class EngagementFold {
     const [span] = await rows<{ to: Mark; events: string }>(
       this.client,
       `WITH now64(3, 'UTC') - toIntervalMillisecond({settle_ms:UInt32}) AS to
-       SELECT to, count() AS events FROM events WHERE inserted_at > {from:DateTime64(3, 'UTC')} AND inserted_at <= to`,
+       SELECT to, count() AS events FROM events WHERE inserted_at > {from:DateTime64(3, 'UTC')} AND inserted_at <= to
+       ${OUTSIDE_BLOCK_CACHE}`,
       { from, settle_ms: this.options.settleMs ?? SETTLE_MS },
     );
     // Nothing arrived: the watermark stays (what arrives later is after it all the same).
@@ -212,7 +214,8 @@ export class EngagementFold {
       const [cut] = await rows<{ bounds: Mark[] }>(
         this.client,
         `SELECT quantilesExact(${levels.join(', ')})(ts) AS bounds FROM events
-         WHERE inserted_at > {from:DateTime64(3, 'UTC')} AND inserted_at <= {to:DateTime64(3, 'UTC')}`,
+         WHERE inserted_at > {from:DateTime64(3, 'UTC')} AND inserted_at <= {to:DateTime64(3, 'UTC')}
+         ${OUTSIDE_BLOCK_CACHE}`,
         { from, to: span.to },
       );
       bounds = cut!.bounds;
