@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { migrationFiles } from '../src/clickhouse/migrate.js';
-import { configWith } from '../src/config.js';
+import { configWith, loadConfig } from '../src/config.js';
 
 const EVENTS_PER_VISIT = 8;
 /** Where a visit begins: the share of visits (of 100) and how far back they reach. */
@@ -167,7 +167,9 @@ export async function openEventStore(events: number): Promise<EventStore> {
   if (!note) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(catalogFile, JSON.stringify(catalog));
-  const app = await buildApp(configWith({ dataDir, catalogFile, logLevel: 'warn', apiRateLimitPerMinute: 0 }));
+  // The service's read cache as the service would size it: READ_CACHE_MAX_BYTES from the environment.
+  const { readCacheMaxBytes } = loadConfig({ READ_CACHE_MAX_BYTES: process.env.READ_CACHE_MAX_BYTES });
+  const app = await buildApp(configWith({ dataDir, catalogFile, logLevel: 'warn', apiRateLimitPerMinute: 0, readCacheMaxBytes }));
   await app.ready();
   const insert = (first: number, count: number, windowMs: number, end = now) =>
     app.clickhouse.command({

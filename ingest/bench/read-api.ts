@@ -13,7 +13,8 @@ import { openEventStore, SITE } from './event-store.js';
 // runs beside two baselines measured in turn with them (so load that comes and goes falls on all
 // alike): one `count()` over the site's rows, the cheapest scan the engine can do, the same
 // summary read from raw events only (what it would cost without the rollups), and the summary on
-// a pool like the service's without the engine's block cache (what the cache saves). Then each part of
+// a pool like the service's without the engine's block cache (what the cache saves; the service's
+// READ_CACHE_MAX_BYTES sizes it here too). Then each part of
 // the summary (each query readStats runs side by side) timed alone: which query costs what; and
 // each statement the summary sends, as it is and under EXPLAIN: how much is fixed cost.
 //
