@@ -390,14 +390,16 @@ describe('the fold and the read cache', () => {
         )[0]!.n,
       );
     await client.command({ query: 'SYSTEM DROP UNCOMPRESSED CACHE' });
+    // The gauge is the process's: an engine of an earlier test, closed, can have left bytes in it.
+    const emptied = await cachedBytes();
     // Slices of a few events: the round reads the span, then cuts it by the events' times.
     const round = await new EngagementFold(client, { settleMs: 0, maxEventsPerRound: 400 }).round();
     expect(round).toMatchObject({ events: 1000, slices: 3 });
-    expect(await cachedBytes()).toBe(0);
+    expect(await cachedBytes()).toBe(emptied);
     // The same read of the insert marks, as any other read of the pool sends it, fills it.
     await rows(client, "SELECT count() AS n FROM events WHERE inserted_at > {from:DateTime64(3, 'UTC')}", {
       from: '1970-01-01 00:00:00.000',
     });
-    expect(await cachedBytes()).toBeGreaterThan(0);
+    expect(await cachedBytes()).toBeGreaterThan(emptied);
   });
 });

@@ -152,12 +152,15 @@ describe("the engine's block cache", () => {
   it("serves a pool's repeated read from decompressed blocks, and is emptied once no read came for a while", async () => {
     const pool = await ReadPool.open(readPoolOf(client)!.path, 1, { use_uncompressed_cache: 1 }, { cacheIdleMs: 500 });
     try {
+      await client.command({ query: 'SYSTEM DROP UNCOMPRESSED CACHE' });
+      // The gauge is the process's: an engine of an earlier test, closed, can have left bytes in it.
+      const emptied = (await cache()).bytes;
       await read(pool);
       const before = await cache();
-      expect(before.bytes).toBeGreaterThan(0);
+      expect(before.bytes).toBeGreaterThan(emptied);
       await read(pool);
       expect((await cache()).hits).toBeGreaterThan(before.hits);
-      await expect.poll(async () => (await cache()).bytes, { interval: 100, timeout: 5000 }).toBe(0);
+      await expect.poll(async () => (await cache()).bytes, { interval: 100, timeout: 5000 }).toBe(emptied);
     } finally {
       await pool.close();
     }
@@ -170,7 +173,7 @@ describe("the engine's block cache", () => {
       const before = await cache();
       await read(pool);
       await read(pool);
-      expect(await cache()).toEqual({ hits: before.hits, bytes: 0 });
+      expect(await cache()).toEqual(before);
     } finally {
       await pool.close();
     }
