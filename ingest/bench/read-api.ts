@@ -1,4 +1,4 @@
-import { READ_CONNECTIONS, READ_THREADS } from '../src/clickhouse/client.js';
+import { READ_CONNECTIONS, readPoolSettings } from '../src/clickhouse/client.js';
 import { ReadPool, readPoolOf, setReadPool } from '../src/clickhouse/read-pool.js';
 import { EngagementFold, type FoldRound } from '../src/engagement-fold/fold-engagement.js';
 import { readOptionsOf } from '../src/stats/summary-period.js';
@@ -246,7 +246,7 @@ try {
   for (const size of READ_POOLS)
     pools.set(size, size === 0 ? undefined : size === ownPool.size ? ownPool : await ReadPool.open(ownPool.path, size));
   // The service's pool less the engine's block cache (clickhouse/client.ts): a baseline of the summary.
-  const uncached = await ReadPool.open(ownPool.path, ownPool.size, { max_threads: READ_THREADS });
+  const uncached = await ReadPool.open(ownPool.path, ownPool.size, readPoolSettings(false));
   /** `work` with reads on `pool` (none: every read bound on the client's one connection). */
   const on = (pool: ReadPool | undefined, work: () => Promise<unknown>) => async () => {
     setReadPool(app.clickhouse, pool);

@@ -12,6 +12,7 @@ import { createClickHouse } from '../src/clickhouse/client.js';
 import { MAX_EVENTS_PER_ROUND } from '../src/engagement-fold/fold-engagement.js';
 import { leaseFor } from '../src/lease/lease.js';
 import { FOLD_JOB } from '../src/stats/engagement.js';
+import { insertSettledPageViews } from './support/raw-events.js';
 import { testApp } from './support/test-app.js';
 
 const MINUTE = 60_000;
@@ -20,15 +21,8 @@ const EPOCH = '1970-01-01 00:00:00.000';
 
 let app: (FastifyInstance & { dataDir: string }) | undefined;
 
-/** `events` page views inserted ten minutes ago (by the engine's clock): past the settle time, so the next round folds them. */
-async function seed(events: number): Promise<void> {
-  await app!.clickhouse.command({
-    query: `INSERT INTO events (site, type, ts, event_id, source, received_at, inserted_at)
-            SELECT 'portfolio', 'page_view', t, generateUUIDv4(), 'beacon', t, t
-            FROM (SELECT now64(3, 'UTC') - toIntervalMinute(10) - toIntervalMillisecond(number) AS t FROM numbers({events:UInt64}))`,
-    query_params: { events },
-  });
-}
+/** Page views past the fold's settle time, so the next round folds them. */
+const seed = (events: number) => insertSettledPageViews(app!.clickhouse, events);
 
 /**
  * The round the timer just started has ended: the plugin scheduled the next (with the alerts off,

@@ -22,6 +22,7 @@ import {
   sendConversionVisits,
   type SentEvent,
 } from './support/conversion-visits.js';
+import { insertSettledPageViews } from './support/raw-events.js';
 import { beaconEvent, freshDataDir, postBeacon, SITE_ORIGIN, testApp } from './support/test-app.js';
 
 const TOKEN = 'owner-token-1';
@@ -378,11 +379,7 @@ describe('the fold and the read cache', () => {
     client = await createClickHouse({ url: undefined, dataDir: freshDataDir() });
     await migrate(client);
     // Page views that arrived ten minutes ago: past any settle time.
-    await client.command({
-      query: `INSERT INTO events (site, type, ts, event_id, source, received_at, inserted_at)
-              SELECT 'portfolio', 'page_view', t, generateUUIDv4(), 'beacon', t, t
-              FROM (SELECT now64(3, 'UTC') - toIntervalMinute(10) - toIntervalMillisecond(number) AS t FROM numbers(1000))`,
-    });
+    await insertSettledPageViews(client, 1000);
     const cachedBytes = async () =>
       Number(
         (

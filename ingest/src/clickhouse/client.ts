@@ -47,6 +47,13 @@ export const READ_CACHE_MAX_BYTES = 256 * 1024 * 1024;
  */
 const ROWS_A_READ_MAY_CACHE = 1_000_000_000_000;
 
+/** The settings of the read pool's sessions, with the engine's block cache or without it (the read bench's baseline). */
+export function readPoolSettings(blockCache: boolean): Record<string, number> {
+  return blockCache
+    ? { max_threads: READ_THREADS, use_uncompressed_cache: 1, merge_tree_max_rows_to_use_cache: ROWS_A_READ_MAY_CACHE }
+    : { max_threads: READ_THREADS };
+}
+
 /** Set on a client of the embedded engine: it shares this machine's files (clickhouse/client.ts). */
 const EMBEDDED = Symbol.for('footfall.clickhouse.embedded');
 
@@ -81,11 +88,7 @@ export async function createClickHouse(options: {
   // left open would keep the engine, and the data directory's lock, after the client closed.
   let pool: ReadPool;
   try {
-    pool = await ReadPool.open(path, READ_CONNECTIONS, {
-      max_threads: READ_THREADS,
-      use_uncompressed_cache: cacheBytes > 0 ? 1 : 0,
-      merge_tree_max_rows_to_use_cache: ROWS_A_READ_MAY_CACHE,
-    });
+    pool = await ReadPool.open(path, READ_CONNECTIONS, readPoolSettings(cacheBytes > 0));
   } catch (error) {
     await client.close();
     engine.close();

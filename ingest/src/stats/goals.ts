@@ -38,6 +38,9 @@ export function goalsSql(plan: Plan): Sql | undefined {
   return readsRollups(plan.goals, plan.previousGoals) ? goalsOverSources(plan) : rawGoalsSql(query);
 }
 
+/** The event types the site's goals are reached by: the raw rows a goals read scans. */
+const goalTypes = (query: Query) => [...new Set(query.site.goals.map(goalType))];
+
 /** Each goal's figures over raw rows: `uniq` either final (one read) or as states to merge with other sources'. */
 function rawFigures(
   query: Query,
@@ -62,7 +65,7 @@ function rawFigures(
  */
 function rawGoalsSql(query: Query): Sql {
   const { where, current, previous, params } = rawPeriods(query);
-  params.goal_types = [...new Set(query.site.goals.map(goalType))];
+  params.goal_types = goalTypes(query);
   return {
     sql: `SELECT ${rawFigures(query, params, current, previous, 'uniqIf')} FROM events WHERE ${where} AND type IN {goal_types:Array(String)}`,
     params,
@@ -74,7 +77,7 @@ function goalsOverSources(plan: Plan): Sql {
   const { query } = plan;
   const { goals } = query.site;
   const times = new TimeParams();
-  const params: Record<string, unknown> = { site: query.site.id, goal_types: [...new Set(goals.map(goalType))] };
+  const params: Record<string, unknown> = { site: query.site.id, goal_types: goalTypes(query) };
   const parts = periodParts(query, plan.goals, plan.previousGoals, times, params).map(
     ({ source, table, time, stretches, current, matching }) => {
       if (source === 'raw') {

@@ -1,5 +1,6 @@
 // Raw event rows as the read-path tests write them straight into `events`, and the clock text and
 // local dates those tests count them by (a second way, outside the code under test).
+import type { ClickHouseClient } from '@clickhouse/client';
 
 export interface RawEvent {
   site: string;
@@ -33,3 +34,16 @@ export const addMonths = (date: string, months: number) => {
   return new Date(Date.UTC(year, month - 1 + months, 1)).toISOString().slice(0, 10);
 };
 export const addYears = (date: string, years: number) => `${Number(date.slice(0, 4)) + years}${date.slice(4)}`;
+
+/**
+ * `events` page views of 'portfolio' written straight to the table with an insert mark ten minutes
+ * old (by the engine's clock), as if they had arrived then: past the engagement fold's settle time.
+ */
+export async function insertSettledPageViews(client: ClickHouseClient, events: number): Promise<void> {
+  await client.command({
+    query: `INSERT INTO events (site, type, ts, event_id, source, received_at, inserted_at)
+            SELECT 'portfolio', 'page_view', t, generateUUIDv4(), 'beacon', t, t
+            FROM (SELECT now64(3, 'UTC') - toIntervalMinute(10) - toIntervalMillisecond(number) AS t FROM numbers({events:UInt64}))`,
+    query_params: { events },
+  });
+}
