@@ -249,21 +249,25 @@ export function visitsSql(plan: Plan): Sql {
          WHERE site = {site:String} AND (${timeCondition('hour', stretches, times)})`,
   );
   return {
-    sql: `SELECT item.1 AS kind, item.2 AS path,
+    // Each visit once per grouping set: all visits, by entry page, by exit page (grouping() is 1
+    // for a key its set leaves out); a visit without a page view has no entry or exit (NULL). On
+    // the read benchmark's store this costs 20 % less CPU than one row per visit and kind made by
+    // ARRAY JOIN and grouped by kind and page (30d: 66 against 86 ms, medians of 7 in turn).
+    sql: `SELECT multiIf(grouping(entry_page) = 0, 'entry', grouping(exit_page) = 0, 'exit', 'visit') AS kind,
+                 assumeNotNull(multiIf(kind = 'entry', entry_page, kind = 'exit', exit_page, '')) AS path,
                  countIf(current = 1) AS n, countIf(current = 1 AND views <= 1 AND rooms = 0) AS bounces,
                  sumIf(visit_ms, current = 1) AS duration_ms,
                  countIf(current = 0) AS previous_n, countIf(current = 0 AND views <= 1 AND rooms = 0) AS previous_bounces,
                  sumIf(visit_ms, current = 0) AS previous_duration_ms
           FROM (
-            SELECT current, argMinMerge(entry) AS entry_page, argMaxMerge(exit) AS exit_page,
-                   sum(page_views) AS views, sum(room_entries) AS rooms,
+            SELECT current, sum(page_views) AS views, sum(room_entries) AS rooms,
+                   if(views = 0, NULL, argMinMerge(entry)) AS entry_page, if(views = 0, NULL, argMaxMerge(exit)) AS exit_page,
                    toUInt64(dateDiff('millisecond', min(first_ts), max(last_ts))) AS visit_ms
             FROM (${parts.join('\n UNION ALL \n')})
             GROUP BY current, session_key
           )
-          ARRAY JOIN if(views = 0, [('visit', '')], [('visit', ''), ('entry', entry_page), ('exit', exit_page)]) AS item
-          GROUP BY kind, path
-          HAVING n > 0 OR kind = 'visit'
+          GROUP BY GROUPING SETS ((), (entry_page), (exit_page))
+          HAVING kind = 'visit' OR (n > 0 AND multiIf(kind = 'entry', entry_page, exit_page) IS NOT NULL)
           ORDER BY kind, n DESC, path
           LIMIT {limit:UInt32} BY kind`,
     params: { site: query.site.id, ...params, ...times.values, limit: LIST_LENGTH },
