@@ -178,8 +178,8 @@ describe('the cluster schema', () => {
     expect(views.length).toBe(single.filter((statement) => statement.text.startsWith('CREATE MATERIALIZED VIEW')).length);
     for (const view of views) {
       expect(view.text).toMatch(/ TO \w+_local\n/);
-      // Raw rows, or (the hotspot span view, chained) the rows the hourly hotspot view wrote on the same shard.
-      expect(view.text).toMatch(/\nFROM (events|hotspots_per_hour)_local\n/);
+      // Raw rows, or (the chained views: hotspot spans, days) the rows an hourly view wrote on the same shard.
+      expect(view.text).toMatch(/\nFROM (events|hotspots_per_hour|events_per_hour)_local\n/);
     }
   });
 

@@ -403,6 +403,8 @@ describe('rollups and re-sent batches', () => {
         `SELECT (SELECT count() FROM events) AS raw,
                 (SELECT sum(events) FROM events_per_hour WHERE dimension = 'type') AS hourly,
                 (SELECT sum(events) FROM events_per_hour WHERE dimension = 'all') AS hourly_all,
+                (SELECT sum(events) FROM events_per_hour WHERE dimension = 'action') AS hourly_actions,
+                (SELECT sum(events) FROM events_per_hour WHERE dimension = 'prop') AS hourly_props,
                 (SELECT sum(events) FROM events_per_day WHERE dimension = 'type') AS daily,
                 (SELECT sum(events) FROM events_per_day WHERE dimension = 'page') AS daily_views,
                 (SELECT sum(events) FROM events_per_day WHERE dimension = 'action') AS daily_actions,
@@ -414,6 +416,8 @@ describe('rollups and re-sent batches', () => {
         raw: 300,
         hourly: 300,
         hourly_all: 300,
+        hourly_actions: 300 - views,
+        hourly_props: 2 * batch.filter((event) => event.type === 'signup').length,
         daily: 300,
         daily_views: views,
         daily_actions: 300 - views,
@@ -448,6 +452,8 @@ describe('rollups on a database that already holds events', () => {
         client,
         `SELECT (SELECT sum(events) FROM events_per_hour WHERE dimension = 'type') AS hourly,
                 (SELECT sum(events) FROM events_per_hour WHERE dimension = 'all') AS hourly_all,
+                (SELECT sum(events) FROM events_per_hour WHERE dimension = 'action') AS hourly_actions,
+                (SELECT sum(events) FROM events_per_hour WHERE dimension = 'prop') AS hourly_props,
                 (SELECT sum(events) FROM events_per_day WHERE dimension = 'type') AS daily,
                 (SELECT sum(events) FROM events_per_day WHERE dimension = 'all') AS daily_all,
                 (SELECT sum(events) FROM events_per_day WHERE dimension = 'action') AS daily_actions,
@@ -457,6 +463,8 @@ describe('rollups on a database that already holds events', () => {
       expect(filled).toEqual({
         hourly: stored.length,
         hourly_all: stored.length,
+        hourly_actions: stored.filter((event) => event.type !== 'page_view').length,
+        hourly_props: 2 * stored.filter((event) => event.type === 'signup').length,
         daily: stored.length,
         daily_all: stored.length,
         daily_actions: stored.filter((event) => event.type !== 'page_view').length,
@@ -469,8 +477,19 @@ describe('rollups on a database that already holds events', () => {
         client,
         stored.slice(0, 10).map((event) => ({ ...event, event_id: `${event.event_id}-later` })),
       );
-      const [later] = await rowsOf(client, "SELECT sum(events) AS n FROM events_per_hour WHERE dimension = 'type'");
-      expect(later).toEqual({ n: stored.length + 10 });
+      const [later] = await rowsOf(
+        client,
+        `SELECT (SELECT sum(events) FROM events_per_hour WHERE dimension = 'type') AS hourly,
+                (SELECT sum(events) FROM events_per_day WHERE dimension = 'type') AS daily,
+                (SELECT sum(events) FROM events_per_day WHERE dimension = 'action') AS daily_actions`,
+      );
+      expect(later).toEqual({
+        hourly: stored.length + 10,
+        daily: stored.length + 10,
+        daily_actions:
+          stored.filter((event) => event.type !== 'page_view').length +
+          stored.slice(0, 10).filter((event) => event.type !== 'page_view').length,
+      });
     } finally {
       await client.close();
       rmSync(before, { recursive: true, force: true });
