@@ -126,7 +126,6 @@ class BlockCacheRelease {
   readonly #timer: NodeJS.Timeout;
   /** When the last read ended (performance.now()); undefined when none ran since the cache was emptied. */
   #lastReadAt: number | undefined;
-  #stopped = false;
 
   constructor(idleMs: number, drop: () => Promise<void>) {
     // Checked a few times per idle spell (as idle-heap-release.ts samples), not re-armed per read:
@@ -148,11 +147,10 @@ class BlockCacheRelease {
 
   /** A read ended: the cache is emptied about `idleMs` after the last one. */
   read(): void {
-    if (!this.#stopped) this.#lastReadAt = performance.now();
+    this.#lastReadAt = performance.now();
   }
 
   stop(): void {
-    this.#stopped = true;
     clearInterval(this.#timer);
   }
 }
