@@ -1,11 +1,22 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writevSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createClickHouse } from '../src/clickhouse/client.js';
 import { MIGRATIONS_DIR, migrate } from '../src/clickhouse/migrate.js';
 import { insertFile, insertNativeFile } from '../src/pipeline/batch-insert.js';
-import { NativeBlockBuilder } from '../src/pipeline/native-block.js';
+import { ColumnBuffers, NativeBlockBuilder } from '../src/pipeline/native-block.js';
 import { type EventRow, eventsTable } from '../src/tables/events.js';
 import { type TraceRow, tracesTable } from '../src/tables/otel-traces.js';
 import { eventRow } from '../test/support/event-rows.js';
@@ -134,6 +145,8 @@ async function untilIdle(client: ClickHouseClient): Promise<Cpu> {
 /** Rows a request gives the writer at a time, each added to the batch's block. */
 const REQUEST_ROWS = 50;
 
+const nativeBuffers = new ColumnBuffers();
+
 /** A batch's file as the writer would have it inserted, in the variant's format. */
 function batchFile(table: 'events' | 'otel_traces', native: boolean, rows: unknown[], path: string): void {
   if (!native) {
@@ -142,9 +155,13 @@ function batchFile(table: 'events' | 'otel_traces', native: boolean, rows: unkno
     return;
   }
   const layout = eventsTable.native!;
-  const builder = new NativeBlockBuilder(layout);
+  // As the writer does: the buffers of the batch before, the block written in its pieces.
+  const builder = new NativeBlockBuilder(layout, nativeBuffers);
   for (let start = 0; start < rows.length; start += REQUEST_ROWS) builder.add(rows.slice(start, start + REQUEST_ROWS) as EventRow[]);
-  writeFileSync(path, builder.build());
+  const file = openSync(path, 'w');
+  writevSync(file, builder.build().chunks);
+  closeSync(file);
+  builder.release();
 }
 
 async function insertCost(

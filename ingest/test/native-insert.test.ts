@@ -7,8 +7,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { describe, expect, it } from 'vitest';
 import { createClickHouse } from '../src/clickhouse/client.js';
 import { migrate } from '../src/clickhouse/migrate.js';
-import { insertFile, insertNativeFile } from '../src/pipeline/batch-insert.js';
-import { encodeNativeBlock, NativeBlockBuilder } from '../src/pipeline/native-block.js';
+import { insertFile, insertNativeFile, writeNativeFile } from '../src/pipeline/batch-insert.js';
+import { ColumnBuffers, encodeNativeBlock, type NativeBlock, NativeBlockBuilder } from '../src/pipeline/native-block.js';
 import { type EventRow, eventsTable } from '../src/tables/events.js';
 import { eventRow } from './support/event-rows.js';
 import { beaconEvent, countOf, freshDataDir, postBeacon, testApp } from './support/test-app.js';
@@ -89,6 +89,18 @@ function recording(client: ClickHouseClient): { client: ClickHouseClient; statem
   return { client: wrapped, statements };
 }
 
+/** A block's chunks that hold its columns' values (not its header, nor a column's name and type), in the layout's order. */
+function columnChunks(block: NativeBlock): Buffer[] {
+  const found: Buffer[] = [];
+  let at = 1;
+  for (const { type } of native.columns) {
+    const pieces = type === 'Map(String, String)' ? 3 : 1;
+    found.push(...block.chunks.slice(at + 1, at + 1 + pieces));
+    at += 1 + pieces;
+  }
+  return found;
+}
+
 describe('a Native block of events rows', () => {
   it('stores exactly the rows its JSON lines store, every column', async () => {
     const { client, dir } = await engine();
@@ -118,6 +130,30 @@ describe('a Native block of events rows', () => {
     }
   });
 
+  it("is the same block when built in the buffers of a larger batch before it, and writes into that batch's memory", () => {
+    const spare = new ColumnBuffers();
+    const first = new NativeBlockBuilder(native, spare);
+    first.add(awkwardRows());
+    first.add(Array.from({ length: 200 }, (_, index) => row(`first-${index}`, { props: { n: String(index) } })));
+    const firstBlock = first.build();
+    first.release();
+
+    const rows = [row('second-a', { props: { hand: 'left' } }), row('second-b'), row('second-c', { path: '/é' })];
+    const second = new NativeBlockBuilder(native, spare);
+    second.add(rows.slice(0, 1));
+    second.add(rows.slice(1));
+    const secondBlock = second.build();
+    expect(Buffer.concat(secondBlock.chunks)).toEqual(encodeNativeBlock(native, rows));
+    expect(secondBlock.bytes).toBe(encodeNativeBlock(native, rows).length);
+    // Each column written where the first batch's was (the same memory), which a builder of its own is not.
+    const starts = (block: NativeBlock) => columnChunks(block).map((chunk) => [chunk.buffer, chunk.byteOffset]);
+    expect(starts(secondBlock)).toEqual(starts(firstBlock));
+    const fresh = new NativeBlockBuilder(native);
+    fresh.add(rows);
+    const own = starts(fresh.build());
+    expect(own.filter(([buffer], index) => buffer === starts(firstBlock)[index]![0])).toEqual([]);
+  });
+
   it('is a repeat of its JSON lines under the same token when the batch is one block, and not when it is two', async () => {
     const { client, dir } = await engine();
     try {
@@ -127,7 +163,7 @@ describe('a Native block of events rows', () => {
       const oneBlock = new NativeBlockBuilder(native);
       oneBlock.add(rows.slice(0, 15));
       oneBlock.add(rows.slice(15));
-      writeFileSync(join(dir, 'one.native'), oneBlock.build());
+      await writeNativeFile(join(dir, 'one.native'), oneBlock.build());
       await insertNativeFile(client, 'events', join(dir, 'one.native'), 'one-block', columns);
       await insertFile(client, 'events', join(dir, 'rows.ndjson'), 'one-block', columns);
       expect(await count(client, 'SELECT count() AS n FROM events')).toBe(40);

@@ -4,8 +4,10 @@
 // whose rows are still in memory it reads as a Native block from a file beside the segment, which
 // it reads faster still (native-block.ts). A server cannot read this machine's files, so it gets
 // the rows as the body of an HTTP insert.
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { NativeBlock } from './native-block.js';
 
 /**
  * The settings every insert carries, in the statement itself (never as session-wide SET, which the
@@ -61,6 +63,20 @@ export async function insertNativeFile(
   await client.command({
     query: `INSERT INTO ${target(table, columns)} FROM INFILE ${quoted(path)} ${settingsClause(token)} FORMAT Native`,
   });
+}
+
+/**
+ * A Native block into its file, its pieces one after another in one call (never joined into one
+ * buffer first: native-block.ts). Throws when the disk took less than all of it.
+ */
+export async function writeNativeFile(path: string, block: NativeBlock): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    const { bytesWritten } = await file.writev(block.chunks);
+    if (bytesWritten !== block.bytes) throw new Error(`wrote ${bytesWritten} of the block's ${block.bytes} bytes`);
+  } finally {
+    await file.close();
+  }
 }
 
 /** JSON lines sent as the body of the insert. */

@@ -1,17 +1,17 @@
 import { rmSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyBaseLogger } from 'fastify';
 import { isEmbedded } from '../clickhouse/client.js';
 import type { Metrics } from '../metrics/registry.js';
 import { traceBatchWrite, traceInsert } from '../telemetry/pipeline-spans.js';
-import { insertFile, insertLines, insertNativeFile, type LineColumns } from './batch-insert.js';
+import { insertFile, insertLines, insertNativeFile, type LineColumns, writeNativeFile } from './batch-insert.js';
 import { BatchPacing } from './batch-pacing.js';
 import { isDataError } from './clickhouse-errors.js';
 import { GroupCommit, type Appended } from './group-commit.js';
 import type { HandoverCheck } from './handover-check.js';
-import { NativeBlockBuilder, type NativeLayout } from './native-block.js';
+import { ColumnBuffers, type NativeBlock, NativeBlockBuilder, type NativeLayout } from './native-block.js';
 import { insertSplittingRefusedRows, type InsertOutcome } from './split-insert.js';
 import { WriteAheadLog, type Segment } from './wal.js';
 
@@ -54,8 +54,8 @@ interface QueuedBatch extends Segment {
   ownOnly?: boolean;
   /** When its first row was logged; 0 when an earlier process logged it. */
   first: number;
-  /** Its rows as one Native block, when every row of its segment was encoded in this process (and memory allowed). */
-  native?: Buffer;
+  /** Its rows as one Native block, when every row of its segment was encoded in this process (and memory allowed), and the builder whose buffers hold it. */
+  native?: { block: NativeBlock; builder: NativeBlockBuilder<never> };
 }
 
 /**
@@ -72,6 +72,8 @@ export class TableWriter {
   private readonly native: NativeLayout<never> | undefined;
   /** The open segment's Native block being built; undefined when some of its rows could not be encoded. */
   private openNative: NativeBlockBuilder<never> | undefined;
+  /** Column buffers of inserted blocks, for the next batches'. */
+  private readonly nativeBuffers = new ColumnBuffers();
   private nativeHeldBytes = 0;
   private readonly queue: QueuedBatch[] = [];
   private openRows = 0;
@@ -137,7 +139,7 @@ export class TableWriter {
     this.openOwnOnly = (this.openRows === 0 || this.openOwnOnly) && ownOnly;
     if (this.openRows === 0) {
       this.openSince = Date.now();
-      this.openNative = this.native && new NativeBlockBuilder(this.native);
+      this.openNative = this.native && new NativeBlockBuilder(this.native, this.nativeBuffers);
     }
     this.addToBlock(parts);
     this.openRows += rows;
@@ -235,7 +237,14 @@ export class TableWriter {
     });
   }
 
-  private enqueue(segment: Segment, rows: number, ownOnly: boolean, columns: LineColumns, first: number, native?: Buffer): void {
+  private enqueue(
+    segment: Segment,
+    rows: number,
+    ownOnly: boolean,
+    columns: LineColumns,
+    first: number,
+    native?: QueuedBatch['native'],
+  ): void {
     this.queue.push({ ...segment, rows, ownOnly, columns, first, native });
     this.queuedBytes += segment.bytes;
   }
@@ -257,19 +266,24 @@ export class TableWriter {
   }
 
   /** The open segment's Native block, when all its rows were encoded and memory allows one more. */
-  private sealNative(): Buffer | undefined {
+  private sealNative(): QueuedBatch['native'] {
     const builder = this.openNative;
     this.openNative = undefined;
-    if (!builder || this.nativeHeldBytes >= NATIVE_HELD_BYTES) return undefined;
+    if (!builder) return undefined;
+    if (this.nativeHeldBytes >= NATIVE_HELD_BYTES) {
+      builder.release();
+      return undefined;
+    }
     const block = builder.build();
-    this.nativeHeldBytes += block.length;
-    return block;
+    this.nativeHeldBytes += block.bytes;
+    return { block, builder };
   }
 
   /** A batch's Native block is let go once its insert was answered: a retry of its parts reads the segment. */
   private releaseNative(batch: QueuedBatch): void {
     if (!batch.native) return;
-    this.nativeHeldBytes -= batch.native.length;
+    this.nativeHeldBytes -= batch.native.block.bytes;
+    batch.native.builder.release();
     batch.native = undefined;
   }
 
@@ -297,6 +311,8 @@ export class TableWriter {
         continue;
       }
       this.queue.shift();
+      // Nothing more to write: the column buffers kept for the next batch go (memory at rest).
+      if (this.queue.length === 0 && this.openRows === 0) this.nativeBuffers.clear();
       this.queuedBytes -= batch.bytes;
       this.options.metrics.bufferRows.dec({ table: this.options.table }, batch.rows);
       this.options.handover?.stored();
@@ -316,7 +332,7 @@ export class TableWriter {
     const whole = await this.insertUntilAnswered(batch.rows, token, async () => {
       kept = await handover?.keptLines(table, batch, columns, () => this.closed);
       if (kept) return kept.length > 0 ? insertLines(client, table, kept, token, columns) : undefined;
-      if (batch.native && (await this.insertNative(batch.native, token))) return;
+      if (batch.native && (await this.insertNative(batch.native.block, token))) return;
       return this.embedded
         ? insertFile(client, table, batch.path, token, columns)
         : insertLines(client, table, await readFile(batch.path), token, columns);
@@ -334,10 +350,10 @@ export class TableWriter {
    * when the file could not be written (the segment is inserted instead). Its file goes once the
    * insert is answered, whatever the answer.
    */
-  private async insertNative(block: Buffer, token: string): Promise<boolean> {
+  private async insertNative(block: NativeBlock, token: string): Promise<boolean> {
     const path = join(this.options.dir, NATIVE_FILE);
     try {
-      await writeFile(path, block);
+      await writeNativeFile(path, block);
     } catch (error) {
       this.options.log.warn(
         { err: error, table: this.options.table },
