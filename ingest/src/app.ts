@@ -100,6 +100,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     dataDir: config.dataDir,
     replicaId: config.replicaId,
     batchSize: config.batchSize,
+    batchMaxBytes: config.batchMaxBytes,
     batchIntervalMs: config.batchIntervalMs,
     spoolMaxBytes: config.spoolMaxBytes,
     walFsyncMs: config.walFsyncMs,

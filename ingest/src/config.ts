@@ -32,6 +32,7 @@ export interface Config {
   /** OTLP requests per client IP and minute: a Collector sends every visitor's data from one address. */
   rateLimitOtlpPerMinute: number;
   batchSize: number;
+  batchMaxBytes: number;
   batchIntervalMs: number;
   spoolMaxBytes: number;
   privacySignalMode: 'anonymise' | 'drop';
@@ -101,7 +102,8 @@ const schema = {
     CATALOG_FILE: { type: 'string', minLength: 1, default: DEFAULT_CATALOG_FILE },
     RATE_LIMIT_PER_MINUTE: { type: 'integer', minimum: 0, default: 1200 },
     RATE_LIMIT_OTLP_PER_MINUTE: { type: 'integer', minimum: 0, default: 12_000 },
-    BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 20_000 },
+    BATCH_SIZE: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 100_000 },
+    BATCH_MAX_BYTES: { type: 'integer', minimum: 65_536, maximum: 1024 * 1024 * 1024, default: 64 * 1024 * 1024 },
     BATCH_INTERVAL_MS: { type: 'integer', minimum: 10, maximum: 600_000, default: 1000 },
     SPOOL_MAX_BYTES: { type: 'integer', minimum: 1024, default: 512 * 1024 * 1024 },
     PRIVACY_SIGNAL_MODE: { type: 'string', enum: ['anonymise', 'drop'], default: 'anonymise' },
@@ -154,6 +156,7 @@ interface RawEnv {
   RATE_LIMIT_PER_MINUTE: number;
   RATE_LIMIT_OTLP_PER_MINUTE: number;
   BATCH_SIZE: number;
+  BATCH_MAX_BYTES: number;
   BATCH_INTERVAL_MS: number;
   SPOOL_MAX_BYTES: number;
   PRIVACY_SIGNAL_MODE: 'anonymise' | 'drop';
@@ -234,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, limits: { openF
     rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
     rateLimitOtlpPerMinute: raw.RATE_LIMIT_OTLP_PER_MINUTE,
     batchSize: raw.BATCH_SIZE,
+    batchMaxBytes: raw.BATCH_MAX_BYTES,
     batchIntervalMs: raw.BATCH_INTERVAL_MS,
     spoolMaxBytes: raw.SPOOL_MAX_BYTES,
     privacySignalMode: raw.PRIVACY_SIGNAL_MODE,

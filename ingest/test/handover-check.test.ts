@@ -64,6 +64,7 @@ describe('the hand-over check, two replicas on one engine', () => {
       dataDir,
       replicaId,
       batchSize: 20_000,
+      batchMaxBytes: 64 * 1024 * 1024,
       batchIntervalMs: options.batchIntervalMs ?? 200,
       spoolMaxBytes: options.spoolMaxBytes ?? 64 * 1024 * 1024,
       walFsyncMs: 0,

@@ -45,8 +45,8 @@ const UINT32_MAX = TWO_TO_32 - 1;
 const MS_LIMIT = Number.MAX_SAFE_INTEGER;
 /** A first guess of a column's bytes in a batch; a writer doubles when it is short. */
 const FIRST_COLUMN_BYTES = 16 * 1024;
-/** Sets of column buffers kept for later batches: one serves the next batch while another's block is inserted. */
-const SPARE_SETS = 2;
+/** Sets of column buffers kept for later batches: the one of the batch just inserted serves the batch after the one filling. */
+const SPARE_SETS = 1;
 
 /** A block's bytes in pieces, in order: each column's buffer as it was written. */
 export interface NativeBlock {

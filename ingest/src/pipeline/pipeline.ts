@@ -17,6 +17,7 @@ export interface PipelineOptions {
   /** The replica's name (REPLICA_ID), the first part of every deduplication token; '' for none. */
   replicaId: string;
   batchSize: number;
+  batchMaxBytes: number;
   batchIntervalMs: number;
   spoolMaxBytes: number;
   walFsyncMs: number;
@@ -60,6 +61,7 @@ export class Pipeline {
         // Tokens are [<replica>-]<instance>-<table>-<sequence>: unique across replicas and their data folders.
         instanceId: options.replicaId ? `${options.replicaId}-${instanceId}` : instanceId,
         batchSize: options.batchSize,
+        batchMaxBytes: options.batchMaxBytes,
         batchIntervalMs: options.batchIntervalMs,
         columns: (TABLES[table] as StoredTable<unknown>).columns,
         native: (TABLES[table] as StoredTable<never>).native,

@@ -20,9 +20,9 @@ const FIRST_RETRY_MS = 200;
 const ARRAY_START = 0x5b;
 const LONGEST_RETRY_MS = 30_000;
 /**
- * Native blocks of sealed batches are kept in memory up to this many bytes in all (a batch of
- * 20,000 `events` rows is about 4 MiB); a batch sealed beyond it, while ClickHouse is away, is
- * inserted from its JSON segment alone.
+ * Native blocks of sealed batches are kept in memory up to this many bytes in all (a full batch of
+ * 100,000 `events` rows is about 20 MiB: one being inserted and the next); a batch sealed beyond
+ * it, while ClickHouse is away, is inserted from its JSON segment alone.
  */
 const NATIVE_HELD_BYTES = 32 * 1024 * 1024;
 /** The file beside the segments that the embedded engine reads a batch's Native block from: one insert at a time. */
@@ -34,6 +34,8 @@ export interface TableWriterOptions {
   /** Names this data directory in deduplication tokens, so tokens never collide across directories. */
   instanceId: string;
   batchSize: number;
+  /** A batch is sealed once its segment holds this many bytes, however few rows (wide rows: spans). */
+  batchMaxBytes: number;
   batchIntervalMs: number;
   /** The columns of the table's lines when they are JSON arrays (tables/stored-table.ts); objects when undefined. */
   columns?: readonly string[];
@@ -144,7 +146,7 @@ export class TableWriter {
     this.addToBlock(parts);
     this.openRows += rows;
     this.options.metrics.bufferRows.inc({ table: this.options.table }, rows);
-    if (this.openRows >= this.options.batchSize) this.sealBatch();
+    if (this.openRows >= this.options.batchSize || this.wal.openSegmentBytes >= this.options.batchMaxBytes) this.sealBatch();
     else this.timer ??= setTimeout(() => this.sealBatch(), this.pacing.waitMs);
   }
 
