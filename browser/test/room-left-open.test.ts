@@ -72,6 +72,14 @@ async function enterRoom(page: Page, url: string): Promise<Stay> {
   const started = Date.now();
   await page.goto(url);
   await page.waitForFunction(() => sessionStorage.getItem('footfall') !== null);
+  // On the demo, the studio once its scene is drawn, as a visitor sees it: a first visit still
+  // building the scene (seconds of software WebGL on a busy machine) can be ended before its
+  // unload steps run, and its closing beacon never leaves (twice in four full suite runs).
+  await page.waitForFunction(
+    () => !('footfallDemo' in window) || (window as unknown as { footfallDemo: { roomReady: boolean } }).footfallDemo.roomReady,
+    null,
+    { timeout: 30_000 },
+  );
   await page.waitForTimeout(STAY_MS);
   const session = await page.evaluate(() => sessionStorage.getItem('footfall')!.split('.')[0]!);
   return { page, session, started };
