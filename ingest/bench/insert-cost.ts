@@ -1,21 +1,10 @@
-import {
-  closeSync,
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  writevSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createClickHouse } from '../src/clickhouse/client.js';
 import { MIGRATIONS_DIR, migrate } from '../src/clickhouse/migrate.js';
-import { insertFile, insertNativeFile } from '../src/pipeline/batch-insert.js';
+import { insertFile, insertNativeFile, writeNativeFile } from '../src/pipeline/batch-insert.js';
 import { ColumnBuffers, NativeBlockBuilder } from '../src/pipeline/native-block.js';
 import { type EventRow, eventsTable } from '../src/tables/events.js';
 import { type TraceRow, tracesTable } from '../src/tables/otel-traces.js';
@@ -148,7 +137,7 @@ const REQUEST_ROWS = 50;
 const nativeBuffers = new ColumnBuffers();
 
 /** A batch's file as the writer would have it inserted, in the variant's format. */
-function batchFile(table: 'events' | 'otel_traces', native: boolean, rows: unknown[], path: string): void {
+async function batchFile(table: 'events' | 'otel_traces', native: boolean, rows: unknown[], path: string): Promise<void> {
   if (!native) {
     const { serialize } = table === 'events' ? eventsTable : tracesTable;
     writeFileSync(path, `${rows.map((row) => serialize(row as never)).join('\n')}\n`);
@@ -158,9 +147,7 @@ function batchFile(table: 'events' | 'otel_traces', native: boolean, rows: unkno
   // As the writer does: the buffers of the batch before, the block written in its pieces.
   const builder = new NativeBlockBuilder(layout, nativeBuffers);
   for (let start = 0; start < rows.length; start += REQUEST_ROWS) builder.add(rows.slice(start, start + REQUEST_ROWS) as EventRow[]);
-  const file = openSync(path, 'w');
-  writevSync(file, builder.build().chunks);
-  closeSync(file);
+  await writeNativeFile(path, builder.build());
   builder.release();
 }
 
@@ -177,16 +164,17 @@ async function insertCost(
   const now = Date.now();
   const batches = Math.max(1, Math.round(ROWS_PER_VARIANT / batchRows));
   let encodingCpu = 0;
-  const files = Array.from({ length: batches }, (_, batch) => {
+  const files: string[] = [];
+  for (let batch = 0; batch < batches; batch += 1) {
     const path = join(dir, `${table}-${run}-${batch}.${native ? 'native' : 'ndjson'}`);
     const rows: unknown[] = [];
     for (let index = 0; index < batchRows; index += 1) rows.push(make(batch, index, now));
     const encodeStart = process.cpuUsage();
-    batchFile(table, native, rows, path);
+    await batchFile(table, native, rows, path);
     const used = process.cpuUsage(encodeStart);
     encodingCpu += used.user + used.system;
-    return path;
-  });
+    files.push(path);
+  }
   console.log(`  ${run}: files made in ${(encodingCpu / (batches * batchRows)).toFixed(2)} µs/row of the main thread (writes included)`);
   await untilIdle(client);
   const before = cpuSeconds();
